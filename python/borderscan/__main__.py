@@ -1,0 +1,3 @@
+from borderscan.cli import main
+
+main()

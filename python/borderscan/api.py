@@ -1,0 +1,111 @@
+"""The Python API: `scan()` and its result."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import orjson
+import polars as pl
+
+from borderscan import _core
+from borderscan.aggregate import category_summary, detector_summary
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan found and what it read.
+
+    `findings` and `summary` are Polars DataFrames built from Arrow data the
+    Rust engine hands over through the Arrow C stream interface; no Python
+    object is made per record.
+    """
+
+    findings: pl.DataFrame
+    accounting: dict[str, Any]
+    rule_packs: list[str] = field(default_factory=list)
+
+    @cached_property
+    def summary(self) -> pl.DataFrame:
+        """One row per data category: records with at least one hit, and hits."""
+        return category_summary(self.findings)
+
+    @cached_property
+    def detectors(self) -> pl.DataFrame:
+        """One row per detector that fired, most hits first."""
+        return detector_summary(self.findings)
+
+    @property
+    def problems(self) -> bool:
+        """True when some input was unreadable, unparseable, binary or cut."""
+        a = self.accounting
+        return bool(
+            a["failed_files"] or a["unparseable"] or a["binary_skipped"] or a["truncated_lines"]
+        )
+
+
+def _strs(values: Iterable[PathLike] | PathLike | None) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str | os.PathLike):
+        return [os.fspath(values)]
+    return [os.fspath(v) for v in values]
+
+
+def scan(
+    paths: Sequence[PathLike] | PathLike,
+    *,
+    threads: int = 0,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    input_format: str | None = None,
+    max_line: int | None = None,
+    split_size: int | None = None,
+    dest_fields: Sequence[str] | None = None,
+    origin_fields: Sequence[str] | None = None,
+    show_values: bool = False,
+    rules: Sequence[PathLike] = (),
+    builtin_rules: bool = True,
+    progress: _core.ProgressCounter | None = None,
+) -> ScanResult:
+    """Scan files, directories (recursively) or `"-"` (stdin).
+
+    Evidence is masked unless `show_values` is true. `threads=0` uses every
+    core. Results are identical whatever the thread count. Raises
+    `ConfigError` for an invalid option or rule pack; unreadable inputs do
+    not raise: they are counted in `accounting["failed_files"]`.
+    """
+    table, accounting_json, packs = _core.scan(
+        _strs(paths),
+        threads=threads,
+        include=list(include),
+        exclude=list(exclude),
+        input_format=input_format,
+        max_line=max_line,
+        split_size=split_size,
+        dest_fields=None if dest_fields is None else list(dest_fields),
+        origin_fields=None if origin_fields is None else list(origin_fields),
+        show_values=show_values,
+        rule_files=_strs(rules),
+        builtin_rules=builtin_rules,
+        progress=progress,
+    )
+    findings = pl.DataFrame(table)
+    return ScanResult(findings=findings, accounting=orjson.loads(accounting_json), rule_packs=packs)
+
+
+def rules(paths: Sequence[PathLike] = (), *, builtin_rules: bool = True) -> list[dict[str, Any]]:
+    """Every detector of the built-in pack (and of extra packs), as dicts."""
+    return orjson.loads(_core.rules_json(_strs(paths), builtin_rules=builtin_rules))
+
+
+def check_rules(
+    paths: Sequence[PathLike] = (), *, builtin_rules: bool = True
+) -> list[dict[str, Any]]:
+    """Run every rule's examples; returns the ones that misbehaved."""
+    return orjson.loads(_core.check_rules_json(_strs(paths), builtin_rules=builtin_rules))

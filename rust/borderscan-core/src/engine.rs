@@ -1,0 +1,805 @@
+//! The scan pipeline: enumerate inputs, plan tasks (whole files, or
+//! newline-aligned ranges of large plain files), run them on a thread pool,
+//! and merge the results in input order so output never depends on timing.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use regex::bytes::Regex;
+
+use crate::accounting::{Accounting, FileStats, Location};
+use crate::detect::{Detectors, Hit, Scratch};
+use crate::error::{Error, Result};
+use crate::formats::{self, Format, Header, RecordBuf};
+use crate::input::{self, Compression, LineReader};
+
+/// Default maximum line length; longer lines are cut and counted.
+pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+/// Default size of the ranges a large plain file is split into.
+pub const DEFAULT_SPLIT_SIZE: u64 = 32 << 20;
+/// How much of a file is sniffed for binary content, format and header.
+const SNIFF: usize = 64 * 1024;
+
+/// Field names (leaf names, case-insensitive) that say where a record goes.
+pub const DEFAULT_DEST_FIELDS: &[&str] = &[
+    "url",
+    "uri",
+    "endpoint",
+    "upload_url",
+    "target_url",
+    "dest",
+    "dst",
+    "dst_ip",
+    "dst_host",
+    "dest_host",
+    "destination",
+    "remote_host",
+    "remote_addr",
+    "server",
+    "collector",
+    "bucket_url",
+];
+
+/// Field names that carry the site code the record comes from.
+pub const DEFAULT_ORIGIN_FIELDS: &[&str] = &[
+    "site",
+    "site_code",
+    "site_id",
+    "plant",
+    "plant_code",
+    "origin",
+    "facility",
+];
+
+/// One input given by the caller.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file or a directory (scanned recursively).
+    Path(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+    /// In-memory bytes with a display name (tests, rule examples, API use).
+    Bytes { name: String, data: Arc<[u8]> },
+}
+
+/// Options of a scan; `Default` gives the documented defaults.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// Globs a file under a directory must match (any); empty means all.
+    pub include: Vec<String>,
+    /// Globs that exclude files under a directory.
+    pub exclude: Vec<String>,
+    /// Force one format for every input instead of detecting it per file.
+    pub input_format: Option<Format>,
+    /// Lines longer than this are cut (the prefix is scanned) and counted.
+    pub max_line: usize,
+    /// Plain files larger than this are split into ranges of about this size.
+    pub split_size: u64,
+    pub dest_fields: Vec<String>,
+    pub origin_fields: Vec<String>,
+    /// Put raw values into evidence instead of masked ones.
+    pub show_values: bool,
+    /// Follow symbolic links while walking directories (loops are detected).
+    pub follow_links: bool,
+    /// Set from another thread to stop the scan early.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Bytes processed so far, for progress display.
+    pub progress: Option<Arc<AtomicU64>>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            threads: 0,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            input_format: None,
+            max_line: DEFAULT_MAX_LINE,
+            split_size: DEFAULT_SPLIT_SIZE,
+            dest_fields: DEFAULT_DEST_FIELDS.iter().map(|s| s.to_string()).collect(),
+            origin_fields: DEFAULT_ORIGIN_FIELDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            show_values: false,
+            follow_links: true,
+            cancel: None,
+            progress: None,
+        }
+    }
+}
+
+/// One detector hit, located and with the record's raw destination/origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Index into [`ScanOutput::files`].
+    pub file: u32,
+    pub line: u64,
+    pub byte_offset: u64,
+    pub rule: u16,
+    /// Dotted field path; `None` for free text.
+    pub field: Option<Box<str>>,
+    pub evidence: Box<str>,
+    pub destination: Option<Arc<str>>,
+    pub origin: Option<Arc<str>>,
+}
+
+pub struct ScanOutput {
+    /// Display path of each input file, by index.
+    pub files: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub accounting: Accounting,
+}
+
+// ------------------------------------------------------------------ planning
+
+enum Source {
+    File { path: PathBuf, size: u64 },
+    Stdin,
+    Bytes(Arc<[u8]>),
+}
+
+struct Entry {
+    display: String,
+    source: std::result::Result<Source, String>,
+}
+
+#[derive(Clone)]
+enum TaskKind {
+    Whole,
+    Range {
+        start: u64,
+        end: u64,
+        format: Format,
+        header: Header,
+        first: bool,
+    },
+}
+
+struct Task {
+    file: u32,
+    kind: TaskKind,
+}
+
+fn globset(globs: &[String], what: &str) -> Result<Option<GlobSet>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(Glob::new(g).map_err(|e| Error::config(format!("--{what} {g}"), e.to_string()))?);
+    }
+    Ok(Some(b.build().map_err(|e| {
+        Error::config(format!("--{what}"), e.to_string())
+    })?))
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// Expand inputs to files, in a deterministic order (directories sorted by
+/// name). Problems become entries with an error so they are counted.
+fn enumerate(inputs: &[Input], opts: &ScanOptions) -> Result<Vec<Entry>> {
+    let include = globset(&opts.include, "include")?;
+    let exclude = globset(&opts.exclude, "exclude")?;
+    let mut out = Vec::new();
+    for input in inputs {
+        match input {
+            Input::Stdin => out.push(Entry {
+                display: "<stdin>".into(),
+                source: Ok(Source::Stdin),
+            }),
+            Input::Bytes { name, data } => out.push(Entry {
+                display: name.clone(),
+                source: Ok(Source::Bytes(data.clone())),
+            }),
+            Input::Path(p) => match std::fs::metadata(p) {
+                Err(e) => out.push(Entry {
+                    display: display(p),
+                    source: Err(describe_open_error(p, &e)),
+                }),
+                Ok(m) if m.is_dir() => {
+                    walk_dir(p, opts, include.as_ref(), exclude.as_ref(), &mut out)
+                }
+                Ok(m) => out.push(Entry {
+                    display: display(p),
+                    source: Ok(Source::File {
+                        path: p.clone(),
+                        size: m.len(),
+                    }),
+                }),
+            },
+        }
+    }
+    Ok(out)
+}
+
+fn describe_open_error(p: &Path, e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::NotFound && std::fs::symlink_metadata(p).is_ok() {
+        return "broken symbolic link (its target does not exist)".into();
+    }
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn walk_dir(
+    root: &Path,
+    opts: &ScanOptions,
+    include: Option<&GlobSet>,
+    exclude: Option<&GlobSet>,
+    out: &mut Vec<Entry>,
+) {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(opts.follow_links)
+        .sort_by_file_name();
+    for item in walker {
+        match item {
+            Err(e) => {
+                let path = e.path().map(display).unwrap_or_else(|| display(root));
+                let msg = if e.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else if let Some(io) = e.io_error() {
+                    describe_open_error(e.path().unwrap_or(root), io)
+                } else {
+                    e.to_string()
+                };
+                out.push(Entry {
+                    display: path,
+                    source: Err(msg),
+                });
+            }
+            Ok(ent) => {
+                if ent.file_type().is_dir() {
+                    continue;
+                }
+                let rel = ent.path().strip_prefix(root).unwrap_or(ent.path());
+                if include.is_some_and(|g| !g.is_match(rel) && !g.is_match(ent.file_name()))
+                    || exclude.is_some_and(|g| g.is_match(rel) || g.is_match(ent.file_name()))
+                {
+                    continue;
+                }
+                let source = match ent.metadata() {
+                    Ok(m) => Ok(Source::File {
+                        path: ent.path().to_path_buf(),
+                        size: m.len(),
+                    }),
+                    Err(e) => Err(e
+                        .io_error()
+                        .map(|io| describe_open_error(ent.path(), io))
+                        .unwrap_or_else(|| e.to_string())),
+                };
+                out.push(Entry {
+                    display: display(ent.path()),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// Split a large plain file into ranges that start at line starts.
+fn plan_ranges(path: &Path, size: u64, opts: &ScanOptions) -> io::Result<Option<Vec<TaskKind>>> {
+    let mut f = File::open(path)?;
+    let mut head = vec![0u8; SNIFF.min(size as usize)];
+    f.read_exact(&mut head)?;
+    if Compression::sniff(&head) != Compression::None || input::looks_binary(&head) {
+        return Ok(None);
+    }
+    let format = opts
+        .input_format
+        .unwrap_or_else(|| formats::detect(&path.to_string_lossy(), &head));
+    let header = if format.has_header() {
+        let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        formats::parse_header(format, first.strip_suffix(b"\r").unwrap_or(first))
+    } else {
+        Header::default()
+    };
+    let split = opts.split_size.max(4096);
+    let mut bounds = vec![0u64];
+    let mut pos = split;
+    while pos < size {
+        let b = next_line_start(&mut f, pos, size)?;
+        if b >= size {
+            break;
+        }
+        if b > *bounds.last().expect("not empty") {
+            bounds.push(b);
+        }
+        pos = b.max(pos) + split;
+    }
+    bounds.push(size);
+    Ok(Some(
+        bounds
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| TaskKind::Range {
+                start: w[0],
+                end: w[1],
+                format,
+                header: header.clone(),
+                first: i == 0,
+            })
+            .collect(),
+    ))
+}
+
+/// The first line start at or after `pos` (`size` if none).
+fn next_line_start(f: &mut File, pos: u64, size: u64) -> io::Result<u64> {
+    let mut at = pos - 1;
+    f.seek(SeekFrom::Start(at))?;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(size);
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok(at + i as u64 + 1);
+        }
+        at += n as u64;
+    }
+}
+
+// ------------------------------------------------------------------ running
+
+struct TaskOut {
+    file: u32,
+    stats: FileStats,
+    findings: Vec<Finding>,
+    cancelled: bool,
+}
+
+/// Extracts the raw destination and origin of a record from its fields.
+struct Extractor {
+    dest: Vec<Vec<u8>>,
+    origin: Vec<Vec<u8>>,
+    url: Regex,
+}
+
+impl Extractor {
+    fn new(opts: &ScanOptions) -> Self {
+        let lower = |v: &[String]| {
+            v.iter()
+                .map(|s| s.to_ascii_lowercase().into_bytes())
+                .collect()
+        };
+        Extractor {
+            dest: lower(&opts.dest_fields),
+            origin: lower(&opts.origin_fields),
+            url: Regex::new(r#"(?-u)\b(?:https?|s3|gs|ftp|sftp|mqtts?|wss?)://[^\s"'<>\]\[]+"#)
+                .expect("valid"),
+        }
+    }
+
+    fn extract(&self, rec: &RecordBuf) -> (Option<Arc<str>>, Option<Arc<str>>) {
+        let mut dest = None;
+        let mut origin = None;
+        for f in &rec.fields {
+            if f.text {
+                continue;
+            }
+            let leaf = rec.leaf(f);
+            let v = rec.value(f).trim_ascii();
+            if v.is_empty() {
+                continue;
+            }
+            if dest.is_none() && self.dest.iter().any(|n| n.eq_ignore_ascii_case(leaf)) {
+                dest = Some(Arc::from(String::from_utf8_lossy(v).as_ref()));
+            }
+            if origin.is_none() && self.origin.iter().any(|n| n.eq_ignore_ascii_case(leaf)) {
+                origin = Some(Arc::from(String::from_utf8_lossy(v).as_ref()));
+            }
+        }
+        if dest.is_none() {
+            // Free text: the first URL it mentions is where it talks about
+            // sending data; better a raw hint than nothing for the resolver.
+            dest = rec
+                .fields
+                .iter()
+                .filter(|f| f.text)
+                .find_map(|f| self.url.find(rec.value(f)))
+                .map(|m| Arc::from(String::from_utf8_lossy(m.as_bytes()).as_ref()));
+        }
+        (dest, origin)
+    }
+}
+
+struct Worker<'a> {
+    det: &'a Detectors,
+    opts: &'a ScanOptions,
+    extract: &'a Extractor,
+    scratch: Scratch,
+    rec: RecordBuf,
+    hits: Vec<Hit>,
+}
+
+struct Lines<'h> {
+    format: Format,
+    header: Option<&'h Header>,
+    /// Whether the first line is the header to read.
+    read_header: bool,
+    /// Added to line offsets (start of a range).
+    offset_base: u64,
+}
+
+impl Worker<'_> {
+    fn run(&mut self, task: &Task, entry: &Entry) -> TaskOut {
+        let mut out = TaskOut {
+            file: task.file,
+            stats: FileStats {
+                path: entry.display.clone(),
+                ranges: 1,
+                ..Default::default()
+            },
+            findings: Vec::new(),
+            cancelled: false,
+        };
+        let source = match &entry.source {
+            Ok(s) => s,
+            Err(e) => {
+                out.stats.failed_files = 1;
+                out.stats.error = Some(e.clone());
+                out.stats.ranges = 0;
+                return out;
+            }
+        };
+        if let Source::File { size, .. } = source {
+            if matches!(
+                task.kind,
+                TaskKind::Whole | TaskKind::Range { first: true, .. }
+            ) {
+                out.stats.bytes = *size;
+            }
+        }
+        let result = match (&task.kind, source) {
+            (
+                TaskKind::Range {
+                    start,
+                    end,
+                    format,
+                    header,
+                    first,
+                },
+                Source::File { path, .. },
+            ) => {
+                out.stats.format = Some(format.to_string());
+                out.stats.compression = Some("none".into());
+                let lines = Lines {
+                    format: *format,
+                    header: Some(header),
+                    read_header: *first && format.has_header(),
+                    offset_base: *start,
+                };
+                File::open(path)
+                    .and_then(|mut f| {
+                        f.seek(SeekFrom::Start(*start))?;
+                        Ok(f)
+                    })
+                    .map_err(|e| describe_open_error(path, &e))
+                    .and_then(|f| self.scan_stream(f.take(end - start), &lines, &mut out, false))
+            }
+            (_, Source::File { path, .. }) => File::open(path)
+                .map_err(|e| describe_open_error(path, &e))
+                .and_then(|f| self.scan_whole(f, &mut out)),
+            (_, Source::Stdin) => self.scan_whole(io::stdin(), &mut out),
+            (_, Source::Bytes(data)) => {
+                out.stats.bytes = data.len() as u64;
+                self.scan_whole(io::Cursor::new(data.clone()), &mut out)
+            }
+        };
+        if let Err(e) = result {
+            out.stats.failed_files = 1;
+            out.stats.error = Some(e);
+        }
+        if matches!(source, Source::Stdin) {
+            out.stats.bytes = out.stats.decompressed_bytes;
+        }
+        out
+    }
+
+    fn scan_whole<R: Read + Send>(
+        &mut self,
+        raw: R,
+        out: &mut TaskOut,
+    ) -> std::result::Result<(), String> {
+        let (reader, comp) = input::decoder(raw).map_err(|e| e.to_string())?;
+        out.stats.compression = Some(comp.as_str().into());
+        let lines = Lines {
+            format: Format::Text,
+            header: None,
+            read_header: false,
+            offset_base: 0,
+        };
+        self.scan_stream(reader, &lines, out, true)
+            .map_err(|e| match comp {
+                Compression::None => e,
+                c => format!("{} stream is corrupt or truncated: {e}", c.as_str()),
+            })
+    }
+
+    /// Read lines and scan records. With `sniff`, the head of the stream
+    /// decides binary/format/header (whole-file tasks); range tasks were
+    /// told these by the planner.
+    fn scan_stream<R: Read>(
+        &mut self,
+        reader: R,
+        lines: &Lines,
+        out: &mut TaskOut,
+        sniff: bool,
+    ) -> std::result::Result<(), String> {
+        let mut lr = LineReader::new(reader, self.opts.max_line);
+        let mut format = lines.format;
+        let mut read_header = lines.read_header;
+        let mut header = lines.header.cloned().unwrap_or_default();
+        let err_at = |lr: &LineReader<R>, e: io::Error| {
+            format!("read error after {} bytes: {e}", lr.position())
+        };
+        if sniff {
+            if let Err(e) = lr.peek(SNIFF) {
+                return Err(err_at(&lr, e));
+            }
+            let head = lr.peek(SNIFF).map_err(|e| e.to_string())?;
+            if input::looks_binary(head) {
+                out.stats.binary_skipped = 1;
+                out.stats.binary_bytes_skipped = out.stats.bytes;
+                return Ok(());
+            }
+            format = self
+                .opts
+                .input_format
+                .unwrap_or_else(|| formats::detect(&out.stats.path, head));
+            read_header = format.has_header();
+        }
+        out.stats.format = Some(format.to_string());
+        let progress = self.opts.progress.as_deref();
+        let mut line_no: u64 = 0;
+        let mut last_pos = 0u64;
+        let result = loop {
+            let line = match lr.next_line() {
+                Ok(Some(l)) => l,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            };
+            line_no += 1;
+            let offset = lines.offset_base + line.offset;
+            if line.truncated {
+                out.stats.truncated_lines += 1;
+            }
+            let bytes = line.bytes;
+            if read_header {
+                read_header = false;
+                header = formats::parse_header(format, bytes);
+                out.stats.header_lines += 1;
+                continue;
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                out.stats.blank_lines += 1;
+                continue;
+            }
+            out.stats.records += 1;
+            if let Err(pe) = formats::parse(format, bytes, &header, &mut self.rec) {
+                out.stats.unparseable += 1;
+                let path = &out.stats.path;
+                out.stats
+                    .unparseable_reasons
+                    .entry(pe.reason.to_string())
+                    .or_default()
+                    .add(|| Location {
+                        path: path.clone(),
+                        line: line_no,
+                        byte_offset: offset,
+                        detail: pe.detail.clone(),
+                    });
+                // Nothing is lost: an unparseable record is scanned as text.
+                self.rec.clear();
+                self.rec.push_text(bytes);
+            }
+            self.hits.clear();
+            self.det.scan(
+                &self.rec,
+                &mut self.scratch,
+                self.opts.show_values,
+                &mut self.hits,
+            );
+            if !self.hits.is_empty() {
+                let (destination, origin) = self.extract.extract(&self.rec);
+                for h in self.hits.drain(..) {
+                    let f = &self.rec.fields[h.field as usize];
+                    let field = (!f.text).then(|| {
+                        Box::<str>::from(String::from_utf8_lossy(self.rec.path(f)).as_ref())
+                    });
+                    out.findings.push(Finding {
+                        file: out.file,
+                        line: line_no,
+                        byte_offset: offset,
+                        rule: h.rule,
+                        field,
+                        evidence: h.evidence.into_boxed_str(),
+                        destination: destination.clone(),
+                        origin: origin.clone(),
+                    });
+                }
+            }
+            if line_no % 4096 == 0 {
+                if self
+                    .opts
+                    .cancel
+                    .as_ref()
+                    .is_some_and(|c| c.load(Ordering::Relaxed))
+                {
+                    out.cancelled = true;
+                    break Ok(());
+                }
+                if let Some(p) = progress {
+                    let pos = lr.position();
+                    p.fetch_add(pos - last_pos, Ordering::Relaxed);
+                    last_pos = pos;
+                }
+            }
+        };
+        if let Some(p) = progress {
+            p.fetch_add(lr.position() - last_pos, Ordering::Relaxed);
+        }
+        out.stats.lines = line_no;
+        out.stats.decompressed_bytes = lr.position();
+        result.map_err(|e| err_at(&lr, e))
+    }
+}
+
+/// Scan inputs with a set of detectors.
+pub fn scan(inputs: &[Input], det: &Detectors, opts: &ScanOptions) -> Result<ScanOutput> {
+    let entries = enumerate(inputs, opts)?;
+    let mut tasks = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let file = i as u32;
+        let mut kinds = vec![TaskKind::Whole];
+        if let Ok(Source::File { path, size }) = &e.source {
+            if *size > opts.split_size && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                // A planning failure just means no split: the whole-file task
+                // will meet (and report) the same problem.
+                if let Ok(Some(ranges)) = plan_ranges(path, *size, opts) {
+                    kinds = ranges;
+                }
+            }
+        }
+        tasks.extend(kinds.into_iter().map(|kind| Task { file, kind }));
+    }
+    let extract = Extractor::new(opts);
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("borderscan-{i}"))
+        .build()
+        .map_err(|e| Error::config("--threads", e.to_string()))?;
+    let outs: Vec<TaskOut> = pool.install(|| {
+        tasks
+            .par_iter()
+            .map_init(
+                || Worker {
+                    det,
+                    opts,
+                    extract: &extract,
+                    scratch: Scratch::default(),
+                    rec: RecordBuf::default(),
+                    hits: Vec::new(),
+                },
+                |w, t| w.run(t, &entries[t.file as usize]),
+            )
+            .collect()
+    });
+    if outs.iter().any(|o| o.cancelled) {
+        return Err(Error::Cancelled);
+    }
+    Ok(merge(entries, outs))
+}
+
+/// Merge task outputs (in task order) per file; line numbers of later
+/// ranges are shifted by the lines of the ranges before them.
+fn merge(entries: Vec<Entry>, outs: Vec<TaskOut>) -> ScanOutput {
+    let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
+    let mut findings = Vec::new();
+    for mut o in outs {
+        let slot = &mut per_file[o.file as usize];
+        let base = slot.as_ref().map_or(0, |s| s.lines);
+        if base > 0 {
+            for f in &mut o.findings {
+                f.line += base;
+            }
+            for r in o.stats.unparseable_reasons.values_mut() {
+                for l in &mut r.first {
+                    l.line += base;
+                }
+            }
+        }
+        findings.append(&mut o.findings);
+        match slot {
+            None => *slot = Some(o.stats),
+            Some(s) => s.merge_range(&o.stats),
+        }
+    }
+    let files: Vec<String> = entries.into_iter().map(|e| e.display).collect();
+    let per_file = per_file
+        .into_iter()
+        .zip(&files)
+        .map(|(s, name)| {
+            s.unwrap_or_else(|| FileStats {
+                path: name.clone(),
+                ..Default::default()
+            })
+        })
+        .collect();
+    ScanOutput {
+        files,
+        findings,
+        accounting: Accounting::from_files(per_file),
+    }
+}
+
+/// Scan one record line on its own (format detected from the line) and
+/// return the hits; used by `rules check` and `explain`.
+pub fn scan_line(det: &Detectors, line: &[u8]) -> (Format, RecordBuf, Vec<Hit>) {
+    let format = formats::detect("example", line);
+    let mut rec = RecordBuf::default();
+    if formats::parse(format, line, &Header::default(), &mut rec).is_err() {
+        rec.clear();
+        rec.push_text(line);
+    }
+    let mut hits = Vec::new();
+    det.scan(&rec, &mut Scratch::default(), true, &mut hits);
+    (format, rec, hits)
+}
+
+/// A rule example that did not behave.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleCheckFailure {
+    pub rule: String,
+    pub example: String,
+    /// `positive` (should fire, did not) or `negative` (fired, should not).
+    pub kind: &'static str,
+    /// The rules that did fire, to help fix the example.
+    pub fired: Vec<String>,
+}
+
+/// Run every rule's positive and negative examples.
+pub fn check_rules(det: &Detectors) -> Vec<RuleCheckFailure> {
+    let mut failures = Vec::new();
+    for (i, r) in det.rules.iter().enumerate() {
+        let cases = r
+            .examples
+            .positive
+            .iter()
+            .map(|e| (e, true))
+            .chain(r.examples.negative.iter().map(|e| (e, false)));
+        for (example, positive) in cases {
+            let (_, _, hits) = scan_line(det, example.as_bytes());
+            let fired = hits.iter().any(|h| h.rule as usize == i);
+            if fired != positive {
+                let mut names: Vec<String> =
+                    hits.iter().map(|h| det.rule(h.rule).id.clone()).collect();
+                names.dedup();
+                failures.push(RuleCheckFailure {
+                    rule: r.id.clone(),
+                    example: example.clone(),
+                    kind: if positive { "positive" } else { "negative" },
+                    fired: names,
+                });
+            }
+        }
+    }
+    failures
+}

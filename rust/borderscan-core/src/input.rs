@@ -1,0 +1,336 @@
+//! Reading: decompression by magic bytes, binary sniffing, and a line reader
+//! over a bounded buffer that cuts overlong lines instead of growing.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use memchr::memchr;
+use serde::Serialize;
+
+/// Compression recognised from the first bytes of a stream, never the name:
+/// rotated logs are often renamed, and a `.log` may well be gzip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+    Bzip2,
+}
+
+impl Compression {
+    pub fn sniff(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3]) {
+            Compression::Bzip2
+        } else {
+            Compression::None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::Bzip2 => "bzip2",
+        }
+    }
+}
+
+/// Size of each read from disk; large sequential reads keep syscalls rare.
+pub const READ_CHUNK: usize = 256 * 1024;
+
+/// Wrap a raw byte stream in the decoder its magic bytes call for.
+///
+/// Gzip uses the multi-member decoder: `cat a.gz b.gz` and rotated logs
+/// appended by some shippers hold several members, and the single-member
+/// decoder would silently stop after the first.
+pub fn decoder<'a, R: Read + Send + 'a>(
+    raw: R,
+) -> io::Result<(Box<dyn Read + Send + 'a>, Compression)> {
+    let mut buffered = BufReader::with_capacity(READ_CHUNK, raw);
+    // A short first read (pipes) could hide the magic; fill_buf returns at
+    // least one byte unless the stream is empty, and 4 bytes arrive together
+    // in practice for files. For robustness on pipes, peek until 4 bytes.
+    let head = peek_head(&mut buffered, 4)?;
+    let kind = Compression::sniff(&head);
+    let reader: Box<dyn Read + Send + 'a> = match kind {
+        Compression::None => Box::new(Prefixed::new(head, buffered)),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+            READ_CHUNK,
+            Prefixed::new(head, buffered),
+        ))),
+        Compression::Zstd => {
+            let mut d = zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(
+                READ_CHUNK,
+                Prefixed::new(head, buffered),
+            ))?;
+            // Rotated zstd logs are often several frames concatenated.
+            d = d.single_frame();
+            Box::new(MultiFrameZstd::new(d))
+        }
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(Prefixed::new(
+            head, buffered,
+        ))),
+    };
+    Ok((reader, kind))
+}
+
+/// Read up to `n` bytes from the front of a stream, keeping them for replay.
+fn peek_head<R: Read>(r: &mut R, n: usize) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(n);
+    let mut buf = [0u8; 8];
+    while head.len() < n {
+        let got = match r.read(&mut buf[..n - head.len()]) {
+            Ok(0) => break,
+            Ok(k) => k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        head.extend_from_slice(&buf[..got]);
+    }
+    Ok(head)
+}
+
+/// A reader that first yields some already-read bytes, then the rest.
+struct Prefixed<R> {
+    head: Vec<u8>,
+    pos: usize,
+    rest: R,
+}
+
+impl<R> Prefixed<R> {
+    fn new(head: Vec<u8>, rest: R) -> Self {
+        Prefixed { head, pos: 0, rest }
+    }
+}
+
+impl<R: Read> Read for Prefixed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos < self.head.len() {
+            let n = (self.head.len() - self.pos).min(buf.len());
+            buf[..n].copy_from_slice(&self.head[self.pos..self.pos + n]);
+            self.pos += n;
+            return Ok(n);
+        }
+        self.rest.read(buf)
+    }
+}
+
+/// zstd's decoder in `single_frame` mode stops at a frame end; this wrapper
+/// starts the next frame when more input follows, so concatenated frames are
+/// all read while trailing garbage is still reported as an error.
+struct MultiFrameZstd<'a, R: BufRead> {
+    inner: Option<zstd::stream::read::Decoder<'a, R>>,
+}
+
+impl<'a, R: BufRead> MultiFrameZstd<'a, R> {
+    fn new(d: zstd::stream::read::Decoder<'a, R>) -> Self {
+        MultiFrameZstd { inner: Some(d) }
+    }
+}
+
+impl<R: BufRead> Read for MultiFrameZstd<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(d) = self.inner.as_mut() else {
+                return Ok(0);
+            };
+            let n = d.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // End of a frame: is there another one?
+            let d = self.inner.take().expect("checked above");
+            let mut rest = d.finish();
+            if rest.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            self.inner = Some(zstd::stream::read::Decoder::with_buffer(rest)?.single_frame());
+        }
+    }
+}
+
+/// One line handed out by [`LineReader`].
+pub struct Line<'a> {
+    /// The line without its terminator (and without a trailing `\r`); cut to
+    /// the reader's maximum length when `truncated`.
+    pub bytes: &'a [u8],
+    /// Offset of the line's first byte in the (decompressed) stream.
+    pub offset: u64,
+    /// The line was longer than the maximum and was cut.
+    pub truncated: bool,
+}
+
+/// Splits a stream into lines with a buffer that never grows past
+/// `max_line + READ_CHUNK`: a 1 GB line costs the same memory as a short one
+/// (it is cut, and the caller counts it).
+pub struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    max_line: usize,
+    /// Holds the kept prefix of a cut line while its rest is skipped.
+    cut: Vec<u8>,
+    /// A read error, reported once every byte read before it was handed out
+    /// (a truncated gzip still yields its readable records).
+    err: Option<io::Error>,
+}
+
+impl<R: Read> LineReader<R> {
+    pub fn new(inner: R, max_line: usize) -> Self {
+        let max_line = max_line.max(1);
+        LineReader {
+            inner,
+            buf: vec![0; READ_CHUNK],
+            start: 0,
+            end: 0,
+            eof: false,
+            base: 0,
+            max_line,
+            cut: Vec::new(),
+            err: None,
+        }
+    }
+
+    /// Make at least `want` unread bytes available (fewer at the end of the
+    /// stream) and return all unread bytes, without consuming them.
+    pub fn peek(&mut self, want: usize) -> io::Result<&[u8]> {
+        while self.end - self.start < want && !self.eof {
+            self.fill()?;
+        }
+        Ok(&self.buf[self.start..self.end])
+    }
+
+    /// Offset of the next unread byte in the stream.
+    pub fn position(&self) -> u64 {
+        self.base + self.start as u64
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.base += self.start as u64;
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let limit = self.max_line + READ_CHUNK;
+            let grown = (self.buf.len() * 2).min(limit).max(self.buf.len());
+            self.buf.resize(grown, 0);
+            if self.end == self.buf.len() {
+                return Ok(());
+            }
+        }
+        loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.err = Some(e);
+                    self.eof = true;
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// The next line, or `None` at the end of the stream.
+    pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
+        let mut scanned = 0usize;
+        loop {
+            let from = self.start + scanned;
+            if let Some(i) = memchr(b'\n', &self.buf[from..self.end]) {
+                let line_end = from + i;
+                if line_end - self.start > self.max_line {
+                    return self.cut_line(Some(line_end));
+                }
+                let s = self.start;
+                self.start = line_end + 1;
+                return Ok(Some(Line {
+                    bytes: trim_cr(&self.buf[s..line_end]),
+                    offset: self.base + s as u64,
+                    truncated: false,
+                }));
+            }
+            scanned = self.end - self.start;
+            if scanned > self.max_line {
+                return self.cut_line(None);
+            }
+            if self.eof {
+                if scanned == 0 {
+                    return match self.err.take() {
+                        Some(e) => Err(e),
+                        None => Ok(None),
+                    };
+                }
+                let s = self.start;
+                self.start = self.end;
+                return Ok(Some(Line {
+                    bytes: trim_cr(&self.buf[s..self.end]),
+                    offset: self.base + s as u64,
+                    truncated: false,
+                }));
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Hand out the first `max_line` bytes of an overlong line and skip the
+    /// rest of it, up to and including its newline, without buffering it.
+    fn cut_line(&mut self, known_end: Option<usize>) -> io::Result<Option<Line<'_>>> {
+        let offset = self.base + self.start as u64;
+        self.cut.clear();
+        self.cut
+            .extend_from_slice(&self.buf[self.start..self.start + self.max_line]);
+        match known_end {
+            Some(e) => self.start = e + 1,
+            None => {
+                self.start += self.max_line;
+                loop {
+                    if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
+                        self.start += i + 1;
+                        break;
+                    }
+                    self.start = self.end;
+                    if self.eof {
+                        break;
+                    }
+                    self.fill()?;
+                }
+            }
+        }
+        Ok(Some(Line {
+            bytes: trim_cr(&self.cut),
+            offset,
+            truncated: true,
+        }))
+    }
+}
+
+fn trim_cr(b: &[u8]) -> &[u8] {
+    match b.last() {
+        Some(b'\r') => &b[..b.len() - 1],
+        _ => b,
+    }
+}
+
+/// Does this sample look binary? A NUL byte is the signal ripgrep and git
+/// use; text logs in any ASCII-compatible encoding never contain one.
+pub fn looks_binary(sample: &[u8]) -> bool {
+    memchr(0, sample).is_some()
+}

@@ -1,0 +1,32 @@
+//! borderscan-core: the streaming engine of borderscan, a data-residency
+//! scanner for industrial logs and telemetry. No Python in here: the
+//! bindings live in `borderscan-py`, so this crate is usable and testable as
+//! plain Rust.
+//!
+//! ```no_run
+//! use borderscan_core::{Detectors, Input, ScanOptions, scan};
+//! let det = Detectors::builtin().unwrap();
+//! let out = scan(&[Input::Path("logs/".into())], &det, &ScanOptions::default()).unwrap();
+//! println!("{} findings in {} records", out.findings.len(), out.accounting.records);
+//! ```
+
+pub mod accounting;
+pub mod batch;
+pub mod detect;
+pub mod engine;
+pub mod error;
+pub mod formats;
+pub mod input;
+pub mod mask;
+pub mod rules;
+pub mod validate;
+
+pub use accounting::Accounting;
+pub use detect::Detectors;
+pub use engine::{Finding, Input, ScanOptions, ScanOutput, check_rules, scan};
+pub use error::{Error, Result};
+pub use formats::Format;
+pub use rules::RulePackSpec;
+
+/// Version of the engine, recorded in manifests and reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

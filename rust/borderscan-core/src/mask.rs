@@ -1,0 +1,116 @@
+//! Masking of evidence. Every value that leaves the engine goes through here
+//! unless the caller asked for raw values (`--show-values`).
+
+use crate::rules::MaskStyle;
+
+/// Evidence longer than this is cut (with an ellipsis) even when shown raw:
+/// a private-key block or a 1 MB line is not useful in a table.
+pub const MAX_EVIDENCE: usize = 120;
+
+pub fn mask(style: MaskStyle, value: &[u8]) -> String {
+    let text = String::from_utf8_lossy(value);
+    let chars: Vec<char> = text.chars().collect();
+    match style {
+        MaskStyle::None => shorten(&text),
+        MaskStyle::Full => star_after(&chars, 1, 0),
+        MaskStyle::Email => mask_email(&text).unwrap_or_else(|| mask_edges(&chars)),
+        MaskStyle::Edges => mask_edges(&chars),
+    }
+}
+
+/// The value as found, only shortened; for `--show-values`.
+pub fn raw(value: &[u8]) -> String {
+    shorten(&String::from_utf8_lossy(value))
+}
+
+fn shorten(s: &str) -> String {
+    if s.len() <= MAX_EVIDENCE {
+        return s.to_string();
+    }
+    let mut end = MAX_EVIDENCE;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// Keep a few characters at each end, scaled to the length so short values
+/// reveal almost nothing: `AKIA************ABCD`, `11**************2X`.
+fn mask_edges(chars: &[char]) -> String {
+    let n = chars.len();
+    let keep = match n {
+        0..=9 => return star_after(chars, 1, 0),
+        10..=19 => 2,
+        _ => 4,
+    };
+    star_after(chars, keep, keep)
+}
+
+fn star_after(chars: &[char], head: usize, tail: usize) -> String {
+    let n = chars.len();
+    if n <= head + tail {
+        return "*".repeat(n);
+    }
+    // Cap the stars so a 4 KB key block does not fill a terminal; the count
+    // of hidden characters is not itself sensitive.
+    let hidden = n - head - tail;
+    let stars = if hidden > 24 {
+        format!("{}[{hidden}]", "*".repeat(8))
+    } else {
+        "*".repeat(hidden)
+    };
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str(&stars);
+    out.extend(&chars[n - tail..]);
+    out
+}
+
+/// `j***@e***.com`: first letter of the local part and of the domain, the
+/// public suffix kept so a reader can tell `.de` from `.cn`.
+fn mask_email(s: &str) -> Option<String> {
+    let (local, domain) = s.rsplit_once('@')?;
+    let (name, tld) = domain.rsplit_once('.')?;
+    let first = |x: &str| x.chars().next().map(String::from).unwrap_or_default();
+    Some(format!("{}***@{}***.{}", first(local), first(name), tld))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn styles() {
+        assert_eq!(
+            mask(MaskStyle::Email, b"john.doe@example.com"),
+            "j***@e***.com"
+        );
+        assert_eq!(
+            mask(MaskStyle::Edges, b"AKIAIOSFODNN7EXAMPLE"),
+            "AKIA************MPLE"
+        );
+        assert_eq!(
+            mask(MaskStyle::Edges, b"11010519491231002X"),
+            "11**************2X"
+        );
+        assert_eq!(mask(MaskStyle::Edges, b"12345"), "1****");
+        assert_eq!(mask(MaskStyle::Full, b"Li Wei"), "L*****");
+        let long = vec![b'a'; 500];
+        let m = mask(MaskStyle::Edges, &long);
+        assert_eq!(m, "aaaa********[492]aaaa");
+    }
+
+    #[test]
+    fn masked_never_contains_raw() {
+        for v in [
+            "john.doe@example.com",
+            "+8613800138000",
+            "DE89370400440532013000",
+            "ab",
+        ] {
+            for style in [MaskStyle::Email, MaskStyle::Edges, MaskStyle::Full] {
+                let m = mask(style, v.as_bytes());
+                assert!(!m.contains(v), "{style:?} {v} -> {m}");
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Rule packs: detectors as data, each with positive and negative examples.
+//!
+//! A pack is a TOML file of `[[rule]]` tables. The built-in pack is compiled
+//! into the binary so the engine never needs a file on disk to run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The built-in default rule pack.
+pub const DEFAULT_PACK: &str = include_str!("../rules/default.toml");
+
+/// The data categories of PRODUCT.md. Packs may add their own; these are the
+/// ones the built-in pack uses and that reports know how to label.
+pub const CATEGORIES: &[&str] = &[
+    "personal",
+    "device_id",
+    "network_id",
+    "geolocation",
+    "secret",
+    "calibration",
+    "sensor",
+    "diagnostic",
+    "operational",
+    "quality",
+    "model",
+];
+
+/// How a rule recognises its category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// A regex over field values (or free text), optionally validated.
+    Value,
+    /// Glob patterns over the field path (`calib.*`, `*intrinsics*`).
+    Key,
+    /// A field such as `type` whose value names the record type.
+    RecordType,
+    /// Context keywords anywhere in the record's text values.
+    Keyword,
+}
+
+/// How evidence of a hit is masked before it leaves the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MaskStyle {
+    /// `j***@e***.com`
+    Email,
+    /// Keep four characters at each end of long values (`AKIA****ABCD`).
+    #[default]
+    Edges,
+    /// Replace every character but the first.
+    Full,
+    /// Not personal or secret (a field name, a keyword): shown as is.
+    None,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Records (one line each) on which the rule must fire.
+    #[serde(default)]
+    pub positive: Vec<String>,
+    /// Records on which the rule must not fire.
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+/// One detector as written in a pack.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable id, `category.name`; findings and baselines refer to it.
+    pub id: String,
+    pub category: String,
+    pub description: String,
+    pub kind: RuleKind,
+    /// `value`: the regex (byte regex; `(?i)` etc. allowed).
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// `value`: the capture group that holds the value to validate and mask.
+    #[serde(default)]
+    pub group: usize,
+    /// `value`: name of a validator in `validate::by_name`.
+    #[serde(default)]
+    pub validator: Option<String>,
+    /// `key`: case-insensitive globs over the dotted field path.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// `record_type`: field names (leaf names) that carry the record type.
+    #[serde(default)]
+    pub type_fields: Vec<String>,
+    /// `record_type`: values of those fields that mark the category.
+    #[serde(default)]
+    pub type_values: Vec<String>,
+    /// `keyword`: case-insensitive literals.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub mask: MaskStyle,
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulePackSpec {
+    pub name: String,
+    pub version: String,
+    #[serde(rename = "rule", default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+impl RulePackSpec {
+    /// Parse a pack; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let pack: RulePackSpec = toml::from_str(text).map_err(|e| Error::Config {
+            place: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        pack.check(origin)?;
+        Ok(pack)
+    }
+
+    pub fn builtin() -> Self {
+        // The built-in pack is tested by `cargo test`; a failure here is a bug
+        // in the shipped data, not a user error.
+        Self::parse(DEFAULT_PACK, "builtin:default.toml").expect("built-in rule pack is valid")
+    }
+
+    /// Structural checks serde cannot express: unique ids, the fields each
+    /// kind needs, known validators.
+    fn check(&self, origin: &str) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for r in &self.rules {
+            let bad = |message: String| Error::Config {
+                place: format!("{origin}: rule {}", r.id),
+                message,
+            };
+            if !seen.insert(r.id.as_str()) {
+                return Err(bad("duplicate rule id".into()));
+            }
+            if r.category.is_empty() || r.id.is_empty() {
+                return Err(bad("id and category must not be empty".into()));
+            }
+            match r.kind {
+                RuleKind::Value if r.pattern.is_none() => {
+                    return Err(bad("a value rule needs `pattern`".into()));
+                }
+                RuleKind::Key if r.fields.is_empty() => {
+                    return Err(bad("a key rule needs `fields`".into()));
+                }
+                RuleKind::RecordType if r.type_fields.is_empty() || r.type_values.is_empty() => {
+                    return Err(bad("a record_type rule needs `type_fields` and `type_values`".into()));
+                }
+                RuleKind::Keyword if r.keywords.is_empty() => {
+                    return Err(bad("a keyword rule needs `keywords`".into()));
+                }
+                _ => {}
+            }
+            if let Some(v) = &r.validator {
+                if crate::validate::by_name(v).is_none() {
+                    return Err(bad(format!("unknown validator `{v}`")));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+"""The Python API: DataFrames from Arrow, accounting, determinism."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+import borderscan
+from borderscan import _core
+
+
+def test_scan_returns_polars_frames(sample_dir):
+    res = borderscan.scan([sample_dir])
+    assert isinstance(res.findings, pl.DataFrame)
+    assert res.findings.schema["line"] == pl.UInt64
+    assert res.findings.schema["byte_offset"] == pl.UInt64
+    assert res.findings.schema["path"] == pl.String
+    assert isinstance(res.summary, pl.DataFrame)
+    assert res.summary.columns == ["category", "records", "hits", "detectors"]
+    # Records per category never exceed hits, and hits add up to the table.
+    assert (res.summary["records"] <= res.summary["hits"]).all()
+    assert res.summary["hits"].sum() == res.findings.height
+    assert res.accounting["records"] > 0
+    assert res.rule_packs and res.rule_packs[0].startswith("default@")
+
+
+def test_findings_cross_as_an_arrow_stream(tmp_path):
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"email": "li.wei@example.cn"}\n' * 10)
+    table, accounting, _packs = _core.scan([str(p)])
+    # The engine's table is an Arrow C stream producer, not a list of rows.
+    capsule = table.__arrow_c_stream__()
+    assert type(capsule).__name__ == "PyCapsule"
+    assert len(table) == 10
+    df = pl.DataFrame(table)
+    assert df.height == 10 and df["evidence"][0] == "l***@e***.cn"
+    # A stream can be taken more than once.
+    assert pl.DataFrame(table).equals(df)
+
+
+def test_accounting_per_file(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"a": 1}\n\n{"b": \n')
+    (tmp_path / "b.csv").write_text("x,y\n1,2\n")
+    acc = borderscan.scan([tmp_path]).accounting
+    per = {f["path"].rsplit("/", 1)[-1]: f for f in acc["per_file"]}
+    assert per["a.jsonl"]["records"] == 2
+    assert per["a.jsonl"]["blank_lines"] == 1
+    assert per["a.jsonl"]["unparseable"] == 1
+    assert per["b.csv"]["header_lines"] == 1 and per["b.csv"]["records"] == 1
+    assert acc["records"] == 3
+    assert acc["lines"] == acc["records"] + acc["blank_lines"] + acc["header_lines"]
+    assert acc["unparseable_reasons"]["truncated_json"]["first"][0]["line"] == 3
+
+
+def test_config_errors_raise(tmp_path):
+    with pytest.raises(borderscan.ConfigError, match="input-format"):
+        borderscan.scan([tmp_path], input_format="yaml")
+    with pytest.raises(borderscan.ConfigError, match="include"):
+        borderscan.scan([tmp_path], include=["a{"])
+
+
+def test_deterministic_across_threads_and_ranges(tmp_path):
+    lines = []
+    for i in range(60_000):
+        lines.append(
+            f'{{"site":"CN-SZ-0{i % 3}","type":"calibration","calib":{{"fx":{i}}},'
+            f'"operator":{{"email":"op{i}@example.cn"}},"endpoint":"https://h{i % 7}.example.jp"}}'
+        )
+    p = tmp_path / "big.jsonl"
+    p.write_text("\n".join(lines) + "\n")
+    assert p.stat().st_size > 5_000_000
+    ref = borderscan.scan([p], threads=1, split_size=1 << 40)
+    for threads, split in ((2, 1 << 20), (4, 300_000), (3, 4096)):
+        res = borderscan.scan([p], threads=threads, split_size=split)
+        assert res.findings.equals(ref.findings), (threads, split)
+        assert res.summary.equals(ref.summary)
+        assert res.accounting["records"] == ref.accounting["records"]
