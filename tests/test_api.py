@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import borderscan
 import polars as pl
 import pytest
-
-import borderscan
 from borderscan import _core
 
 
@@ -27,7 +26,7 @@ def test_scan_returns_polars_frames(sample_dir):
 def test_findings_cross_as_an_arrow_stream(tmp_path):
     p = tmp_path / "x.jsonl"
     p.write_text('{"email": "li.wei@example.cn"}\n' * 10)
-    table, accounting, _packs = _core.scan([str(p)])
+    table, _accounting, _packs = _core.scan([str(p)])
     # The engine's table is an Arrow C stream producer, not a list of rows.
     capsule = table.__arrow_c_stream__()
     assert type(capsule).__name__ == "PyCapsule"

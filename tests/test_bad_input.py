@@ -8,11 +8,9 @@ import shutil
 import subprocess
 import sys
 
+import borderscan
 import orjson
 import pytest
-
-import borderscan
-
 from conftest import run_cli
 
 GOOD = b'{"site":"JP-OSA-03","operator":{"email":"sato.k@example.jp"}}\n'

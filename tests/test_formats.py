@@ -5,44 +5,43 @@ from __future__ import annotations
 import bz2
 import gzip
 
-import pytest
-
 import borderscan
+import pytest
 
 EMAIL = "anna.schmidt@example.de"
 
 CASES = {
     "jsonl": (
         "t.log",
-        '{"ts":"2026-11-02T10:00:00Z","site":"DE-MUC-01","operator":{"email":"%s"},'
-        '"endpoint":"https://s3.eu-central-1.amazonaws.com/b"}\n' % EMAIL,
+        f'{{"ts":"2026-11-02T10:00:00Z","site":"DE-MUC-01","operator":{{"email":"{EMAIL}"}},'
+        '"endpoint":"https://s3.eu-central-1.amazonaws.com/b"}\n',
         "operator.email", "DE-MUC-01", "https://s3.eu-central-1.amazonaws.com/b",
     ),
     "csv": (
         "p.txt",
-        "ts,site,operator_email,dst_host\n1,DE-MUC-01,%s,maint.example.de\n" % EMAIL,
+        f"ts,site,operator_email,dst_host\n1,DE-MUC-01,{EMAIL},maint.example.de\n",
         "operator_email", "DE-MUC-01", "maint.example.de",
     ),
     "tsv": (
         "p.dat",
-        "ts\tsite\toperator_email\tdst_host\n1\tDE-MUC-01\t%s\tmaint.example.de\n" % EMAIL,
+        f"ts\tsite\toperator_email\tdst_host\n1\tDE-MUC-01\t{EMAIL}\tmaint.example.de\n",
         "operator_email", "DE-MUC-01", "maint.example.de",
     ),
     "logfmt": (
         "d.log",
-        'ts=2026-11-02T10:00:00Z level=info site=DE-MUC-01 user="%s" dst=10.1.2.3\n'
-        "ts=2026-11-02T10:00:01Z level=info site=DE-MUC-01 msg=ok\n" % EMAIL,
+        f'ts=2026-11-02T10:00:00Z level=info site=DE-MUC-01 user="{EMAIL}" dst=10.1.2.3\n'
+        "ts=2026-11-02T10:00:01Z level=info site=DE-MUC-01 msg=ok\n",
         "user", "DE-MUC-01", "10.1.2.3",
     ),
     "syslog": (
         "gw.log",
         '<134>1 2026-11-02T10:11:12.003Z gw-01 shipper 4123 TLM [origin@32473 site="DE-MUC-01"'
-        ' dst="47.96.1.2"] sent record of %s\n' % EMAIL,
+        f' dst="47.96.1.2"] sent record of {EMAIL}\n',
         None, "DE-MUC-01", "47.96.1.2",
     ),
     "text": (
         "op.log",
-        "2026-11-02 10:00 operator %s uploaded to https://maint.example.de/u\n" % EMAIL,
+        f"2026-11-02 10:00 operator {EMAIL} uploaded to https://maint.example.de/u\n",
         None, None, "https://maint.example.de/u",
     ),
 }
@@ -86,7 +85,7 @@ def test_nested_json_paths_and_key_detectors(tmp_path):
 
 def test_input_format_override(tmp_path):
     p = tmp_path / "x.jsonl"
-    p.write_text('{"a": "%s"}\n' % EMAIL)
+    p.write_text(f'{{"a": "{EMAIL}"}}\n')
     res = borderscan.scan([p], input_format="text")
     assert res.accounting["per_file"][0]["format"] == "text"
     assert res.findings.filter(detector="personal.email")["field"].to_list() == [None]
@@ -95,7 +94,7 @@ def test_input_format_override(tmp_path):
 @pytest.mark.parametrize("compress", [gzip.compress, bz2.compress])
 def test_compression_by_magic_not_name(tmp_path, compress):
     p = tmp_path / "innocent.log"  # no .gz suffix: detected from the bytes
-    p.write_bytes(compress(('{"email":"%s"}\n' % EMAIL).encode() * 3))
+    p.write_bytes(compress((f'{{"email":"{EMAIL}"}}\n').encode() * 3))
     res = borderscan.scan([p])
     assert res.accounting["per_file"][0]["format"] == "jsonl"
     assert res.findings.filter(detector="personal.email").height == 3

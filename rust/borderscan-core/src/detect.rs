@@ -26,6 +26,13 @@ struct ValueRule {
     validator: Option<Validator>,
 }
 
+/// A record-type rule: field leaf names and values, lower-cased.
+struct TypeRule {
+    rule: u16,
+    names: Vec<Vec<u8>>,
+    values: Vec<Vec<u8>>,
+}
+
 /// A rule that fired on a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -45,8 +52,7 @@ pub struct Detectors {
     min_value_len: usize,
     keys: GlobSet,
     key_rule: Vec<u16>,
-    /// (rule, lower-case field names, lower-case values)
-    type_rules: Vec<(u16, Vec<Vec<u8>>, Vec<Vec<u8>>)>,
+    type_rules: Vec<TypeRule>,
     keywords: Option<AhoCorasick>,
     keyword_rule: Vec<u16>,
     min_keyword_len: usize,
@@ -106,13 +112,15 @@ impl Detectors {
                         .build()
                         .map_err(|e| Error::config(place(), format!("invalid pattern: {e}")))?;
                     if r.group >= re.captures_len() {
-                        return Err(Error::config(place(), format!("group {} does not exist", r.group)));
+                        return Err(Error::config(
+                            place(),
+                            format!("group {} does not exist", r.group),
+                        ));
                     }
                     let validator = match &r.validator {
-                        Some(v) => Some(
-                            validate::by_name(v)
-                                .ok_or_else(|| Error::config(place(), format!("unknown validator `{v}`")))?,
-                        ),
+                        Some(v) => Some(validate::by_name(v).ok_or_else(|| {
+                            Error::config(place(), format!("unknown validator `{v}`"))
+                        })?),
                         None => None,
                     };
                     min_value_len = min_value_len.min(min_len(pat));
@@ -130,14 +138,24 @@ impl Detectors {
                             .case_insensitive(true)
                             .literal_separator(false)
                             .build()
-                            .map_err(|e| Error::config(place(), format!("invalid field glob `{g}`: {e}")))?;
+                            .map_err(|e| {
+                                Error::config(place(), format!("invalid field glob `{g}`: {e}"))
+                            })?;
                         keys.add(glob);
                         key_rule.push(i);
                     }
                 }
                 RuleKind::RecordType => {
-                    let lower = |v: &Vec<String>| v.iter().map(|s| s.to_ascii_lowercase().into_bytes()).collect();
-                    type_rules.push((i, lower(&r.type_fields), lower(&r.type_values)));
+                    let lower = |v: &Vec<String>| {
+                        v.iter()
+                            .map(|s| s.to_ascii_lowercase().into_bytes())
+                            .collect()
+                    };
+                    type_rules.push(TypeRule {
+                        rule: i,
+                        names: lower(&r.type_fields),
+                        values: lower(&r.type_values),
+                    });
                 }
                 RuleKind::Keyword => {
                     for k in &r.keywords {
@@ -164,7 +182,10 @@ impl Detectors {
         };
         Ok(Detectors {
             rules,
-            packs: packs.iter().map(|p| format!("{}@{}", p.name, p.version)).collect(),
+            packs: packs
+                .iter()
+                .map(|p| format!("{}@{}", p.name, p.version))
+                .collect(),
             set,
             value_rules,
             min_value_len: min_value_len.max(1),
@@ -185,13 +206,23 @@ impl Detectors {
 
     /// Run every detector over one record, appending hits to `out` in a
     /// deterministic order (field order, then rule order within a field).
-    pub fn scan(&self, rec: &RecordBuf, scratch: &mut Scratch, show_values: bool, out: &mut Vec<Hit>) {
+    pub fn scan(
+        &self,
+        rec: &RecordBuf,
+        scratch: &mut Scratch,
+        show_values: bool,
+        out: &mut Vec<Hit>,
+    ) {
         if scratch.fired.len() != self.rules.len() {
             scratch.fired = vec![false; self.rules.len()];
         }
         scratch.seen_values.clear();
         let evidence = |rule: &RuleSpec, v: &[u8]| {
-            if show_values { mask::raw(v) } else { mask::mask(rule.mask, v) }
+            if show_values {
+                mask::raw(v)
+            } else {
+                mask::mask(rule.mask, v)
+            }
         };
         for (fi, f) in rec.fields.iter().enumerate() {
             let fi = fi as u32;
@@ -204,12 +235,18 @@ impl Detectors {
                     for si in matched.iter() {
                         let vr = &self.value_rules[si];
                         for caps in vr.re.captures_iter(value) {
-                            let Some(m) = caps.get(vr.group) else { continue };
+                            let Some(m) = caps.get(vr.group) else {
+                                continue;
+                            };
                             let cand = m.as_bytes();
                             if vr.validator.is_some_and(|v| !v(cand)) {
                                 continue;
                             }
-                            if scratch.seen_values.iter().any(|(r, v)| *r == vr.rule && v == cand) {
+                            if scratch
+                                .seen_values
+                                .iter()
+                                .any(|(r, v)| *r == vr.rule && v == cand)
+                            {
                                 continue;
                             }
                             scratch.seen_values.push((vr.rule, cand.to_vec()));
@@ -241,7 +278,12 @@ impl Detectors {
                 }
                 if !self.type_rules.is_empty() && !value.is_empty() && value.len() <= 64 {
                     let leaf = rec.leaf(f);
-                    for (r, names, values) in &self.type_rules {
+                    for TypeRule {
+                        rule: r,
+                        names,
+                        values,
+                    } in &self.type_rules
+                    {
                         if scratch.fired[*r as usize] {
                             continue;
                         }
@@ -259,19 +301,19 @@ impl Detectors {
                     }
                 }
             }
-            if let Some(ac) = &self.keywords {
-                if value.len() >= self.min_keyword_len {
-                    for m in ac.find_iter(value) {
-                        let r = self.keyword_rule[m.pattern().as_usize()];
-                        if !scratch.fired[r as usize] {
-                            scratch.fired[r as usize] = true;
-                            scratch.touched.push(r);
-                            out.push(Hit {
-                                rule: r,
-                                field: fi,
-                                evidence: mask::raw(&value[m.start()..m.end()]),
-                            });
-                        }
+            if let Some(ac) = &self.keywords
+                && value.len() >= self.min_keyword_len
+            {
+                for m in ac.find_iter(value) {
+                    let r = self.keyword_rule[m.pattern().as_usize()];
+                    if !scratch.fired[r as usize] {
+                        scratch.fired[r as usize] = true;
+                        scratch.touched.push(r);
+                        out.push(Hit {
+                            rule: r,
+                            field: fi,
+                            evidence: mask::raw(&value[m.start()..m.end()]),
+                        });
                     }
                 }
             }
@@ -297,7 +339,9 @@ impl Detectors {
                 .collect();
             rules.sort_unstable();
             rules.dedup();
-            scratch.key_cache.insert(path.into(), rules.into_boxed_slice());
+            scratch
+                .key_cache
+                .insert(path.into(), rules.into_boxed_slice());
         }
         &scratch.key_cache[path]
     }

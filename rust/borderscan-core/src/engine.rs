@@ -454,13 +454,13 @@ impl Worker<'_> {
                 return out;
             }
         };
-        if let Source::File { size, .. } = source {
-            if matches!(
+        if let Source::File { size, .. } = source
+            && matches!(
                 task.kind,
                 TaskKind::Whole | TaskKind::Range { first: true, .. }
-            ) {
-                out.stats.bytes = *size;
-            }
+            )
+        {
+            out.stats.bytes = *size;
         }
         let result = match (&task.kind, source) {
             (
@@ -631,7 +631,7 @@ impl Worker<'_> {
                     });
                 }
             }
-            if line_no % 4096 == 0 {
+            if line_no.is_multiple_of(4096) {
                 if self
                     .opts
                     .cancel
@@ -664,13 +664,14 @@ pub fn scan(inputs: &[Input], det: &Detectors, opts: &ScanOptions) -> Result<Sca
     for (i, e) in entries.iter().enumerate() {
         let file = i as u32;
         let mut kinds = vec![TaskKind::Whole];
-        if let Ok(Source::File { path, size }) = &e.source {
-            if *size > opts.split_size && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-                // A planning failure just means no split: the whole-file task
-                // will meet (and report) the same problem.
-                if let Ok(Some(ranges)) = plan_ranges(path, *size, opts) {
-                    kinds = ranges;
-                }
+        if let Ok(Source::File { path, size }) = &e.source
+            && *size > opts.split_size
+            && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        {
+            // A planning failure just means no split: the whole-file task
+            // will meet (and report) the same problem.
+            if let Ok(Some(ranges)) = plan_ranges(path, *size, opts) {
+                kinds = ranges;
             }
         }
         tasks.extend(kinds.into_iter().map(|kind| Task { file, kind }));

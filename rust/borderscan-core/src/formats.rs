@@ -758,21 +758,22 @@ fn parse_3164(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
         .iter()
         .take(48)
         .position(|&b| b == b':' || b == b'[' || b == b' ');
-    if let Some(te) = tag_end {
-        if te > 0 && matches!(rest[te], b':' | b'[') {
-            rec.push(b"app_name", &rest[..te], false);
-            let mut j = te;
-            if rest[j] == b'[' {
-                if let Some(k) = memchr::memchr(b']', &rest[j..]) {
-                    rec.push(b"procid", &rest[j + 1..j + k], false);
-                    j += k + 1;
-                }
-            }
-            if rest.get(j) == Some(&b':') {
-                j += 1;
-            }
-            rest = rest[j..].trim_ascii_start();
+    if let Some(te) = tag_end
+        && te > 0
+        && matches!(rest[te], b':' | b'[')
+    {
+        rec.push(b"app_name", &rest[..te], false);
+        let mut j = te;
+        if rest[j] == b'['
+            && let Some(k) = memchr::memchr(b']', &rest[j..])
+        {
+            rec.push(b"procid", &rest[j + 1..j + k], false);
+            j += k + 1;
         }
+        if rest.get(j) == Some(&b':') {
+            j += 1;
+        }
+        rest = rest[j..].trim_ascii_start();
     }
     if !rest.is_empty() {
         rec.push(b"msg", rest, true);

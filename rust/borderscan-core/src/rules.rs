@@ -151,17 +151,19 @@ impl RulePackSpec {
                     return Err(bad("a key rule needs `fields`".into()));
                 }
                 RuleKind::RecordType if r.type_fields.is_empty() || r.type_values.is_empty() => {
-                    return Err(bad("a record_type rule needs `type_fields` and `type_values`".into()));
+                    return Err(bad(
+                        "a record_type rule needs `type_fields` and `type_values`".into(),
+                    ));
                 }
                 RuleKind::Keyword if r.keywords.is_empty() => {
                     return Err(bad("a keyword rule needs `keywords`".into()));
                 }
                 _ => {}
             }
-            if let Some(v) = &r.validator {
-                if crate::validate::by_name(v).is_none() {
-                    return Err(bad(format!("unknown validator `{v}`")));
-                }
+            if let Some(v) = &r.validator
+                && crate::validate::by_name(v).is_none()
+            {
+                return Err(bad(format!("unknown validator `{v}`")));
             }
         }
         Ok(())

@@ -12,11 +12,18 @@ use arrow_array::{RecordBatch, RecordBatchIterator};
 use arrow_schema::SchemaRef;
 use borderscan_core::{self as core, Detectors, Format, Input, RulePackSpec, ScanOptions};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyPermissionError, PyValueError};
+use pyo3::exceptions::{
+    PyException, PyFileNotFoundError, PyOSError, PyPermissionError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
-create_exception!(_core, BorderscanError, PyException, "Base of every borderscan error.");
+create_exception!(
+    _core,
+    BorderscanError,
+    PyException,
+    "Base of every borderscan error."
+);
 create_exception!(
     _core,
     ConfigError,
@@ -63,7 +70,10 @@ impl ArrowTable {
         // Schema negotiation is optional in the protocol; we always export
         // our own schema, which consumers then cast if they asked otherwise.
         let _ = requested_schema;
-        let reader = RecordBatchIterator::new(self.batches.clone().into_iter().map(Ok), self.schema.clone());
+        let reader = RecordBatchIterator::new(
+            self.batches.clone().into_iter().map(Ok),
+            self.schema.clone(),
+        );
         let stream = FFI_ArrowArrayStream::new(Box::new(reader));
         PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
     }
@@ -75,7 +85,11 @@ impl ArrowTable {
     /// Column names, in order.
     #[getter]
     fn columns(&self) -> Vec<String> {
-        self.schema.fields().iter().map(|f| f.name().clone()).collect()
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 }
 
@@ -97,7 +111,11 @@ fn load_detectors(rule_files: &[String], builtin: bool) -> Result<Detectors, cor
 /// Run `f` with the interpreter released, on a helper thread, while this
 /// thread watches for signals: Ctrl-C sets `cancel` (the engine stops at its
 /// next check) and the KeyboardInterrupt is raised once it has.
-fn detached<T: Send>(py: Python<'_>, cancel: &AtomicBool, f: impl FnOnce() -> T + Send) -> PyResult<T> {
+fn detached<T: Send>(
+    py: Python<'_>,
+    cancel: &AtomicBool,
+    f: impl FnOnce() -> T + Send,
+) -> PyResult<T> {
     let (value, interrupt) = py.detach(|| {
         std::thread::scope(|s| {
             let (tx, rx) = mpsc::channel();
@@ -110,11 +128,11 @@ fn detached<T: Send>(py: Python<'_>, cancel: &AtomicBool, f: impl FnOnce() -> T 
                     Ok(v) => return (Some(v), interrupt),
                     Err(mpsc::RecvTimeoutError::Disconnected) => return (None, interrupt),
                     Err(mpsc::RecvTimeoutError::Timeout) => {
-                        if interrupt.is_none() {
-                            if let Err(e) = Python::attach(|py| py.check_signals()) {
-                                cancel.store(true, Ordering::Relaxed);
-                                interrupt = Some(e);
-                            }
+                        if interrupt.is_none()
+                            && let Err(e) = Python::attach(|py| py.check_signals())
+                        {
+                            cancel.store(true, Ordering::Relaxed);
+                            interrupt = Some(e);
                         }
                     }
                 }
@@ -160,7 +178,10 @@ fn scan(
         ..Default::default()
     };
     if let Some(f) = input_format {
-        opts.input_format = Some(f.parse::<Format>().map_err(|e| ConfigError::new_err(format!("--input-format: {e}")))?);
+        opts.input_format = Some(
+            f.parse::<Format>()
+                .map_err(|e| ConfigError::new_err(format!("--input-format: {e}")))?,
+        );
     }
     if let Some(m) = max_line {
         if m == 0 {
@@ -184,7 +205,13 @@ fn scan(
     opts.cancel = Some(cancel.clone());
     let inputs: Vec<Input> = paths
         .iter()
-        .map(|p| if p == "-" { Input::Stdin } else { Input::Path(p.into()) })
+        .map(|p| {
+            if p == "-" {
+                Input::Stdin
+            } else {
+                Input::Path(p.into())
+            }
+        })
         .collect();
     let (out, batches) = detached(py, &cancel, || {
         let out = core::scan(&inputs, &det, &opts)?;
@@ -192,7 +219,8 @@ fn scan(
         Ok::<_, core::Error>((out, batches))
     })?
     .map_err(to_py)?;
-    let accounting = serde_json::to_string(&out.accounting).map_err(|e| BorderscanError::new_err(e.to_string()))?;
+    let accounting = serde_json::to_string(&out.accounting)
+        .map_err(|e| BorderscanError::new_err(e.to_string()))?;
     Ok((
         ArrowTable {
             schema: core::batch::findings_schema(),
@@ -236,7 +264,11 @@ fn rules_json(rule_files: Vec<String>, builtin_rules: bool) -> PyResult<String> 
 /// Run every rule's examples; a JSON list of the ones that misbehaved.
 #[pyfunction]
 #[pyo3(signature = (rule_files=vec![], builtin_rules=true))]
-fn check_rules_json(py: Python<'_>, rule_files: Vec<String>, builtin_rules: bool) -> PyResult<String> {
+fn check_rules_json(
+    py: Python<'_>,
+    rule_files: Vec<String>,
+    builtin_rules: bool,
+) -> PyResult<String> {
     let det = load_detectors(&rule_files, builtin_rules).map_err(to_py)?;
     let failures = py.detach(|| core::check_rules(&det));
     serde_json::to_string(&failures).map_err(|e| BorderscanError::new_err(e.to_string()))
