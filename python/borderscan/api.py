@@ -82,21 +82,75 @@ def scan(
     """
     table, accounting_json, packs = _core.scan(
         _strs(paths),
-        threads=threads,
-        include=list(include),
-        exclude=list(exclude),
-        input_format=input_format,
-        max_line=max_line,
-        split_size=split_size,
-        dest_fields=None if dest_fields is None else list(dest_fields),
-        origin_fields=None if origin_fields is None else list(origin_fields),
-        show_values=show_values,
-        rule_files=_strs(rules),
-        builtin_rules=builtin_rules,
-        progress=progress,
+        **_core_options(
+            threads=threads, include=include, exclude=exclude, input_format=input_format,
+            max_line=max_line, split_size=split_size, dest_fields=dest_fields,
+            origin_fields=origin_fields, show_values=show_values, rules=rules,
+            builtin_rules=builtin_rules, progress=progress,
+        ),
     )
     findings = pl.DataFrame(table)
     return ScanResult(findings=findings, accounting=orjson.loads(accounting_json), rule_packs=packs)
+
+
+class ScanStream:
+    """Findings of a running scan, batch by batch (Polars DataFrames), for
+    outputs that must not hold a whole scan in memory. After the iteration,
+    `accounting` says what was read.
+    """
+
+    def __init__(self, inner: _core.ScanStream) -> None:
+        self._inner = inner
+        self.accounting: dict[str, Any] | None = None
+        self.rule_packs: list[str] = inner.rule_packs
+
+    def __iter__(self):
+        for table in self._inner:
+            yield pl.DataFrame(table)
+        self.accounting = orjson.loads(self._inner.accounting)
+
+    def cancel(self) -> None:
+        self._inner.cancel()
+
+
+def scan_iter(paths: Sequence[PathLike] | PathLike, **options: Any) -> ScanStream:
+    """Like `scan`, but yields the findings batch by batch while the scan runs.
+
+    Memory stays bounded whatever the input size; batches arrive in input
+    order, and a record's findings are never split across batches.
+    """
+    return ScanStream(_core.scan(_strs(paths), stream=True, **_core_options(**options)))
+
+
+def _core_options(
+    *,
+    threads: int = 0,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    input_format: str | None = None,
+    max_line: int | None = None,
+    split_size: int | None = None,
+    dest_fields: Sequence[str] | None = None,
+    origin_fields: Sequence[str] | None = None,
+    show_values: bool = False,
+    rules: Sequence[PathLike] = (),
+    builtin_rules: bool = True,
+    progress: _core.ProgressCounter | None = None,
+) -> dict[str, Any]:
+    return {
+        "threads": threads,
+        "include": list(include),
+        "exclude": list(exclude),
+        "input_format": input_format,
+        "max_line": max_line,
+        "split_size": split_size,
+        "dest_fields": None if dest_fields is None else list(dest_fields),
+        "origin_fields": None if origin_fields is None else list(origin_fields),
+        "show_values": show_values,
+        "rule_files": _strs(rules),
+        "builtin_rules": builtin_rules,
+        "progress": progress,
+    }
 
 
 def rules(paths: Sequence[PathLike] = (), *, builtin_rules: bool = True) -> list[dict[str, Any]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import IO
 
 import click
 import orjson
@@ -90,8 +89,11 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
       3  unreadable or corrupt input (or, with --strict, any input problem)
     """
     err = _err_console()
+    if fmt == "parquet" and out is None and sys.stdout.isatty():
+        err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
+        sys.exit(EXIT_USAGE)
     try:
-        result = api.scan(
+        stream = api.scan_iter(
             list(paths),
             threads=threads,
             include=include,
@@ -103,11 +105,16 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
             show_values=show_values,
             rules=rule_files,
         )
+        if fmt == "table":
+            result = output.write_stream(stream, fmt, None)
+        else:
+            with _open_out(out) as fh:
+                result = output.write_stream(stream, fmt, fh)
     except borderscan.ConfigError as e:
         err.print(f"borderscan: configuration error: {e}")
         sys.exit(EXIT_USAGE)
     except (borderscan.ScanCancelled, KeyboardInterrupt):
-        err.print("borderscan: interrupted; no output written")
+        err.print("borderscan: interrupted; the output is incomplete")
         sys.exit(130)
 
     if fmt == "table":
@@ -116,18 +123,12 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
                 output.print_summary(result, Console(file=fh, width=80, highlight=False))
         elif not quiet:
             output.print_summary(result, Console(width=80, highlight=False))
-    else:
-        if fmt == "parquet" and out is None and sys.stdout.isatty():
-            err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
-            sys.exit(EXIT_USAGE)
-        with _open_out(out) as fh:
-            output.WRITERS[fmt](result, fh)
-        if out and not quiet:
-            output.print_summary(result, Console(width=80, highlight=False))
-            Console(highlight=False).print(f"findings written to {out} ({fmt})")
-        elif not out:
-            # stdout holds the machine output; problems still go to stderr.
-            output.print_problems(result, err)
+    elif out and not quiet:
+        output.print_summary(result, Console(width=80, highlight=False))
+        Console(highlight=False).print(f"findings written to {out} ({fmt})")
+    elif not out:
+        # stdout holds the machine output; problems still go to stderr.
+        output.print_problems(result, err)
 
     a = result.accounting
     if a["failed_files"] and not keep_going:
@@ -191,10 +192,6 @@ def rules_check(rule_files) -> None:
                    f"(fired: {fired})", err=True)
     click.echo(f"{len(failures)} of {n_examples} examples misbehave", err=True)
     sys.exit(EXIT_FINDINGS)
-
-
-def _write(out: IO[bytes], data: bytes) -> None:
-    out.write(data)
 
 
 if __name__ == "__main__":  # pragma: no cover

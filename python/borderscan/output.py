@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import IO, Any
 
 import orjson
@@ -11,48 +12,78 @@ from rich.console import Console
 from rich.table import Table
 
 from borderscan import __version__
-from borderscan.api import ScanResult
+from borderscan.aggregate import Aggregator
+from borderscan.api import ScanStream
 
 FORMATS = ("table", "json", "jsonl", "parquet")
 
+FINDINGS_SCHEMA = {"path": pl.String, "line": pl.UInt64, "byte_offset": pl.UInt64,
+                   "detector": pl.String, "category": pl.String, "field": pl.String,
+                   "evidence": pl.String, "destination": pl.String, "origin": pl.String}
 
-def _tool(result: ScanResult) -> dict[str, Any]:
-    return {"name": "borderscan", "version": __version__, "rule_packs": result.rule_packs}
+
+@dataclass
+class Report:
+    """What the terminal summary and the machine outputs need of a scan."""
+
+    summary: pl.DataFrame
+    detectors: pl.DataFrame
+    accounting: dict[str, Any]
+    rule_packs: list[str]
+
+    @property
+    def problems(self) -> bool:
+        a = self.accounting
+        return bool(
+            a["failed_files"] or a["unparseable"] or a["binary_skipped"] or a["truncated_lines"]
+        )
 
 
-def write_json(result: ScanResult, out: IO[bytes]) -> None:
-    """One document: findings, summary, accounting (and the tool that made it).
+def _tool(rule_packs: list[str]) -> dict[str, Any]:
+    return {"name": "borderscan", "version": __version__, "rule_packs": rule_packs}
 
-    Polars serialises the (possibly large) findings table itself, so no
-    Python object is made per finding.
-    """
-    out.write(b'{"tool":')
-    out.write(orjson.dumps(_tool(result)))
-    out.write(b',"findings":')
+
+def _json_rows(df: pl.DataFrame) -> bytes:
+    """A frame's rows as JSON objects separated by commas, without brackets."""
     buf = io.BytesIO()
-    result.findings.write_json(buf)
-    out.write(buf.getvalue() or b"[]")
-    out.write(b',"summary":')
-    out.write(orjson.dumps(result.summary.to_dicts()))
-    out.write(b',"detectors":')
-    out.write(orjson.dumps(result.detectors.to_dicts()))
-    out.write(b',"accounting":')
-    out.write(orjson.dumps(result.accounting))
-    out.write(b"}\n")
+    df.write_json(buf)
+    return buf.getvalue().strip()[1:-1]
 
 
-def write_jsonl(result: ScanResult, out: IO[bytes]) -> None:
-    """One finding per line."""
-    if not result.findings.is_empty():
-        result.findings.write_ndjson(out)
+def write_stream(stream: ScanStream, fmt: str, out: IO[bytes] | None) -> Report:
+    """Consume a scan batch by batch, writing `fmt` to `out` as it goes.
 
-
-def write_parquet(result: ScanResult, out: IO[bytes]) -> None:
-    """The findings table, typed as in the API."""
-    result.findings.write_parquet(out)
-
-
-WRITERS = {"json": write_json, "jsonl": write_jsonl, "parquet": write_parquet}
+    `json` and `jsonl` stream (memory stays bounded whatever the input);
+    `parquet` gathers the findings first, as Polars writes one file at once;
+    `table` keeps only the summaries.
+    """
+    agg = Aggregator()
+    frames: list[pl.DataFrame] = []
+    if fmt == "json":
+        assert out is not None
+        out.write(b'{"tool":' + orjson.dumps(_tool(stream.rule_packs)) + b',"findings":[')
+    first = True
+    for batch in stream:
+        agg.add(batch)
+        if fmt == "jsonl":
+            batch.write_ndjson(out)
+        elif fmt == "json":
+            rows = _json_rows(batch)
+            if rows:
+                out.write(rows if first else b"," + rows)
+                first = False
+        elif fmt == "parquet":
+            frames.append(batch)
+    assert stream.accounting is not None
+    report = Report(agg.categories(), agg.detectors(), stream.accounting, stream.rule_packs)
+    if fmt == "json":
+        out.write(b'],"summary":' + orjson.dumps(report.summary.to_dicts()))
+        out.write(b',"detectors":' + orjson.dumps(report.detectors.to_dicts()))
+        out.write(b',"accounting":' + orjson.dumps(report.accounting) + b"}\n")
+    elif fmt == "parquet":
+        table = pl.concat(frames) if frames else pl.DataFrame(schema=FINDINGS_SCHEMA)
+        table.write_parquet(out)
+    return report
 
 
 def _human_bytes(n: int) -> str:
@@ -64,7 +95,7 @@ def _human_bytes(n: int) -> str:
     return f"{n} B"
 
 
-def print_summary(result: ScanResult, console: Console, *, top: int = 10) -> None:
+def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
     """Records per category, top detectors and the accounting, 80 columns wide."""
     summary = result.summary
     cats = Table(title="Data categories", title_justify="left", expand=False)
@@ -104,7 +135,7 @@ def print_summary(result: ScanResult, console: Console, *, top: int = 10) -> Non
     print_problems(result, console)
 
 
-def print_problems(result: ScanResult, console: Console, *, limit: int = 10) -> None:
+def print_problems(result: Report, console: Console, *, limit: int = 10) -> None:
     """Name the place of every kind of problem, so the user can look."""
     a = result.accounting
     for f in a["failures"][:limit]:
@@ -124,7 +155,3 @@ def print_problems(result: ScanResult, console: Console, *, limit: int = 10) -> 
         if f["truncated_lines"]:
             console.print(f"[yellow]lines cut[/yellow] {f['truncated_lines']:,} in {f['path']}",
                           highlight=False)
-
-
-def findings_frame(result: ScanResult) -> pl.DataFrame:
-    return result.findings

@@ -6,13 +6,17 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use arrow_array::RecordBatch;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use rayon::prelude::*;
 use regex::bytes::Regex;
 
 use crate::accounting::{Accounting, FileStats, Location};
+use crate::batch::{BATCH_ROWS, BatchBuilder, Row, shift_lines};
 use crate::detect::{Detectors, Hit, Scratch};
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header, RecordBuf};
@@ -116,26 +120,62 @@ impl Default for ScanOptions {
     }
 }
 
-/// One detector hit, located and with the record's raw destination/origin.
+/// One finding decoded from the findings table (for tests and Rust callers
+/// that want rows; the table itself is [`ScanOutput::batches`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// Index into [`ScanOutput::files`].
-    pub file: u32,
+    pub path: String,
     pub line: u64,
     pub byte_offset: u64,
-    pub rule: u16,
+    pub detector: String,
+    pub category: String,
     /// Dotted field path; `None` for free text.
-    pub field: Option<Box<str>>,
-    pub evidence: Box<str>,
-    pub destination: Option<Arc<str>>,
-    pub origin: Option<Arc<str>>,
+    pub field: Option<String>,
+    pub evidence: String,
+    pub destination: Option<String>,
+    pub origin: Option<String>,
 }
 
+/// A finished scan held in memory.
 pub struct ScanOutput {
-    /// Display path of each input file, by index.
+    /// Display path of each input file, in input order.
     pub files: Vec<String>,
-    pub findings: Vec<Finding>,
+    /// The findings table, in input order.
+    pub batches: Vec<RecordBatch>,
     pub accounting: Accounting,
+}
+
+impl ScanOutput {
+    /// The findings as rows (allocates: meant for tests and small scans).
+    pub fn findings(&self) -> Vec<Finding> {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::UInt64Type;
+        let mut out = Vec::new();
+        for b in &self.batches {
+            let s = |i: usize| b.column(i).as_string_view();
+            let (path, det, cat, field, ev, dest, orig) =
+                (s(0), s(3), s(4), s(5), s(6), s(7), s(8));
+            let line = b.column(1).as_primitive::<UInt64Type>();
+            let off = b.column(2).as_primitive::<UInt64Type>();
+            let opt = |a: &arrow_array::StringViewArray, i: usize| {
+                arrow_array::Array::is_valid(a, i).then(|| a.value(i).to_string())
+            };
+            for i in 0..b.num_rows() {
+                out.push(Finding {
+                    path: path.value(i).to_string(),
+                    line: line.value(i),
+                    byte_offset: off.value(i),
+                    detector: det.value(i).to_string(),
+                    category: cat.value(i).to_string(),
+                    field: opt(field, i),
+                    evidence: ev.value(i).to_string(),
+                    destination: opt(dest, i),
+                    origin: opt(orig, i),
+                });
+            }
+        }
+        out
+    }
 }
 
 // ------------------------------------------------------------------ planning
@@ -354,10 +394,14 @@ fn next_line_start(f: &mut File, pos: u64, size: u64) -> io::Result<u64> {
 // ------------------------------------------------------------------ running
 
 struct TaskOut {
-    file: u32,
     stats: FileStats,
-    findings: Vec<Finding>,
     cancelled: bool,
+}
+
+/// What a task sends to the merger, in order: batches, then its counters.
+enum Msg {
+    Batch(RecordBatch),
+    Done(TaskOut),
 }
 
 /// Extracts the raw destination and origin of a record from its fields.
@@ -382,9 +426,11 @@ impl Extractor {
         }
     }
 
-    fn extract(&self, rec: &RecordBuf) -> (Option<Arc<str>>, Option<Arc<str>>) {
-        let mut dest = None;
-        let mut origin = None;
+    /// Fill `dest` and `origin` (cleared first); returns which were found.
+    fn extract(&self, rec: &RecordBuf, dest: &mut String, origin: &mut String) -> (bool, bool) {
+        dest.clear();
+        origin.clear();
+        let (mut has_dest, mut has_origin) = (false, false);
         for f in &rec.fields {
             if f.text {
                 continue;
@@ -394,24 +440,29 @@ impl Extractor {
             if v.is_empty() {
                 continue;
             }
-            if dest.is_none() && self.dest.iter().any(|n| n.eq_ignore_ascii_case(leaf)) {
-                dest = Some(Arc::from(String::from_utf8_lossy(v).as_ref()));
+            if !has_dest && self.dest.iter().any(|n| n.eq_ignore_ascii_case(leaf)) {
+                dest.push_str(&String::from_utf8_lossy(v));
+                has_dest = true;
             }
-            if origin.is_none() && self.origin.iter().any(|n| n.eq_ignore_ascii_case(leaf)) {
-                origin = Some(Arc::from(String::from_utf8_lossy(v).as_ref()));
+            if !has_origin && self.origin.iter().any(|n| n.eq_ignore_ascii_case(leaf)) {
+                origin.push_str(&String::from_utf8_lossy(v));
+                has_origin = true;
             }
         }
-        if dest.is_none() {
+        if !has_dest {
             // Free text: the first URL it mentions is where it talks about
             // sending data; better a raw hint than nothing for the resolver.
-            dest = rec
+            if let Some(m) = rec
                 .fields
                 .iter()
                 .filter(|f| f.text)
                 .find_map(|f| self.url.find(rec.value(f)))
-                .map(|m| Arc::from(String::from_utf8_lossy(m.as_bytes()).as_ref()));
+            {
+                dest.push_str(&String::from_utf8_lossy(m.as_bytes()));
+                has_dest = true;
+            }
         }
-        (dest, origin)
+        (has_dest, has_origin)
     }
 }
 
@@ -422,6 +473,12 @@ struct Worker<'a> {
     scratch: Scratch,
     rec: RecordBuf,
     hits: Vec<Hit>,
+    batch: BatchBuilder,
+    dest: String,
+    origin: String,
+    field: String,
+    /// Where the current task's batches go; `None` once the merger hung up.
+    tx: Option<SyncSender<Msg>>,
 }
 
 struct Lines<'h> {
@@ -434,15 +491,32 @@ struct Lines<'h> {
 }
 
 impl Worker<'_> {
+    fn send_batch(&mut self) {
+        if let Some(b) = self.batch.finish()
+            && let Some(tx) = &self.tx
+            && tx.send(Msg::Batch(b)).is_err()
+        {
+            self.tx = None;
+        }
+    }
+
+    /// Run one task, sending its batches and then its counters to `tx`.
+    fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg>) {
+        self.tx = Some(tx);
+        let out = self.run(task, entry);
+        self.send_batch();
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.send(Msg::Done(out));
+        }
+    }
+
     fn run(&mut self, task: &Task, entry: &Entry) -> TaskOut {
         let mut out = TaskOut {
-            file: task.file,
             stats: FileStats {
                 path: entry.display.clone(),
                 ranges: 1,
                 ..Default::default()
             },
-            findings: Vec::new(),
             cancelled: false,
         };
         let source = match &entry.source {
@@ -613,25 +687,40 @@ impl Worker<'_> {
                 &mut self.hits,
             );
             if !self.hits.is_empty() {
-                let (destination, origin) = self.extract.extract(&self.rec);
+                let (has_dest, has_origin) =
+                    self.extract
+                        .extract(&self.rec, &mut self.dest, &mut self.origin);
                 for h in self.hits.drain(..) {
                     let f = &self.rec.fields[h.field as usize];
-                    let field = (!f.text).then(|| {
-                        Box::<str>::from(String::from_utf8_lossy(self.rec.path(f)).as_ref())
-                    });
-                    out.findings.push(Finding {
-                        file: out.file,
+                    self.field.clear();
+                    if !f.text {
+                        self.field
+                            .push_str(&String::from_utf8_lossy(self.rec.path(f)));
+                    }
+                    let rule = self.det.rule(h.rule);
+                    self.batch.push(&Row {
+                        path: &out.stats.path,
                         line: line_no,
                         byte_offset: offset,
-                        rule: h.rule,
-                        field,
-                        evidence: h.evidence.into_boxed_str(),
-                        destination: destination.clone(),
-                        origin: origin.clone(),
+                        detector: &rule.id,
+                        category: &rule.category,
+                        field: (!f.text).then_some(self.field.as_str()),
+                        evidence: &h.evidence,
+                        destination: has_dest.then_some(self.dest.as_str()),
+                        origin: has_origin.then_some(self.origin.as_str()),
                     });
+                }
+                // Flush only between records, so a record's findings are
+                // never split across batches (per-batch counts stay exact).
+                if self.batch.len() >= BATCH_ROWS {
+                    self.send_batch();
                 }
             }
             if line_no.is_multiple_of(4096) {
+                if self.tx.is_none() {
+                    out.cancelled = true;
+                    break Ok(());
+                }
                 if self
                     .opts
                     .cancel
@@ -657,22 +746,45 @@ impl Worker<'_> {
     }
 }
 
-/// Scan inputs with a set of detectors.
+/// Scan inputs, collecting the findings table in memory.
 pub fn scan(inputs: &[Input], det: &Detectors, opts: &ScanOptions) -> Result<ScanOutput> {
+    let mut batches = Vec::new();
+    let (files, accounting) = scan_stream(inputs, det, opts, |b| {
+        batches.push(b);
+        Ok(())
+    })?;
+    Ok(ScanOutput {
+        files,
+        batches,
+        accounting,
+    })
+}
+
+/// Scan inputs, handing each findings batch to `sink` in input order as soon
+/// as everything before it is done. Memory stays bounded whatever the input
+/// size: each task (a file or a range of one) buffers at most a couple of
+/// batches ahead of the sink, and at most `threads` tasks run at once.
+///
+/// Returns the display paths of the inputs and the accounting.
+pub fn scan_stream(
+    inputs: &[Input],
+    det: &Detectors,
+    opts: &ScanOptions,
+    mut sink: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<(Vec<String>, Accounting)> {
     let entries = enumerate(inputs, opts)?;
     let mut tasks = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let file = i as u32;
         let mut kinds = vec![TaskKind::Whole];
+        // A planning failure just means no split: the whole-file task will
+        // meet (and report) the same problem.
         if let Ok(Source::File { path, size }) = &e.source
             && *size > opts.split_size
             && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+            && let Ok(Some(ranges)) = plan_ranges(path, *size, opts)
         {
-            // A planning failure just means no split: the whole-file task
-            // will meet (and report) the same problem.
-            if let Ok(Some(ranges)) = plan_ranges(path, *size, opts) {
-                kinds = ranges;
-            }
+            kinds = ranges;
         }
         tasks.extend(kinds.into_iter().map(|kind| Task { file, kind }));
     }
@@ -681,59 +793,111 @@ pub fn scan(inputs: &[Input], det: &Detectors, opts: &ScanOptions) -> Result<Sca
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         opts.threads
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("borderscan-{i}"))
-        .build()
-        .map_err(|e| Error::config("--threads", e.to_string()))?;
-    let outs: Vec<TaskOut> = pool.install(|| {
-        tasks
-            .par_iter()
-            .map_init(
-                || Worker {
-                    det,
-                    opts,
-                    extract: &extract,
-                    scratch: Scratch::default(),
-                    rec: RecordBuf::default(),
-                    hits: Vec::new(),
-                },
-                |w, t| w.run(t, &entries[t.file as usize]),
-            )
-            .collect()
-    });
-    if outs.iter().any(|o| o.cancelled) {
-        return Err(Error::Cancelled);
     }
-    Ok(merge(entries, outs))
+    .min(tasks.len().max(1));
+
+    // One small bounded channel per task: the merger drains them in task
+    // order, so output order never depends on which worker finishes first.
+    let (senders, receivers): (Vec<_>, Vec<_>) =
+        (0..tasks.len()).map(|_| sync_channel::<Msg>(2)).unzip();
+    let senders: Vec<Mutex<Option<SyncSender<Msg>>>> =
+        senders.into_iter().map(|s| Mutex::new(Some(s))).collect();
+    let next = AtomicUsize::new(0);
+    let hung_up = AtomicBool::new(false);
+
+    std::thread::scope(|scope| {
+        for i in 0..threads {
+            let (tasks, entries, senders, next, extract) =
+                (&tasks, &entries, &senders, &next, &extract);
+            let hung_up = &hung_up;
+            std::thread::Builder::new()
+                .name(format!("borderscan-{i}"))
+                .spawn_scoped(scope, move || {
+                    let mut w = Worker {
+                        det,
+                        opts,
+                        extract,
+                        scratch: Scratch::default(),
+                        rec: RecordBuf::default(),
+                        hits: Vec::new(),
+                        batch: BatchBuilder::default(),
+                        dest: String::new(),
+                        origin: String::new(),
+                        field: String::new(),
+                        tx: None,
+                    };
+                    loop {
+                        let t = next.fetch_add(1, Ordering::Relaxed);
+                        if t >= tasks.len() || hung_up.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let tx = senders[t]
+                            .lock()
+                            .expect("not poisoned")
+                            .take()
+                            .expect("each task runs once");
+                        let task = &tasks[t];
+                        w.run_and_send(task, &entries[task.file as usize], tx);
+                    }
+                })
+                .expect("can spawn a worker thread");
+        }
+        let result = merge(&entries, &tasks, receivers, &mut sink);
+        if result.is_err() {
+            // Unblock and stop the workers: their sends now fail.
+            hung_up.store(true, Ordering::Relaxed);
+        }
+        result
+    })
 }
 
-/// Merge task outputs (in task order) per file; line numbers of later
-/// ranges are shifted by the lines of the ranges before them.
-fn merge(entries: Vec<Entry>, outs: Vec<TaskOut>) -> ScanOutput {
+/// Drain the task channels in order; line numbers of later ranges of a file
+/// are shifted by the lines of the ranges before them.
+fn merge(
+    entries: &[Entry],
+    tasks: &[Task],
+    receivers: Vec<Receiver<Msg>>,
+    sink: &mut impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<(Vec<String>, Accounting)> {
     let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
-    let mut findings = Vec::new();
-    for mut o in outs {
-        let slot = &mut per_file[o.file as usize];
-        let base = slot.as_ref().map_or(0, |s| s.lines);
-        if base > 0 {
-            for f in &mut o.findings {
-                f.line += base;
+    let mut cancelled = false;
+    for (t, rx) in receivers.into_iter().enumerate() {
+        let file = tasks[t].file as usize;
+        let base = per_file[file].as_ref().map_or(0, |s| s.lines);
+        let mut done = None;
+        for msg in rx.iter() {
+            match msg {
+                Msg::Batch(b) => sink(shift_lines(b, base))?,
+                Msg::Done(o) => done = Some(o),
             }
+        }
+        let mut o = done.unwrap_or_else(|| TaskOut {
+            // The worker died (a bug): say so rather than lose the file.
+            stats: FileStats {
+                path: entries[file].display.clone(),
+                failed_files: 1,
+                error: Some("internal error: the worker scanning this input stopped".into()),
+                ..Default::default()
+            },
+            cancelled: false,
+        });
+        cancelled |= o.cancelled;
+        if base > 0 {
             for r in o.stats.unparseable_reasons.values_mut() {
                 for l in &mut r.first {
                     l.line += base;
                 }
             }
         }
-        findings.append(&mut o.findings);
-        match slot {
-            None => *slot = Some(o.stats),
+        match &mut per_file[file] {
+            slot @ None => *slot = Some(o.stats),
             Some(s) => s.merge_range(&o.stats),
         }
     }
-    let files: Vec<String> = entries.into_iter().map(|e| e.display).collect();
+    if cancelled {
+        return Err(Error::Cancelled);
+    }
+    let files: Vec<String> = entries.iter().map(|e| e.display.clone()).collect();
     let per_file = per_file
         .into_iter()
         .zip(&files)
@@ -744,11 +908,7 @@ fn merge(entries: Vec<Entry>, outs: Vec<TaskOut>) -> ScanOutput {
             })
         })
         .collect();
-    ScanOutput {
-        files,
-        findings,
-        accounting: Accounting::from_files(per_file),
-    }
+    Ok((files, Accounting::from_files(per_file)))
 }
 
 /// Scan one record line on its own (format detected from the line) and

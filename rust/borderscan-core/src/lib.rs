@@ -4,10 +4,21 @@
 //! plain Rust.
 //!
 //! ```no_run
-//! use borderscan_core::{Detectors, Input, ScanOptions, scan};
+//! use borderscan_core::{Detectors, Input, ScanOptions, engine::scan_stream};
 //! let det = Detectors::builtin().unwrap();
-//! let out = scan(&[Input::Path("logs/".into())], &det, &ScanOptions::default()).unwrap();
-//! println!("{} findings in {} records", out.findings.len(), out.accounting.records);
+//! let mut rows = 0;
+//! // Batches arrive in input order while the scan runs; memory stays bounded.
+//! let (_files, accounting) = scan_stream(
+//!     &[Input::Path("logs/".into())],
+//!     &det,
+//!     &ScanOptions::default(),
+//!     |batch| {
+//!         rows += batch.num_rows();
+//!         Ok(())
+//!     },
+//! )
+//! .unwrap();
+//! println!("{rows} findings in {} records", accounting.records);
 //! ```
 
 pub mod accounting;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
@@ -145,16 +145,18 @@ fn detached<T: Send>(
     value.ok_or_else(|| BorderscanError::new_err("scan thread panicked"))
 }
 
-/// Scan inputs. Returns (findings table, accounting JSON, rule-pack ids).
+/// Scan inputs. Returns (findings table, accounting JSON, rule-pack ids),
+/// or with `stream=True` a `ScanStream` of findings batches.
 #[pyfunction]
 #[pyo3(signature = (
     paths, *, threads=0, include=vec![], exclude=vec![], input_format=None,
     max_line=None, split_size=None, dest_fields=None, origin_fields=None,
     show_values=false, rule_files=vec![], builtin_rules=true, progress=None,
+    stream=false,
 ))]
 #[allow(clippy::too_many_arguments)]
-fn scan(
-    py: Python<'_>,
+fn scan<'py>(
+    py: Python<'py>,
     paths: Vec<String>,
     threads: usize,
     include: Vec<String>,
@@ -168,7 +170,8 @@ fn scan(
     rule_files: Vec<String>,
     builtin_rules: bool,
     progress: Option<Py<ProgressCounter>>,
-) -> PyResult<(ArrowTable, String, Vec<String>)> {
+    stream: bool,
+) -> PyResult<Bound<'py, PyAny>> {
     let det = load_detectors(&rule_files, builtin_rules).map_err(to_py)?;
     let mut opts = ScanOptions {
         threads,
@@ -213,22 +216,126 @@ fn scan(
             }
         })
         .collect();
-    let (out, batches) = detached(py, &cancel, || {
-        let out = core::scan(&inputs, &det, &opts)?;
-        let batches = core::batch::findings_batches(&out, &det);
-        Ok::<_, core::Error>((out, batches))
-    })?
-    .map_err(to_py)?;
+    if stream {
+        let (tx, rx) = mpsc::sync_channel(2);
+        let packs = det.packs.clone();
+        std::thread::Builder::new()
+            .name("borderscan-scan".into())
+            .spawn(move || {
+                let res = core::engine::scan_stream(&inputs, &det, &opts, |b| {
+                    // The Python side went away: stop scanning.
+                    tx.send(StreamMsg::Batch(b))
+                        .map_err(|_| core::Error::Cancelled)
+                });
+                let _ = tx.send(StreamMsg::End(res.map(|(_, acc)| acc)));
+            })
+            .map_err(|e| BorderscanError::new_err(format!("cannot start the scan thread: {e}")))?;
+        let s = ScanStream {
+            rx: Mutex::new(rx),
+            cancel,
+            accounting: Mutex::new(None),
+            packs,
+        };
+        return Ok(Bound::new(py, s)?.into_any());
+    }
+    let out = detached(py, &cancel, || core::scan(&inputs, &det, &opts))?.map_err(to_py)?;
     let accounting = serde_json::to_string(&out.accounting)
         .map_err(|e| BorderscanError::new_err(e.to_string()))?;
-    Ok((
-        ArrowTable {
-            schema: core::batch::findings_schema(),
-            batches,
-        },
-        accounting,
-        det.packs.clone(),
-    ))
+    let table = ArrowTable {
+        schema: core::batch::findings_schema(),
+        batches: out.batches,
+    };
+    (table, accounting, det.packs.clone())
+        .into_pyobject(py)
+        .map(|t| t.into_any())
+}
+
+/// Findings batches as the engine produces them, for writers that must not
+/// hold a whole scan in memory. Iterate for `ArrowTable`s of one batch each;
+/// `accounting` is set once the iteration is over.
+#[pyclass(frozen, module = "borderscan._core")]
+struct ScanStream {
+    rx: Mutex<mpsc::Receiver<StreamMsg>>,
+    cancel: Arc<AtomicBool>,
+    accounting: Mutex<Option<String>>,
+    packs: Vec<String>,
+}
+
+enum StreamMsg {
+    Batch(RecordBatch),
+    End(Result<core::Accounting, core::Error>),
+}
+
+#[pymethods]
+impl ScanStream {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<ArrowTable>> {
+        // Wait with the interpreter released; poll for Ctrl-C meanwhile.
+        let msg = loop {
+            let wait = || {
+                let rx = self.rx.lock().expect("not poisoned");
+                rx.recv_timeout(Duration::from_millis(50))
+            };
+            match py.detach(wait) {
+                Ok(m) => break Some(m),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break None,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(e) = py.check_signals() {
+                        self.cancel.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                }
+            }
+        };
+        match msg {
+            Some(StreamMsg::Batch(b)) => Ok(Some(ArrowTable {
+                schema: b.schema(),
+                batches: vec![b],
+            })),
+            Some(StreamMsg::End(Ok(acc))) => {
+                let json = serde_json::to_string(&acc)
+                    .map_err(|e| BorderscanError::new_err(e.to_string()))?;
+                *self.accounting.lock().expect("not poisoned") = Some(json);
+                Ok(None)
+            }
+            Some(StreamMsg::End(Err(e))) => Err(to_py(e)),
+            None => {
+                if self.accounting.lock().expect("not poisoned").is_some() {
+                    Ok(None)
+                } else {
+                    Err(BorderscanError::new_err(
+                        "scan thread stopped without a result",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Accounting JSON, once the stream is exhausted (None before).
+    #[getter]
+    fn accounting(&self) -> Option<String> {
+        self.accounting.lock().expect("not poisoned").clone()
+    }
+
+    #[getter]
+    fn rule_packs(&self) -> Vec<String> {
+        self.packs.clone()
+    }
+
+    /// Stop the scan early (the iterator then raises ScanCancelled).
+    fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Drop for ScanStream {
+    fn drop(&mut self) {
+        // An abandoned stream stops its scan thread instead of scanning on.
+        self.cancel.store(true, Ordering::Relaxed);
+    }
 }
 
 /// A counter the engine bumps with the bytes it has read, for progress
@@ -282,6 +389,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScanCancelled", m.py().get_type::<ScanCancelled>())?;
     m.add_class::<ArrowTable>()?;
     m.add_class::<ProgressCounter>()?;
+    m.add_class::<ScanStream>()?;
     m.add_function(wrap_pyfunction!(scan, m)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(check_rules_json, m)?)?;
