@@ -6,7 +6,7 @@ import polars as pl
 
 # A record is identified by its file and byte offset (exact and unique
 # within a file, whatever the thread count or split).
-_RECORD = pl.struct("path", "byte_offset")
+_RECORD = ["path", "byte_offset"]
 
 _DETECTOR_SCHEMA = {"detector": pl.String, "category": pl.String, "records": pl.UInt32,
                     "hits": pl.UInt32}
@@ -14,16 +14,21 @@ _CATEGORY_SCHEMA = {"category": pl.String, "records": pl.UInt32, "hits": pl.UInt
                     "detectors": pl.UInt32}
 
 
+def _count(findings: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Hits and distinct records per key. `unique` then `len` rather than
+    `n_unique` in the aggregation: the same result at a fraction of the
+    memory (Polars 2.1 holds large temporaries for grouped n_unique)."""
+    hits = findings.group_by(keys).agg(hits=pl.len())
+    records = findings.select(*keys, *_RECORD).unique().group_by(keys).agg(records=pl.len())
+    return records.join(hits, on=keys)
+
+
 def _by_detector(findings: pl.DataFrame) -> pl.DataFrame:
-    return findings.group_by("detector", "category").agg(
-        records=_RECORD.n_unique().cast(pl.UInt32), hits=pl.len().cast(pl.UInt32)
-    )
+    return _count(findings, ["detector", "category"])
 
 
 def _by_category(findings: pl.DataFrame) -> pl.DataFrame:
-    return findings.group_by("category").agg(
-        records=_RECORD.n_unique().cast(pl.UInt32), hits=pl.len().cast(pl.UInt32)
-    )
+    return _count(findings, ["category"])
 
 
 class Aggregator:

@@ -2,7 +2,7 @@
 //! key rules as one `GlobSet` (cached per distinct path), keywords as one
 //! Aho-Corasick automaton.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use aho_corasick::AhoCorasick;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -24,6 +24,7 @@ struct ValueRule {
     re: Regex,
     group: usize,
     validator: Option<Validator>,
+    min_len: usize,
 }
 
 /// A record-type rule: field leaf names and values, lower-cased.
@@ -58,18 +59,65 @@ pub struct Detectors {
     min_keyword_len: usize,
 }
 
+/// What the detectors know about one distinct field path, computed once per
+/// worker: telemetry repeats the same few hundred paths millions of times.
+struct PathInfo {
+    key_rules: Box<[u16]>,
+    /// Record-type rules whose field names include this path's leaf.
+    type_rules: Box<[u16]>,
+    role: u8,
+}
+
+/// The field names the destination of a record is read from.
+pub const ROLE_DEST: u8 = 1;
+/// The field names the origin (site code) of a record is read from.
+pub const ROLE_ORIGIN: u8 = 2;
+
 /// Per-worker scratch space, reused across records.
 #[derive(Default)]
 pub struct Scratch {
-    key_cache: HashMap<Box<[u8]>, Box<[u16]>>,
+    paths: FxHashMap<Box<[u8]>, u32>,
+    infos: Vec<PathInfo>,
+    dest_names: Vec<Vec<u8>>,
+    origin_names: Vec<Vec<u8>>,
+    /// Role of each field of the last record scanned.
+    roles: Vec<u8>,
     fired: Vec<bool>,
     touched: Vec<u16>,
+    candidates: Vec<usize>,
     seen_values: Vec<(u16, Vec<u8>)>,
+}
+
+impl Scratch {
+    /// Scratch space that also tags fields whose leaf name is one of the
+    /// destination or origin field names (case-insensitive).
+    pub fn with_roles(dest: &[String], origin: &[String]) -> Self {
+        let lower = |v: &[String]| {
+            v.iter()
+                .map(|s| s.to_ascii_lowercase().into_bytes())
+                .collect()
+        };
+        Scratch {
+            dest_names: lower(dest),
+            origin_names: lower(origin),
+            ..Default::default()
+        }
+    }
+
+    /// `ROLE_*` bits of each field of the last record scanned.
+    pub fn roles(&self) -> &[u8] {
+        &self.roles
+    }
 }
 
 /// Bound on the per-worker path cache; telemetry has few distinct paths,
 /// but a hostile input could make every path unique.
-const KEY_CACHE_MAX: usize = 16 * 1024;
+const PATH_CACHE_MAX: usize = 16 * 1024;
+
+/// The lazy DFAs build states as they meet new input; a cache too small for
+/// the combined pattern set is flushed and rebuilt over and over (we saw a
+/// third of the scan time go to determinisation with the default 2 MB).
+const DFA_CACHE: usize = 64 << 20;
 
 impl Detectors {
     pub fn builtin() -> Result<Self> {
@@ -109,6 +157,7 @@ impl Detectors {
                     let pat = r.pattern.as_deref().unwrap_or_default();
                     let re = regex::bytes::RegexBuilder::new(pat)
                         .size_limit(REGEX_SIZE_LIMIT)
+                        .dfa_size_limit(DFA_CACHE / 8)
                         .build()
                         .map_err(|e| Error::config(place(), format!("invalid pattern: {e}")))?;
                     if r.group >= re.captures_len() {
@@ -123,13 +172,15 @@ impl Detectors {
                         })?),
                         None => None,
                     };
-                    min_value_len = min_value_len.min(min_len(pat));
+                    let this_min = min_len(pat);
+                    min_value_len = min_value_len.min(this_min);
                     patterns.push(pat.to_string());
                     value_rules.push(ValueRule {
                         rule: i,
                         re,
                         group: r.group,
                         validator,
+                        min_len: this_min,
                     });
                 }
                 RuleKind::Key => {
@@ -167,6 +218,7 @@ impl Detectors {
         }
         let set = regex::bytes::RegexSetBuilder::new(&patterns)
             .size_limit(REGEX_SIZE_LIMIT * 4)
+            .dfa_size_limit(DFA_CACHE)
             .build()
             .map_err(|e| Error::config("value rules", format!("cannot combine patterns: {e}")))?;
         let min_keyword_len = kw.iter().map(String::len).min().unwrap_or(usize::MAX);
@@ -206,9 +258,15 @@ impl Detectors {
 
     /// Run every detector over one record, appending hits to `out` in a
     /// deterministic order (field order, then rule order within a field).
+    ///
+    /// `line` is the raw record when every field value is a substring of it
+    /// (JSON without escapes): the combined pattern set then runs once over
+    /// the line instead of once per field, and fields only meet the patterns
+    /// that can match somewhere in the line.
     pub fn scan(
         &self,
         rec: &RecordBuf,
+        line: Option<&[u8]>,
         scratch: &mut Scratch,
         show_values: bool,
         out: &mut Vec<Hit>,
@@ -217,83 +275,75 @@ impl Detectors {
             scratch.fired = vec![false; self.rules.len()];
         }
         scratch.seen_values.clear();
-        let evidence = |rule: &RuleSpec, v: &[u8]| {
-            if show_values {
-                mask::raw(v)
-            } else {
-                mask::mask(rule.mask, v)
-            }
-        };
+        scratch.roles.clear();
+        scratch.candidates.clear();
+        if let Some(l) = line
+            && l.len() >= self.min_value_len
+        {
+            scratch.candidates.extend(self.set.matches(l).iter());
+        }
         for (fi, f) in rec.fields.iter().enumerate() {
             let fi = fi as u32;
             let value = rec.value(f);
-            // Value rules: one combined pass says which patterns can match;
-            // only those run again to find and validate the hits.
             if value.len() >= self.min_value_len {
-                let matched = self.set.matches(value);
-                if matched.matched_any() {
-                    for si in matched.iter() {
-                        let vr = &self.value_rules[si];
-                        for caps in vr.re.captures_iter(value) {
-                            let Some(m) = caps.get(vr.group) else {
-                                continue;
-                            };
-                            let cand = m.as_bytes();
-                            if vr.validator.is_some_and(|v| !v(cand)) {
-                                continue;
-                            }
-                            if scratch
-                                .seen_values
-                                .iter()
-                                .any(|(r, v)| *r == vr.rule && v == cand)
-                            {
-                                continue;
-                            }
-                            scratch.seen_values.push((vr.rule, cand.to_vec()));
-                            out.push(Hit {
-                                rule: vr.rule,
-                                field: fi,
-                                evidence: evidence(self.rule(vr.rule), cand),
-                            });
+                if line.is_some() {
+                    for k in 0..scratch.candidates.len() {
+                        let vr = &self.value_rules[scratch.candidates[k]];
+                        if value.len() >= vr.min_len {
+                            self.value_hits(vr, value, fi, scratch, show_values, out);
                         }
+                    }
+                } else {
+                    // One combined pass says which patterns can match; only
+                    // those run again to find and validate the hits.
+                    let matched = self.set.matches(value);
+                    for si in matched.iter() {
+                        self.value_hits(
+                            &self.value_rules[si],
+                            value,
+                            fi,
+                            scratch,
+                            show_values,
+                            out,
+                        );
                     }
                 }
             }
-            if !f.text {
-                let path = rec.path(f);
-                if !path.is_empty() {
-                    let n = self.key_rules_for(path, scratch).len();
-                    for k in 0..n {
-                        let r = scratch.key_cache[path][k];
-                        if !scratch.fired[r as usize] {
-                            scratch.fired[r as usize] = true;
-                            scratch.touched.push(r);
-                            out.push(Hit {
-                                rule: r,
-                                field: fi,
-                                evidence: evidence(self.rule(r), value),
-                            });
-                        }
+            let mut role = 0;
+            let path = rec.path(f);
+            if !f.text && !path.is_empty() {
+                let idx = self.path_info(path, rec.leaf(f), scratch);
+                let Scratch {
+                    infos,
+                    fired,
+                    touched,
+                    ..
+                } = &mut *scratch;
+                let info = &infos[idx];
+                role = info.role;
+                for &r in info.key_rules.iter() {
+                    if !fired[r as usize] {
+                        fired[r as usize] = true;
+                        touched.push(r);
+                        out.push(Hit {
+                            rule: r,
+                            field: fi,
+                            evidence: self.evidence(r, value, show_values),
+                        });
                     }
                 }
-                if !self.type_rules.is_empty() && !value.is_empty() && value.len() <= 64 {
-                    let leaf = rec.leaf(f);
-                    for TypeRule {
-                        rule: r,
-                        names,
-                        values,
-                    } in &self.type_rules
-                    {
-                        if scratch.fired[*r as usize] {
-                            continue;
-                        }
-                        if names.iter().any(|n| n.eq_ignore_ascii_case(leaf))
-                            && values.iter().any(|v| v.eq_ignore_ascii_case(value))
+                if !value.is_empty() && value.len() <= 64 {
+                    for &r in info.type_rules.iter() {
+                        if !fired[r as usize]
+                            && self.type_rules[self.type_index(r)]
+                                .values
+                                .iter()
+                                .any(|v| v.eq_ignore_ascii_case(value))
                         {
-                            scratch.fired[*r as usize] = true;
-                            scratch.touched.push(*r);
+                            fired[r as usize] = true;
+                            touched.push(r);
                             out.push(Hit {
-                                rule: *r,
+                                rule: r,
                                 field: fi,
                                 evidence: mask::raw(value),
                             });
@@ -301,6 +351,7 @@ impl Detectors {
                     }
                 }
             }
+            scratch.roles.push(role);
             if let Some(ac) = &self.keywords
                 && value.len() >= self.min_keyword_len
             {
@@ -323,27 +374,96 @@ impl Detectors {
         }
     }
 
-    /// Key rules matching a path, cached per worker: telemetry repeats the
-    /// same few hundred paths millions of times.
-    fn key_rules_for<'s>(&self, path: &[u8], scratch: &'s mut Scratch) -> &'s [u16] {
-        if !scratch.key_cache.contains_key(path) {
-            if scratch.key_cache.len() >= KEY_CACHE_MAX {
-                scratch.key_cache.clear();
-            }
-            let text = String::from_utf8_lossy(path);
-            let mut rules: Vec<u16> = self
-                .keys
-                .matches(text.as_ref())
-                .into_iter()
-                .map(|gi| self.key_rule[gi])
-                .collect();
-            rules.sort_unstable();
-            rules.dedup();
-            scratch
-                .key_cache
-                .insert(path.into(), rules.into_boxed_slice());
+    fn evidence(&self, rule: u16, v: &[u8], show_values: bool) -> String {
+        if show_values {
+            mask::raw(v)
+        } else {
+            mask::mask(self.rule(rule).mask, v)
         }
-        &scratch.key_cache[path]
+    }
+
+    fn value_hits(
+        &self,
+        vr: &ValueRule,
+        value: &[u8],
+        fi: u32,
+        scratch: &mut Scratch,
+        show_values: bool,
+        out: &mut Vec<Hit>,
+    ) {
+        for caps in vr.re.captures_iter(value) {
+            let Some(m) = caps.get(vr.group) else {
+                continue;
+            };
+            let cand = m.as_bytes();
+            if vr.validator.is_some_and(|v| !v(cand)) {
+                continue;
+            }
+            if scratch
+                .seen_values
+                .iter()
+                .any(|(r, v)| *r == vr.rule && v == cand)
+            {
+                continue;
+            }
+            scratch.seen_values.push((vr.rule, cand.to_vec()));
+            out.push(Hit {
+                rule: vr.rule,
+                field: fi,
+                evidence: self.evidence(vr.rule, cand, show_values),
+            });
+        }
+    }
+
+    fn type_index(&self, rule: u16) -> usize {
+        self.type_rules
+            .iter()
+            .position(|t| t.rule == rule)
+            .expect("type rule indexed at build time")
+    }
+
+    /// Index of the cached [`PathInfo`] of a path, computing it on first use.
+    fn path_info(&self, path: &[u8], leaf: &[u8], scratch: &mut Scratch) -> usize {
+        if let Some(&i) = scratch.paths.get(path) {
+            return i as usize;
+        }
+        if scratch.paths.len() >= PATH_CACHE_MAX {
+            scratch.paths.clear();
+            scratch.infos.clear();
+        }
+        let text = String::from_utf8_lossy(path);
+        let mut key_rules: Vec<u16> = self
+            .keys
+            .matches(text.as_ref())
+            .into_iter()
+            .map(|gi| self.key_rule[gi])
+            .collect();
+        key_rules.sort_unstable();
+        key_rules.dedup();
+        let type_rules: Vec<u16> = self
+            .type_rules
+            .iter()
+            .filter(|t| t.names.iter().any(|n| n.eq_ignore_ascii_case(leaf)))
+            .map(|t| t.rule)
+            .collect();
+        let has = |names: &[Vec<u8>]| names.iter().any(|n| n.eq_ignore_ascii_case(leaf));
+        let role = if has(&scratch.dest_names) {
+            ROLE_DEST
+        } else {
+            0
+        } | if has(&scratch.origin_names) {
+            ROLE_ORIGIN
+        } else {
+            0
+        };
+        let i = scratch.infos.len();
+        scratch.infos.push(PathInfo {
+            key_rules: key_rules.into(),
+            type_rules: type_rules.into(),
+            role,
+        });
+        scratch.paths.insert(path.into(), i as u32);
+        i
     }
 }
 

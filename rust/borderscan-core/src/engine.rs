@@ -17,7 +17,7 @@ use regex::bytes::Regex;
 
 use crate::accounting::{Accounting, FileStats, Location};
 use crate::batch::{BATCH_ROWS, BatchBuilder, Row, shift_lines};
-use crate::detect::{Detectors, Hit, Scratch};
+use crate::detect::{Detectors, Hit, ROLE_DEST, ROLE_ORIGIN, Scratch};
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header, RecordBuf};
 use crate::input::{self, Compression, LineReader};
@@ -404,47 +404,45 @@ enum Msg {
     Done(TaskOut),
 }
 
-/// Extracts the raw destination and origin of a record from its fields.
+/// Extracts the raw destination and origin of a record from its fields
+/// (tagged by the detectors' per-path cache) or, failing that, from a URL in
+/// its free text.
 struct Extractor {
-    dest: Vec<Vec<u8>>,
-    origin: Vec<Vec<u8>>,
     url: Regex,
 }
 
 impl Extractor {
-    fn new(opts: &ScanOptions) -> Self {
-        let lower = |v: &[String]| {
-            v.iter()
-                .map(|s| s.to_ascii_lowercase().into_bytes())
-                .collect()
-        };
+    fn new() -> Self {
         Extractor {
-            dest: lower(&opts.dest_fields),
-            origin: lower(&opts.origin_fields),
             url: Regex::new(r#"(?-u)\b(?:https?|s3|gs|ftp|sftp|mqtts?|wss?)://[^\s"'<>\]\[]+"#)
                 .expect("valid"),
         }
     }
 
     /// Fill `dest` and `origin` (cleared first); returns which were found.
-    fn extract(&self, rec: &RecordBuf, dest: &mut String, origin: &mut String) -> (bool, bool) {
+    fn extract(
+        &self,
+        rec: &RecordBuf,
+        roles: &[u8],
+        dest: &mut String,
+        origin: &mut String,
+    ) -> (bool, bool) {
         dest.clear();
         origin.clear();
         let (mut has_dest, mut has_origin) = (false, false);
-        for f in &rec.fields {
-            if f.text {
+        for (f, &role) in rec.fields.iter().zip(roles) {
+            if role == 0 {
                 continue;
             }
-            let leaf = rec.leaf(f);
             let v = rec.value(f).trim_ascii();
             if v.is_empty() {
                 continue;
             }
-            if !has_dest && self.dest.iter().any(|n| n.eq_ignore_ascii_case(leaf)) {
+            if !has_dest && role & ROLE_DEST != 0 {
                 dest.push_str(&String::from_utf8_lossy(v));
                 has_dest = true;
             }
-            if !has_origin && self.origin.iter().any(|n| n.eq_ignore_ascii_case(leaf)) {
+            if !has_origin && role & ROLE_ORIGIN != 0 {
                 origin.push_str(&String::from_utf8_lossy(v));
                 has_origin = true;
             }
@@ -662,7 +660,13 @@ impl Worker<'_> {
                 continue;
             }
             out.stats.records += 1;
+            // JSON values are substrings of the line unless escaped, so the
+            // line can be prefiltered. (Numbers are re-printed in shortest
+            // form; a pattern that only matches the re-printed digits, as in
+            // 1e20 -> 100000000000000000000, finds nothing the record said.)
+            let mut whole_line = format == Format::Jsonl && memchr::memchr(b'\\', bytes).is_none();
             if let Err(pe) = formats::parse(format, bytes, &header, &mut self.rec) {
+                whole_line = false;
                 out.stats.unparseable += 1;
                 let path = &out.stats.path;
                 out.stats
@@ -682,14 +686,18 @@ impl Worker<'_> {
             self.hits.clear();
             self.det.scan(
                 &self.rec,
+                whole_line.then_some(bytes),
                 &mut self.scratch,
                 self.opts.show_values,
                 &mut self.hits,
             );
             if !self.hits.is_empty() {
-                let (has_dest, has_origin) =
-                    self.extract
-                        .extract(&self.rec, &mut self.dest, &mut self.origin);
+                let (has_dest, has_origin) = self.extract.extract(
+                    &self.rec,
+                    self.scratch.roles(),
+                    &mut self.dest,
+                    &mut self.origin,
+                );
                 for h in self.hits.drain(..) {
                     let f = &self.rec.fields[h.field as usize];
                     self.field.clear();
@@ -788,7 +796,7 @@ pub fn scan_stream(
         }
         tasks.extend(kinds.into_iter().map(|kind| Task { file, kind }));
     }
-    let extract = Extractor::new(opts);
+    let extract = Extractor::new();
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -817,7 +825,7 @@ pub fn scan_stream(
                         det,
                         opts,
                         extract,
-                        scratch: Scratch::default(),
+                        scratch: Scratch::with_roles(&opts.dest_fields, &opts.origin_fields),
                         rec: RecordBuf::default(),
                         hits: Vec::new(),
                         batch: BatchBuilder::default(),
@@ -921,7 +929,7 @@ pub fn scan_line(det: &Detectors, line: &[u8]) -> (Format, RecordBuf, Vec<Hit>) 
         rec.push_text(line);
     }
     let mut hits = Vec::new();
-    det.scan(&rec, &mut Scratch::default(), true, &mut hits);
+    det.scan(&rec, None, &mut Scratch::default(), true, &mut hits);
     (format, rec, hits)
 }
 
