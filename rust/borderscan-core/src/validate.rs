@@ -83,8 +83,6 @@ fn digits_only(s: &[u8], seps: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-const SEPS: &[u8] = b" -.";
-
 fn all_same(d: &[u8]) -> bool {
     d.windows(2).all(|w| w[0] == w[1])
 }
@@ -137,6 +135,14 @@ const MAX_YEAR: u32 = 2026;
 /// (Mastercard 2/5, Visa 4, JCB 35, Discover and UnionPay 6), 15 digits
 /// are Amex (34/37), 14 Diners (30/36/38/39), 13 old Visa (4). This keeps
 /// 15-digit IMEIs and other Luhn numbers out.
+///
+/// An 18-digit number written without separators that has the shape of a
+/// PRC resident ID (a province code, then a birth date YYYYMMDD 1900-2026
+/// in digits 7-14) is not a card, whatever its last digit: one such ID in
+/// ten passes Luhn by chance, while 18-digit PANs are rare (issuers use 16
+/// and 19) and hardly ever printed unseparated with a date in the middle.
+/// The ID's own MOD 11-2 check is not required, so mistyped IDs are not
+/// reported as cards either.
 pub fn luhn(s: &[u8]) -> bool {
     let Some(d) = digits_only(s, b" -") else {
         return false;
@@ -148,6 +154,9 @@ pub fn luhn(s: &[u8]) -> bool {
         13 => d[0] == 4,
         _ => false,
     };
+    if d.len() == 18 && s.len() == 18 && cn_id_shape(&d) {
+        return false;
+    }
     prefix_ok && !all_same(&d) && luhn_ok(&d)
 }
 
@@ -167,6 +176,16 @@ const CN_PROVINCES: &[u32] = &[
     53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
 ];
 
+/// The first 14 digit values (or more) of a PRC resident ID: a province
+/// code, four digits of area, and a real birth date YYYYMMDD, 1900-2026.
+fn cn_id_shape(d: &[u8]) -> bool {
+    if d.len() < 14 || !CN_PROVINCES.contains(&num(&d[0..2])) {
+        return false;
+    }
+    let year = num(&d[6..10]);
+    (1900..=MAX_YEAR).contains(&year) && valid_date(year, num(&d[10..12]), num(&d[12..14]))
+}
+
 /// PRC resident identity card (GB 11643-1999): 17 digits and an ISO 7064
 /// MOD 11-2 check character (0-9 or X), a real birth date 1900-2026 and a
 /// province code.
@@ -174,18 +193,12 @@ pub fn cn_resident_id(s: &[u8]) -> bool {
     if s.len() != 18 || !s[..17].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let d: Vec<u32> = s[..17].iter().map(|&b| u32::from(b - b'0')).collect();
-    if !CN_PROVINCES.contains(&(d[0] * 10 + d[1])) {
-        return false;
-    }
-    let year = d[6] * 1000 + d[7] * 100 + d[8] * 10 + d[9];
-    let month = d[10] * 10 + d[11];
-    let day = d[12] * 10 + d[13];
-    if !(1900..=MAX_YEAR).contains(&year) || !valid_date(year, month, day) {
+    let d: Vec<u8> = s[..17].iter().map(|&b| b - b'0').collect();
+    if !cn_id_shape(&d) {
         return false;
     }
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = d.iter().zip(W).map(|(a, w)| a * w).sum();
+    let sum: u32 = d.iter().zip(W).map(|(&a, w)| u32::from(a) * w).sum();
     let expected = b"10X98765432"[(sum % 11) as usize];
     s[17].to_ascii_uppercase() == expected
 }
@@ -194,8 +207,21 @@ pub fn cn_resident_id(s: &[u8]) -> bool {
 /// digit: with P(n) the n-th digit from the right of the first 11 and
 /// Q(n) = n+1 for n <= 6, n-5 for n >= 7, r = sum(P*Q) mod 11 and the check
 /// digit is 0 if r <= 1, else 11 - r.
+///
+/// Written as 12 digits or as three groups of four with one separator
+/// (`dddd dddd dddd`, `dddd-dddd-dddd`); the rule captures the whole digit
+/// run around a candidate, so longer runs (a spaced card or IBAN), mixed
+/// grouping (`0151 84088999`) and a glued `+` or letters are rejected here.
 pub fn jp_my_number(s: &[u8]) -> bool {
-    let Some(d) = digits_only(s, SEPS) else {
+    let shape_ok = match s.len() {
+        12 => true,
+        14 => matches!(s[4], b' ' | b'-') && s[9] == s[4],
+        _ => false,
+    };
+    if !shape_ok {
+        return false;
+    }
+    let Some(d) = digits_only(s, b" -") else {
         return false;
     };
     if d.len() != 12 || all_same(&d) {
@@ -245,8 +271,20 @@ pub fn kr_rrn(s: &[u8]) -> bool {
 /// zero, in the first ten exactly one digit occurs twice or three times
 /// (three times not in a row) and the others at most once, and an ISO 7064
 /// MOD 11,10 check digit.
+///
+/// Written as 11 digits or grouped `dd ddd ddd ddd` with single spaces; the
+/// rule captures the whole digit run with a glued `+` or letters, so phone
+/// numbers (`+84 324 647 901`) and other groupings are rejected here.
 pub fn de_steuer_id(s: &[u8]) -> bool {
-    let Some(d) = digits_only(s, b" /") else {
+    let shape_ok = match s.len() {
+        11 => true,
+        14 => s[2] == b' ' && s[6] == b' ' && s[10] == b' ',
+        _ => false,
+    };
+    if !shape_ok {
+        return false;
+    }
+    let Some(d) = digits_only(s, b" ") else {
         return false;
     };
     if d.len() != 11 || d[0] == 0 {
@@ -846,8 +884,21 @@ mod tests {
             "411111111111",
             "4111x11111111111",
             "490154203237518",
+            // PRC resident IDs that pass Luhn: a valid one and one with a
+            // wrong MOD 11-2 check digit.
+            "320506198802183395",
+            "310115199902178719",
         ] {
             assert!(!ok(luhn, s), "{s}");
+        }
+        // 18 digits that are not ID-shaped (prefix 62, or month 13), and an
+        // ID-shaped number written in groups, are still cards.
+        for s in [
+            "621234567890123457",
+            "320506198813021832",
+            "3205 0619 8802 1833 95",
+        ] {
+            assert!(ok(luhn, s), "{s}");
         }
     }
 
@@ -891,7 +942,12 @@ mod tests {
 
     #[test]
     fn my_number() {
-        for s in ["123456789018", "1234 5678 9018", "987654321018"] {
+        for s in [
+            "123456789018",
+            "1234 5678 9018",
+            "1234-5678-9018",
+            "987654321018",
+        ] {
             assert!(ok(jp_my_number, s), "{s}");
         }
         for s in [
@@ -899,6 +955,16 @@ mod tests {
             "12345678901",
             "000000000000",
             "1234567890189",
+            // Check digit right, but not written like a My Number.
+            "4196 8549 3536 3800",
+            "FR55 6691 7837 4467 4309 6816 117",
+            "0151 84088999",
+            "1234-5678 9018",
+            "12 3456 7890 18",
+            "1234  5678 9018",
+            "+123456789018",
+            "MN123456789018",
+            "123456789018a",
         ] {
             assert!(!ok(jp_my_number, s), "{s}");
         }
@@ -933,6 +999,8 @@ mod tests {
             "65929970489",
             "57549285017",
             "25768131411",
+            "86 095 742 719",
+            "84 324 647 901",
         ] {
             assert!(ok(de_steuer_id, s), "{s}");
         }
@@ -942,6 +1010,13 @@ mod tests {
             "12345678903", // all ten distinct
             "11145678908", // a digit three times in a row (check digit right)
             "8609574271",  // short
+            "+84 324 647 901",
+            "84 324 647 901 5",
+            "843 246 479 01",
+            "84324 647901",
+            "8432464790 1",
+            "86 095 742 719x",
+            "86/095/742/719",
         ] {
             assert!(!ok(de_steuer_id, s), "{s}");
         }
