@@ -1,6 +1,6 @@
 """Throughput benchmark: borderscan vs ripgrep vs a Polars baseline vs `cat`.
 
-Generates a JSON Lines telemetry corpus (sample_data/generate.py) in a temporary
+Generates a JSON Lines telemetry corpus (benches/generate.py) in a temporary
 directory, then measures, side by side and each as a subprocess:
 
   cat          cat FILE > /dev/null                      (the reading limit)
@@ -323,7 +323,7 @@ def render(
     out = [f"## {when} - {fmt_size(nbytes)} JSON Lines corpus", ""]
     out.append(f"Command: `{command}`")
     out.append("")
-    out.append(f"Corpus: `sample_data/generate.py --format jsonl --seed 42`, "
+    out.append(f"Corpus: `benches/generate.py --format jsonl --seed 42`, "
                f"{nbytes:,} bytes ({fmt_size(nbytes)}), page-cache warm; "
                f"{runs} run(s) per row, median wall and CPU, max peak RSS.")
     out.append("")

@@ -22,7 +22,7 @@ import borderscan
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATOR = ROOT / "sample_data" / "generate.py"
+GENERATOR = ROOT / "benches" / "generate.py"
 SEED = "7"
 SIZE = "1MB"
 

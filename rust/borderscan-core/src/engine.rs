@@ -660,11 +660,15 @@ impl Worker<'_> {
                 continue;
             }
             out.stats.records += 1;
-            // JSON values are substrings of the line unless escaped, so the
-            // line can be prefiltered. (Numbers are re-printed in shortest
-            // form; a pattern that only matches the re-printed digits, as in
-            // 1e20 -> 100000000000000000000, finds nothing the record said.)
-            let mut whole_line = format == Format::Jsonl && memchr::memchr(b'\\', bytes).is_none();
+            // Field values are substrings of the line unless escaped (JSON,
+            // logfmt and syslog use backslashes, CSV doubles quotes), so the
+            // line can be prefiltered once for all its fields. (JSON numbers
+            // are re-printed in shortest form; a pattern that only matches
+            // re-printed digits, as in 1e20 -> 100000000000000000000, finds
+            // nothing the record said.)
+            let mut whole_line = format != Format::Text
+                && memchr::memchr(b'\\', bytes).is_none()
+                && !(format.has_header() && memchr::memchr(b'"', bytes).is_some());
             if let Err(pe) = formats::parse(format, bytes, &header, &mut self.rec) {
                 whole_line = false;
                 out.stats.unparseable += 1;

@@ -3,7 +3,7 @@
 
 Standard library only, so it runs on a fresh machine before anything is installed.
 
-    python sample_data/generate.py --out DIR [--size 40KB] [--format all] [--seed 42]
+    python benches/generate.py --out DIR [--size 40KB] [--format all] [--seed 42]
                                    [--truth FILE] [--truth-scope all|sensitive]
 
 One file per format is written into DIR, each of about --size bytes (generation stops at
