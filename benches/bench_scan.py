@@ -46,7 +46,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-GENERATOR = ROOT / "sample_data" / "generate.py"
+GENERATOR = ROOT / "benches" / "generate.py"
 PATTERNS = HERE / "patterns.txt"
 POLARS_BASELINE = HERE / "polars_baseline.py"
 RESULTS = HERE / "RESULTS.md"

@@ -6,6 +6,7 @@ import borderscan
 import polars as pl
 import pytest
 from borderscan import _core
+from borderscan.api import _core_options
 
 
 def test_scan_returns_polars_frames(sample_dir):
@@ -26,7 +27,7 @@ def test_scan_returns_polars_frames(sample_dir):
 def test_findings_cross_as_an_arrow_stream(tmp_path):
     p = tmp_path / "x.jsonl"
     p.write_text('{"email": "li.wei@example.cn"}\n' * 10)
-    table, _accounting, _packs = _core.scan([str(p)])
+    table, _accounting, _summary, _packs = _core.scan([str(p)], _core_options())
     # The engine's table is an Arrow C stream producer, not a list of rows.
     capsule = table.__arrow_c_stream__()
     assert type(capsule).__name__ == "PyCapsule"
@@ -74,3 +75,34 @@ def test_deterministic_across_threads_and_ranges(tmp_path):
         assert res.findings.equals(ref.findings), (threads, split)
         assert res.summary.equals(ref.summary)
         assert res.accounting["records"] == ref.accounting["records"]
+
+
+def test_scan_iter_streams_the_same_findings(sample_dir):
+    whole = borderscan.scan([sample_dir])
+    stream = borderscan.scan_iter([sample_dir], threads=2)
+    assert stream.accounting is None
+    frames = list(stream)
+    assert len(frames) >= 1
+    assert pl.concat(frames).equals(whole.findings)
+    assert stream.accounting == whole.accounting
+
+
+def test_abandoned_stream_stops_cleanly(tmp_path):
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"email": "li.wei@example.cn"}\n' * 200_000)
+    stream = borderscan.scan_iter([p])
+    first = next(iter(stream))
+    assert first.height > 0
+    del stream  # the scan thread stops instead of scanning on
+
+
+def test_cancelled_stream_raises(tmp_path):
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"email": "li.wei@example.cn"}\n' * 300_000)
+    stream = borderscan.scan_iter([p], threads=1)
+    it = iter(stream)
+    next(it)
+    stream.cancel()
+    with pytest.raises(borderscan.ScanCancelled):
+        for _ in it:
+            pass

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from borderscan._core import BorderscanError, ConfigError, ScanCancelled
 from borderscan._core import __version__ as __version__
-from borderscan.api import ScanResult, rules, scan
+from borderscan.api import ScanResult, ScanStream, check_rules, rules, scan, scan_iter
 
 __all__ = [
     "BorderscanError",
     "ConfigError",
     "ScanCancelled",
     "ScanResult",
+    "ScanStream",
     "__version__",
+    "check_rules",
     "rules",
     "scan",
+    "scan_iter",
 ]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import orjson
 import polars as pl
 
 from borderscan import _core
-from borderscan.aggregate import category_summary, detector_summary
+from borderscan.aggregate import category_frame, detector_frame
 
 PathLike = str | os.PathLike[str]
 
@@ -28,17 +27,12 @@ class ScanResult:
 
     findings: pl.DataFrame
     accounting: dict[str, Any]
+    summary: pl.DataFrame
+    """One row per data category: records with at least one hit, hits, and
+    how many detectors fired."""
+    detectors: pl.DataFrame
+    """One row per detector that fired: category, records, hits."""
     rule_packs: list[str] = field(default_factory=list)
-
-    @cached_property
-    def summary(self) -> pl.DataFrame:
-        """One row per data category: records with at least one hit, and hits."""
-        return category_summary(self.findings)
-
-    @cached_property
-    def detectors(self) -> pl.DataFrame:
-        """One row per detector that fired, most hits first."""
-        return detector_summary(self.findings)
 
     @property
     def problems(self) -> bool:
@@ -80,36 +74,48 @@ def scan(
     `ConfigError` for an invalid option or rule pack; unreadable inputs do
     not raise: they are counted in `accounting["failed_files"]`.
     """
-    table, accounting_json, packs = _core.scan(
+    table, accounting_json, summary_json, packs = _core.scan(
         _strs(paths),
-        **_core_options(
+        _core_options(
             threads=threads, include=include, exclude=exclude, input_format=input_format,
             max_line=max_line, split_size=split_size, dest_fields=dest_fields,
             origin_fields=origin_fields, show_values=show_values, rules=rules,
             builtin_rules=builtin_rules, progress=progress,
         ),
     )
-    findings = pl.DataFrame(table)
-    return ScanResult(findings=findings, accounting=orjson.loads(accounting_json), rule_packs=packs)
+    summary = orjson.loads(summary_json)
+    return ScanResult(
+        findings=pl.DataFrame(table),
+        accounting=orjson.loads(accounting_json),
+        summary=category_frame(summary),
+        detectors=detector_frame(summary),
+        rule_packs=packs,
+    )
 
 
 class ScanStream:
     """Findings of a running scan, batch by batch (Polars DataFrames), for
     outputs that must not hold a whole scan in memory. After the iteration,
-    `accounting` says what was read.
+    `accounting`, `summary` and `detectors` are set.
     """
 
     def __init__(self, inner: _core.ScanStream) -> None:
         self._inner = inner
         self.accounting: dict[str, Any] | None = None
+        self.summary: pl.DataFrame | None = None
+        self.detectors: pl.DataFrame | None = None
         self.rule_packs: list[str] = inner.rule_packs
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[pl.DataFrame]:
         for table in self._inner:
             yield pl.DataFrame(table)
         self.accounting = orjson.loads(self._inner.accounting)
+        summary = orjson.loads(self._inner.summary)
+        self.summary = category_frame(summary)
+        self.detectors = detector_frame(summary)
 
     def cancel(self) -> None:
+        """Stop the scan; iterating further raises `ScanCancelled`."""
         self._inner.cancel()
 
 
@@ -119,7 +125,24 @@ def scan_iter(paths: Sequence[PathLike] | PathLike, **options: Any) -> ScanStrea
     Memory stays bounded whatever the input size; batches arrive in input
     order, and a record's findings are never split across batches.
     """
-    return ScanStream(_core.scan(_strs(paths), stream=True, **_core_options(**options)))
+    return ScanStream(_core.scan_stream(_strs(paths), _core_options(**options)))
+
+
+def scan_write(
+    paths: Sequence[PathLike] | PathLike,
+    fmt: str,
+    out: PathLike | None,
+    tool: dict[str, Any],
+    **options: Any,
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Scan and let the engine write `json`, `jsonl` or nothing (`none`) to
+    `out` (None: stdout) as findings arrive. Returns (accounting, summary,
+    rule packs)."""
+    acc, summary, packs = _core.scan_write(
+        _strs(paths), _core_options(**options), fmt,
+        None if out is None else os.fspath(out), orjson.dumps(tool).decode(),
+    )
+    return orjson.loads(acc), orjson.loads(summary), packs
 
 
 def _core_options(

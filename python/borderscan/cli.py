@@ -92,24 +92,29 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     if fmt == "parquet" and out is None and sys.stdout.isatty():
         err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
         sys.exit(EXIT_USAGE)
+    options = {
+        "threads": threads,
+        "include": include,
+        "exclude": exclude,
+        "input_format": input_format,
+        "max_line": max_line_bytes,
+        "dest_fields": list(dest_field) or None,
+        "origin_fields": list(origin_field) or None,
+        "show_values": show_values,
+        "rules": rule_files,
+    }
     try:
-        stream = api.scan_iter(
-            list(paths),
-            threads=threads,
-            include=include,
-            exclude=exclude,
-            input_format=input_format,
-            max_line=max_line_bytes,
-            dest_fields=list(dest_field) or None,
-            origin_fields=list(origin_field) or None,
-            show_values=show_values,
-            rules=rule_files,
-        )
-        if fmt == "table":
-            result = output.write_stream(stream, fmt, None)
-        else:
+        if fmt == "parquet":
             with _open_out(out) as fh:
-                result = output.write_stream(stream, fmt, fh)
+                result = output.write_parquet(api.scan_iter(list(paths), **options), fh)
+        else:
+            # The engine writes JSON itself, batch by batch; `table` only
+            # needs the summaries.
+            native = "none" if fmt == "table" else fmt
+            target = None if (fmt == "table" or out in (None, "-")) else out
+            acc, summary, packs = api.scan_write(list(paths), native, target,
+                                                 output.tool_info(), **options)
+            result = output.report_from(acc, summary, packs)
     except borderscan.ConfigError as e:
         err.print(f"borderscan: configuration error: {e}")
         sys.exit(EXIT_USAGE)

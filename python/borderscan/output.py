@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import IO, Any
 
-import orjson
 import polars as pl
 from rich.console import Console
 from rich.table import Table
 
 from borderscan import __version__
-from borderscan.aggregate import Aggregator
+from borderscan.aggregate import category_frame, detector_frame
 from borderscan.api import ScanStream
 
 FORMATS = ("table", "json", "jsonl", "parquet")
@@ -39,51 +37,24 @@ class Report:
         )
 
 
-def _tool(rule_packs: list[str]) -> dict[str, Any]:
-    return {"name": "borderscan", "version": __version__, "rule_packs": rule_packs}
+def tool_info() -> dict[str, Any]:
+    """The `tool` object of JSON output (the engine adds the rule packs)."""
+    return {"name": "borderscan", "version": __version__}
 
 
-def _json_rows(df: pl.DataFrame) -> bytes:
-    """A frame's rows as JSON objects separated by commas, without brackets."""
-    buf = io.BytesIO()
-    df.write_json(buf)
-    return buf.getvalue().strip()[1:-1]
-
-
-def write_stream(stream: ScanStream, fmt: str, out: IO[bytes] | None) -> Report:
-    """Consume a scan batch by batch, writing `fmt` to `out` as it goes.
-
-    `json` and `jsonl` stream (memory stays bounded whatever the input);
-    `parquet` gathers the findings first, as Polars writes one file at once;
-    `table` keeps only the summaries.
-    """
-    agg = Aggregator()
-    frames: list[pl.DataFrame] = []
-    if fmt == "json":
-        assert out is not None
-        out.write(b'{"tool":' + orjson.dumps(_tool(stream.rule_packs)) + b',"findings":[')
-    first = True
-    for batch in stream:
-        agg.add(batch)
-        if fmt == "jsonl":
-            batch.write_ndjson(out)
-        elif fmt == "json":
-            rows = _json_rows(batch)
-            if rows:
-                out.write(rows if first else b"," + rows)
-                first = False
-        elif fmt == "parquet":
-            frames.append(batch)
+def write_parquet(stream: ScanStream, out: IO[bytes]) -> Report:
+    """The findings table as Parquet. Polars writes one file at once, so the
+    findings are gathered first (as compact Arrow, not Python objects)."""
+    frames = list(stream)
+    table = pl.concat(frames) if frames else pl.DataFrame(schema=FINDINGS_SCHEMA)
+    table.write_parquet(out)
     assert stream.accounting is not None
-    report = Report(agg.categories(), agg.detectors(), stream.accounting, stream.rule_packs)
-    if fmt == "json":
-        out.write(b'],"summary":' + orjson.dumps(report.summary.to_dicts()))
-        out.write(b',"detectors":' + orjson.dumps(report.detectors.to_dicts()))
-        out.write(b',"accounting":' + orjson.dumps(report.accounting) + b"}\n")
-    elif fmt == "parquet":
-        table = pl.concat(frames) if frames else pl.DataFrame(schema=FINDINGS_SCHEMA)
-        table.write_parquet(out)
-    return report
+    return Report(stream.summary, stream.detectors, stream.accounting, stream.rule_packs)
+
+
+def report_from(accounting: dict[str, Any], summary: dict[str, Any],
+                rule_packs: list[str]) -> Report:
+    return Report(category_frame(summary), detector_frame(summary), accounting, rule_packs)
 
 
 def _human_bytes(n: int) -> str:

@@ -30,6 +30,7 @@ pub mod formats;
 pub mod input;
 pub mod mask;
 pub mod rules;
+pub mod summary;
 pub mod validate;
 
 pub use accounting::Accounting;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{RecordBatch, RecordBatchIterator};
 use arrow_schema::SchemaRef;
+use borderscan_core::summary::{Summary, write_json_rows};
 use borderscan_core::{self as core, Detectors, Format, Input, RulePackSpec, ScanOptions};
 use pyo3::create_exception;
 use pyo3::exceptions::{
@@ -17,6 +18,8 @@ use pyo3::exceptions::{
 };
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 
 create_exception!(
     _core,
@@ -145,19 +148,10 @@ fn detached<T: Send>(
     value.ok_or_else(|| BorderscanError::new_err("scan thread panicked"))
 }
 
-/// Scan inputs. Returns (findings table, accounting JSON, rule-pack ids),
-/// or with `stream=True` a `ScanStream` of findings batches.
-#[pyfunction]
-#[pyo3(signature = (
-    paths, *, threads=0, include=vec![], exclude=vec![], input_format=None,
-    max_line=None, split_size=None, dest_fields=None, origin_fields=None,
-    show_values=false, rule_files=vec![], builtin_rules=true, progress=None,
-    stream=false,
-))]
-#[allow(clippy::too_many_arguments)]
-fn scan<'py>(
-    py: Python<'py>,
-    paths: Vec<String>,
+/// Scan options as the Python layer passes them (a dict with every key).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct ScanArgs {
     threads: usize,
     include: Vec<String>,
     exclude: Vec<String>,
@@ -170,43 +164,51 @@ fn scan<'py>(
     rule_files: Vec<String>,
     builtin_rules: bool,
     progress: Option<Py<ProgressCounter>>,
-    stream: bool,
-) -> PyResult<Bound<'py, PyAny>> {
-    let det = load_detectors(&rule_files, builtin_rules).map_err(to_py)?;
+}
+
+struct Prepared {
+    det: Detectors,
+    opts: ScanOptions,
+    inputs: Vec<Input>,
+    cancel: Arc<AtomicBool>,
+}
+
+fn prepare(paths: Vec<String>, a: ScanArgs) -> PyResult<Prepared> {
+    let det = load_detectors(&a.rule_files, a.builtin_rules).map_err(to_py)?;
     let mut opts = ScanOptions {
-        threads,
-        include,
-        exclude,
-        show_values,
+        threads: a.threads,
+        include: a.include,
+        exclude: a.exclude,
+        show_values: a.show_values,
         ..Default::default()
     };
-    if let Some(f) = input_format {
+    if let Some(f) = a.input_format {
         opts.input_format = Some(
             f.parse::<Format>()
                 .map_err(|e| ConfigError::new_err(format!("--input-format: {e}")))?,
         );
     }
-    if let Some(m) = max_line {
+    if let Some(m) = a.max_line {
         if m == 0 {
             return Err(PyValueError::new_err("max_line must be positive"));
         }
         opts.max_line = m;
     }
-    if let Some(s) = split_size {
+    if let Some(s) = a.split_size {
         opts.split_size = s;
     }
-    if let Some(d) = dest_fields {
+    if let Some(d) = a.dest_fields {
         opts.dest_fields = d;
     }
-    if let Some(o) = origin_fields {
+    if let Some(o) = a.origin_fields {
         opts.origin_fields = o;
     }
-    if let Some(p) = &progress {
+    if let Some(p) = &a.progress {
         opts.progress = Some(p.get().bytes.clone());
     }
     let cancel = Arc::new(AtomicBool::new(false));
     opts.cancel = Some(cancel.clone());
-    let inputs: Vec<Input> = paths
+    let inputs = paths
         .iter()
         .map(|p| {
             if p == "-" {
@@ -216,38 +218,166 @@ fn scan<'py>(
             }
         })
         .collect();
-    if stream {
-        let (tx, rx) = mpsc::sync_channel(2);
-        let packs = det.packs.clone();
-        std::thread::Builder::new()
-            .name("borderscan-scan".into())
-            .spawn(move || {
-                let res = core::engine::scan_stream(&inputs, &det, &opts, |b| {
-                    // The Python side went away: stop scanning.
-                    tx.send(StreamMsg::Batch(b))
-                        .map_err(|_| core::Error::Cancelled)
-                });
-                let _ = tx.send(StreamMsg::End(res.map(|(_, acc)| acc)));
-            })
-            .map_err(|e| BorderscanError::new_err(format!("cannot start the scan thread: {e}")))?;
-        let s = ScanStream {
-            rx: Mutex::new(rx),
-            cancel,
-            accounting: Mutex::new(None),
-            packs,
-        };
-        return Ok(Bound::new(py, s)?.into_any());
-    }
-    let out = detached(py, &cancel, || core::scan(&inputs, &det, &opts))?.map_err(to_py)?;
-    let accounting = serde_json::to_string(&out.accounting)
-        .map_err(|e| BorderscanError::new_err(e.to_string()))?;
+    Ok(Prepared {
+        det,
+        opts,
+        inputs,
+        cancel,
+    })
+}
+
+fn json<T: serde::Serialize>(v: &T) -> PyResult<String> {
+    serde_json::to_string(v).map_err(|e| BorderscanError::new_err(e.to_string()))
+}
+
+fn summary_json(s: &Summary) -> serde_json::Value {
+    serde_json::json!({"categories": s.categories(), "detectors": s.detectors()})
+}
+
+/// Scan inputs into memory. Returns (findings table, accounting JSON,
+/// summary JSON, rule-pack ids).
+#[pyfunction]
+fn scan(
+    py: Python<'_>,
+    paths: Vec<String>,
+    options: ScanArgs,
+) -> PyResult<(ArrowTable, String, String, Vec<String>)> {
+    let Prepared {
+        det,
+        opts,
+        inputs,
+        cancel,
+    } = prepare(paths, options)?;
+    let (out, summary) = detached(py, &cancel, || {
+        let out = core::scan(&inputs, &det, &opts)?;
+        let mut summary = Summary::default();
+        out.batches.iter().for_each(|b| summary.add(b));
+        Ok::<_, core::Error>((out, summary))
+    })?
+    .map_err(to_py)?;
     let table = ArrowTable {
         schema: core::batch::findings_schema(),
         batches: out.batches,
     };
-    (table, accounting, det.packs.clone())
-        .into_pyobject(py)
-        .map(|t| t.into_any())
+    Ok((
+        table,
+        json(&out.accounting)?,
+        json(&summary_json(&summary))?,
+        det.packs.clone(),
+    ))
+}
+
+/// Start a scan whose findings arrive batch by batch (`ScanStream`).
+#[pyfunction]
+fn scan_stream(paths: Vec<String>, options: ScanArgs) -> PyResult<ScanStream> {
+    let Prepared {
+        det,
+        opts,
+        inputs,
+        cancel,
+    } = prepare(paths, options)?;
+    let (tx, rx) = mpsc::sync_channel(2);
+    let packs = det.packs.clone();
+    std::thread::Builder::new()
+        .name("borderscan-scan".into())
+        .spawn(move || {
+            let mut summary = Summary::default();
+            let res = core::engine::scan_stream(&inputs, &det, &opts, |b| {
+                summary.add(&b);
+                // The Python side went away: stop scanning.
+                tx.send(StreamMsg::Batch(b))
+                    .map_err(|_| core::Error::Cancelled)
+            });
+            let _ = tx.send(StreamMsg::End(res.map(|(_, acc)| (acc, summary))));
+        })
+        .map_err(|e| BorderscanError::new_err(format!("cannot start the scan thread: {e}")))?;
+    Ok(ScanStream {
+        rx: Mutex::new(rx),
+        cancel,
+        done: Mutex::new(None),
+        packs,
+    })
+}
+
+/// Scan and write the findings natively as `json` (one document: tool,
+/// findings, summary, detectors, accounting), `jsonl` (a finding per line)
+/// or `none` (summaries only), to `out` or stdout, batch by batch: memory
+/// stays bounded and no Python object is made per finding. Returns
+/// (accounting JSON, summary JSON, rule-pack ids).
+#[pyfunction]
+#[pyo3(signature = (paths, options, format, out, tool_json))]
+fn scan_write(
+    py: Python<'_>,
+    paths: Vec<String>,
+    options: ScanArgs,
+    format: &str,
+    out: Option<String>,
+    tool_json: String,
+) -> PyResult<(String, String, Vec<String>)> {
+    if !matches!(format, "json" | "jsonl" | "none") {
+        return Err(PyValueError::new_err(format!(
+            "unknown output format {format}"
+        )));
+    }
+    let Prepared {
+        det,
+        opts,
+        inputs,
+        cancel,
+    } = prepare(paths, options)?;
+    let format = format.to_string();
+    // The document names the rule packs that produced it.
+    let mut tool: serde_json::Value = serde_json::from_str(&tool_json)
+        .map_err(|e| PyValueError::new_err(format!("tool_json: {e}")))?;
+    tool["rule_packs"] = serde_json::json!(det.packs);
+    let tool_json = tool.to_string();
+    let result = detached(
+        py,
+        &cancel,
+        || -> Result<(core::Accounting, Summary), core::Error> {
+            let place = out.clone().unwrap_or_else(|| "<stdout>".into());
+            let io_err = |e: std::io::Error| core::Error::Io {
+                path: place.clone().into(),
+                source: e,
+            };
+            let sink: Box<dyn Write> = match &out {
+                Some(p) => Box::new(File::create(p).map_err(io_err)?),
+                None => Box::new(std::io::stdout()),
+            };
+            let mut w = BufWriter::with_capacity(1 << 20, sink);
+            if format == "json" {
+                write!(w, "{{\"tool\":{tool_json},\"findings\":[").map_err(io_err)?;
+            }
+            let mut summary = Summary::default();
+            let mut first = true;
+            let (_, acc) = core::engine::scan_stream(&inputs, &det, &opts, |b| {
+                summary.add(&b);
+                match format.as_str() {
+                    "json" => write_json_rows(&b, &mut w, b"", b",", &mut first).map_err(io_err),
+                    "jsonl" => write_json_rows(&b, &mut w, b"\n", b"", &mut first).map_err(io_err),
+                    _ => Ok(()),
+                }
+            })?;
+            if format == "json" {
+                writeln!(
+                    w,
+                    "],\"summary\":{},\"detectors\":{},\"accounting\":{}}}",
+                    serde_json::to_string(&summary.categories()).expect("serialisable"),
+                    serde_json::to_string(&summary.detectors()).expect("serialisable"),
+                    serde_json::to_string(&acc).expect("serialisable"),
+                )
+                .map_err(io_err)?;
+            }
+            w.flush().map_err(io_err)?;
+            Ok((acc, summary))
+        },
+    )?;
+    let (acc, summary) = result.map_err(to_py)?;
+    Ok((
+        json(&acc)?,
+        json(&summary_json(&summary))?,
+        det.packs.clone(),
+    ))
 }
 
 /// Findings batches as the engine produces them, for writers that must not
@@ -257,13 +387,14 @@ fn scan<'py>(
 struct ScanStream {
     rx: Mutex<mpsc::Receiver<StreamMsg>>,
     cancel: Arc<AtomicBool>,
-    accounting: Mutex<Option<String>>,
+    /// (accounting JSON, summary JSON) once the scan is over.
+    done: Mutex<Option<(String, String)>>,
     packs: Vec<String>,
 }
 
 enum StreamMsg {
     Batch(RecordBatch),
-    End(Result<core::Accounting, core::Error>),
+    End(Result<(core::Accounting, Summary), core::Error>),
 }
 
 #[pymethods]
@@ -295,15 +426,14 @@ impl ScanStream {
                 schema: b.schema(),
                 batches: vec![b],
             })),
-            Some(StreamMsg::End(Ok(acc))) => {
-                let json = serde_json::to_string(&acc)
-                    .map_err(|e| BorderscanError::new_err(e.to_string()))?;
-                *self.accounting.lock().expect("not poisoned") = Some(json);
+            Some(StreamMsg::End(Ok((acc, summary)))) => {
+                let done = (json(&acc)?, json(&summary_json(&summary))?);
+                *self.done.lock().expect("not poisoned") = Some(done);
                 Ok(None)
             }
             Some(StreamMsg::End(Err(e))) => Err(to_py(e)),
             None => {
-                if self.accounting.lock().expect("not poisoned").is_some() {
+                if self.done.lock().expect("not poisoned").is_some() {
                     Ok(None)
                 } else {
                     Err(BorderscanError::new_err(
@@ -317,7 +447,21 @@ impl ScanStream {
     /// Accounting JSON, once the stream is exhausted (None before).
     #[getter]
     fn accounting(&self) -> Option<String> {
-        self.accounting.lock().expect("not poisoned").clone()
+        self.done
+            .lock()
+            .expect("not poisoned")
+            .as_ref()
+            .map(|d| d.0.clone())
+    }
+
+    /// Summary JSON (categories, detectors), once the stream is exhausted.
+    #[getter]
+    fn summary(&self) -> Option<String> {
+        self.done
+            .lock()
+            .expect("not poisoned")
+            .as_ref()
+            .map(|d| d.1.clone())
     }
 
     #[getter]
@@ -391,6 +535,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ProgressCounter>()?;
     m.add_class::<ScanStream>()?;
     m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_stream, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_write, m)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(check_rules_json, m)?)?;
     Ok(())

@@ -1,0 +1,65 @@
+"""Type stubs for the Rust extension (rust/borderscan-py). Private: use the
+`borderscan` package API instead."""
+
+from collections.abc import Iterator
+from typing import Literal, TypedDict
+
+__version__: str
+
+class BorderscanError(Exception): ...
+class ConfigError(BorderscanError): ...
+class ScanCancelled(BorderscanError): ...
+
+class ArrowTable:
+    """Findings as Arrow record batches; import with `polars.DataFrame(t)`."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    def __len__(self) -> int: ...
+    @property
+    def columns(self) -> list[str]: ...
+
+class ProgressCounter:
+    def __init__(self) -> None: ...
+    @property
+    def bytes(self) -> int: ...
+
+class ScanStream:
+    def __iter__(self) -> Iterator[ArrowTable]: ...
+    def __next__(self) -> ArrowTable: ...
+    @property
+    def accounting(self) -> str | None: ...
+    @property
+    def summary(self) -> str | None: ...
+    @property
+    def rule_packs(self) -> list[str]: ...
+    def cancel(self) -> None: ...
+
+class ScanArgs(TypedDict):
+    threads: int
+    include: list[str]
+    exclude: list[str]
+    input_format: str | None
+    max_line: int | None
+    split_size: int | None
+    dest_fields: list[str] | None
+    origin_fields: list[str] | None
+    show_values: bool
+    rule_files: list[str]
+    builtin_rules: bool
+    progress: ProgressCounter | None
+
+def scan(paths: list[str], options: ScanArgs) -> tuple[ArrowTable, str, str, list[str]]:
+    """(findings, accounting JSON, summary JSON, rule packs)"""
+
+def scan_stream(paths: list[str], options: ScanArgs) -> ScanStream: ...
+def scan_write(
+    paths: list[str],
+    options: ScanArgs,
+    format: Literal["json", "jsonl", "none"],
+    out: str | None,
+    tool_json: str,
+) -> tuple[str, str, list[str]]:
+    """(accounting JSON, summary JSON, rule packs)"""
+
+def rules_json(rule_files: list[str] = ..., builtin_rules: bool = True) -> str: ...
+def check_rules_json(rule_files: list[str] = ..., builtin_rules: bool = True) -> str: ...

@@ -1,0 +1,221 @@
+//! Summaries of the findings table, built batch by batch as batches pass
+//! (so a scan of any size is summarised without holding its findings), and
+//! a JSON writer for findings rows.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::UInt64Type;
+use arrow_array::{Array, RecordBatch, StringViewArray};
+use serde::Serialize;
+
+/// Hits and distinct records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub records: u64,
+    pub hits: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryRow {
+    pub category: String,
+    pub records: u64,
+    pub hits: u64,
+    pub detectors: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DetectorRow {
+    pub detector: String,
+    pub category: String,
+    pub records: u64,
+    pub hits: u64,
+}
+
+/// Per-category and per-detector counts. Exact because the engine never
+/// splits one record's findings across batches, and a record's findings are
+/// contiguous rows: a record starts where (path, byte_offset) changes.
+#[derive(Debug, Default)]
+pub struct Summary {
+    detectors: BTreeMap<(String, String), Counts>,
+    categories: BTreeMap<String, Counts>,
+}
+
+impl Summary {
+    pub fn add(&mut self, batch: &RecordBatch) {
+        let s = |i: usize| batch.column(i).as_string_view();
+        let (path, det, cat) = (s(0), s(3), s(4));
+        let off = batch.column(2).as_primitive::<UInt64Type>();
+        let mut start = 0;
+        let n = batch.num_rows();
+        while start < n {
+            let mut end = start + 1;
+            while end < n
+                && off.value(end) == off.value(start)
+                && path.value(end) == path.value(start)
+            {
+                end += 1;
+            }
+            self.add_record(det, cat, start, end);
+            start = end;
+        }
+    }
+
+    fn add_record(
+        &mut self,
+        det: &StringViewArray,
+        cat: &StringViewArray,
+        start: usize,
+        end: usize,
+    ) {
+        for i in start..end {
+            let (d, c) = (det.value(i), cat.value(i));
+            let first_of_det = (start..i).all(|j| det.value(j) != d);
+            let first_of_cat = (start..i).all(|j| cat.value(j) != c);
+            let dc = match self.detectors.get_mut(&(d.to_string(), c.to_string())) {
+                Some(v) => v,
+                None => self
+                    .detectors
+                    .entry((d.to_string(), c.to_string()))
+                    .or_default(),
+            };
+            dc.hits += 1;
+            dc.records += u64::from(first_of_det);
+            let cc = match self.categories.get_mut(c) {
+                Some(v) => v,
+                None => self.categories.entry(c.to_string()).or_default(),
+            };
+            cc.hits += 1;
+            cc.records += u64::from(first_of_cat);
+        }
+    }
+
+    /// One row per category, most records first (then by name).
+    pub fn categories(&self) -> Vec<CategoryRow> {
+        let mut rows: Vec<CategoryRow> = self
+            .categories
+            .iter()
+            .map(|(c, n)| CategoryRow {
+                category: c.clone(),
+                records: n.records,
+                hits: n.hits,
+                detectors: self.detectors.keys().filter(|(_, dc)| dc == c).count() as u64,
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.records
+                .cmp(&a.records)
+                .then_with(|| a.category.cmp(&b.category))
+        });
+        rows
+    }
+
+    /// One row per detector, most hits first (then by id).
+    pub fn detectors(&self) -> Vec<DetectorRow> {
+        let mut rows: Vec<DetectorRow> = self
+            .detectors
+            .iter()
+            .map(|((d, c), n)| DetectorRow {
+                detector: d.clone(),
+                category: c.clone(),
+                records: n.records,
+                hits: n.hits,
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.hits
+                .cmp(&a.hits)
+                .then_with(|| a.detector.cmp(&b.detector))
+        });
+        rows
+    }
+}
+
+/// Write each row of a findings batch as one JSON object, each followed by
+/// `sep` (a newline for JSON Lines). With `first` false, `lead` is written
+/// before the first row too (a comma inside a JSON array).
+pub fn write_json_rows(
+    batch: &RecordBatch,
+    out: &mut impl Write,
+    sep: &[u8],
+    lead: &[u8],
+    first: &mut bool,
+) -> io::Result<()> {
+    let schema = batch.schema();
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let cols = batch.columns();
+    for row in 0..batch.num_rows() {
+        if !*first {
+            out.write_all(lead)?;
+        }
+        *first = false;
+        out.write_all(b"{")?;
+        for (ci, col) in cols.iter().enumerate() {
+            if ci > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *out, names[ci])?;
+            out.write_all(b":")?;
+            if col.is_null(row) {
+                out.write_all(b"null")?;
+            } else if let Some(v) = col.as_string_view_opt() {
+                serde_json::to_writer(&mut *out, v.value(row))?;
+            } else {
+                let v = col.as_primitive::<UInt64Type>().value(row);
+                write!(out, "{v}")?;
+            }
+        }
+        out.write_all(b"}")?;
+        out.write_all(sep)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Detectors;
+    use crate::engine::{Input, ScanOptions, scan};
+
+    #[test]
+    fn counts_records_once_per_category_and_detector() {
+        let data =
+            br#"{"operator":{"email":"a.b@example.de","name":"x"},"contact":"c.d@example.de"}
+{"calib":{"intrinsics":{"fx":1}}}
+"#;
+        let det = Detectors::builtin().unwrap();
+        let out = scan(
+            &[Input::Bytes {
+                name: "x".into(),
+                data: std::sync::Arc::from(&data[..]),
+            }],
+            &det,
+            &ScanOptions::default(),
+        )
+        .unwrap();
+        let mut s = Summary::default();
+        for b in &out.batches {
+            s.add(b);
+        }
+        let email = s
+            .detectors()
+            .into_iter()
+            .find(|d| d.detector == "personal.email")
+            .unwrap();
+        assert_eq!((email.records, email.hits), (1, 2));
+        let personal = s
+            .categories()
+            .into_iter()
+            .find(|c| c.category == "personal")
+            .unwrap();
+        assert_eq!(personal.records, 1);
+        let mut buf = Vec::new();
+        let mut first = true;
+        write_json_rows(&out.batches[0], &mut buf, b"\n", b"", &mut first).unwrap();
+        let line: serde_json::Value =
+            serde_json::from_slice(buf.split(|&b| b == b'\n').next().unwrap()).unwrap();
+        assert_eq!(line["path"], "x");
+        assert_eq!(line["line"], 1);
+    }
+}
