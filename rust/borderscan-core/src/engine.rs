@@ -24,8 +24,14 @@ use crate::input::{self, Compression, LineReader};
 
 /// Default maximum line length; longer lines are cut and counted.
 pub const DEFAULT_MAX_LINE: usize = 1 << 20;
-/// Default size of the ranges a large plain file is split into.
-pub const DEFAULT_SPLIT_SIZE: u64 = 32 << 20;
+/// Default size of the ranges a large plain file is split into. Small
+/// enough that the ranges balance across cores and that a range's findings
+/// fit in its channel (so a worker ahead of the merger rarely waits), large
+/// enough that per-range costs vanish.
+pub const DEFAULT_SPLIT_SIZE: u64 = 8 << 20;
+
+/// Batches a task may have waiting for the merger: about one range's worth.
+const TASK_CHANNEL: usize = 4;
 /// How much of a file is sniffed for binary content, format and header.
 const SNIFF: usize = 64 * 1024;
 
@@ -810,8 +816,9 @@ pub fn scan_stream(
 
     // One small bounded channel per task: the merger drains them in task
     // order, so output order never depends on which worker finishes first.
-    let (senders, receivers): (Vec<_>, Vec<_>) =
-        (0..tasks.len()).map(|_| sync_channel::<Msg>(2)).unzip();
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..tasks.len())
+        .map(|_| sync_channel::<Msg>(TASK_CHANNEL))
+        .unzip();
     let senders: Vec<Mutex<Option<SyncSender<Msg>>>> =
         senders.into_iter().map(|s| Mutex::new(Some(s))).collect();
     let next = AtomicUsize::new(0);

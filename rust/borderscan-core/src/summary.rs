@@ -38,7 +38,9 @@ pub struct DetectorRow {
 /// contiguous rows: a record starts where (path, byte_offset) changes.
 #[derive(Debug, Default)]
 pub struct Summary {
-    detectors: BTreeMap<(String, String), Counts>,
+    /// Detector id -> (its category, counts). Keyed by id alone so a lookup
+    /// needs no allocation (ids are unique across loaded packs).
+    detectors: BTreeMap<String, (String, Counts)>,
     categories: BTreeMap<String, Counts>,
 }
 
@@ -73,19 +75,17 @@ impl Summary {
             let (d, c) = (det.value(i), cat.value(i));
             let first_of_det = (start..i).all(|j| det.value(j) != d);
             let first_of_cat = (start..i).all(|j| cat.value(j) != c);
-            let dc = match self.detectors.get_mut(&(d.to_string(), c.to_string())) {
-                Some(v) => v,
-                None => self
-                    .detectors
-                    .entry((d.to_string(), c.to_string()))
-                    .or_default(),
-            };
+            if !self.detectors.contains_key(d) {
+                self.detectors
+                    .insert(d.to_string(), (c.to_string(), Counts::default()));
+            }
+            let dc = &mut self.detectors.get_mut(d).expect("inserted above").1;
             dc.hits += 1;
             dc.records += u64::from(first_of_det);
-            let cc = match self.categories.get_mut(c) {
-                Some(v) => v,
-                None => self.categories.entry(c.to_string()).or_default(),
-            };
+            if !self.categories.contains_key(c) {
+                self.categories.insert(c.to_string(), Counts::default());
+            }
+            let cc = self.categories.get_mut(c).expect("inserted above");
             cc.hits += 1;
             cc.records += u64::from(first_of_cat);
         }
@@ -100,7 +100,7 @@ impl Summary {
                 category: c.clone(),
                 records: n.records,
                 hits: n.hits,
-                detectors: self.detectors.keys().filter(|(_, dc)| dc == c).count() as u64,
+                detectors: self.detectors.values().filter(|(dc, _)| dc == c).count() as u64,
             })
             .collect();
         rows.sort_by(|a, b| {
@@ -116,7 +116,7 @@ impl Summary {
         let mut rows: Vec<DetectorRow> = self
             .detectors
             .iter()
-            .map(|((d, c), n)| DetectorRow {
+            .map(|(d, (c, n))| DetectorRow {
                 detector: d.clone(),
                 category: c.clone(),
                 records: n.records,
@@ -142,28 +142,42 @@ pub fn write_json_rows(
     lead: &[u8],
     first: &mut bool,
 ) -> io::Result<()> {
-    let schema = batch.schema();
-    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-    let cols = batch.columns();
+    // `{"path":`, `,"line":`, ...: the keys are the same on every row.
+    let keys: Vec<Vec<u8>> = batch
+        .schema()
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut k = if i == 0 { b"{".to_vec() } else { b",".to_vec() };
+            serde_json::to_writer(&mut k, f.name()).expect("writing to a Vec");
+            k.push(b':');
+            k
+        })
+        .collect();
+    enum Col<'a> {
+        Str(&'a StringViewArray),
+        Num(&'a arrow_array::UInt64Array),
+    }
+    let cols: Vec<Col> = batch
+        .columns()
+        .iter()
+        .map(|c| match c.as_string_view_opt() {
+            Some(s) => Col::Str(s),
+            None => Col::Num(c.as_primitive::<UInt64Type>()),
+        })
+        .collect();
     for row in 0..batch.num_rows() {
         if !*first {
             out.write_all(lead)?;
         }
         *first = false;
-        out.write_all(b"{")?;
-        for (ci, col) in cols.iter().enumerate() {
-            if ci > 0 {
-                out.write_all(b",")?;
-            }
-            serde_json::to_writer(&mut *out, names[ci])?;
-            out.write_all(b":")?;
-            if col.is_null(row) {
-                out.write_all(b"null")?;
-            } else if let Some(v) = col.as_string_view_opt() {
-                serde_json::to_writer(&mut *out, v.value(row))?;
-            } else {
-                let v = col.as_primitive::<UInt64Type>().value(row);
-                write!(out, "{v}")?;
+        for (key, col) in keys.iter().zip(&cols) {
+            out.write_all(key)?;
+            match col {
+                Col::Str(a) if a.is_null(row) => out.write_all(b"null")?,
+                Col::Str(a) => serde_json::to_writer(&mut *out, a.value(row))?,
+                Col::Num(a) => write!(out, "{}", a.value(row))?,
             }
         }
         out.write_all(b"}")?;
