@@ -106,3 +106,34 @@ def test_cancelled_stream_raises(tmp_path):
     with pytest.raises(borderscan.ScanCancelled):
         for _ in it:
             pass
+
+
+def test_interpreter_is_released_while_scanning(tmp_path):
+    import threading
+
+    p = tmp_path / "big.jsonl"
+    p.write_text('{"site":"CN-SZ-02","email":"li.wei@example.cn","n":12345}\n' * 400_000)
+    done = threading.Event()
+
+    def work():
+        borderscan.scan([p], threads=1)
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    ticks = 0
+    while not done.is_set():
+        ticks += 1  # runs only if the scan does not hold the GIL
+    t.join()
+    assert ticks > 1000
+
+
+def test_concurrent_scans_from_threads_agree(sample_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    ref = borderscan.scan([sample_dir])
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda n: borderscan.scan([sample_dir], threads=n), [1, 2, 3, 4]))
+    for r in results:
+        assert r.findings.equals(ref.findings)
+        assert r.accounting == ref.accounting

@@ -9,12 +9,11 @@ pub const MAX_EVIDENCE: usize = 120;
 
 pub fn mask(style: MaskStyle, value: &[u8]) -> String {
     let text = String::from_utf8_lossy(value);
-    let chars: Vec<char> = text.chars().collect();
     match style {
         MaskStyle::None => shorten(&text),
-        MaskStyle::Full => star_after(&chars, 1, 0),
-        MaskStyle::Email => mask_email(&text).unwrap_or_else(|| mask_edges(&chars)),
-        MaskStyle::Edges => mask_edges(&chars),
+        MaskStyle::Full => star_after(&text, 1, 0),
+        MaskStyle::Email => mask_email(&text).unwrap_or_else(|| mask_edges(&text)),
+        MaskStyle::Edges => mask_edges(&text),
     }
 }
 
@@ -36,32 +35,36 @@ fn shorten(s: &str) -> String {
 
 /// Keep a few characters at each end, scaled to the length so short values
 /// reveal almost nothing: `AKIA************ABCD`, `11**************2X`.
-fn mask_edges(chars: &[char]) -> String {
-    let n = chars.len();
-    let keep = match n {
-        0..=9 => return star_after(chars, 1, 0),
+fn mask_edges(s: &str) -> String {
+    let keep = match s.chars().count() {
+        0..=9 => return star_after(s, 1, 0),
         10..=19 => 2,
         _ => 4,
     };
-    star_after(chars, keep, keep)
+    star_after(s, keep, keep)
 }
 
-fn star_after(chars: &[char], head: usize, tail: usize) -> String {
-    let n = chars.len();
+/// Keep `head` characters at the front and `tail` at the end, star the rest.
+fn star_after(s: &str, head: usize, tail: usize) -> String {
+    let n = s.chars().count();
     if n <= head + tail {
         return "*".repeat(n);
     }
+    // Byte positions of the kept prefix's end and the kept suffix's start.
+    let head_end = s.char_indices().nth(head).map_or(s.len(), |(i, _)| i);
+    let tail_start = s.char_indices().nth(n - tail).map_or(s.len(), |(i, _)| i);
     // Cap the stars so a 4 KB key block does not fill a terminal; the count
     // of hidden characters is not itself sensitive.
     let hidden = n - head - tail;
-    let stars = if hidden > 24 {
-        format!("{}[{hidden}]", "*".repeat(8))
+    let mut out = String::with_capacity(head_end + (s.len() - tail_start) + hidden.min(24) + 8);
+    out.push_str(&s[..head_end]);
+    if hidden > 24 {
+        out.push_str("********");
+        out.push_str(&format!("[{hidden}]"));
     } else {
-        "*".repeat(hidden)
-    };
-    let mut out: String = chars[..head].iter().collect();
-    out.push_str(&stars);
-    out.extend(&chars[n - tail..]);
+        out.extend(std::iter::repeat_n('*', hidden));
+    }
+    out.push_str(&s[tail_start..]);
     out
 }
 
