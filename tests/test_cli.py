@@ -163,3 +163,13 @@ def test_help_everywhere(cli):
         assert r.returncode == 0 and b"Usage" in r.stdout
 
 
+
+
+def test_stdin_accounting_counts_bytes_as_received(cli):
+    data = b'{"email":"anna.schmidt@example.de"}\n' * 100
+    packed = gzip.compress(data)
+    r = cli("scan", "-", "--format", "json", input=packed)
+    acc = orjson.loads(r.stdout)["accounting"]
+    assert acc["bytes"] == len(packed)
+    assert acc["decompressed_bytes"] == len(data)
+    assert acc["per_file"][0]["compression"] == "gzip"

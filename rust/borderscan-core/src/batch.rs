@@ -8,6 +8,9 @@ use arrow_array::builder::{StringViewBuilder, UInt64Builder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt64Type;
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
+use arrow_buffer::Buffer;
+
+use crate::detect::Detectors;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 /// Rows per batch: large enough to amortise per-batch costs, small enough
@@ -38,21 +41,62 @@ pub struct Row<'a> {
     pub path: &'a str,
     pub line: u64,
     pub byte_offset: u64,
-    pub detector: &'a str,
-    pub category: &'a str,
+    /// Index of the rule in the detectors the builder was made for.
+    pub rule: u16,
     pub field: Option<&'a str>,
     pub evidence: &'a str,
     pub destination: Option<&'a str>,
     pub origin: Option<&'a str>,
 }
 
+/// Strings known before the scan (rule ids, categories) laid out once, so
+/// rows point at them instead of copying or hashing them.
+struct ConstColumn {
+    blob: Buffer,
+    spans: Vec<(u32, u32)>,
+    /// Block id of `blob` in the current batch's builder, once appended.
+    block: Option<u32>,
+}
+
+impl ConstColumn {
+    fn new<'a>(values: impl Iterator<Item = &'a str>) -> Self {
+        let mut blob = Vec::new();
+        let mut spans = Vec::new();
+        for v in values {
+            spans.push((blob.len() as u32, v.len() as u32));
+            blob.extend_from_slice(v.as_bytes());
+        }
+        ConstColumn {
+            blob: Buffer::from_vec(blob),
+            spans,
+            block: None,
+        }
+    }
+
+    fn append(&mut self, b: &mut StringViewBuilder, i: usize) {
+        let block = *self
+            .block
+            .get_or_insert_with(|| b.append_block(self.blob.clone()));
+        let (offset, len) = self.spans[i];
+        // SAFETY: `block` was added by `append_block` on this builder since
+        // its last `finish` (`block` is reset then); the span lies within
+        // `blob` by construction, and `blob` holds `&str` bytes split at
+        // the strings' own boundaries, so the view is valid UTF-8.
+        unsafe { b.append_view_unchecked(block, offset, len) };
+    }
+}
+
 /// Column builders for one worker, reused batch after batch.
 pub struct BatchBuilder {
     path: StringViewBuilder,
+    /// The current path and its block in `path`.
+    path_block: Option<(String, u32)>,
     line: UInt64Builder,
     offset: UInt64Builder,
     detector: StringViewBuilder,
+    detector_ids: ConstColumn,
     category: StringViewBuilder,
+    categories: ConstColumn,
     field: StringViewBuilder,
     evidence: StringViewBuilder,
     destination: StringViewBuilder,
@@ -60,33 +104,49 @@ pub struct BatchBuilder {
     rows: usize,
 }
 
-impl Default for BatchBuilder {
-    fn default() -> Self {
-        // Paths, detector ids, categories, fields, destinations and origins
-        // repeat on almost every row; deduplicating keeps the buffers small.
+impl BatchBuilder {
+    pub fn new(det: &Detectors) -> Self {
+        // Fields, destinations and origins repeat on most rows;
+        // deduplicating keeps their buffers small.
         let dedup = || StringViewBuilder::with_capacity(BATCH_ROWS).with_deduplicate_strings();
+        let plain = || StringViewBuilder::with_capacity(BATCH_ROWS);
         BatchBuilder {
-            path: dedup(),
+            path: plain(),
+            path_block: None,
             line: UInt64Builder::with_capacity(BATCH_ROWS),
             offset: UInt64Builder::with_capacity(BATCH_ROWS),
-            detector: dedup(),
-            category: dedup(),
+            detector: plain(),
+            detector_ids: ConstColumn::new(det.rules.iter().map(|r| r.id.as_str())),
+            category: plain(),
+            categories: ConstColumn::new(det.rules.iter().map(|r| r.category.as_str())),
             field: dedup(),
-            evidence: StringViewBuilder::with_capacity(BATCH_ROWS),
+            evidence: plain(),
             destination: dedup(),
             origin: dedup(),
             rows: 0,
         }
     }
-}
 
-impl BatchBuilder {
     pub fn push(&mut self, r: &Row) {
-        self.path.append_value(r.path);
+        let block = match &self.path_block {
+            Some((p, b)) if p == r.path => *b,
+            _ => {
+                let b = self.path.append_block(Buffer::from(r.path.as_bytes()));
+                self.path_block = Some((r.path.to_string(), b));
+                b
+            }
+        };
+        // SAFETY: `block` holds exactly the bytes of the `&str` path, added
+        // to this builder since its last `finish` (which clears path_block).
+        unsafe {
+            self.path
+                .append_view_unchecked(block, 0, r.path.len() as u32)
+        };
         self.line.append_value(r.line);
         self.offset.append_value(r.byte_offset);
-        self.detector.append_value(r.detector);
-        self.category.append_value(r.category);
+        self.detector_ids
+            .append(&mut self.detector, r.rule as usize);
+        self.categories.append(&mut self.category, r.rule as usize);
         self.field.append_option(r.field);
         self.evidence.append_value(r.evidence);
         self.destination.append_option(r.destination);
@@ -108,6 +168,10 @@ impl BatchBuilder {
             return None;
         }
         self.rows = 0;
+        // The builders start empty again: their blocks are gone.
+        self.path_block = None;
+        self.detector_ids.block = None;
+        self.categories.block = None;
         let cols: Vec<ArrayRef> = vec![
             Arc::new(self.path.finish()),
             Arc::new(self.line.finish()),

@@ -219,6 +219,10 @@ impl Detectors {
         let set = regex::bytes::RegexSetBuilder::new(&patterns)
             .size_limit(REGEX_SIZE_LIMIT * 4)
             .dfa_size_limit(DFA_CACHE)
+            // The set runs over values joined by newlines: `^` and `$` must
+            // match at each value's edges (a superset of per-value matches;
+            // each rule's own regex then confirms per value).
+            .multi_line(true)
             .build()
             .map_err(|e| Error::config("value rules", format!("cannot combine patterns: {e}")))?;
         let min_keyword_len = kw.iter().map(String::len).min().unwrap_or(usize::MAX);
@@ -259,14 +263,12 @@ impl Detectors {
     /// Run every detector over one record, appending hits to `out` in a
     /// deterministic order (field order, then rule order within a field).
     ///
-    /// `line` is the raw record when every field value is a substring of it
-    /// (JSON without escapes): the combined pattern set then runs once over
-    /// the line instead of once per field, and fields only meet the patterns
-    /// that can match somewhere in the line.
+    /// The combined pattern set runs once over all the record's values
+    /// (joined by newlines, `^`/`$` matching at each), not once per field;
+    /// fields then only meet the patterns that can match somewhere.
     pub fn scan(
         &self,
         rec: &RecordBuf,
-        line: Option<&[u8]>,
         scratch: &mut Scratch,
         show_values: bool,
         out: &mut Vec<Hit>,
@@ -277,35 +279,18 @@ impl Detectors {
         scratch.seen_values.clear();
         scratch.roles.clear();
         scratch.candidates.clear();
-        if let Some(l) = line
-            && l.len() >= self.min_value_len
-        {
-            scratch.candidates.extend(self.set.matches(l).iter());
+        let joined = rec.joined_values();
+        if joined.len() > self.min_value_len {
+            scratch.candidates.extend(self.set.matches(joined).iter());
         }
         for (fi, f) in rec.fields.iter().enumerate() {
             let fi = fi as u32;
             let value = rec.value(f);
             if value.len() >= self.min_value_len {
-                if line.is_some() {
-                    for k in 0..scratch.candidates.len() {
-                        let vr = &self.value_rules[scratch.candidates[k]];
-                        if value.len() >= vr.min_len {
-                            self.value_hits(vr, value, fi, scratch, show_values, out);
-                        }
-                    }
-                } else {
-                    // One combined pass says which patterns can match; only
-                    // those run again to find and validate the hits.
-                    let matched = self.set.matches(value);
-                    for si in matched.iter() {
-                        self.value_hits(
-                            &self.value_rules[si],
-                            value,
-                            fi,
-                            scratch,
-                            show_values,
-                            out,
-                        );
+                for k in 0..scratch.candidates.len() {
+                    let vr = &self.value_rules[scratch.candidates[k]];
+                    if value.len() >= vr.min_len {
+                        self.value_hits(vr, value, fi, scratch, show_values, out);
                     }
                 }
             }
@@ -487,5 +472,88 @@ impl MaskStyle {
             MaskStyle::Full => "full",
             MaskStyle::None => "none",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{self, Header};
+
+    /// The value hits of one record found by running every value rule over
+    /// every field on its own: what the combined prefilter must reproduce.
+    fn brute_force(det: &Detectors, rec: &RecordBuf) -> Vec<(u16, u32, String)> {
+        let mut out = Vec::new();
+        let mut seen: Vec<(u16, Vec<u8>)> = Vec::new();
+        for (fi, f) in rec.fields.iter().enumerate() {
+            let value = rec.value(f);
+            for vr in &det.value_rules {
+                for caps in vr.re.captures_iter(value) {
+                    let Some(m) = caps.get(vr.group) else {
+                        continue;
+                    };
+                    let cand = m.as_bytes();
+                    if vr.validator.is_some_and(|v| !v(cand))
+                        || seen.iter().any(|(r, v)| *r == vr.rule && v == cand)
+                    {
+                        continue;
+                    }
+                    seen.push((vr.rule, cand.to_vec()));
+                    out.push((vr.rule, fi as u32, mask::raw(cand)));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn combined_prefilter_finds_what_each_rule_alone_finds() {
+        let det = Detectors::builtin().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample_data");
+        let mut checked = 0;
+        for name in [
+            "telemetry.jsonl",
+            "process.csv",
+            "process.tsv",
+            "diagnostics.logfmt",
+            "gateway.syslog",
+            "legacy.syslog",
+            "operator.log",
+        ] {
+            let text = std::fs::read(root.join(name)).unwrap();
+            let format = formats::detect(name, &text[..text.len().min(65536)]);
+            let mut lines = text.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+            let header = if format.has_header() {
+                formats::parse_header(format, lines.next().unwrap())
+            } else {
+                Header::default()
+            };
+            let mut rec = RecordBuf::default();
+            let mut scratch = Scratch::default();
+            for line in lines {
+                if formats::parse(format, line, &header, &mut rec).is_err() {
+                    rec.clear();
+                    rec.push_text(line);
+                }
+                let mut hits = Vec::new();
+                det.scan(&rec, &mut scratch, true, &mut hits);
+                let value_rules: Vec<u16> = det.value_rules.iter().map(|v| v.rule).collect();
+                let mut got: Vec<(u16, u32, String)> = hits
+                    .into_iter()
+                    .filter(|h| value_rules.contains(&h.rule))
+                    .map(|h| (h.rule, h.field, h.evidence))
+                    .collect();
+                got.sort();
+                assert_eq!(
+                    got,
+                    brute_force(&det, &rec),
+                    "{name}: {}",
+                    String::from_utf8_lossy(line)
+                );
+                checked += got.len();
+            }
+        }
+        assert!(checked > 500, "{checked}");
     }
 }

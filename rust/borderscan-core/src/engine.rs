@@ -570,7 +570,15 @@ impl Worker<'_> {
             (_, Source::File { path, .. }) => File::open(path)
                 .map_err(|e| describe_open_error(path, &e))
                 .and_then(|f| self.scan_whole(f, &mut out)),
-            (_, Source::Stdin) => self.scan_whole(io::stdin(), &mut out),
+            (_, Source::Stdin) => {
+                // Standard input has no size to stat: count what is read, so
+                // `bytes` is the size as received (compressed, if it was).
+                let counted = Arc::new(AtomicU64::new(0));
+                let r = input::CountingReader::new(io::stdin(), counted.clone());
+                let res = self.scan_whole(r, &mut out);
+                out.stats.bytes = counted.load(Ordering::Relaxed);
+                res
+            }
             (_, Source::Bytes(data)) => {
                 out.stats.bytes = data.len() as u64;
                 self.scan_whole(io::Cursor::new(data.clone()), &mut out)
@@ -579,9 +587,6 @@ impl Worker<'_> {
         if let Err(e) = result {
             out.stats.failed_files = 1;
             out.stats.error = Some(e);
-        }
-        if matches!(source, Source::Stdin) {
-            out.stats.bytes = out.stats.decompressed_bytes;
         }
         out
     }
@@ -666,17 +671,7 @@ impl Worker<'_> {
                 continue;
             }
             out.stats.records += 1;
-            // Field values are substrings of the line unless escaped (JSON,
-            // logfmt and syslog use backslashes, CSV doubles quotes), so the
-            // line can be prefiltered once for all its fields. (JSON numbers
-            // are re-printed in shortest form; a pattern that only matches
-            // re-printed digits, as in 1e20 -> 100000000000000000000, finds
-            // nothing the record said.)
-            let mut whole_line = format != Format::Text
-                && memchr::memchr(b'\\', bytes).is_none()
-                && !(format.has_header() && memchr::memchr(b'"', bytes).is_some());
             if let Err(pe) = formats::parse(format, bytes, &header, &mut self.rec) {
-                whole_line = false;
                 out.stats.unparseable += 1;
                 let path = &out.stats.path;
                 out.stats
@@ -696,7 +691,6 @@ impl Worker<'_> {
             self.hits.clear();
             self.det.scan(
                 &self.rec,
-                whole_line.then_some(bytes),
                 &mut self.scratch,
                 self.opts.show_values,
                 &mut self.hits,
@@ -715,13 +709,11 @@ impl Worker<'_> {
                         self.field
                             .push_str(&String::from_utf8_lossy(self.rec.path(f)));
                     }
-                    let rule = self.det.rule(h.rule);
                     self.batch.push(&Row {
                         path: &out.stats.path,
                         line: line_no,
                         byte_offset: offset,
-                        detector: &rule.id,
-                        category: &rule.category,
+                        rule: h.rule,
                         field: (!f.text).then_some(self.field.as_str()),
                         evidence: &h.evidence,
                         destination: has_dest.then_some(self.dest.as_str()),
@@ -839,7 +831,7 @@ pub fn scan_stream(
                         scratch: Scratch::with_roles(&opts.dest_fields, &opts.origin_fields),
                         rec: RecordBuf::default(),
                         hits: Vec::new(),
-                        batch: BatchBuilder::default(),
+                        batch: BatchBuilder::new(det),
                         dest: String::new(),
                         origin: String::new(),
                         field: String::new(),
@@ -940,7 +932,7 @@ pub fn scan_line(det: &Detectors, line: &[u8]) -> (Format, RecordBuf, Vec<Hit>) 
         rec.push_text(line);
     }
     let mut hits = Vec::new();
-    det.scan(&rec, None, &mut Scratch::default(), true, &mut hits);
+    det.scan(&rec, &mut Scratch::default(), true, &mut hits);
     (format, rec, hits)
 }
 

@@ -240,6 +240,13 @@ impl RecordBuf {
         &self.values[f.value.start as usize..f.value.end as usize]
     }
 
+    /// Every field value, each followed by a newline: one haystack in which
+    /// a pattern that matches some value (with `^`/`$` read as line
+    /// boundaries) also matches.
+    pub fn joined_values(&self) -> &[u8] {
+        &self.values
+    }
+
     /// The last segment of a field's path (`fx` of `calib.intrinsics.fx`).
     pub fn leaf<'a>(&'a self, f: &Field) -> &'a [u8] {
         let p = self.path(f);
@@ -254,9 +261,14 @@ impl RecordBuf {
         self.paths.extend_from_slice(path);
         let vs = self.values.len() as u32;
         self.values.extend_from_slice(value);
+        let ve = self.values.len() as u32;
+        // Values are kept one after another with a newline between them, so
+        // detectors can prefilter all of a record's values in one pass
+        // (see `joined_values`).
+        self.values.push(b'\n');
         self.fields.push(Field {
             path: ps..self.paths.len() as u32,
-            value: vs..self.values.len() as u32,
+            value: vs..ve,
             text,
         });
     }
@@ -266,9 +278,14 @@ impl RecordBuf {
         self.paths.extend_from_slice(&self.stack);
         let vs = self.values.len() as u32;
         self.values.extend_from_slice(value);
+        let ve = self.values.len() as u32;
+        // Values are kept one after another with a newline between them, so
+        // detectors can prefilter all of a record's values in one pass
+        // (see `joined_values`).
+        self.values.push(b'\n');
         self.fields.push(Field {
             path: ps..self.paths.len() as u32,
-            value: vs..self.values.len() as u32,
+            value: vs..ve,
             text: false,
         });
     }

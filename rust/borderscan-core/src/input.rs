@@ -154,6 +154,28 @@ impl<R: BufRead> Read for MultiFrameZstd<'_, R> {
     }
 }
 
+/// Counts the bytes read through it (for inputs whose size cannot be
+/// known in advance, such as standard input).
+pub struct CountingReader<R> {
+    inner: R,
+    count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R> CountingReader<R> {
+    pub fn new(inner: R, count: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Self {
+        CountingReader { inner, count }
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// One line handed out by [`LineReader`].
 pub struct Line<'a> {
     /// The line without its terminator (and without a trailing `\r`); cut to
