@@ -37,10 +37,14 @@ class ScanResult:
     @property
     def problems(self) -> bool:
         """True when some input was unreadable, unparseable, binary or cut."""
-        a = self.accounting
-        return bool(
-            a["failed_files"] or a["unparseable"] or a["binary_skipped"] or a["truncated_lines"]
-        )
+        return has_problems(self.accounting)
+
+
+def has_problems(accounting: dict[str, Any]) -> bool:
+    """Did any input fail, fail to parse, get skipped as binary or get cut?"""
+    a = accounting
+    return bool(a["failed_files"] or a["unparseable"] or a["binary_skipped"]
+                or a["truncated_lines"])
 
 
 def _strs(values: Iterable[PathLike] | PathLike | None) -> list[str]:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from borderscan import __version__
 from borderscan.aggregate import category_frame, detector_frame
-from borderscan.api import ScanStream
+from borderscan.api import ScanStream, has_problems
 
 FORMATS = ("table", "json", "jsonl", "parquet")
 
@@ -31,10 +31,7 @@ class Report:
 
     @property
     def problems(self) -> bool:
-        a = self.accounting
-        return bool(
-            a["failed_files"] or a["unparseable"] or a["binary_skipped"] or a["truncated_lines"]
-        )
+        return has_problems(self.accounting)
 
 
 def tool_info() -> dict[str, Any]:
