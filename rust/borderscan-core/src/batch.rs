@@ -108,13 +108,15 @@ impl BatchBuilder {
     pub fn new(det: &Detectors) -> Self {
         // Fields, destinations and origins repeat on most rows;
         // deduplicating keeps their buffers small.
-        let dedup = || StringViewBuilder::with_capacity(BATCH_ROWS).with_deduplicate_strings();
-        let plain = || StringViewBuilder::with_capacity(BATCH_ROWS);
+        // Builders start small and grow: a scan of many small files makes
+        // many small batches, which should not each reserve a full batch.
+        let dedup = || StringViewBuilder::new().with_deduplicate_strings();
+        let plain = StringViewBuilder::new;
         BatchBuilder {
             path: plain(),
             path_block: None,
-            line: UInt64Builder::with_capacity(BATCH_ROWS),
-            offset: UInt64Builder::with_capacity(BATCH_ROWS),
+            line: UInt64Builder::new(),
+            offset: UInt64Builder::new(),
             detector: plain(),
             detector_ids: ConstColumn::new(det.rules.iter().map(|r| r.id.as_str())),
             category: plain(),

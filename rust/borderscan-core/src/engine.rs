@@ -407,7 +407,87 @@ struct TaskOut {
 /// What a task sends to the merger, in order: batches, then its counters.
 enum Msg {
     Batch(RecordBatch),
-    Done(TaskOut),
+    // Boxed: channels hold a few messages each, and most are batches.
+    Done(Box<TaskOut>),
+}
+
+/// Where workers leave the receiving end of each task's channel for the
+/// merger. Slots, not channels, exist up front: 100,000 tiny files cost
+/// 100,000 empty slots.
+///
+/// It also bounds how far workers run ahead of the merger: a finished task
+/// leaves its batches in its channel, so without a bound, many small files
+/// scanned faster than the sink consumes them would pile up in memory.
+struct Handoff {
+    state: Mutex<HandoffState>,
+    ready: std::sync::Condvar,
+    window: usize,
+}
+
+struct HandoffState {
+    slots: Vec<Option<Receiver<Msg>>>,
+    /// Tasks the merger has finished with.
+    merged: usize,
+    /// Set when the merger stops early; waiting workers give up.
+    closed: bool,
+}
+
+impl Handoff {
+    fn new(n: usize, window: usize) -> Self {
+        Handoff {
+            state: Mutex::new(HandoffState {
+                slots: (0..n).map(|_| None).collect(),
+                merged: 0,
+                closed: false,
+            }),
+            ready: std::sync::Condvar::new(),
+            window,
+        }
+    }
+
+    /// Register the receiver of task `t`, after waiting until the merger is
+    /// within `window` tasks of it. False if the merger has stopped.
+    fn put(&self, t: usize, rx: Receiver<Msg>) -> bool {
+        let mut st = self.state.lock().expect("not poisoned");
+        while !st.closed && t >= st.merged + self.window {
+            st = self.ready.wait(st).expect("not poisoned");
+        }
+        if st.closed {
+            return false;
+        }
+        st.slots[t] = Some(rx);
+        self.ready.notify_all();
+        true
+    }
+
+    /// Wait for task `t` to be started, and take its receiver. Workers
+    /// start tasks in order and put the receiver before running a task, so
+    /// this never waits on a task no worker will start.
+    fn take(&self, t: usize) -> Receiver<Msg> {
+        let mut st = self.state.lock().expect("not poisoned");
+        loop {
+            if let Some(rx) = st.slots[t].take() {
+                return rx;
+            }
+            st = self.ready.wait(st).expect("not poisoned");
+        }
+    }
+
+    /// The merger is done with task `t`.
+    fn merged(&self, t: usize) {
+        self.state.lock().expect("not poisoned").merged = t + 1;
+        self.ready.notify_all();
+    }
+
+    /// The merger stopped early: wake waiting workers, and drop the
+    /// receivers so workers blocked sending to them stop too.
+    fn close(&self) {
+        let mut st = self.state.lock().expect("not poisoned");
+        st.closed = true;
+        st.slots.iter_mut().for_each(|s| *s = None);
+        drop(st);
+        self.ready.notify_all();
+    }
 }
 
 /// Extracts the raw destination and origin of a record from its fields
@@ -510,7 +590,7 @@ impl Worker<'_> {
         let out = self.run(task, entry);
         self.send_batch();
         if let Some(tx) = self.tx.take() {
-            let _ = tx.send(Msg::Done(out));
+            let _ = tx.send(Msg::Done(Box::new(out)));
         }
     }
 
@@ -806,20 +886,17 @@ pub fn scan_stream(
     }
     .min(tasks.len().max(1));
 
-    // One small bounded channel per task: the merger drains them in task
-    // order, so output order never depends on which worker finishes first.
-    let (senders, receivers): (Vec<_>, Vec<_>) = (0..tasks.len())
-        .map(|_| sync_channel::<Msg>(TASK_CHANNEL))
-        .unzip();
-    let senders: Vec<Mutex<Option<SyncSender<Msg>>>> =
-        senders.into_iter().map(|s| Mutex::new(Some(s))).collect();
+    // One small bounded channel per task, made when a worker starts it: the
+    // merger drains them in task order, so output order never depends on
+    // which worker finishes first.
+    let handoff = Handoff::new(tasks.len(), 2 * threads + 2);
     let next = AtomicUsize::new(0);
     let hung_up = AtomicBool::new(false);
 
     std::thread::scope(|scope| {
         for i in 0..threads {
-            let (tasks, entries, senders, next, extract) =
-                (&tasks, &entries, &senders, &next, &extract);
+            let (tasks, entries, handoff, next, extract) =
+                (&tasks, &entries, &handoff, &next, &extract);
             let hung_up = &hung_up;
             std::thread::Builder::new()
                 .name(format!("borderscan-{i}"))
@@ -842,21 +919,21 @@ pub fn scan_stream(
                         if t >= tasks.len() || hung_up.load(Ordering::Relaxed) {
                             break;
                         }
-                        let tx = senders[t]
-                            .lock()
-                            .expect("not poisoned")
-                            .take()
-                            .expect("each task runs once");
+                        let (tx, rx) = sync_channel::<Msg>(TASK_CHANNEL);
+                        if !handoff.put(t, rx) {
+                            break;
+                        }
                         let task = &tasks[t];
                         w.run_and_send(task, &entries[task.file as usize], tx);
                     }
                 })
                 .expect("can spawn a worker thread");
         }
-        let result = merge(&entries, &tasks, receivers, &mut sink);
+        let result = merge(&entries, &tasks, &handoff, &mut sink);
         if result.is_err() {
             // Unblock and stop the workers: their sends now fail.
             hung_up.store(true, Ordering::Relaxed);
+            handoff.close();
         }
         result
     })
@@ -867,19 +944,20 @@ pub fn scan_stream(
 fn merge(
     entries: &[Entry],
     tasks: &[Task],
-    receivers: Vec<Receiver<Msg>>,
+    handoff: &Handoff,
     sink: &mut impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
     let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
     let mut cancelled = false;
-    for (t, rx) in receivers.into_iter().enumerate() {
-        let file = tasks[t].file as usize;
+    for (t, task) in tasks.iter().enumerate() {
+        let rx = handoff.take(t);
+        let file = task.file as usize;
         let base = per_file[file].as_ref().map_or(0, |s| s.lines);
         let mut done = None;
         for msg in rx.iter() {
             match msg {
                 Msg::Batch(b) => sink(shift_lines(b, base))?,
-                Msg::Done(o) => done = Some(o),
+                Msg::Done(o) => done = Some(*o),
             }
         }
         let mut o = done.unwrap_or_else(|| TaskOut {
@@ -904,6 +982,7 @@ fn merge(
             slot @ None => *slot = Some(o.stats),
             Some(s) => s.merge_range(&o.stats),
         }
+        handoff.merged(t);
     }
     if cancelled {
         return Err(Error::Cancelled);

@@ -402,3 +402,34 @@ fn whole_line_prefilter_finds_what_per_field_scanning_finds() {
         assert_eq!(ka, kb, "{name}");
     }
 }
+
+#[test]
+fn many_small_files_arrive_complete_and_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3000 {
+        std::fs::write(
+            dir.path().join(format!("f{i:05}.log")),
+            format!("user op{i}@example.cn\n"),
+        )
+        .unwrap();
+    }
+    for threads in [1, 2, 4] {
+        let out = run(
+            &[Input::Path(dir.path().to_path_buf())],
+            &ScanOptions {
+                threads,
+                ..Default::default()
+            },
+        );
+        let f = out.findings();
+        assert_eq!(out.accounting.files, 3000);
+        assert_eq!(f.len(), 3000);
+        for (i, finding) in f.iter().enumerate() {
+            assert!(
+                finding.path.ends_with(&format!("f{i:05}.log")),
+                "{threads}: {}",
+                finding.path
+            );
+        }
+    }
+}
