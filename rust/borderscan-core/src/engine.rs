@@ -901,7 +901,7 @@ pub fn scan_stream(
             std::thread::Builder::new()
                 .name(format!("borderscan-{i}"))
                 .spawn_scoped(scope, move || {
-                    let mut w = Worker {
+                    let fresh = || Worker {
                         det,
                         opts,
                         extract,
@@ -914,6 +914,7 @@ pub fn scan_stream(
                         field: String::new(),
                         tx: None,
                     };
+                    let mut w = fresh();
                     loop {
                         let t = next.fetch_add(1, Ordering::Relaxed);
                         if t >= tasks.len() || hung_up.load(Ordering::Relaxed) {
@@ -924,7 +925,16 @@ pub fn scan_stream(
                             break;
                         }
                         let task = &tasks[t];
-                        w.run_and_send(task, &entries[task.file as usize], tx);
+                        // A bug in a parser or detector must not hang the
+                        // scan or lose the other inputs: the task's channel
+                        // closes without a result, the merger reports the
+                        // input as failed, and this worker goes on afresh.
+                        let run = std::panic::AssertUnwindSafe(|| {
+                            w.run_and_send(task, &entries[task.file as usize], tx)
+                        });
+                        if std::panic::catch_unwind(run).is_err() {
+                            w = fresh();
+                        }
                     }
                 })
                 .expect("can spawn a worker thread");
