@@ -167,23 +167,39 @@ pub fn write_json_rows(
             None => Col::Num(c.as_primitive::<UInt64Type>()),
         })
         .collect();
+    // Rows are assembled in memory and written once per batch: one call on
+    // the (possibly unbuffered, dynamically dispatched) writer.
+    let mut buf = Vec::with_capacity(batch.num_rows() * 256);
+    let mut digits = itoa::Buffer::new();
     for row in 0..batch.num_rows() {
         if !*first {
-            out.write_all(lead)?;
+            buf.extend_from_slice(lead);
         }
         *first = false;
         for (key, col) in keys.iter().zip(&cols) {
-            out.write_all(key)?;
+            buf.extend_from_slice(key);
             match col {
-                Col::Str(a) if a.is_null(row) => out.write_all(b"null")?,
-                Col::Str(a) => serde_json::to_writer(&mut *out, a.value(row))?,
-                Col::Num(a) => write!(out, "{}", a.value(row))?,
+                Col::Str(a) if a.is_null(row) => buf.extend_from_slice(b"null"),
+                Col::Str(a) => json_string(&mut buf, a.value(row)),
+                Col::Num(a) => buf.extend_from_slice(digits.format(a.value(row)).as_bytes()),
             }
         }
-        out.write_all(b"}")?;
-        out.write_all(sep)?;
+        buf.push(b'}');
+        buf.extend_from_slice(sep);
     }
-    Ok(())
+    out.write_all(&buf)
+}
+
+/// A JSON string literal. Most values need no escaping; those are copied
+/// as they are, the rest go through serde_json's escaper.
+fn json_string(buf: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *buf, s).expect("writing to a Vec");
+    }
 }
 
 #[cfg(test)]
@@ -195,7 +211,7 @@ mod tests {
     #[test]
     fn counts_records_once_per_category_and_detector() {
         let data =
-            br#"{"operator":{"email":"a.b@example.de","name":"x"},"contact":"c.d@example.de"}
+            br#"{"operator":{"email":"a.b@example.de","name":"x"},"contact":"c.d@example.de","we\"ird\\key\t":"e.f@example.de"}
 {"calib":{"intrinsics":{"fx":1}}}
 "#;
         let det = Detectors::builtin().unwrap();
@@ -217,7 +233,7 @@ mod tests {
             .into_iter()
             .find(|d| d.detector == "personal.email")
             .unwrap();
-        assert_eq!((email.records, email.hits), (1, 2));
+        assert_eq!((email.records, email.hits), (1, 3));
         let personal = s
             .categories()
             .into_iter()
@@ -227,9 +243,17 @@ mod tests {
         let mut buf = Vec::new();
         let mut first = true;
         write_json_rows(&out.batches[0], &mut buf, b"\n", b"", &mut first).unwrap();
-        let line: serde_json::Value =
-            serde_json::from_slice(buf.split(|&b| b == b'\n').next().unwrap()).unwrap();
-        assert_eq!(line["path"], "x");
-        assert_eq!(line["line"], 1);
+        let rows: Vec<serde_json::Value> = buf
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert_eq!(rows[0]["path"], "x");
+        assert_eq!(rows[0]["line"], 1);
+        // Keys with quotes, backslashes and control characters round-trip.
+        assert!(
+            rows.iter().any(|r| r["field"] == "we\"ird\\key\t"),
+            "{rows:?}"
+        );
     }
 }
