@@ -437,6 +437,20 @@ class Planter:
         return ".".join(parts)
 
 
+def plain_truth(kind, cats, dest, dest_cc, origin, ips):
+    """Truth of a record whose only value is its destination's IP, if any:
+    the fast path most records take."""
+    return {
+        "kind": kind,
+        "categories": [*cats, "network_id"] if ips else cats,
+        "destination": dest,
+        "dest_country": dest_cc,
+        "origin": origin,
+        "values": {"network_id.ipv4": ips} if ips else {},
+        "decoys": {},
+    }
+
+
 class Rec:
     """Ground truth being assembled for one record."""
 
@@ -615,16 +629,7 @@ def gen_jsonl(rng, truth):
                 )
                 cats = cats_plain
             if truth:
-                t = {
-                    "kind": "telemetry",
-                    "categories": [*cats, "network_id"] if ips else cats,
-                    "destination": url,
-                    "dest_country": dcc,
-                    "origin": site,
-                    "values": {"network_id.ipv4": ips} if ips else {},
-                    "decoys": {},
-                }
-                yield line, t
+                yield line, plain_truth("telemetry", cats, url, dcc, site, ips)
             else:
                 yield line, None
             continue
@@ -798,18 +803,7 @@ def gen_delimited(rng, truth, sep):
                 f"{notes[((x >> 58) & 63) % len(notes)]}"
             )
             if truth:
-                yield (
-                    line,
-                    {
-                        "kind": "process",
-                        "categories": [*cats, "network_id"] if ips else cats,
-                        "destination": host,
-                        "dest_country": dcc,
-                        "origin": site,
-                        "values": {"network_id.ipv4": ips} if ips else {},
-                        "decoys": {},
-                    },
-                )
+                yield line, plain_truth("process", cats, host, dcc, site, ips)
             else:
                 yield line, None
             continue
@@ -908,18 +902,7 @@ def gen_logfmt(rng, truth):
         if kind < 880:
             line = f"ts={ts} {plain[(x >> 40) & 7]} site={site} device={dev} dst={host}"
             if truth:
-                yield (
-                    line,
-                    {
-                        "kind": "diagnostic",
-                        "categories": [*cats, "network_id"] if ips else cats,
-                        "destination": host,
-                        "dest_country": dcc,
-                        "origin": site,
-                        "values": {"network_id.ipv4": ips} if ips else {},
-                        "decoys": {},
-                    },
-                )
+                yield line, plain_truth("diagnostic", cats, host, dcc, site, ips)
             else:
                 yield line, None
             continue
@@ -1024,18 +1007,7 @@ def gen_syslog5424(rng, truth):
                     f" uploaded {nbytes} bytes to {url}"
                 )
             if truth:
-                yield (
-                    line,
-                    {
-                        "kind": "gateway",
-                        "categories": [*cats, "network_id"] if ips else cats,
-                        "destination": host,
-                        "dest_country": dcc,
-                        "origin": site,
-                        "values": {"network_id.ipv4": ips} if ips else {},
-                        "decoys": {},
-                    },
-                )
+                yield line, plain_truth("gateway", cats, host, dcc, site, ips)
             else:
                 yield line, None
             continue

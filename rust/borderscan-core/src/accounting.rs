@@ -156,13 +156,4 @@ impl Accounting {
         a.per_file = per_file;
         a
     }
-
-    /// Anything the user may need to act on: a failed file, an unparseable
-    /// record, a skipped binary or a cut line.
-    pub fn has_problems(&self) -> bool {
-        self.failed_files > 0
-            || self.unparseable > 0
-            || self.binary_skipped > 0
-            || self.truncated_lines > 0
-    }
 }

@@ -11,7 +11,7 @@ use regex::bytes::{Regex, RegexSet};
 use crate::error::{Error, Result};
 use crate::formats::RecordBuf;
 use crate::mask;
-use crate::rules::{MaskStyle, RuleKind, RulePackSpec, RuleSpec};
+use crate::rules::{RuleKind, RulePackSpec, RuleSpec};
 use crate::validate::{self, Validator};
 
 /// Regexes from rule packs are user input: cap their compiled size so a
@@ -462,17 +462,6 @@ fn min_len(pattern: &str) -> usize {
         .ok()
         .and_then(|h| h.properties().minimum_len())
         .unwrap_or(0)
-}
-
-impl MaskStyle {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MaskStyle::Email => "email",
-            MaskStyle::Edges => "edges",
-            MaskStyle::Full => "full",
-            MaskStyle::None => "none",
-        }
-    }
 }
 
 #[cfg(test)]

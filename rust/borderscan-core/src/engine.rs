@@ -891,13 +891,11 @@ pub fn scan_stream(
     // which worker finishes first.
     let handoff = Handoff::new(tasks.len(), 2 * threads + 2);
     let next = AtomicUsize::new(0);
-    let hung_up = AtomicBool::new(false);
 
     std::thread::scope(|scope| {
         for i in 0..threads {
             let (tasks, entries, handoff, next, extract) =
                 (&tasks, &entries, &handoff, &next, &extract);
-            let hung_up = &hung_up;
             std::thread::Builder::new()
                 .name(format!("borderscan-{i}"))
                 .spawn_scoped(scope, move || {
@@ -917,7 +915,7 @@ pub fn scan_stream(
                     let mut w = fresh();
                     loop {
                         let t = next.fetch_add(1, Ordering::Relaxed);
-                        if t >= tasks.len() || hung_up.load(Ordering::Relaxed) {
+                        if t >= tasks.len() {
                             break;
                         }
                         let (tx, rx) = sync_channel::<Msg>(TASK_CHANNEL);
@@ -941,8 +939,8 @@ pub fn scan_stream(
         }
         let result = merge(&entries, &tasks, &handoff, &mut sink);
         if result.is_err() {
-            // Unblock and stop the workers: their sends now fail.
-            hung_up.store(true, Ordering::Relaxed);
+            // Unblock and stop the workers: their sends now fail and no
+            // further task starts.
             handoff.close();
         }
         result

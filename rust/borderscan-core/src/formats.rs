@@ -22,15 +22,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
-        Format::Jsonl,
-        Format::Csv,
-        Format::Tsv,
-        Format::Logfmt,
-        Format::Syslog,
-        Format::Text,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Jsonl => "jsonl",

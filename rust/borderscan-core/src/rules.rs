@@ -10,22 +10,6 @@ use crate::error::{Error, Result};
 /// The built-in default rule pack.
 pub const DEFAULT_PACK: &str = include_str!("../rules/default.toml");
 
-/// The data categories of PRODUCT.md. Packs may add their own; these are the
-/// ones the built-in pack uses and that reports know how to label.
-pub const CATEGORIES: &[&str] = &[
-    "personal",
-    "device_id",
-    "network_id",
-    "geolocation",
-    "secret",
-    "calibration",
-    "sensor",
-    "diagnostic",
-    "operational",
-    "quality",
-    "model",
-];
-
 /// How a rule recognises its category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
