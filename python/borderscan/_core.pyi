@@ -47,6 +47,13 @@ class ScanArgs(TypedDict):
     rule_files: list[str]
     builtin_rules: bool
     progress: ProgressCounter | None
+    policy: str | None
+    preset: str | None
+    geoip: str | None
+    destination: str | None
+    origin: str | None
+    baseline: list[str] | None
+    today: str | None
 
 def scan(paths: list[str], options: ScanArgs) -> tuple[ArrowTable, str, str, list[str]]:
     """(findings, accounting JSON, summary JSON, rule packs)"""
@@ -63,3 +70,17 @@ def scan_write(
 
 def rules_json(rule_files: list[str] = ..., builtin_rules: bool = True) -> str: ...
 def check_rules_json(rule_files: list[str] = ..., builtin_rules: bool = True) -> str: ...
+def policy_json(
+    policy: str | None = None, preset: str | None = None, today: str | None = None
+) -> str: ...
+def presets() -> list[tuple[str, str]]: ...
+def groups_json() -> str: ...
+def country_name(code: str) -> str: ...
+def explain_destination(
+    destination: str,
+    policy: str | None = None,
+    preset: str | None = None,
+    geoip: str | None = None,
+) -> str: ...
+def geoip_info(path: str) -> tuple[str, str, int]:
+    """(path, database type, build time in Unix seconds)"""

@@ -23,3 +23,25 @@ def category_frame(summary: dict[str, Any]) -> pl.DataFrame:
 def detector_frame(summary: dict[str, Any]) -> pl.DataFrame:
     """One row per detector: its category, records and hits; most hits first."""
     return pl.DataFrame(summary["detectors"], schema=DETECTOR_SCHEMA, orient="row")
+
+
+FLOW_SCHEMA = {"category": pl.String, "origin_country": pl.String,
+               "dest_country": pl.String, "verdict": pl.String, "records": pl.UInt64,
+               "hits": pl.UInt64}
+VIOLATION_SCHEMA = {"rule": pl.String, "severity": pl.String, "records": pl.UInt64,
+                    "hits": pl.UInt64}
+
+
+def flow_frame(summary: dict[str, Any]) -> pl.DataFrame:
+    """The flow matrix: one row per category x origin country x destination
+    country x verdict, with records and hits; most records first."""
+    flows = (summary.get("residency") or {}).get("flows", [])
+    return pl.DataFrame(flows, schema=FLOW_SCHEMA, orient="row") if flows else \
+        pl.DataFrame(schema=FLOW_SCHEMA)
+
+
+def violation_frame(summary: dict[str, Any]) -> pl.DataFrame:
+    """Violations by policy rule and severity: records and hits."""
+    rows = (summary.get("residency") or {}).get("violations", [])
+    return pl.DataFrame(rows, schema=VIOLATION_SCHEMA, orient="row") if rows else \
+        pl.DataFrame(schema=VIOLATION_SCHEMA)

@@ -11,7 +11,7 @@ import orjson
 import polars as pl
 
 from borderscan import _core
-from borderscan.aggregate import category_frame, detector_frame
+from borderscan.aggregate import category_frame, detector_frame, flow_frame, violation_frame
 
 PathLike = str | os.PathLike[str]
 
@@ -33,11 +33,41 @@ class ScanResult:
     detectors: pl.DataFrame
     """One row per detector that fired: category, records, hits."""
     rule_packs: list[str] = field(default_factory=list)
+    flows: pl.DataFrame = field(default_factory=lambda: flow_frame({}))
+    """The flow matrix: category x origin_country x dest_country x verdict,
+    with records and hits."""
+    violations: pl.DataFrame = field(default_factory=lambda: violation_frame({}))
+    """Violations by policy rule and severity: records, hits."""
+    residency: dict[str, Any] = field(default_factory=dict)
+    """Verdict counts, how destinations and origins were resolved, the
+    exceptions that applied (or expired), the policy, the baseline."""
 
     @property
     def problems(self) -> bool:
         """True when some input was unreadable, unparseable, binary or cut."""
         return has_problems(self.accounting)
+
+    def failing(self, threshold: str) -> int:
+        """Violations at or above a severity (`low` ... `critical`)."""
+        return failing(self.residency, threshold)
+
+
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+def failing(residency: dict[str, Any], threshold: str) -> int:
+    """Violations (findings) at or above `threshold` in a residency summary."""
+    floor = SEVERITIES.index(threshold)
+    return sum(v["hits"] for v in residency.get("violations", [])
+               if SEVERITIES.index(v["severity"]) >= floor)
+
+
+def residency_of(summary: dict[str, Any]) -> dict[str, Any]:
+    """The residency part of the engine's summary JSON, in one dict."""
+    r = dict(summary.get("residency") or {})
+    r["policy"] = summary.get("policy")
+    r["baseline"] = summary.get("baseline")
+    return r
 
 
 def has_problems(accounting: dict[str, Any]) -> bool:
@@ -70,6 +100,13 @@ def scan(
     rules: Sequence[PathLike] = (),
     builtin_rules: bool = True,
     progress: _core.ProgressCounter | None = None,
+    policy: PathLike | None = None,
+    preset: str | None = None,
+    geoip: PathLike | None = None,
+    destination: str | None = None,
+    origin: str | None = None,
+    baseline: PathLike | Sequence[str] | None = None,
+    today: str | None = None,
 ) -> ScanResult:
     """Scan files, directories (recursively) or `"-"` (stdin).
 
@@ -77,6 +114,16 @@ def scan(
     core. Results are identical whatever the thread count. Raises
     `ConfigError` for an invalid option or rule pack; unreadable inputs do
     not raise: they are counted in `accounting["failed_files"]`.
+
+    Each finding gets a verdict under `policy` (a TOML file) or `preset`
+    (a shipped policy; the built-in `default` when neither is given).
+    Destinations resolve through the policy's overrides, the built-in cloud
+    region table, `geoip` (an mmdb country database) and the host's
+    country-code TLD; `destination` / `origin` (ISO codes) set the
+    destination of every record and the origin where the policy maps none.
+    `baseline` (a file from `borderscan baseline create`, or fingerprints)
+    leaves accepted findings out. `today` (YYYY-MM-DD) decides which policy
+    exceptions have expired.
     """
     table, accounting_json, summary_json, packs = _core.scan(
         _strs(paths),
@@ -84,7 +131,8 @@ def scan(
             threads=threads, include=include, exclude=exclude, input_format=input_format,
             max_line=max_line, split_size=split_size, dest_fields=dest_fields,
             origin_fields=origin_fields, show_values=show_values, rules=rules,
-            builtin_rules=builtin_rules, progress=progress,
+            builtin_rules=builtin_rules, progress=progress, policy=policy, preset=preset,
+            geoip=geoip, destination=destination, origin=origin, baseline=baseline, today=today,
         ),
     )
     summary = orjson.loads(summary_json)
@@ -94,6 +142,9 @@ def scan(
         summary=category_frame(summary),
         detectors=detector_frame(summary),
         rule_packs=packs,
+        flows=flow_frame(summary),
+        violations=violation_frame(summary),
+        residency=residency_of(summary),
     )
 
 
@@ -108,6 +159,8 @@ class ScanStream:
         self.accounting: dict[str, Any] | None = None
         self.summary: pl.DataFrame | None = None
         self.detectors: pl.DataFrame | None = None
+        self.flows: pl.DataFrame | None = None
+        self.residency: dict[str, Any] = {}
         self.rule_packs: list[str] = inner.rule_packs
 
     def __iter__(self) -> Iterator[pl.DataFrame]:
@@ -117,6 +170,8 @@ class ScanStream:
         summary = orjson.loads(self._inner.summary)
         self.summary = category_frame(summary)
         self.detectors = detector_frame(summary)
+        self.flows = flow_frame(summary)
+        self.residency = residency_of(summary)
 
     def cancel(self) -> None:
         """Stop the scan; iterating further raises `ScanCancelled`."""
@@ -124,7 +179,8 @@ class ScanStream:
 
 
 def scan_iter(paths: Sequence[PathLike] | PathLike, **options: Any) -> ScanStream:
-    """Like `scan`, but yields the findings batch by batch while the scan runs.
+    """Like `scan` (same options), but yields the findings batch by batch while
+    the scan runs.
 
     Memory stays bounded whatever the input size; batches arrive in input
     order, and a record's findings are never split across batches.
@@ -163,7 +219,20 @@ def _core_options(
     rules: Sequence[PathLike] = (),
     builtin_rules: bool = True,
     progress: _core.ProgressCounter | None = None,
+    policy: PathLike | None = None,
+    preset: str | None = None,
+    geoip: PathLike | None = None,
+    destination: str | None = None,
+    origin: str | None = None,
+    baseline: PathLike | Sequence[str] | None = None,
+    today: str | None = None,
 ) -> dict[str, Any]:
+    if baseline is None or isinstance(baseline, list | tuple):
+        fingerprints = None if baseline is None else list(baseline)
+    else:
+        from borderscan.baseline import load_baseline
+
+        fingerprints = [e["fingerprint"] for e in load_baseline(baseline)["findings"]]
     return {
         "threads": threads,
         "include": list(include),
@@ -177,6 +246,13 @@ def _core_options(
         "rule_files": _strs(rules),
         "builtin_rules": builtin_rules,
         "progress": progress,
+        "policy": None if policy is None else os.fspath(policy),
+        "preset": preset,
+        "geoip": None if geoip is None else os.fspath(geoip),
+        "destination": destination,
+        "origin": origin,
+        "baseline": fingerprints,
+        "today": today,
     }
 
 

@@ -12,6 +12,8 @@ from rich.table import Table
 
 import borderscan
 from borderscan import api, output
+from borderscan.baseline import load_baseline, write_baseline
+from borderscan.policy import describe, groups, load_policy, presets
 
 # Exit codes (PRODUCT.md): 0 fine, 1 findings at or above --fail-on,
 # 2 usage or configuration error, 3 unreadable or corrupt input.
@@ -45,54 +47,53 @@ def main() -> None:
     """
 
 
-@main.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
-              show_default=True, help="Output format.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the output here instead of stdout (the summary is then "
-                   "printed on stdout).")
-@click.option("--threads", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Worker threads; 0 = one per core.")
-@click.option("--include", multiple=True, metavar="GLOB",
-              help="Only scan files under directories that match (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB",
-              help="Skip files under directories that match (repeatable).")
-@click.option("--input-format", type=click.Choice(
-    ["jsonl", "csv", "tsv", "logfmt", "syslog", "text"]),
-              help="Parse every input as this format instead of detecting it per file.")
-@click.option("--max-line-bytes", type=click.IntRange(min=1), default=None,
-              help="Cut longer lines (their start is scanned, the cut is counted). "
-                   "Default 1 MiB.")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(exists=True,
-              dir_okay=False), help="Extra rule pack (TOML); repeatable.")
-@click.option("--dest-field", multiple=True, metavar="NAME",
-              help="Field name that holds the destination (replaces the defaults).")
-@click.option("--origin-field", multiple=True, metavar="NAME",
-              help="Field name that holds the origin site code (replaces the defaults).")
-@click.option("--show-values", is_flag=True, help="Show raw values in evidence (unmasked).")
-@click.option("--strict", is_flag=True,
-              help="Exit 3 on any input problem: unparseable records, cut lines, skipped "
-                   "binary files, failed files.")
-@click.option("--keep-going", is_flag=True,
-              help="Exit 0 even when some files could not be read (they are still "
-                   "reported and counted).")
-@click.option("--quiet", "-q", is_flag=True, help="Print no summary.")
-def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
-         rule_files, dest_field, origin_field, show_values, strict, keep_going, quiet) -> None:
-    """Scan files, directories (recursively) and - (stdin).
+def _scan_options(f):
+    """Options shared by every command that scans (scan, baseline create,
+    explain): inputs, detectors, policy and resolution."""
+    opts = [
+        click.option("--threads", "-j", type=click.IntRange(min=0), default=0,
+                     show_default=True, help="Worker threads; 0 = one per core."),
+        click.option("--include", multiple=True, metavar="GLOB",
+                     help="Only scan files under directories that match (repeatable)."),
+        click.option("--exclude", multiple=True, metavar="GLOB",
+                     help="Skip files under directories that match (repeatable)."),
+        click.option("--input-format", type=click.Choice(
+            ["jsonl", "csv", "tsv", "logfmt", "syslog", "text"]),
+            help="Parse every input as this format instead of detecting it per file."),
+        click.option("--max-line-bytes", type=click.IntRange(min=1), default=None,
+                     help="Cut longer lines (their start is scanned, the cut is counted). "
+                          "Default 1 MiB."),
+        click.option("--rules", "rule_files", multiple=True,
+                     type=click.Path(exists=True, dir_okay=False),
+                     help="Extra rule pack (TOML); repeatable."),
+        click.option("--dest-field", multiple=True, metavar="NAME",
+                     help="Field name that holds the destination (replaces the defaults)."),
+        click.option("--origin-field", multiple=True, metavar="NAME",
+                     help="Field name that holds the origin site code (replaces the "
+                          "defaults)."),
+        click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
+                     help="Residency policy (TOML); see `borderscan policy check`."),
+        click.option("--preset", metavar="NAME",
+                     help="A shipped policy: default, cn-industrial-export, eu-gdpr, "
+                          "jp-appi, vn-pdp (`borderscan policy list`). Default: default."),
+        click.option("--geoip", type=click.Path(dir_okay=False), metavar="FILE.mmdb",
+                     help="MaxMind-format country database (GeoLite2, DB-IP) to place IP "
+                          "destinations."),
+        click.option("--destination", metavar="CC",
+                     help="Treat every record as sent to this country (ISO code): the "
+                          "audit-before-transfer case."),
+        click.option("--origin", metavar="CC",
+                     help="Origin country of records the policy maps no site or path for."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
 
-    \b
-    Exit codes:
-      0  scan complete
-      2  usage or configuration error
-      3  unreadable or corrupt input (or, with --strict, any input problem)
-    """
-    err = _err_console()
-    if fmt == "parquet" and out is None and sys.stdout.isatty():
-        err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
-        sys.exit(EXIT_USAGE)
-    options = {
+
+def _options(threads, include, exclude, input_format, max_line_bytes, rule_files, dest_field,
+             origin_field, policy_file, preset, geoip, destination, origin,
+             show_values=False, baseline=None) -> dict:
+    return {
         "threads": threads,
         "include": include,
         "exclude": exclude,
@@ -102,11 +103,80 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
         "origin_fields": list(origin_field) or None,
         "show_values": show_values,
         "rules": rule_files,
+        "policy": policy_file,
+        "preset": preset,
+        "geoip": geoip,
+        "destination": destination,
+        "origin": origin,
+        "baseline": baseline,
     }
+
+
+def _config_error(e: Exception) -> None:
+    _err_console().print(f"borderscan: configuration error: {e}", markup=False)
+    sys.exit(EXIT_USAGE)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
+              show_default=True, help="Output format.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the output here instead of stdout (the summary is then "
+                   "printed on stdout).")
+@_scan_options
+@click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None,
+              help="Exit 1 when violations of this severity or higher are found.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Leave out findings accepted in this baseline (`borderscan baseline "
+                   "create`); report only new ones and list entries no longer found.")
+@click.option("--show-values", is_flag=True, help="Show raw values in evidence (unmasked).")
+@click.option("--strict", is_flag=True,
+              help="Exit 3 on any input problem: unparseable records, cut lines, skipped "
+                   "binary files, failed files.")
+@click.option("--keep-going", is_flag=True,
+              help="Exit 0 even when some files could not be read (they are still "
+                   "reported and counted).")
+@click.option("--quiet", "-q", is_flag=True, help="Print no summary.")
+def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
+         rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
+         fail_on, baseline_file, show_values, strict, keep_going, quiet) -> None:
+    """Scan files, directories (recursively) and - (stdin).
+
+    Every finding gets a verdict under the policy (--policy FILE or --preset
+    NAME; the built-in `default` otherwise): allowed, violation (with a
+    severity), unknown (destination not placed) or exempted.
+
+    \b
+    Exit codes:
+      0  nothing at or above --fail-on (and every input read)
+      1  violations at or above --fail-on
+      2  usage or configuration error
+      3  unreadable or corrupt input, unless --keep-going (or, with
+         --strict, any input problem); takes precedence over 1
+    """
+    err = _err_console()
+    if fmt == "parquet" and out is None and sys.stdout.isatty():
+        err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
+        sys.exit(EXIT_USAGE)
+    options = _options(threads, include, exclude, input_format, max_line_bytes, rule_files,
+                       dest_field, origin_field, policy_file, preset, geoip, destination,
+                       origin, show_values=show_values)
+    baseline_doc = None
     try:
-        if fmt == "parquet":
+        if baseline_file:
+            baseline_doc = load_baseline(baseline_file)
+            options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
+        if fmt in ("parquet", "sarif"):
+            stream = api.scan_iter(list(paths), **options)
             with _open_out(out) as fh:
-                result = output.write_parquet(api.scan_iter(list(paths), **options), fh)
+                if fmt == "parquet":
+                    result = output.write_parquet(stream, fh)
+                else:
+                    result = output.write_sarif_report(
+                        stream, fh, options,
+                        lambda rep: _exit_code(rep, fail_on=fail_on, strict=strict,
+                                               keep_going=keep_going))
         else:
             # The engine writes JSON itself, batch by batch; `table` only
             # needs the summaries.
@@ -116,12 +186,14 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
                                                  output.tool_info(), **options)
             result = output.report_from(acc, summary, packs)
     except borderscan.ConfigError as e:
-        err.print(f"borderscan: configuration error: {e}")
-        sys.exit(EXIT_USAGE)
+        _config_error(e)
     except (borderscan.ScanCancelled, KeyboardInterrupt):
         err.print("borderscan: interrupted; the output is incomplete")
         sys.exit(130)
 
+    code, reasons = _exit_code(result, fail_on=fail_on, strict=strict, keep_going=keep_going)
+    result.exit_reasons = reasons
+    result.baseline_doc = baseline_doc
     if fmt == "table":
         if out:
             with open(out, "w", encoding="utf-8") as fh:
@@ -134,16 +206,30 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     elif not out:
         # stdout holds the machine output; problems still go to stderr.
         output.print_problems(result, err)
+    for r in reasons:
+        err.print(f"borderscan: {r}", markup=False)
+    sys.exit(code)
 
+
+def _exit_code(result: output.Report, *, fail_on: str | None, strict: bool,
+               keep_going: bool) -> tuple[int, list[str]]:
+    """The exit code and, for every non-zero cause, a sentence naming it."""
+    reasons: list[str] = []
     a = result.accounting
+    code = EXIT_OK
+    if fail_on:
+        n = api.failing(result.residency, fail_on)
+        if n:
+            code = EXIT_FINDINGS
+            reasons.append(f"{n:,} violation(s) at or above {fail_on} (exit 1)")
     if a["failed_files"] and not keep_going:
-        err.print(f"borderscan: {a['failed_files']} input(s) could not be read (exit 3; "
-                  "--keep-going to accept)")
-        sys.exit(EXIT_INPUT)
-    if strict and result.problems:
-        err.print("borderscan: input problems found and --strict given (exit 3)")
-        sys.exit(EXIT_INPUT)
-    sys.exit(EXIT_OK)
+        code = EXIT_INPUT
+        reasons.append(f"{a['failed_files']} input(s) could not be read (exit 3; "
+                       "--keep-going to accept)")
+    elif strict and result.problems:
+        code = EXIT_INPUT
+        reasons.append("input problems found and --strict given (exit 3)")
+    return code, reasons
 
 
 @main.group()
@@ -197,6 +283,139 @@ def rules_check(rule_files) -> None:
                    f"(fired: {fired})", err=True)
     click.echo(f"{len(failures)} of {n_examples} examples misbehave", err=True)
     sys.exit(EXIT_FINDINGS)
+
+
+@main.group()
+def policy() -> None:
+    """Check, list and show residency policies."""
+
+
+@policy.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--today", metavar="YYYY-MM-DD",
+              help="Decide exception expiry as of this date (default: today).")
+def policy_check(file, today) -> None:
+    """Validate a policy file and print what it means in plain words.
+
+    Exit 2 (naming file, line and column) when it is invalid; 0 otherwise.
+    Expired exceptions are named (they no longer apply).
+    """
+    try:
+        p = load_policy(file, today=today)
+    except borderscan.ConfigError as e:
+        _config_error(e)
+    for line in describe(p):
+        click.echo(line)
+    expired = [x for x in p["exceptions"] if x["expired"]]
+    click.echo(f"ok: {len(p['rules'])} rule(s), {len(p['exceptions'])} exception(s)"
+               + (f", {len(expired)} expired" if expired else ""))
+
+
+@policy.command("list")
+def policy_list() -> None:
+    """List the shipped presets (use with --preset NAME)."""
+    for name in presets():
+        p = load_policy(preset=name)
+        click.echo(f"{name:22} {p['description']}")
+
+
+@policy.command("show")
+@click.argument("name")
+def policy_show(name) -> None:
+    """Print a shipped preset's TOML (a starting point for your own policy)."""
+    text = presets().get(name)
+    if text is None:
+        _config_error(f"unknown preset '{name}' (presets: {', '.join(presets())})")
+    click.echo(text, nl=False)
+
+
+@policy.command("groups")
+def policy_groups() -> None:
+    """List the built-in jurisdiction groups (@EU, @EEA, ...) and their members."""
+    for name, g in groups().items():
+        click.echo(f"@{name}: {g['description']}")
+        click.echo(f"    {', '.join(g['members'])}")
+        click.echo(f"    source: {g['source']}")
+
+
+@policy.command("schema")
+def policy_schema() -> None:
+    """Print the policy file's JSON Schema (for editors and CI checks)."""
+    from importlib.resources import files
+
+    click.echo(files("borderscan").joinpath("schemas/policy.schema.json").read_text("utf-8"),
+               nl=False)
+
+
+@main.group()
+def baseline() -> None:
+    """Record accepted findings so that later scans report only new ones."""
+
+
+@baseline.command("create")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The baseline file to write (JSON).")
+@_scan_options
+def baseline_create(paths, out, **kw) -> None:
+    """Scan PATHS and write every finding as accepted.
+
+    Entries hold the fingerprint (which ignores line numbers, so inserted
+    lines do not invalidate it) and, for reviewers, where it was and its
+    masked evidence. Use with `borderscan scan --baseline FILE`.
+    """
+    options = _options(**kw)
+    try:
+        p = load_policy(options["policy"], options["preset"])
+        stream = api.scan_iter(list(paths), **options)
+        with open(out, "wb") as fh:
+            n = write_baseline(stream, fh, tool=output.tool_info(),
+                               policy={"name": p["name"], "version": p["version"]},
+                               inputs=list(paths))
+    except borderscan.ConfigError as e:
+        _config_error(e)
+    a = stream.accounting or {}
+    click.echo(f"baseline written to {out}: {n:,} accepted finding(s) from "
+               f"{a.get('records', 0):,} records in {a.get('files', 0):,} file(s)")
+    if a.get("failed_files"):
+        _err_console().print(f"borderscan: {a['failed_files']} input(s) could not be read; "
+                             "the baseline does not cover them (exit 3)")
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("target")
+@click.argument("paths", nargs=-1)
+@_scan_options
+@click.option("--show-values", is_flag=True, help="Show raw values in evidence (unmasked).")
+def explain(target, paths, show_values, **kw) -> None:
+    """Explain a record or a finding: which detector fired on which field,
+    how the origin and destination were resolved (step by step), and which
+    policy rule decided the verdict.
+
+    \b
+    TARGET is FILE:LINE (a record), a 16-digit fingerprint followed by the
+    PATHS to look in, or a destination (url, host or IP) to resolve:
+      borderscan explain sample_data/telemetry.jsonl:12
+      borderscan explain 3f2a9c0d11e4b7a8 sample_data/
+      borderscan explain https://oss-cn-hangzhou.aliyuncs.com/x --geoip db.mmdb
+    """
+    from borderscan.explain import explain_destination, explain_findings, parse_target
+
+    options = _options(show_values=show_values, **kw)
+    try:
+        kind, value, where = parse_target(target, list(paths))
+        if kind == "destination":
+            lines = explain_destination(value, options)
+        else:
+            lines = explain_findings(kind, value, where, options)
+    except borderscan.ConfigError as e:
+        _config_error(e)
+    except ValueError as e:
+        _err_console().print(f"borderscan: {e}", markup=False)
+        sys.exit(EXIT_USAGE)
+    for line in lines:
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import IO, Any
 
 import polars as pl
@@ -10,14 +14,19 @@ from rich.console import Console
 from rich.table import Table
 
 from borderscan import __version__
-from borderscan.aggregate import category_frame, detector_frame
+from borderscan import api
+from borderscan.aggregate import category_frame, detector_frame, flow_frame
 from borderscan.api import ScanStream, has_problems
 
-FORMATS = ("table", "json", "jsonl", "parquet")
+FORMATS = ("table", "json", "jsonl", "parquet", "sarif")
 
-FINDINGS_SCHEMA = {"path": pl.String, "line": pl.UInt64, "byte_offset": pl.UInt64,
-                   "detector": pl.String, "category": pl.String, "field": pl.String,
-                   "evidence": pl.String, "destination": pl.String, "origin": pl.String}
+_S, _U = pl.String, pl.UInt64
+FINDINGS_SCHEMA = {
+    "path": _S, "line": _U, "column": _U, "byte_offset": _U, "detector": _S, "category": _S,
+    "field": _S, "evidence": _S, "destination": _S, "dest_host": _S, "dest_country": _S,
+    "dest_source": _S, "origin": _S, "origin_country": _S, "origin_source": _S,
+    "verdict": _S, "severity": _S, "rule": _S, "exception": _S, "fingerprint": _S,
+}
 
 
 @dataclass
@@ -28,6 +37,10 @@ class Report:
     detectors: pl.DataFrame
     accounting: dict[str, Any]
     rule_packs: list[str]
+    flows: pl.DataFrame = field(default_factory=lambda: flow_frame({}))
+    residency: dict[str, Any] = field(default_factory=dict)
+    exit_reasons: list[str] = field(default_factory=list)
+    baseline_doc: dict[str, Any] | None = None
 
     @property
     def problems(self) -> bool:
@@ -45,13 +58,56 @@ def write_parquet(stream: ScanStream, out: IO[bytes]) -> Report:
     frames = list(stream)
     table = pl.concat(frames) if frames else pl.DataFrame(schema=FINDINGS_SCHEMA)
     table.write_parquet(out)
-    assert stream.accounting is not None
-    return Report(stream.summary, stream.detectors, stream.accounting, stream.rule_packs)
+    return report_from_stream(stream)
+
+
+def report_from_stream(stream: ScanStream) -> Report:
+    """The report of an exhausted stream."""
+    assert stream.accounting is not None and stream.summary is not None
+    assert stream.detectors is not None and stream.flows is not None
+    return Report(stream.summary, stream.detectors, stream.accounting, stream.rule_packs,
+                  stream.flows, stream.residency)
 
 
 def report_from(accounting: dict[str, Any], summary: dict[str, Any],
                 rule_packs: list[str]) -> Report:
-    return Report(category_frame(summary), detector_frame(summary), accounting, rule_packs)
+    return Report(category_frame(summary), detector_frame(summary), accounting, rule_packs,
+                  flow_frame(summary), api.residency_of(summary))
+
+
+def write_sarif_report(stream: ScanStream, out: IO[bytes], options: dict[str, Any],
+                       exit_code: Callable[[Report], tuple[int, list[str]]]) -> Report:
+    """SARIF 2.1.0 for code-scanning UIs, written as findings arrive. The
+    invocation (exit code, input problems) is written once the scan is
+    over, after the results."""
+    from borderscan.policy import load_policy
+    from borderscan.sarif import write_sarif
+
+    start = datetime.now(UTC)
+    policy = load_policy(options.get("policy"), options.get("preset"))
+    detectors = api.rules(options.get("rules") or ())
+    tool = {**tool_info(), "rule_packs": stream.rule_packs}
+
+    def invocation(_counts: dict[str, Any]) -> dict[str, Any]:
+        report = report_from_stream(stream)
+        code, reasons = exit_code(report)
+        a = report.accounting
+        notes = [{"level": "error", "message": f"could not be read: {f['error']}",
+                  "path": f["path"]} for f in a["failures"]]
+        for reason, st in a["unparseable_reasons"].items():
+            first = st["first"][0] if st["first"] else None
+            notes.append({"level": "warning",
+                          "message": f"{st['count']} record(s) unparseable ({reason}); "
+                                     "scanned as text",
+                          "path": first["path"] if first else None})
+        notes += [{"level": "warning", "message": r} for r in reasons]
+        return {"command_line": " ".join(sys.argv), "exit_code": code,
+                "start": start.isoformat(), "end": datetime.now(UTC).isoformat(),
+                "successful": code in (0, 1), "notifications": notes}
+
+    write_sarif(stream, out, tool=tool, detectors=detectors, policy=policy,
+                base_dir=os.getcwd(), invocation=invocation)
+    return report_from_stream(stream)
 
 
 def _human_bytes(n: int) -> str:
@@ -87,6 +143,8 @@ def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
         dets.add_row(row["detector"], row["category"], f"{row['records']:,}", f"{row['hits']:,}")
     console.print(dets)
 
+    print_residency(result, console, top=top)
+
     a = result.accounting
     acc = Table(title="Accounting", title_justify="left", show_header=False)
     acc.add_column("what")
@@ -101,6 +159,72 @@ def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
     acc.add_row("files failed", f"{a['failed_files']:,}")
     console.print(acc)
     print_problems(result, console)
+
+
+def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
+    """Verdicts, the largest flows, violations by rule, and how origins and
+    destinations were decided."""
+    r = result.residency
+    if not r:
+        return
+    pol = r.get("policy") or {}
+    verdicts = r.get("verdicts", {})
+    line = ", ".join(f"{v} {verdicts[v]['hits']:,}" for v in
+                     ("violation", "unknown", "exempted", "allowed") if v in verdicts)
+    console.print(f"Policy {pol.get('name')} {pol.get('version')} ({pol.get('place')}): "
+                  f"{line or 'no findings'}", highlight=False)
+    flows = result.flows
+    if not flows.is_empty():
+        t = Table(title=f"Flows (top {min(top, flows.height)} of {flows.height})",
+                  title_justify="left")
+        for col, just in (("category", "left"), ("origin", "left"), ("dest", "left"),
+                          ("verdict", "left"), ("records", "right"), ("hits", "right")):
+            t.add_column(col, justify=just)
+        for row in flows.head(top).iter_rows(named=True):
+            t.add_row(row["category"], row["origin_country"], row["dest_country"],
+                      row["verdict"], f"{row['records']:,}", f"{row['hits']:,}")
+        console.print(t)
+    violations = r.get("violations", [])
+    if violations:
+        t = Table(title="Violations by rule", title_justify="left")
+        for col, just in (("rule", "left"), ("severity", "left"), ("records", "right"),
+                          ("hits", "right")):
+            t.add_column(col, justify=just, overflow="fold")
+        for v in violations[:top]:
+            t.add_row(v["rule"], v["severity"], f"{v['records']:,}", f"{v['hits']:,}")
+        console.print(t)
+    ds, os_ = r.get("dest_sources", {}), r.get("origin_sources", {})
+    if ds:
+        console.print("Destinations decided by: " + ", ".join(
+            f"{k} {v:,}" for k, v in sorted(ds.items(), key=lambda kv: -kv[1])),
+            highlight=False)
+    if os_:
+        console.print("Origins decided by: " + ", ".join(
+            f"{k} {v:,}" for k, v in sorted(os_.items(), key=lambda kv: -kv[1])),
+            highlight=False)
+    if os_.get("site-prefix"):
+        console.print(f"note: {os_['site-prefix']:,} finding(s) took their origin from a site "
+                      "code's country prefix (CN-SZ-02 -> CN); map sites in the policy's "
+                      "[origins] to be explicit.", highlight=False, markup=False)
+    for label, (verdict, n) in r.get("exceptions", {}).items():
+        if verdict == "exempted":
+            console.print(f"exception applied to {n:,} finding(s): {label}", highlight=False)
+        else:
+            console.print(f"[yellow]expired exception[/yellow] no longer covers {n:,} "
+                          f"finding(s): {label}", highlight=False)
+    b = r.get("baseline")
+    if b:
+        console.print(f"baseline: {b['matched']:,} known finding(s) left out, "
+                      f"{len(b['absent']):,} baseline entr(ies) no longer found",
+                      highlight=False)
+        if result.baseline_doc and b["absent"]:
+            from borderscan.baseline import absent_entries
+
+            for e in absent_entries(result.baseline_doc, b["absent"])[:top]:
+                console.print(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
+                              f" (was line {e['line']})", highlight=False)
+    for reason in result.exit_reasons:
+        console.print(f"exit: {reason}", highlight=False)
 
 
 def print_problems(result: Report, console: Console, *, limit: int = 10) -> None:

@@ -11,6 +11,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
 use arrow_buffer::Buffer;
 
 use crate::detect::Detectors;
+use crate::residency::Residency;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 /// Rows per batch: large enough to amortise per-batch costs, small enough
@@ -18,21 +19,51 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 pub const BATCH_ROWS: usize = 32 * 1024;
 
 /// Column positions in [`findings_schema`].
+pub const COL_PATH: usize = 0;
 pub const COL_LINE: usize = 1;
+pub const COL_OFFSET: usize = 3;
+pub const COL_DETECTOR: usize = 4;
+pub const COL_CATEGORY: usize = 5;
+pub const COL_FIELD: usize = 6;
+pub const COL_EVIDENCE: usize = 7;
+pub const COL_DESTINATION: usize = 8;
+pub const COL_DEST_HOST: usize = 9;
+pub const COL_DEST_COUNTRY: usize = 10;
+pub const COL_DEST_SOURCE: usize = 11;
+pub const COL_ORIGIN: usize = 12;
+pub const COL_ORIGIN_COUNTRY: usize = 13;
+pub const COL_ORIGIN_SOURCE: usize = 14;
+pub const COL_VERDICT: usize = 15;
+pub const COL_SEVERITY: usize = 16;
+pub const COL_RULE: usize = 17;
+pub const COL_EXCEPTION: usize = 18;
+pub const COL_FINGERPRINT: usize = 19;
 
 /// The findings table's columns, in order. Names are a public contract.
 pub fn findings_schema() -> SchemaRef {
     let s = |name: &str, nullable: bool| Field::new(name, DataType::Utf8View, nullable);
+    let n = |name: &str| Field::new(name, DataType::UInt64, false);
     Arc::new(Schema::new(vec![
         s("path", false),
-        Field::new("line", DataType::UInt64, false),
-        Field::new("byte_offset", DataType::UInt64, false),
+        n("line"),
+        n("column"),
+        n("byte_offset"),
         s("detector", false),
         s("category", false),
         s("field", true),
         s("evidence", false),
         s("destination", true),
+        s("dest_host", true),
+        s("dest_country", false),
+        s("dest_source", false),
         s("origin", true),
+        s("origin_country", false),
+        s("origin_source", false),
+        s("verdict", false),
+        s("severity", true),
+        s("rule", true),
+        s("exception", true),
+        s("fingerprint", false),
     ]))
 }
 
@@ -40,13 +71,26 @@ pub fn findings_schema() -> SchemaRef {
 pub struct Row<'a> {
     pub path: &'a str,
     pub line: u64,
+    /// 1-based, in Unicode code points, of the value in its line.
+    pub column: u64,
     pub byte_offset: u64,
     /// Index of the rule in the detectors the builder was made for.
     pub rule: u16,
     pub field: Option<&'a str>,
     pub evidence: &'a str,
     pub destination: Option<&'a str>,
+    pub dest_host: Option<&'a str>,
+    pub dest_country: &'a str,
+    pub dest_source: &'a str,
     pub origin: Option<&'a str>,
+    pub origin_country: &'a str,
+    pub origin_source: &'a str,
+    pub verdict: &'a str,
+    pub severity: Option<&'a str>,
+    /// Index of the policy rule that decided, and of the exception.
+    pub policy_rule: Option<u16>,
+    pub exception: Option<u16>,
+    pub fingerprint: &'a str,
 }
 
 /// Strings known before the scan (rule ids, categories) laid out once, so
@@ -73,6 +117,13 @@ impl ConstColumn {
         }
     }
 
+    fn append_option(&mut self, b: &mut StringViewBuilder, i: Option<u16>) {
+        match i {
+            Some(i) => self.append(b, i as usize),
+            None => b.append_null(),
+        }
+    }
+
     fn append(&mut self, b: &mut StringViewBuilder, i: usize) {
         let block = *self
             .block
@@ -92,6 +143,7 @@ pub struct BatchBuilder {
     /// The current path and its block in `path`.
     path_block: Option<(String, u32)>,
     line: UInt64Builder,
+    column: UInt64Builder,
     offset: UInt64Builder,
     detector: StringViewBuilder,
     detector_ids: ConstColumn,
@@ -100,12 +152,24 @@ pub struct BatchBuilder {
     field: StringViewBuilder,
     evidence: StringViewBuilder,
     destination: StringViewBuilder,
+    dest_host: StringViewBuilder,
+    dest_country: StringViewBuilder,
+    dest_source: StringViewBuilder,
     origin: StringViewBuilder,
+    origin_country: StringViewBuilder,
+    origin_source: StringViewBuilder,
+    verdict: StringViewBuilder,
+    severity: StringViewBuilder,
+    rule: StringViewBuilder,
+    rule_ids: ConstColumn,
+    exception: StringViewBuilder,
+    exception_labels: ConstColumn,
+    fingerprint: StringViewBuilder,
     rows: usize,
 }
 
 impl BatchBuilder {
-    pub fn new(det: &Detectors) -> Self {
+    pub fn new(det: &Detectors, res: &Residency) -> Self {
         // Fields, destinations and origins repeat on most rows;
         // deduplicating keeps their buffers small.
         // Builders start small and grow: a scan of many small files makes
@@ -116,6 +180,7 @@ impl BatchBuilder {
             path: plain(),
             path_block: None,
             line: UInt64Builder::new(),
+            column: UInt64Builder::new(),
             offset: UInt64Builder::new(),
             detector: plain(),
             detector_ids: ConstColumn::new(det.rules.iter().map(|r| r.id.as_str())),
@@ -124,7 +189,19 @@ impl BatchBuilder {
             field: dedup(),
             evidence: plain(),
             destination: dedup(),
+            dest_host: dedup(),
+            dest_country: plain(),
+            dest_source: dedup(),
             origin: dedup(),
+            origin_country: plain(),
+            origin_source: dedup(),
+            verdict: plain(),
+            severity: plain(),
+            rule: plain(),
+            rule_ids: ConstColumn::new(res.rule_ids.iter().map(String::as_str)),
+            exception: plain(),
+            exception_labels: ConstColumn::new(res.exception_labels.iter().map(String::as_str)),
+            fingerprint: plain(),
             rows: 0,
         }
     }
@@ -145,6 +222,7 @@ impl BatchBuilder {
                 .append_view_unchecked(block, 0, r.path.len() as u32)
         };
         self.line.append_value(r.line);
+        self.column.append_value(r.column);
         self.offset.append_value(r.byte_offset);
         self.detector_ids
             .append(&mut self.detector, r.rule as usize);
@@ -152,7 +230,18 @@ impl BatchBuilder {
         self.field.append_option(r.field);
         self.evidence.append_value(r.evidence);
         self.destination.append_option(r.destination);
+        self.dest_host.append_option(r.dest_host);
+        self.dest_country.append_value(r.dest_country);
+        self.dest_source.append_value(r.dest_source);
         self.origin.append_option(r.origin);
+        self.origin_country.append_value(r.origin_country);
+        self.origin_source.append_value(r.origin_source);
+        self.verdict.append_value(r.verdict);
+        self.severity.append_option(r.severity);
+        self.rule_ids.append_option(&mut self.rule, r.policy_rule);
+        self.exception_labels
+            .append_option(&mut self.exception, r.exception);
+        self.fingerprint.append_value(r.fingerprint);
         self.rows += 1;
     }
 
@@ -174,16 +263,29 @@ impl BatchBuilder {
         self.path_block = None;
         self.detector_ids.block = None;
         self.categories.block = None;
+        self.rule_ids.block = None;
+        self.exception_labels.block = None;
         let cols: Vec<ArrayRef> = vec![
             Arc::new(self.path.finish()),
             Arc::new(self.line.finish()),
+            Arc::new(self.column.finish()),
             Arc::new(self.offset.finish()),
             Arc::new(self.detector.finish()),
             Arc::new(self.category.finish()),
             Arc::new(self.field.finish()),
             Arc::new(self.evidence.finish()),
             Arc::new(self.destination.finish()),
+            Arc::new(self.dest_host.finish()),
+            Arc::new(self.dest_country.finish()),
+            Arc::new(self.dest_source.finish()),
             Arc::new(self.origin.finish()),
+            Arc::new(self.origin_country.finish()),
+            Arc::new(self.origin_source.finish()),
+            Arc::new(self.verdict.finish()),
+            Arc::new(self.severity.finish()),
+            Arc::new(self.rule.finish()),
+            Arc::new(self.exception.finish()),
+            Arc::new(self.fingerprint.finish()),
         ];
         Some(RecordBatch::try_new(findings_schema(), cols).expect("columns match the schema"))
     }

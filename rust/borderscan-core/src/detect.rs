@@ -42,6 +42,10 @@ pub struct Hit {
     pub field: u32,
     /// Masked (or, on request, raw) evidence.
     pub evidence: String,
+    /// Where the raw value lies in the field's value (for fingerprints and
+    /// columns; never shown).
+    pub start: u32,
+    pub end: u32,
 }
 
 pub struct Detectors {
@@ -314,6 +318,8 @@ impl Detectors {
                             rule: r,
                             field: fi,
                             evidence: self.evidence(r, value, show_values),
+                            start: 0,
+                            end: value.len() as u32,
                         });
                     }
                 }
@@ -331,6 +337,8 @@ impl Detectors {
                                 rule: r,
                                 field: fi,
                                 evidence: mask::raw(value),
+                                start: 0,
+                                end: value.len() as u32,
                             });
                         }
                     }
@@ -349,6 +357,8 @@ impl Detectors {
                             rule: r,
                             field: fi,
                             evidence: mask::raw(&value[m.start()..m.end()]),
+                            start: m.start() as u32,
+                            end: m.end() as u32,
                         });
                     }
                 }
@@ -396,6 +406,8 @@ impl Detectors {
                 rule: vr.rule,
                 field: fi,
                 evidence: self.evidence(vr.rule, cand, show_values),
+                start: m.start() as u32,
+                end: m.end() as u32,
             });
         }
     }

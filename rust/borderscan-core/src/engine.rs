@@ -16,11 +16,18 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::Regex;
 
 use crate::accounting::{Accounting, FileStats, Location};
-use crate::batch::{BATCH_ROWS, BatchBuilder, Row, shift_lines};
+use crate::batch::{
+    BATCH_ROWS, BatchBuilder, COL_CATEGORY, COL_DEST_COUNTRY, COL_DEST_HOST, COL_DEST_SOURCE,
+    COL_DESTINATION, COL_DETECTOR, COL_EVIDENCE, COL_EXCEPTION, COL_FIELD, COL_FINGERPRINT,
+    COL_LINE, COL_OFFSET, COL_ORIGIN, COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE,
+    COL_SEVERITY, COL_VERDICT, Row, shift_lines,
+};
+use crate::country::countries;
 use crate::detect::{Detectors, Hit, ROLE_DEST, ROLE_ORIGIN, Scratch};
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header, RecordBuf};
 use crate::input::{self, Compression, LineReader};
+use crate::residency::{self, Residency};
 
 /// Default maximum line length; longer lines are cut and counted.
 pub const DEFAULT_MAX_LINE: usize = 1 << 20;
@@ -102,6 +109,8 @@ pub struct ScanOptions {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Bytes processed so far, for progress display.
     pub progress: Option<Arc<AtomicU64>>,
+    /// Policy, destination resolver and baseline deciding verdicts.
+    pub residency: Arc<Residency>,
 }
 
 impl Default for ScanOptions {
@@ -122,6 +131,7 @@ impl Default for ScanOptions {
             follow_links: true,
             cancel: None,
             progress: None,
+            residency: Arc::new(Residency::default()),
         }
     }
 }
@@ -140,6 +150,17 @@ pub struct Finding {
     pub evidence: String,
     pub destination: Option<String>,
     pub origin: Option<String>,
+    pub column: u64,
+    pub dest_host: Option<String>,
+    pub dest_country: String,
+    pub dest_source: String,
+    pub origin_country: String,
+    pub origin_source: String,
+    pub verdict: String,
+    pub severity: Option<String>,
+    pub rule: Option<String>,
+    pub exception: Option<String>,
+    pub fingerprint: String,
 }
 
 /// A finished scan held in memory.
@@ -159,24 +180,35 @@ impl ScanOutput {
         let mut out = Vec::new();
         for b in &self.batches {
             let s = |i: usize| b.column(i).as_string_view();
-            let (path, det, cat, field, ev, dest, orig) =
-                (s(0), s(3), s(4), s(5), s(6), s(7), s(8));
-            let line = b.column(1).as_primitive::<UInt64Type>();
-            let off = b.column(2).as_primitive::<UInt64Type>();
-            let opt = |a: &arrow_array::StringViewArray, i: usize| {
+            let n = |i: usize| b.column(i).as_primitive::<UInt64Type>();
+            let (line, column, off) = (n(COL_LINE), n(2), n(COL_OFFSET));
+            let opt = |c: usize, i: usize| {
+                let a = s(c);
                 arrow_array::Array::is_valid(a, i).then(|| a.value(i).to_string())
             };
+            let val = |c: usize, i: usize| s(c).value(i).to_string();
             for i in 0..b.num_rows() {
                 out.push(Finding {
-                    path: path.value(i).to_string(),
+                    path: val(COL_PATH, i),
                     line: line.value(i),
                     byte_offset: off.value(i),
-                    detector: det.value(i).to_string(),
-                    category: cat.value(i).to_string(),
-                    field: opt(field, i),
-                    evidence: ev.value(i).to_string(),
-                    destination: opt(dest, i),
-                    origin: opt(orig, i),
+                    detector: val(COL_DETECTOR, i),
+                    category: val(COL_CATEGORY, i),
+                    field: opt(COL_FIELD, i),
+                    evidence: val(COL_EVIDENCE, i),
+                    destination: opt(COL_DESTINATION, i),
+                    origin: opt(COL_ORIGIN, i),
+                    column: column.value(i),
+                    dest_host: opt(COL_DEST_HOST, i),
+                    dest_country: val(COL_DEST_COUNTRY, i),
+                    dest_source: val(COL_DEST_SOURCE, i),
+                    origin_country: val(COL_ORIGIN_COUNTRY, i),
+                    origin_source: val(COL_ORIGIN_SOURCE, i),
+                    verdict: val(COL_VERDICT, i),
+                    severity: opt(COL_SEVERITY, i),
+                    rule: opt(COL_RULE, i),
+                    exception: opt(COL_EXCEPTION, i),
+                    fingerprint: val(COL_FINGERPRINT, i),
                 });
             }
         }
@@ -561,6 +593,8 @@ struct Worker<'a> {
     dest: String,
     origin: String,
     field: String,
+    cache: residency::Cache,
+    fingerprint: String,
     /// Where the current task's batches go; `None` once the merger hung up.
     tx: Option<SyncSender<Msg>>,
 }
@@ -603,6 +637,7 @@ impl Worker<'_> {
             },
             cancelled: false,
         };
+        self.cache.start_file(&self.opts.residency, &entry.display);
         let source = match &entry.source {
             Ok(s) => s,
             Err(e) => {
@@ -782,6 +817,14 @@ impl Worker<'_> {
                     &mut self.dest,
                     &mut self.origin,
                 );
+                let res = &*self.opts.residency;
+                let entry = self
+                    .cache
+                    .destination(res, has_dest.then_some(self.dest.as_str()));
+                let (origin_id, origin_source) = self
+                    .cache
+                    .origin(res, has_origin.then_some(self.origin.as_str()));
+                let c = countries();
                 for h in self.hits.drain(..) {
                     let f = &self.rec.fields[h.field as usize];
                     self.field.clear();
@@ -789,15 +832,39 @@ impl Worker<'_> {
                         self.field
                             .push_str(&String::from_utf8_lossy(self.rec.path(f)));
                     }
+                    let field = (!f.text).then_some(self.field.as_str());
+                    let spec = self.det.rule(h.rule);
+                    let raw = &self.rec.value(f)[h.start as usize..h.end as usize];
+                    let host = self.cache.resolution(entry).host.as_deref();
+                    let fp = residency::fingerprint(&out.stats.path, &spec.id, field, raw, host);
+                    if res.baselined(fp) {
+                        continue;
+                    }
+                    residency::fingerprint_hex(fp, &mut self.fingerprint);
+                    let d =
+                        self.cache
+                            .decide(res, h.rule, &spec.id, &spec.category, origin_id, entry);
+                    let r = self.cache.resolution(entry);
                     self.batch.push(&Row {
                         path: &out.stats.path,
                         line: line_no,
+                        column: column_of(bytes, raw),
                         byte_offset: offset,
                         rule: h.rule,
-                        field: (!f.text).then_some(self.field.as_str()),
+                        field,
                         evidence: &h.evidence,
                         destination: has_dest.then_some(self.dest.as_str()),
+                        dest_host: r.host.as_deref(),
+                        dest_country: c.code(r.country),
+                        dest_source: r.source.as_str(),
                         origin: has_origin.then_some(self.origin.as_str()),
+                        origin_country: c.code(origin_id),
+                        origin_source: origin_source.as_str(),
+                        verdict: d.verdict.as_str(),
+                        severity: d.severity.map(|s| s.as_str()),
+                        policy_rule: d.rule,
+                        exception: d.exception,
+                        fingerprint: &self.fingerprint,
                     });
                 }
                 // Flush only between records, so a record's findings are
@@ -906,10 +973,12 @@ pub fn scan_stream(
                         scratch: Scratch::with_roles(&opts.dest_fields, &opts.origin_fields),
                         rec: RecordBuf::default(),
                         hits: Vec::new(),
-                        batch: BatchBuilder::new(det),
+                        batch: BatchBuilder::new(det, &opts.residency),
                         dest: String::new(),
                         origin: String::new(),
                         field: String::new(),
+                        cache: residency::Cache::default(),
+                        fingerprint: String::new(),
                         tx: None,
                     };
                     let mut w = fresh();
@@ -1007,6 +1076,19 @@ fn merge(
         })
         .collect();
     Ok((files, Accounting::from_files(per_file)))
+}
+
+/// 1-based column, in code points, of a value's first occurrence in its
+/// line; 1 when the value does not appear as such (it was unescaped).
+fn column_of(line: &[u8], value: &[u8]) -> u64 {
+    if value.is_empty() {
+        return 1;
+    }
+    match memchr::memmem::find(line, value) {
+        // Count UTF-8 lead bytes: one per code point.
+        Some(at) => 1 + line[..at].iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64,
+        None => 1,
+    }
 }
 
 /// Scan one record line on its own (format detected from the line) and

@@ -23,12 +23,17 @@
 
 pub mod accounting;
 pub mod batch;
+pub mod cloud;
+pub mod country;
 pub mod detect;
 pub mod engine;
 pub mod error;
 pub mod formats;
 pub mod input;
 pub mod mask;
+pub mod policy;
+pub mod residency;
+pub mod resolve;
 pub mod rules;
 pub mod summary;
 pub mod validate;
@@ -38,6 +43,8 @@ pub use detect::Detectors;
 pub use engine::{Finding, Input, ScanOptions, ScanOutput, check_rules, scan};
 pub use error::{Error, Result};
 pub use formats::Format;
+pub use policy::Policy;
+pub use residency::Residency;
 pub use rules::RulePackSpec;
 
 /// Version of the engine, recorded in manifests and reports.

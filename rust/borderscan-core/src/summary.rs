@@ -10,6 +10,11 @@ use arrow_array::types::UInt64Type;
 use arrow_array::{Array, RecordBatch, StringViewArray};
 use serde::Serialize;
 
+use crate::batch::{
+    COL_CATEGORY, COL_DEST_COUNTRY, COL_DEST_SOURCE, COL_DETECTOR, COL_EXCEPTION, COL_OFFSET,
+    COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE, COL_SEVERITY, COL_VERDICT,
+};
+
 /// Hits and distinct records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -42,13 +47,55 @@ pub struct Summary {
     /// needs no allocation (ids are unique across loaded packs).
     detectors: BTreeMap<String, (String, Counts)>,
     categories: BTreeMap<String, Counts>,
+    /// The flow matrix: (category, origin country, destination country,
+    /// verdict) -> counts.
+    flows: BTreeMap<[String; 4], Counts>,
+    /// Verdict -> counts.
+    verdicts: BTreeMap<String, Counts>,
+    /// (policy rule, severity) of violations -> counts.
+    violations: BTreeMap<(String, String), Counts>,
+    /// How destinations and origins were resolved -> findings.
+    dest_sources: BTreeMap<String, u64>,
+    origin_sources: BTreeMap<String, u64>,
+    /// Exception label -> findings it exempted (or, expired, would have).
+    exceptions: BTreeMap<String, (String, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowRow {
+    pub category: String,
+    pub origin_country: String,
+    pub dest_country: String,
+    pub verdict: String,
+    pub records: u64,
+    pub hits: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ViolationRow {
+    pub rule: String,
+    pub severity: String,
+    pub records: u64,
+    pub hits: u64,
+}
+
+/// The residency side of a summary, as JSON for the bindings.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResidencySummary {
+    pub flows: Vec<FlowRow>,
+    pub verdicts: BTreeMap<String, Counts>,
+    pub violations: Vec<ViolationRow>,
+    pub dest_sources: BTreeMap<String, u64>,
+    pub origin_sources: BTreeMap<String, u64>,
+    /// Exception label -> (verdict of the findings, count).
+    pub exceptions: BTreeMap<String, (String, u64)>,
 }
 
 impl Summary {
     pub fn add(&mut self, batch: &RecordBatch) {
         let s = |i: usize| batch.column(i).as_string_view();
-        let (path, det, cat) = (s(0), s(3), s(4));
-        let off = batch.column(2).as_primitive::<UInt64Type>();
+        let (path, det, cat) = (s(COL_PATH), s(COL_DETECTOR), s(COL_CATEGORY));
+        let off = batch.column(COL_OFFSET).as_primitive::<UInt64Type>();
         let mut start = 0;
         let n = batch.num_rows();
         while start < n {
@@ -60,6 +107,7 @@ impl Summary {
                 end += 1;
             }
             self.add_record(det, cat, start, end);
+            self.add_residency(batch, start, end);
             start = end;
         }
     }
@@ -88,6 +136,103 @@ impl Summary {
             let cc = self.categories.get_mut(c).expect("inserted above");
             cc.hits += 1;
             cc.records += u64::from(first_of_cat);
+        }
+    }
+
+    fn add_residency(&mut self, batch: &RecordBatch, start: usize, end: usize) {
+        let s = |i: usize| batch.column(i).as_string_view();
+        let (cat, oc, dc, verdict) = (
+            s(COL_CATEGORY),
+            s(COL_ORIGIN_COUNTRY),
+            s(COL_DEST_COUNTRY),
+            s(COL_VERDICT),
+        );
+        let (rule, sev, exc) = (s(COL_RULE), s(COL_SEVERITY), s(COL_EXCEPTION));
+        let (ds, os) = (s(COL_DEST_SOURCE), s(COL_ORIGIN_SOURCE));
+        for i in start..end {
+            let flow = [cat.value(i), oc.value(i), dc.value(i), verdict.value(i)];
+            let same_flow =
+                |j: usize| [cat.value(j), oc.value(j), dc.value(j), verdict.value(j)] == flow;
+            let first = !(start..i).any(same_flow);
+            let c = self.flows.entry(flow.map(str::to_string)).or_default();
+            c.hits += 1;
+            c.records += u64::from(first);
+            let v = verdict.value(i);
+            let first = !(start..i).any(|j| verdict.value(j) == v);
+            let c = self.verdicts.entry(v.to_string()).or_default();
+            c.hits += 1;
+            c.records += u64::from(first);
+            if v == "violation" {
+                let key = (rule.value(i), sev.value(i));
+                let first = !(start..i)
+                    .any(|j| verdict.value(j) == v && (rule.value(j), sev.value(j)) == key);
+                let c = self
+                    .violations
+                    .entry((key.0.to_string(), key.1.to_string()))
+                    .or_default();
+                c.hits += 1;
+                c.records += u64::from(first);
+            }
+            *self
+                .dest_sources
+                .entry(ds.value(i).to_string())
+                .or_default() += 1;
+            *self
+                .origin_sources
+                .entry(os.value(i).to_string())
+                .or_default() += 1;
+            if exc.is_valid(i) {
+                let e = self
+                    .exceptions
+                    .entry(exc.value(i).to_string())
+                    .or_insert_with(|| (v.to_string(), 0));
+                e.1 += 1;
+            }
+        }
+    }
+
+    /// Flows, verdicts and violations.
+    pub fn residency(&self) -> ResidencySummary {
+        let mut flows: Vec<FlowRow> = self
+            .flows
+            .iter()
+            .map(|([c, o, d, v], n)| FlowRow {
+                category: c.clone(),
+                origin_country: o.clone(),
+                dest_country: d.clone(),
+                verdict: v.clone(),
+                records: n.records,
+                hits: n.hits,
+            })
+            .collect();
+        flows.sort_by(|a, b| {
+            b.records.cmp(&a.records).then_with(|| {
+                (&a.category, &a.origin_country, &a.dest_country, &a.verdict).cmp(&(
+                    &b.category,
+                    &b.origin_country,
+                    &b.dest_country,
+                    &b.verdict,
+                ))
+            })
+        });
+        let mut violations: Vec<ViolationRow> = self
+            .violations
+            .iter()
+            .map(|((r, s), n)| ViolationRow {
+                rule: r.clone(),
+                severity: s.clone(),
+                records: n.records,
+                hits: n.hits,
+            })
+            .collect();
+        violations.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.rule.cmp(&b.rule)));
+        ResidencySummary {
+            flows,
+            verdicts: self.verdicts.clone(),
+            violations,
+            dest_sources: self.dest_sources.clone(),
+            origin_sources: self.origin_sources.clone(),
+            exceptions: self.exceptions.clone(),
         }
     }
 

@@ -164,6 +164,74 @@ struct ScanArgs {
     rule_files: Vec<String>,
     builtin_rules: bool,
     progress: Option<Py<ProgressCounter>>,
+    #[pyo3(default)]
+    policy: Option<String>,
+    #[pyo3(default)]
+    preset: Option<String>,
+    #[pyo3(default)]
+    geoip: Option<String>,
+    #[pyo3(default)]
+    destination: Option<String>,
+    #[pyo3(default)]
+    origin: Option<String>,
+    #[pyo3(default)]
+    baseline: Option<Vec<String>>,
+    #[pyo3(default)]
+    today: Option<String>,
+}
+
+/// The policy a scan runs under: a file, a preset, or the built-in one.
+fn load_policy(
+    policy: Option<&str>,
+    preset: Option<&str>,
+    today: Option<&str>,
+) -> Result<core::Policy, core::Error> {
+    let today = today.map_or_else(core::policy::today_utc, str::to_string);
+    match (policy, preset) {
+        (Some(_), Some(_)) => Err(core::Error::config(
+            "--policy/--preset",
+            "give a policy file or a preset, not both",
+        )),
+        (Some(path), None) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| core::Error::config(path, format!("cannot read the policy: {e}")))?;
+            core::Policy::parse(&text, path, &today)
+        }
+        (None, name) => core::Policy::preset(name.unwrap_or("default"), &today),
+    }
+}
+
+fn load_residency(a: &ScanArgs) -> Result<core::Residency, core::Error> {
+    use core::residency::{Baseline, cli_country, parse_fingerprint};
+    let policy = load_policy(a.policy.as_deref(), a.preset.as_deref(), a.today.as_deref())?;
+    let geoip = a
+        .geoip
+        .as_deref()
+        .map(|g| core::resolve::GeoIp::open(std::path::Path::new(g)))
+        .transpose()?;
+    let origin = a
+        .origin
+        .as_deref()
+        .map(|c| cli_country(c, "--origin"))
+        .transpose()?;
+    let destination = a
+        .destination
+        .as_deref()
+        .map(|c| cli_country(c, "--destination"))
+        .transpose()?;
+    let mut res = core::Residency::new(policy, geoip, origin, destination)?;
+    if let Some(fps) = &a.baseline {
+        let parsed = fps
+            .iter()
+            .map(|f| {
+                parse_fingerprint(f).ok_or_else(|| {
+                    core::Error::config("--baseline", format!("'{f}' is not a fingerprint"))
+                })
+            })
+            .collect::<Result<Vec<u64>, _>>()?;
+        res.baseline = Some(Baseline::new(parsed));
+    }
+    Ok(res)
 }
 
 struct Prepared {
@@ -175,7 +243,9 @@ struct Prepared {
 
 fn prepare(paths: Vec<String>, a: ScanArgs) -> PyResult<Prepared> {
     let det = load_detectors(&a.rule_files, a.builtin_rules).map_err(to_py)?;
+    let residency = Arc::new(load_residency(&a).map_err(to_py)?);
     let mut opts = ScanOptions {
+        residency,
         threads: a.threads,
         include: a.include,
         exclude: a.exclude,
@@ -230,8 +300,18 @@ fn json<T: serde::Serialize>(v: &T) -> PyResult<String> {
     serde_json::to_string(v).map_err(|e| BorderscanError::new_err(e.to_string()))
 }
 
-fn summary_json(s: &Summary) -> serde_json::Value {
-    serde_json::json!({"categories": s.categories(), "detectors": s.detectors()})
+fn summary_json(s: &Summary, res: &core::Residency) -> serde_json::Value {
+    let baseline = res.baseline.as_ref().map(|b| {
+        let absent: Vec<String> = b.absent().iter().map(|f| format!("{f:016x}")).collect();
+        serde_json::json!({"matched": b.matched(), "absent": absent})
+    });
+    serde_json::json!({
+        "categories": s.categories(),
+        "detectors": s.detectors(),
+        "residency": s.residency(),
+        "baseline": baseline,
+        "policy": {"name": res.policy.name, "version": res.policy.version, "place": res.policy.place},
+    })
 }
 
 /// Scan inputs into memory. Returns (findings table, accounting JSON,
@@ -262,7 +342,7 @@ fn scan(
     Ok((
         table,
         json(&out.accounting)?,
-        json(&summary_json(&summary))?,
+        json(&summary_json(&summary, &opts.residency))?,
         det.packs.clone(),
     ))
 }
@@ -288,7 +368,8 @@ fn scan_stream(paths: Vec<String>, options: ScanArgs) -> PyResult<ScanStream> {
                 tx.send(StreamMsg::Batch(b))
                     .map_err(|_| core::Error::Cancelled)
             });
-            let _ = tx.send(StreamMsg::End(res.map(|(_, acc)| (acc, summary))));
+            let end = res.map(|(_, acc)| (acc, summary_json(&summary, &opts.residency)));
+            let _ = tx.send(StreamMsg::End(end));
         })
         .map_err(|e| BorderscanError::new_err(format!("cannot start the scan thread: {e}")))?;
     Ok(ScanStream {
@@ -359,11 +440,15 @@ fn scan_write(
                 }
             })?;
             if format == "json" {
+                let s = summary_json(&summary, &opts.residency);
                 writeln!(
                     w,
-                    "],\"summary\":{},\"detectors\":{},\"accounting\":{}}}",
-                    serde_json::to_string(&summary.categories()).expect("serialisable"),
-                    serde_json::to_string(&summary.detectors()).expect("serialisable"),
+                    "],\"summary\":{},\"detectors\":{},\"residency\":{},\"policy\":{},\"baseline\":{},\"accounting\":{}}}",
+                    s["categories"],
+                    s["detectors"],
+                    s["residency"],
+                    s["policy"],
+                    s["baseline"],
                     serde_json::to_string(&acc).expect("serialisable"),
                 )
                 .map_err(io_err)?;
@@ -375,7 +460,7 @@ fn scan_write(
     let (acc, summary) = result.map_err(to_py)?;
     Ok((
         json(&acc)?,
-        json(&summary_json(&summary))?,
+        json(&summary_json(&summary, &opts.residency))?,
         det.packs.clone(),
     ))
 }
@@ -394,7 +479,7 @@ struct ScanStream {
 
 enum StreamMsg {
     Batch(RecordBatch),
-    End(Result<(core::Accounting, Summary), core::Error>),
+    End(Result<(core::Accounting, serde_json::Value), core::Error>),
 }
 
 #[pymethods]
@@ -427,7 +512,7 @@ impl ScanStream {
                 batches: vec![b],
             })),
             Some(StreamMsg::End(Ok((acc, summary)))) => {
-                let done = (json(&acc)?, json(&summary_json(&summary))?);
+                let done = (json(&acc)?, json(&summary)?);
                 *self.done.lock().expect("not poisoned") = Some(done);
                 Ok(None)
             }
@@ -525,6 +610,94 @@ fn check_rules_json(
     serde_json::to_string(&failures).map_err(|e| BorderscanError::new_err(e.to_string()))
 }
 
+/// A policy (file or preset; the built-in one when neither) checked and
+/// compiled, as JSON: rules with their groups expanded, exceptions with
+/// `expired` decided against `today` (default: today).
+#[pyfunction]
+#[pyo3(signature = (policy=None, preset=None, today=None))]
+fn policy_json(
+    policy: Option<String>,
+    preset: Option<String>,
+    today: Option<String>,
+) -> PyResult<String> {
+    let p = load_policy(policy.as_deref(), preset.as_deref(), today.as_deref()).map_err(to_py)?;
+    json(&p)
+}
+
+/// The shipped presets: (name, TOML text).
+#[pyfunction]
+fn presets() -> Vec<(String, String)> {
+    core::policy::PRESETS
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
+}
+
+/// The built-in jurisdiction groups as JSON: name -> description, source,
+/// member country codes.
+#[pyfunction]
+fn groups_json() -> PyResult<String> {
+    let c = core::country::countries();
+    let v: serde_json::Map<String, serde_json::Value> = core::country::builtin_groups()
+        .iter()
+        .map(|(k, g)| {
+            let members: Vec<&str> = g.members.iter().map(|id| c.code(id)).collect();
+            let v = serde_json::json!({
+                "description": g.description, "source": g.source, "members": members,
+            });
+            (k.clone(), v)
+        })
+        .collect();
+    json(&v)
+}
+
+/// The English name of a country code (or the code itself if unknown).
+#[pyfunction]
+fn country_name(code: &str) -> String {
+    let c = core::country::countries();
+    c.lookup(code)
+        .map_or_else(|| code.to_string(), |id| c.name(id).to_string())
+}
+
+/// How a destination resolves under a policy and IP database, step by
+/// step, as JSON: {host, country, source, detail, steps: [...]}.
+#[pyfunction]
+#[pyo3(signature = (destination, policy=None, preset=None, geoip=None))]
+fn explain_destination(
+    destination: &str,
+    policy: Option<String>,
+    preset: Option<String>,
+    geoip: Option<String>,
+) -> PyResult<String> {
+    let run = || -> Result<serde_json::Value, core::Error> {
+        let p = load_policy(policy.as_deref(), preset.as_deref(), None)?;
+        let resolver = core::resolve::Resolver {
+            overrides: p.overrides()?,
+            geoip: geoip
+                .as_deref()
+                .map(|g| core::resolve::GeoIp::open(std::path::Path::new(g)))
+                .transpose()?,
+        };
+        let (r, steps) = resolver.explain(destination);
+        Ok(serde_json::json!({
+            "host": r.host,
+            "country": core::country::countries().code(r.country),
+            "source": r.source,
+            "detail": r.detail,
+            "steps": steps,
+        }))
+    };
+    json(&run().map_err(to_py)?)
+}
+
+/// Facts about an mmdb file for manifests: path, database type, build time
+/// (Unix seconds). Raises ConfigError for a missing or corrupt file.
+#[pyfunction]
+fn geoip_info(path: &str) -> PyResult<(String, String, u64)> {
+    let g = core::resolve::GeoIp::open(std::path::Path::new(path)).map_err(to_py)?;
+    Ok((g.path, g.database_type, g.build_epoch))
+}
+
 #[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", core::VERSION)?;
@@ -539,5 +712,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_write, m)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(check_rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(policy_json, m)?)?;
+    m.add_function(wrap_pyfunction!(presets, m)?)?;
+    m.add_function(wrap_pyfunction!(groups_json, m)?)?;
+    m.add_function(wrap_pyfunction!(country_name, m)?)?;
+    m.add_function(wrap_pyfunction!(explain_destination, m)?)?;
+    m.add_function(wrap_pyfunction!(geoip_info, m)?)?;
     Ok(())
 }

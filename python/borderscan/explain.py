@@ -1,0 +1,104 @@
+"""`borderscan explain`: why a record or finding got its verdict, step by
+step — detector and field, origin, destination resolution, deciding rule."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from borderscan import _core, api
+from borderscan.policy import load_policy
+
+_FP = re.compile(r"^[0-9a-f]{16}$")
+_AT_LINE = re.compile(r"^(?P<path>.+):(?P<line>[0-9]+)$")
+
+
+def parse_target(target: str, paths: list[str]) -> tuple[str, Any, list[str]]:
+    """(kind, value, paths to scan): `record` (FILE:LINE), `fingerprint`, or
+    `destination`."""
+    if _FP.match(target):
+        if not paths:
+            raise ValueError("a fingerprint needs the PATHS to look for it in")
+        return "fingerprint", target, paths
+    m = _AT_LINE.match(target)
+    if m and not paths:
+        return "record", int(m["line"]), [m["path"]]
+    if paths:
+        raise ValueError(f"{target!r} is neither FILE:LINE nor a 16-digit fingerprint")
+    return "destination", target, []
+
+
+def _resolution_lines(destination: str, options: dict[str, Any], indent: str) -> list[str]:
+    r = orjson.loads(_core.explain_destination(
+        destination, options.get("policy"), options.get("preset"), options.get("geoip")))
+    lines = []
+    for i, s in enumerate(r["steps"], 1):
+        got = f"-> {s['country']}" if s["country"] else "-> no answer"
+        lines.append(f"{indent}{i}. {s['source']}: {s['detail']} {got}")
+    lines.append(f"{indent}=> {r['country']} (decided by {r['source']}; host {r['host']})")
+    return lines
+
+
+def explain_destination(destination: str, options: dict[str, Any]) -> list[str]:
+    """How one destination resolves under the policy and IP database."""
+    lines = [f"destination {destination}"]
+    if options.get("destination"):
+        lines.append(f"  --destination {options['destination']} would override every step")
+    return lines + _resolution_lines(destination, options, "  ")
+
+
+def explain_findings(kind: str, value: Any, paths: list[str],
+                     options: dict[str, Any]) -> list[str]:
+    """Scan `paths` and explain every finding on a record (or with a
+    fingerprint)."""
+    result = api.scan(paths, **options)
+    f = result.findings
+    f = f.filter(f["line"] == value) if kind == "record" else f.filter(f["fingerprint"] == value)
+    where = f"{paths[0]}:{value}" if kind == "record" else f"fingerprint {value}"
+    if result.accounting["failed_files"]:
+        fail = result.accounting["failures"][0]
+        raise ValueError(f"{fail['path']}: {fail['error']}")
+    if f.is_empty():
+        return [f"{where}: no finding (no detector fired there, or the baseline holds it)"]
+    policy = load_policy(options.get("policy"), options.get("preset"))
+    rules = {r["id"]: r for r in policy["rules"]}
+    detectors = {d["id"]: d for d in api.rules(options.get("rules") or ())}
+    lines = [f"{where}: {f.height} finding(s) under policy {policy['name']} "
+             f"{policy['version']} ({policy['place']})"]
+    resolved: dict[str, list[str]] = {}
+    for row in f.iter_rows(named=True):
+        d = detectors.get(row["detector"], {})
+        lines.append("")
+        lines.append(f"{row['path']}:{row['line']}:{row['column']} {row['detector']} "
+                     f"({row['category']}) -> {row['verdict'].upper()}"
+                     + (f" [{row['severity']}]" if row["severity"] else ""))
+        lines.append(f"  detector: {d.get('description', row['detector'])} "
+                     f"(kind {d.get('kind', '?')})")
+        lines.append(f"  field: {row['field'] or '(free text)'}; evidence {row['evidence']}")
+        origin = row["origin"] or "(no site field)"
+        lines.append(f"  origin: {origin} -> {row['origin_country']} "
+                     f"(decided by {row['origin_source']})")
+        if row["dest_source"] == "cli":
+            lines.append(f"  destination: --destination -> {row['dest_country']}")
+        elif row["destination"] is None:
+            lines.append("  destination: the record names none -> unknown")
+        else:
+            lines.append(f"  destination: {row['destination']} -> {row['dest_country']} "
+                         f"(decided by {row['dest_source']})")
+            key = row["destination"]
+            if key not in resolved:
+                resolved[key] = _resolution_lines(key, options, "    ")
+            lines += resolved[key]
+        if row["rule"] is None:
+            lines.append("  rule: none of the policy's rules covers this category: allowed")
+        else:
+            r = rules[row["rule"]]
+            how = "may only go to" if r["kind"] == "allow" else "may never go to"
+            lines.append(f"  rule: {r['id']}: {r['description']} ({', '.join(r['categories'])}"
+                         f" {how} {', '.join(r['places']['written'])})")
+        if row["exception"]:
+            lines.append(f"  exception: {row['exception']}")
+        lines.append(f"  fingerprint: {row['fingerprint']}")
+    return lines

@@ -1,0 +1,646 @@
+"""The SARIF 2.1.0 writer: schema-valid, and the semantics code-scanning UIs rely on.
+
+The module is loaded from its file, not through `import borderscan`, so these
+tests run without the compiled engine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import orjson
+import polars as pl
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+
+
+def _load_sarif_module():
+    spec = importlib.util.spec_from_file_location(
+        "borderscan_sarif_under_test", ROOT / "python" / "borderscan" / "sarif.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sarif = _load_sarif_module()
+
+SCHEMA = {
+    "path": pl.String,
+    "line": pl.UInt64,
+    "column": pl.UInt64,
+    "byte_offset": pl.UInt64,
+    "detector": pl.String,
+    "category": pl.String,
+    "field": pl.String,
+    "evidence": pl.String,
+    "destination": pl.String,
+    "dest_host": pl.String,
+    "dest_country": pl.String,
+    "dest_source": pl.String,
+    "origin": pl.String,
+    "origin_country": pl.String,
+    "origin_source": pl.String,
+    "verdict": pl.String,
+    "severity": pl.String,
+    "rule": pl.String,
+    "fingerprint": pl.String,
+    "exception": pl.String,
+}
+
+TOOL = {"name": "borderscan", "version": "0.3.0", "rule_packs": ["builtin@2026.11.0"]}
+DETECTORS = [
+    {"id": "personal.email", "category": "personal", "description": "Email addresses"},
+    {"id": "device_id.mac", "category": "device_id", "description": "MAC addresses"},
+    {"id": "secret.aws_key", "category": "secret", "description": "AWS access key ids"},
+    {"id": "calibration.key", "category": "calibration", "description": "Calibration fields"},
+    {"id": "network_id.ipv4", "category": "network_id", "description": "IPv4 addresses"},
+]
+POLICY = {
+    "name": "cn-industrial-export",
+    "version": "2026.1",
+    "description": "Chinese industrial data export",
+    "sources": ["GB/T 35273", "Guidelines for Compliance in AI Industrial Applications"],
+    "rules": [
+        {
+            "id": "gdpr-personal",
+            "description": "Personal data from the EU stays in the EU/EEA or adequate countries.",
+            "categories": ["personal"],
+            "severity": "high",
+            "source": "GDPR Art. 44",
+        },
+        {
+            "id": "cn-device-export",
+            "description": "Device identifiers from CN sites stay in CN.",
+            "categories": ["device_id", "network_id"],
+            "severity": "medium",
+        },
+        {
+            "id": "cn-secret",
+            "description": "Secrets never leave the site.",
+            "categories": ["secret"],
+            "severity": "critical",
+        },
+        {
+            "id": "cn-calibration",
+            "description": "Calibration metadata from CN sites stays in CN.",
+            "categories": ["calibration"],
+            "severity": "low",
+        },
+    ],
+    "exceptions": [],
+}
+
+# The raw value the evidence was masked from. It appears in no input column, so
+# the only way it could reach the output is by unmasking.
+RAW_EMAIL = "jane.doe@example.com"
+MASKED_EMAIL = "j***@e***.com"
+RAW_DESTINATION = "https://api.vendor.example/v1/ingest?token=s3cr3t-t0ken"
+SPACE_PATH = "capture/run 1/gateway.jsonl"
+UNICODE_PATH = "capture/Ünïcode/日志 #1.log"
+EXCEPTION_TEXT = "plant-it: vendor remote maintenance, contract 42 (expires 2026-12-31)"
+
+
+def _row(**kw):
+    base = {
+        "path": SPACE_PATH,
+        "line": 1,
+        "column": 1,
+        "byte_offset": 0,
+        "detector": "personal.email",
+        "category": "personal",
+        "field": "contact.email",
+        "evidence": MASKED_EMAIL,
+        "destination": RAW_DESTINATION,
+        "dest_host": "api.vendor.example",
+        "dest_country": "US",
+        "dest_source": "geoip",
+        "origin": "DE-MUC-01",
+        "origin_country": "DE",
+        "origin_source": "site-prefix",
+        "verdict": "violation",
+        "severity": "high",
+        "rule": "gdpr-personal",
+        "fingerprint": "0123456789abcdef",
+        "exception": None,
+    }
+    base.update(kw)
+    return base
+
+
+def _frame(rows):
+    return pl.DataFrame(rows, schema=SCHEMA, orient="row")
+
+
+BATCH1 = [
+    _row(line=3, column=17, byte_offset=210),
+    _row(
+        line=4, verdict="allowed", severity=None, dest_country="DE", fingerprint="1111111111111111"
+    ),
+    _row(
+        path=UNICODE_PATH,
+        line=10,
+        column=5,
+        byte_offset=999,
+        detector="device_id.mac",
+        category="device_id",
+        field=None,
+        evidence="00:1A:**:**:**:5E",
+        destination="collector.internal",
+        dest_host="collector.internal",
+        dest_country="unknown",
+        dest_source="unresolved",
+        origin="CN-SZ-02",
+        origin_country="CN",
+        verdict="unknown",
+        severity=None,
+        rule="cn-device-export",
+        fingerprint="2222222222222222",
+    ),
+]
+BATCH2 = [
+    _row(
+        path="capture/rig.log",
+        line=7,
+        column=30,
+        detector="secret.aws_key",
+        category="secret",
+        field="auth.key",
+        evidence="AKIA************ABCD",
+        origin_country="CN",
+        verdict="exempted",
+        severity="critical",
+        rule="cn-secret",
+        fingerprint="3333333333333333",
+        exception=EXCEPTION_TEXT,
+    ),
+    _row(
+        path="capture/rig.log",
+        line=8,
+        detector="network_id.ipv4",
+        category="network_id",
+        field="peer",
+        evidence="10.***.***.7",
+        origin_country="CN",
+        severity="medium",
+        rule="cn-device-export",
+        fingerprint="4444444444444444",
+    ),
+    _row(
+        path="capture/rig.log",
+        line=9,
+        detector="calibration.key",
+        category="calibration",
+        field="calib.intrinsics.fx",
+        evidence="1***.5",
+        origin_country="CN",
+        severity="low",
+        rule="cn-calibration",
+        fingerprint="5555555555555555",
+    ),
+    _row(path="capture/rig.log", line=11, verdict="allowed", severity=None, fingerprint="6" * 16),
+    _row(
+        path="capture/rig.log",
+        line=12,
+        detector="secret.aws_key",
+        category="secret",
+        field="auth.key",
+        evidence="AKIA************WXYZ",
+        origin_country="CN",
+        severity="critical",
+        rule="cn-secret",
+        fingerprint="7777777777777777",
+    ),
+]
+
+INVOCATION = {
+    "command_line": "borderscan scan capture/ --format sarif --out borderscan.sarif",
+    "exit_code": 1,
+    "start": "2026-11-23T15:00:00+01:00",
+    "end": "2026-11-23T14:00:05.250Z",
+    "successful": True,
+    "notifications": [
+        {"level": "error", "message": "permission denied", "path": "capture/locked.log"},
+        {"level": "warning", "message": "3 lines cut for length", "path": None},
+    ],
+}
+
+
+def write(batches, **kw):
+    out = io.BytesIO()
+    kw.setdefault("tool", TOOL)
+    kw.setdefault("detectors", DETECTORS)
+    kw.setdefault("policy", POLICY)
+    counts = sarif.write_sarif(batches, out, **kw)
+    raw = out.getvalue()
+    return raw, orjson.loads(raw), counts
+
+
+def validate(log) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    # The official schema declares draft-04, not draft 7: validate with what it declares.
+    assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"
+    cls = jsonschema.validators.validator_for(schema)
+    assert cls is jsonschema.Draft4Validator
+    cls.check_schema(schema)
+    errors = sorted(cls(schema, format_checker=cls.FORMAT_CHECKER).iter_errors(log), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+    _check_formats(log)
+
+
+# jsonschema checks "uri", "uri-reference" and "date-time" only when optional
+# packages are installed; check the ones this writer produces by hand.
+_URI_REF = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
+
+
+def _check_formats(log) -> None:
+    run = log["runs"][0]
+    uris = [
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for res in run["results"]
+        for loc in res["locations"]
+    ]
+    for inv in run.get("invocations", []):
+        for note in inv.get("toolExecutionNotifications", []):
+            uris += [
+                loc["physicalLocation"]["artifactLocation"]["uri"]
+                for loc in note.get("locations", [])
+            ]
+        for key in ("startTimeUtc", "endTimeUtc"):
+            if key in inv:
+                assert inv[key].endswith("Z")
+                datetime.fromisoformat(inv[key])
+    for base in run.get("originalUriBaseIds", {}).values():
+        assert urlsplit(base["uri"]).scheme == "file" and base["uri"].endswith("/")
+        uris.append(base["uri"])
+    for uri in uris:
+        assert _URI_REF.match(uri), uri
+        assert not re.search(r"%(?![0-9A-Fa-f]{2})", uri), uri
+
+
+@pytest.fixture(scope="module")
+def full():
+    return write([_frame(BATCH1), _frame([]), _frame(BATCH2)], invocation=INVOCATION)
+
+
+def by_fp(log):
+    return {r["partialFingerprints"][sarif.FINGERPRINT_KEY]: r for r in log["runs"][0]["results"]}
+
+
+def test_valid_against_official_schema(full):
+    _, log, _ = full
+    validate(log)
+    assert log["version"] == "2.1.0"
+    assert log["$schema"] == sarif.SARIF_SCHEMA_URI
+    assert len(log["runs"]) == 1
+    assert log["runs"][0]["columnKind"] == "unicodeCodePoints"
+
+
+def test_counts_and_results(full):
+    _, log, counts = full
+    assert counts == {
+        "results": 6,
+        "violation": 4,
+        "unknown": 1,
+        "exempted": 1,
+        "allowed": 2,
+        "by_severity": {"critical": 1, "high": 1, "medium": 1, "low": 1},
+    }
+    run = log["runs"][0]
+    assert len(run["results"]) == 6
+    props = run["properties"]
+    assert props["allowed_count"] == 2
+    assert props["counts"] == {"violation": 4, "unknown": 1, "exempted": 1, "allowed": 2}
+    assert props["policy"]["name"] == "cn-industrial-export"
+    assert props["policy"]["version"] == "2026.1"
+    assert props["rule_packs"] == ["builtin@2026.11.0"]
+    # Allowed findings get no result; results keep input order across batches.
+    fps = [r["fingerprints"][sarif.FINGERPRINT_KEY] for r in run["results"]]
+    assert fps == [
+        "0123456789abcdef",
+        "2222222222222222",
+        "3333333333333333",
+        "4444444444444444",
+        "5555555555555555",
+        "7777777777777777",
+    ]
+
+
+def test_levels_and_kinds(full):
+    _, log, _ = full
+    r = by_fp(log)
+    assert (r["0123456789abcdef"]["kind"], r["0123456789abcdef"]["level"]) == ("fail", "error")
+    assert (r["7777777777777777"]["kind"], r["7777777777777777"]["level"]) == ("fail", "error")
+    assert (r["4444444444444444"]["kind"], r["4444444444444444"]["level"]) == ("fail", "warning")
+    assert (r["5555555555555555"]["kind"], r["5555555555555555"]["level"]) == ("fail", "note")
+    # Unknown destination: for review; SARIF requires level "none" when kind is not "fail".
+    assert (r["2222222222222222"]["kind"], r["2222222222222222"]["level"]) == ("review", "none")
+    # Exempted keeps the level of the severity it would have had.
+    assert (r["3333333333333333"]["kind"], r["3333333333333333"]["level"]) == ("fail", "error")
+
+
+def test_rule_index_points_to_the_rule(full):
+    _, log, _ = full
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [x["id"] for x in rules] == [x["id"] for x in POLICY["rules"]]
+    for res in run["results"]:
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
+    assert by_fp(log)["2222222222222222"]["ruleId"] == "cn-device-export"
+
+
+def test_driver_rule_metadata(full):
+    _, log, _ = full
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "borderscan"
+    assert driver["version"] == driver["semanticVersion"] == "0.3.0"
+    assert driver["informationUri"] == "https://github.com/borderscan/borderscan"
+    rules = {x["id"]: x for x in driver["rules"]}
+    gdpr = rules["gdpr-personal"]
+    assert gdpr["shortDescription"]["text"] == POLICY["rules"][0]["description"]
+    assert "GDPR Art. 44" in gdpr["fullDescription"]["text"]
+    assert gdpr["help"]["text"]
+    assert gdpr["name"] == "GdprPersonal"
+    assert gdpr["defaultConfiguration"]["level"] == "error"
+    assert gdpr["properties"]["severity"] == "high"
+    assert gdpr["properties"]["categories"] == ["personal"]
+    assert gdpr["properties"]["source"] == "GDPR Art. 44"
+    assert "data-residency" in gdpr["properties"]["tags"]
+    assert "personal" in gdpr["properties"]["tags"]
+    expected = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+    levels = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+    for rule in driver["rules"]:
+        sev = rule["properties"]["severity"]
+        assert rule["properties"]["security-severity"] == expected[sev]
+        assert isinstance(rule["properties"]["security-severity"], str)
+        assert rule["defaultConfiguration"]["level"] == levels[sev]
+
+
+def test_extensions_carry_the_detectors(full):
+    _, log, _ = full
+    exts = log["runs"][0]["tool"]["extensions"]
+    assert len(exts) == 1
+    ext = exts[0]
+    assert (ext["name"], ext["version"], ext["fullName"]) == (
+        "builtin",
+        "2026.11.0",
+        "builtin@2026.11.0",
+    )
+    assert [x["id"] for x in ext["rules"]] == [d["id"] for d in DETECTORS]
+    email = ext["rules"][0]
+    assert email["shortDescription"]["text"] == "Email addresses"
+    assert email["properties"]["category"] == "personal"
+
+
+def test_detectors_go_to_their_pack():
+    tool = {**TOOL, "rule_packs": ["builtin@2026.11.0", "local@1"]}
+    dets = [
+        *DETECTORS,
+        {
+            "id": "operational.batch_code",
+            "category": "operational",
+            "description": "Batch codes",
+            "pack": "local",
+        },
+    ]
+    _, log, _ = write([], tool=tool, detectors=dets)
+    validate(log)
+    exts = log["runs"][0]["tool"]["extensions"]
+    assert [e["name"] for e in exts] == ["builtin", "local"]
+    assert [x["id"] for x in exts[1]["rules"]] == ["operational.batch_code"]
+    assert len(exts[0]["rules"]) == len(DETECTORS)
+
+
+def test_suppression_for_exempted_only(full):
+    _, log, _ = full
+    for fp, res in by_fp(log).items():
+        if fp == "3333333333333333":
+            assert res["suppressions"] == [
+                {"kind": "external", "status": "accepted", "justification": EXCEPTION_TEXT}
+            ]
+            assert res["properties"]["verdict"] == "exempted"
+            assert res["properties"]["severity"] == "critical"
+        else:
+            assert "suppressions" not in res
+
+
+def test_message_in_plain_words(full):
+    _, log, _ = full
+    r = by_fp(log)
+    assert r["0123456789abcdef"]["message"]["text"] == (
+        "personal.email (personal) in field contact.email from DE (site-prefix) sent to US "
+        "(resolved by geoip, host api.vendor.example): violates rule gdpr-personal (high). "
+        f"Evidence (masked): {MASKED_EMAIL}"
+    )
+    unknown = r["2222222222222222"]["message"]["text"]
+    assert "in free text" in unknown
+    assert "host collector.internal" in unknown
+    assert "cn-device-export" in unknown
+    exempted = r["3333333333333333"]["message"]["text"]
+    assert "would violate rule cn-secret (critical)" in exempted
+    assert EXCEPTION_TEXT in exempted
+
+
+def test_only_masked_evidence(full):
+    raw, log, _ = full
+    text = raw.decode("utf-8")
+    assert MASKED_EMAIL in text
+    # Nothing that only unmasking could produce...
+    local, _, domain = RAW_EMAIL.partition("@")
+    for leak in (RAW_EMAIL, local, domain):
+        assert leak not in text
+    # ...and no raw destination URL (its query can carry tokens): the host only.
+    assert RAW_DESTINATION not in text
+    assert "s3cr3t-t0ken" not in text
+    res = by_fp(log)["0123456789abcdef"]
+    assert res["properties"]["evidence"] == MASKED_EMAIL
+    assert MASKED_EMAIL in res["message"]["text"]
+    assert res["properties"]["dest_host"] == "api.vendor.example"
+
+
+def test_result_properties(full):
+    _, log, _ = full
+    props = by_fp(log)["0123456789abcdef"]["properties"]
+    assert props == {
+        "detector": "personal.email",
+        "category": "personal",
+        "field": "contact.email",
+        "evidence": MASKED_EMAIL,
+        "dest_host": "api.vendor.example",
+        "dest_country": "US",
+        "dest_source": "geoip",
+        "origin_country": "DE",
+        "origin_source": "site-prefix",
+        "verdict": "violation",
+        "severity": "high",
+        "byte_offset": 210,
+    }
+    assert by_fp(log)["2222222222222222"]["properties"]["field"] is None
+
+
+def test_uri_encoding(full):
+    _, log, _ = full
+    r = by_fp(log)
+    space = r["0123456789abcdef"]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert space == {"uri": "capture/run%201/gateway.jsonl"}
+    uni = r["2222222222222222"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uni.isascii()
+    assert "%23" in uni  # '#' would start a fragment
+    assert unquote(uni) == UNICODE_PATH
+    assert uni == "capture/%C3%9Cn%C3%AFcode/%E6%97%A5%E5%BF%97%20%231.log"
+    assert "uriBaseId" not in space
+    assert "originalUriBaseIds" not in log["runs"][0]
+
+
+def test_relative_uri_stays_a_path():
+    rows = [_row(path="./c:odd%name?.log"), _row(path="-", fingerprint="8" * 16)]
+    _, log, _ = write([_frame(rows)])
+    validate(log)
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    ]
+    assert uris == ["c%3Aodd%25name%3F.log", "-"]
+    # A ':' before the first '/' would make "c" a scheme.
+    assert urlsplit(uris[0]).scheme == ""
+
+
+def test_base_dir_gives_srcroot(tmp_path):
+    base = tmp_path / "repo root"
+    inside = base / "capture" / "ä b.jsonl"
+    outside = tmp_path / "elsewhere.log"
+    rows = [_row(path=str(inside)), _row(path=str(outside), fingerprint="9" * 16)]
+    _, log, _ = write([_frame(rows)], base_dir=str(base))
+    validate(log)
+    run = log["runs"][0]
+    base_uri = run["originalUriBaseIds"]["SRCROOT"]["uri"]
+    assert base_uri == base.as_uri() + "/"
+    assert "%20" in base_uri
+    locs = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert locs[0] == {"uri": "capture/%C3%A4%20b.jsonl", "uriBaseId": "SRCROOT"}
+    # Outside the base: an absolute file URI, no base id.
+    assert locs[1] == {"uri": outside.as_uri()}
+
+
+def test_region_and_logical_location(full):
+    _, log, _ = full
+    r = by_fp(log)
+    loc = r["0123456789abcdef"]["locations"][0]
+    assert loc["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 17}
+    assert loc["logicalLocations"] == [
+        {"name": "email", "fullyQualifiedName": "contact.email", "kind": "member"}
+    ]
+    free = r["2222222222222222"]["locations"][0]
+    assert free["physicalLocation"]["region"] == {"startLine": 10, "startColumn": 5}
+    assert "logicalLocations" not in free
+
+
+def test_fingerprints(full):
+    _, log, _ = full
+    for res in log["runs"][0]["results"]:
+        fp = res["partialFingerprints"][sarif.FINGERPRINT_KEY]
+        assert re.fullmatch(r"[0-9a-f]{16}", fp)
+        assert res["fingerprints"] == {sarif.FINGERPRINT_KEY: fp}
+        assert res["partialFingerprints"] == {"borderscanFingerprint/v1": fp}
+
+
+def test_invocation(full):
+    _, log, _ = full
+    (inv,) = log["runs"][0]["invocations"]
+    assert inv["commandLine"] == INVOCATION["command_line"]
+    assert inv["exitCode"] == 1
+    assert inv["exitCodeDescription"]
+    assert inv["executionSuccessful"] is True
+    assert inv["startTimeUtc"] == "2026-11-23T14:00:00Z"
+    assert inv["endTimeUtc"] == "2026-11-23T14:00:05.250Z"
+    notes = inv["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["error", "warning"]
+    assert notes[0]["message"]["text"] == "permission denied"
+    assert notes[0]["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "capture/locked.log"
+    }
+    assert "locations" not in notes[1]
+    assert "toolConfigurationNotifications" not in inv
+
+
+def test_invocation_filled_in_after_the_results():
+    seen = {}
+
+    def finish(counts):
+        seen.update(counts)
+        return {"command_line": "borderscan scan x", "exit_code": None, "successful": False}
+
+    _, log, counts = write([_frame(BATCH1)], invocation=finish)
+    validate(log)
+    assert seen == counts
+    (inv,) = log["runs"][0]["invocations"]
+    assert inv == {"commandLine": "borderscan scan x", "executionSuccessful": False}
+
+
+def test_results_written_as_batches_arrive():
+    out = io.BytesIO()
+    progress = []
+
+    def batches():
+        yield _frame(BATCH1)
+        progress.append(out.getvalue())
+        yield _frame(BATCH2)
+
+    sarif.write_sarif(batches(), out, tool=TOOL, detectors=DETECTORS, policy=POLICY)
+    assert b"0123456789abcdef" in progress[0]
+    assert b"3333333333333333" not in progress[0]
+    validate(orjson.loads(out.getvalue()))
+
+
+@pytest.mark.parametrize(
+    "batches",
+    [
+        pytest.param([], id="no-batches"),
+        pytest.param([pl.DataFrame(schema=SCHEMA)], id="empty-batch"),
+        pytest.param([_frame([BATCH1[1]]), _frame([BATCH2[3]])], id="only-allowed"),
+    ],
+)
+def test_empty_input_is_a_valid_log(batches):
+    _, log, counts = write(batches, invocation=INVOCATION)
+    validate(log)
+    run = log["runs"][0]
+    assert run["results"] == []
+    assert counts["results"] == 0
+    assert run["properties"]["allowed_count"] == counts["allowed"]
+    assert run["tool"]["driver"]["rules"]
+
+
+def test_empty_policy_and_no_detectors():
+    _, log, counts = write(
+        [], tool={"name": "borderscan", "version": "0.3.0"}, detectors=[], policy={}
+    )
+    validate(log)
+    assert counts["results"] == 0
+    assert "extensions" not in log["runs"][0]["tool"]
+
+
+def test_rule_missing_from_policy_is_still_reported():
+    _, log, _ = write([_frame([_row(rule="not-in-policy")])], invocation=INVOCATION)
+    validate(log)
+    run = log["runs"][0]
+    (res,) = run["results"]
+    assert res["ruleId"] == "not-in-policy"
+    assert "ruleIndex" not in res
+    assert run["properties"]["unlisted_rules"] == {"not-in-policy": 1}
+    (note,) = run["invocations"][0]["toolConfigurationNotifications"]
+    assert "not-in-policy" in note["message"]["text"]
+
+
+def test_missing_column_is_an_error():
+    with pytest.raises(ValueError, match="fingerprint"):
+        write([_frame(BATCH1).drop("fingerprint")])
