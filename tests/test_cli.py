@@ -9,8 +9,10 @@ import polars as pl
 
 ACCOUNTING_KEYS = {"files", "bytes", "records", "unparseable", "binary_skipped",
                    "truncated_lines", "failed_files", "per_file"}
-FINDING_COLUMNS = ["path", "line", "byte_offset", "detector", "category", "field", "evidence",
-                   "destination", "origin"]
+FINDING_COLUMNS = ["path", "line", "column", "byte_offset", "detector", "category", "field",
+                   "evidence", "destination", "dest_host", "dest_country", "dest_source",
+                   "origin", "origin_country", "origin_source", "verdict", "severity", "rule",
+                   "exception", "fingerprint"]
 
 
 def test_scan_sample_data_json(cli, sample_dir, tmp_path):

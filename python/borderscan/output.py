@@ -13,8 +13,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from borderscan import __version__
-from borderscan import api
+from borderscan import __version__, api
 from borderscan.aggregate import category_frame, detector_frame, flow_frame
 from borderscan.api import ScanStream, has_problems
 
