@@ -31,7 +31,8 @@ def _open_out(out: str | None):
 
 
 def _err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    # Messages name files and lines: never wrap them mid-path.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -291,24 +292,32 @@ def policy() -> None:
 
 
 @policy.command("check")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--today", metavar="YYYY-MM-DD",
               help="Decide exception expiry as of this date (default: today).")
-def policy_check(file, today) -> None:
-    """Validate a policy file and print what it means in plain words.
+@click.option("--quiet", "-q", is_flag=True, help="Only report errors.")
+def policy_check(files, today, quiet) -> None:
+    """Validate policy files and print what each means in plain words.
 
-    Exit 2 (naming file, line and column) when it is invalid; 0 otherwise.
+    Exit 2 (naming file, line and column) when one is invalid; 0 otherwise.
     Expired exceptions are named (they no longer apply).
     """
-    try:
-        p = load_policy(file, today=today)
-    except borderscan.ConfigError as e:
-        _config_error(e)
-    for line in describe(p):
-        click.echo(line)
-    expired = [x for x in p["exceptions"] if x["expired"]]
-    click.echo(f"ok: {len(p['rules'])} rule(s), {len(p['exceptions'])} exception(s)"
-               + (f", {len(expired)} expired" if expired else ""))
+    bad = 0
+    for file in files:
+        try:
+            p = load_policy(file, today=today)
+        except borderscan.ConfigError as e:
+            _err_console().print(f"borderscan: invalid policy: {e}", markup=False)
+            bad += 1
+            continue
+        if not quiet:
+            for line in describe(p):
+                click.echo(line)
+        expired = [x for x in p["exceptions"] if x["expired"]]
+        click.echo(f"{file}: ok, {len(p['rules'])} rule(s), {len(p['exceptions'])} "
+                   f"exception(s)" + (f", {len(expired)} expired" if expired else ""))
+    if bad:
+        sys.exit(EXIT_USAGE)
 
 
 @policy.command("list")
