@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import borderscan
 import orjson
 import polars as pl
 import pytest
-
-import borderscan
 
 DATA = Path(__file__).parent / "data"
 GEOIP = DATA / "maxmind" / "GeoIP2-Country-Test.mmdb"
@@ -257,7 +256,8 @@ def test_exceptions_before_and_after_expiry(tmp_path):
     rows = before.findings.filter(pl.col("category") == "personal")
     assert list(rows.select("verdict", "severity").iter_rows()) == [
         ("exempted", "high"), ("violation", "high")]
-    assert rows["exception"][0] == "dpo@example.com: SCCs with the vendor (LEG-1) (expires 2027-06-30)"
+    assert rows["exception"][0] == (
+        "dpo@example.com: SCCs with the vendor (LEG-1) (expires 2027-06-30)")
     assert before.failing("high") == 1
     after = borderscan.scan(f, policy=p, today="2027-07-01")
     rows = after.findings.filter(pl.col("category") == "personal")

@@ -1,0 +1,176 @@
+"""CI gating from a real subprocess: exit codes, SARIF that validates against
+the official schema, baselines, explain and policy check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+DATA = Path(__file__).parent / "data"
+EMAIL = "anna.schmidt@example.de"
+US = "https://s3.us-east-1.amazonaws.com/plant/"
+DE = "https://s3.eu-central-1.amazonaws.com/plant/"
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    return path
+
+
+def rec(site: str, dest: str | None, **kw) -> dict:
+    return {"site": site, **({"endpoint": dest} if dest else {}), **kw}
+
+
+@pytest.fixture
+def capture(tmp_path) -> Path:
+    """Telemetry with one high (personal to US) and one medium (device to US)
+    violation under eu-gdpr, and allowed flows."""
+    return write_jsonl(tmp_path / "capture.jsonl", [
+        rec("DE-MUC-01", DE, contact=EMAIL),
+        rec("DE-MUC-01", US, contact=EMAIL),
+        rec("DE-MUC-01", US, machine={"serial": "HAS-CR28848"}),
+        rec("DE-MUC-01", DE, note="nothing"),
+    ])
+
+
+def test_exit_codes(cli, capture, tmp_path):
+    base = ["scan", str(capture), "--preset", "eu-gdpr", "-q"]
+    r = cli(*base)
+    assert r.returncode == 0, r.stderr
+    r = cli(*base, "--fail-on", "high")
+    assert r.returncode == 1
+    assert b"violation(s) at or above high (exit 1)" in r.stderr
+    assert cli(*base, "--fail-on", "medium").returncode == 1
+    assert cli(*base, "--fail-on", "critical").returncode == 0
+    # Allowed and unknown findings never fail a build.
+    ok = write_jsonl(tmp_path / "ok.jsonl", [rec("DE-MUC-01", DE, contact=EMAIL),
+                                             rec("DE-MUC-01", None, contact=EMAIL)])
+    assert cli("scan", str(ok), "--preset", "eu-gdpr", "--fail-on", "low", "-q").returncode == 0
+    # 2: usage and configuration.
+    bad_policy = tmp_path / "p.toml"
+    bad_policy.write_text('name = "x"\nversion = "1"\ndescription = "d"\nsources = ["s"]\n'
+                          '[[rule]]\nid = "r"\ndescription = "d"\ncategories = ["personal"]\n'
+                          'allow = ["Germany"]\nseverity = "high"\n')
+    r = cli("scan", str(capture), "--policy", str(bad_policy))
+    assert r.returncode == 2
+    assert f"{bad_policy}:9:10".encode() in r.stderr and b"Germany" in r.stderr
+    for args in (["--preset", "nope"], ["--destination", "Germany"], ["--fail-on", "huge"],
+                 ["--geoip", str(DATA / "maxmind" / "MaxMind-DB-test-broken-search-tree-24.mmdb")],
+                 ["--preset", "eu-gdpr", "--policy", str(bad_policy)]):
+        r = cli("scan", str(capture), *args)
+        assert r.returncode == 2, (args, r.stderr)
+    # 3: unreadable input, even with violations; --keep-going then gives 1.
+    missing = str(tmp_path / "missing.jsonl")
+    r = cli(*base, missing, "--fail-on", "high")
+    assert r.returncode == 3
+    assert b"(exit 1)" in r.stderr and b"(exit 3" in r.stderr
+    assert cli(*base, missing, "--fail-on", "high", "--keep-going").returncode == 1
+
+
+def test_sarif_validates_and_carries_the_verdicts(cli, capture, sample_dir, tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
+    for target, preset in ((capture, "eu-gdpr"), (sample_dir, "cn-industrial-export")):
+        out = tmp_path / "out.sarif"
+        r = cli("scan", str(target), "--preset", preset, "--format", "sarif", "--out", str(out),
+                "--fail-on", "high", "-q")
+        assert r.returncode in (0, 1), r.stderr
+        doc = json.loads(out.read_text())
+        jsonschema.Draft4Validator(schema).validate(doc)
+        run = doc["runs"][0]
+        assert run["invocations"][0]["exitCode"] == r.returncode
+        findings = json.loads(cli("scan", str(target), "--preset", preset, "--format",
+                                  "json").stdout)["findings"]
+        problems = [f for f in findings if f["verdict"] != "allowed"]
+        assert len(run["results"]) == len(problems)
+        rules = [x["id"] for x in run["tool"]["driver"]["rules"]]
+        for res, f in zip(run["results"], problems, strict=True):
+            assert res["ruleId"] == f["rule"] == rules[res["ruleIndex"]]
+            assert res["partialFingerprints"]["borderscanFingerprint/v1"] == f["fingerprint"]
+            region = res["locations"][0]["physicalLocation"]["region"]
+            assert (region["startLine"], region["startColumn"]) == (f["line"], f["column"])
+    # The capture: the personal-data violation is an error, the device one a warning.
+    out = tmp_path / "c.sarif"
+    cli("scan", str(capture), "--preset", "eu-gdpr", "--format", "sarif", "--out", str(out))
+    levels = sorted(r["level"] for r in json.loads(out.read_text())["runs"][0]["results"])
+    assert levels == ["error", "warning"]
+    assert EMAIL not in out.read_text()
+
+
+def test_baseline_reports_only_new_findings(cli, capture, tmp_path):
+    bl = tmp_path / "baseline.json"
+    r = cli("baseline", "create", str(capture), "--preset", "eu-gdpr", "--out", str(bl))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(bl.read_text())
+    assert doc["version"] == 1 and doc["findings"]
+    assert EMAIL not in bl.read_text()
+    args = ["scan", str(capture), "--preset", "eu-gdpr", "--baseline", str(bl),
+            "--fail-on", "low"]
+    r = cli(*args, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["findings"] == []
+    assert out["baseline"]["matched"] == len(doc["findings"])
+    # Lines inserted above and a new violation: only the new one is reported.
+    lines = capture.read_bytes().splitlines(keepends=True)
+    new = orjson.dumps(rec("DE-MUC-01", US, contact="new.person@example.de")) + b"\n"
+    capture.write_bytes(b'{"note": "inserted"}\n' * 5 + b"".join(lines[:2]) + new)
+    r = cli(*args, "--format", "json")
+    assert r.returncode == 1
+    out = json.loads(r.stdout)
+    assert {f["detector"] for f in out["findings"]} == {"personal.email"}
+    assert all(f["line"] == 8 for f in out["findings"])
+    # The device-id record was removed: its entry is listed as gone.
+    gone = out["baseline"]["absent"]
+    serial = [e for e in doc["findings"] if e["detector"] == "device_id.serial"]
+    assert serial and {e["fingerprint"] for e in serial} <= set(gone)
+    r = cli(*args)
+    assert b"no longer found" in r.stdout and b"gone: " in r.stdout
+    # A broken baseline is a configuration error.
+    bl.write_text("{}")
+    assert cli(*args).returncode == 2
+
+
+def test_explain_record_fingerprint_and_destination(cli, capture):
+    r = cli("explain", f"{capture}:2", "--preset", "eu-gdpr")
+    assert r.returncode == 0, r.stderr
+    text = r.stdout.decode()
+    assert "personal.email (personal) -> VIOLATION [high]" in text
+    assert "field: contact" in text and EMAIL not in text
+    assert "origin: DE-MUC-01 -> DE (decided by site-prefix)" in text
+    assert "cloud: aws region us-east-1 -> US" in text
+    assert "rule: eu-personal-to-adequate-only" in text
+    fp = next(line.split()[-1] for line in text.splitlines() if "fingerprint:" in line)
+    r = cli("explain", fp, str(capture), "--preset", "eu-gdpr")
+    assert r.returncode == 0 and f"fingerprint {fp}: 1 finding(s)" in r.stdout.decode()
+    r = cli("explain", "https://telemetry.foo.co.jp/x")
+    assert "=> JP (decided by tld" in r.stdout.decode()
+    assert cli("explain", f"{capture}:4").stdout.decode().endswith("no detector fired "
+                                                                    "there, or the baseline "
+                                                                    "holds it)\n")
+
+
+def test_policy_check_explains_and_rejects(cli, tmp_path):
+    for name in ("default", "cn-industrial-export", "eu-gdpr", "jp-appi", "vn-pdp"):
+        p = tmp_path / f"{name}.toml"
+        r = cli("policy", "show", name)
+        assert r.returncode == 0
+        p.write_bytes(r.stdout)
+        r = cli("policy", "check", str(p))
+        assert r.returncode == 0, r.stderr
+        text = r.stdout.decode()
+        assert text.count("Rule ") >= 1 and "ok, " in text
+    p = tmp_path / "x.toml"
+    p.write_text(cli("policy", "show", "eu-gdpr").stdout.decode()
+                 + '\n[[exception]]\nrule = "eu-personal-to-adequate-only"\nowner = "o"\n'
+                 'reason = "old SCCs"\nexpires = 2001-01-01\ndestinations = ["US"]\n')
+    r = cli("policy", "check", str(p))
+    assert r.returncode == 0 and b"EXPIRED on 2001-01-01" in r.stdout
+    p.write_text(p.read_text().replace('severity = "high"', 'severity = "urgent"', 1))
+    r = cli("policy", "check", str(p))
+    assert r.returncode == 2 and f"{p}:".encode() in r.stderr and b"urgent" in r.stderr
+    r = cli("policy", "schema")
+    assert json.loads(r.stdout)["$schema"].startswith("https://json-schema.org/")
