@@ -165,8 +165,8 @@ def test_group_sizes(groups: dict) -> None:
     assert {"VN", "TL"} <= asean
     assert expand("JP_APPI_EQUIVALENT", table) == eea | {"GB"}
     adequacy = expand("EU_ADEQUACY", table)
-    assert len(adequacy) == 14
-    assert {"JP", "KR", "GB", "CH", "CA"} <= adequacy
+    assert len(adequacy) == 15
+    assert {"JP", "KR", "GB", "CH", "CA", "BR"} <= adequacy
     assert "US" not in adequacy  # DPF covers certified organisations only
     assert not adequacy & expand("EU", table)
 

@@ -174,3 +174,20 @@ def test_policy_check_explains_and_rejects(cli, tmp_path):
     assert r.returncode == 2 and f"{p}:".encode() in r.stderr and b"urgent" in r.stderr
     r = cli("policy", "schema")
     assert json.loads(r.stdout)["$schema"].startswith("https://json-schema.org/")
+
+
+def test_pre_commit_hook_entries_run(cli, capture, tmp_path):
+    """Each hook's entry, as pre-commit would call it with file names."""
+    import re
+    import shlex
+
+    text = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text()
+    entries = re.findall(r"^  entry: (.+)$", text, flags=re.M)
+    assert len(entries) == 2
+    policy = tmp_path / "p.toml"
+    policy.write_bytes(cli("policy", "show", "eu-gdpr").stdout)
+    scan_args, check_args = shlex.split(entries[0])[1:], shlex.split(entries[1])[1:]
+    # The built-in policy keeps data in its origin country: the capture's
+    # personal data sent to the US is a high violation.
+    assert cli(*scan_args, str(capture)).returncode == 1
+    assert cli(*check_args, str(policy)).returncode == 0

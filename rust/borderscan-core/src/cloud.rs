@@ -81,6 +81,17 @@ pub struct CloudTable {
     bare: FxHashMap<String, (CountryId, String)>,
 }
 
+/// Sort key putting the most specific pattern first: exact names before
+/// patterns, then patterns with more literal characters. Overlapping
+/// patterns then resolve the way a reader expects, not by file order.
+pub fn specificity(pattern: &str) -> (bool, std::cmp::Reverse<usize>) {
+    let wild = |c: char| matches!(c, '*' | '?' | '[' | ']' | '{' | '}');
+    (
+        pattern.contains(wild),
+        std::cmp::Reverse(pattern.chars().filter(|&c| !wild(c)).count()),
+    )
+}
+
 /// A case-insensitive host glob where `*` crosses dots.
 pub fn host_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
     GlobBuilder::new(&pattern.to_ascii_lowercase())

@@ -12,7 +12,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::cloud::host_glob;
+use crate::cloud::{host_glob, specificity};
 use crate::country::{
     CountryId, CountrySet, INDETERMINATE, UNKNOWN, builtin_groups, countries, expand_group,
 };
@@ -656,9 +656,12 @@ impl Policy {
                 id,
             });
         }
+        origin_sites.sort_by_key(|m| specificity(&m.pattern));
+        let mut paths: Vec<(&String, &Spanned<String>)> = o.paths.iter().collect();
+        paths.sort_by_key(|(p, _)| specificity(p));
         let mut origin_paths = Vec::new();
         let mut pb = GlobSetBuilder::new();
-        for (pat, c) in &o.paths {
+        for (pat, c) in paths {
             let id = ctx.country(c, &format!("origins.paths '{pat}'"))?;
             let glob = Glob::new(pat)
                 .map_err(|e| ctx.err(c.span(), format!("origins.paths '{pat}': {e}")))?;
@@ -1067,6 +1070,34 @@ destinations = ["CN"]
             assert_eq!(&p.name, name);
         }
         assert!(Policy::preset("nope", "2026-11-23").is_err());
+    }
+
+    #[test]
+    fn the_most_specific_pattern_wins() {
+        let text = POLICY.replace(
+            r#"sites = { "PLANT-7*" = "VN" }"#,
+            r#"sites = { "*" = "JP", "PLANT-7*" = "VN", "PLANT-7B" = "KR" }"#,
+        );
+        let p = Policy::parse(&text, "t.toml", "2026-11-23").unwrap();
+        assert_eq!(p.origin(Some("PLANT-7B"), None, None).0, id("KR"));
+        assert_eq!(p.origin(Some("PLANT-7C"), None, None).0, id("VN"));
+        assert_eq!(p.origin(Some("OTHER"), None, None).0, id("JP"));
+        let o = Overrides::new(
+            vec![
+                ("*.example".into(), id("US")),
+                ("api.vendor.example".into(), id("DE")),
+                ("*.vendor.example".into(), id("FR")),
+            ],
+            vec![],
+        )
+        .unwrap();
+        let r = crate::resolve::Resolver {
+            overrides: o,
+            geoip: None,
+        };
+        assert_eq!(r.resolve("https://api.vendor.example/").country, id("DE"));
+        assert_eq!(r.resolve("https://x.vendor.example/").country, id("FR"));
+        assert_eq!(r.resolve("https://x.example/").country, id("US"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use ipnet::IpNet;
 use serde::Serialize;
 
-use crate::cloud::{cloud_table, host_glob};
+use crate::cloud::{cloud_table, host_glob, specificity};
 use crate::country::{CountryId, INDETERMINATE, TldCountry, UNKNOWN, countries, tld_country};
 use crate::error::{Error, Result};
 
@@ -205,6 +205,9 @@ pub struct Overrides {
 
 impl Overrides {
     pub fn new(hosts: Vec<(String, CountryId)>, cidrs: Vec<(IpNet, CountryId)>) -> Result<Self> {
+        let mut hosts = hosts;
+        // The first match of the set is then the most specific pattern.
+        hosts.sort_by_key(|(h, _)| specificity(h));
         let mut b = GlobSetBuilder::new();
         for (h, _) in &hosts {
             b.add(host_glob(h).map_err(|e| Error::config(h.clone(), e.to_string()))?);
