@@ -817,6 +817,12 @@ impl Worker<'_> {
                     &mut self.dest,
                     &mut self.origin,
                 );
+                if has_dest
+                    && !self.opts.show_values
+                    && let Some(clean) = crate::resolve::redact_destination(&self.dest)
+                {
+                    self.dest = clean;
+                }
                 let res = &*self.opts.residency;
                 let entry = self
                     .cache

@@ -124,6 +124,53 @@ pub fn parse_target(raw: &str) -> Option<Target> {
     })
 }
 
+/// A destination as findings show it: credentials in a url's user info and
+/// the values of its query string masked (`https://***@host/p?token=***`),
+/// since urls in telemetry carry tokens. Returns None when nothing needs
+/// masking.
+pub fn redact_destination(raw: &str) -> Option<String> {
+    let (scheme, rest) = match raw.find("://") {
+        Some(i) => raw.split_at(i + 3),
+        None => ("", raw),
+    };
+    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..auth_end].rfind('@');
+    let query = rest.find('?');
+    if at.is_none() && query.is_none() {
+        return None;
+    }
+    let mut out = String::with_capacity(raw.len());
+    out.push_str(scheme);
+    let host_start = match at {
+        Some(i) => {
+            out.push_str("***@");
+            i + 1
+        }
+        None => 0,
+    };
+    match query {
+        Some(q) => {
+            out.push_str(&rest[host_start..=q]);
+            // The fragment is dropped: it never reaches the server.
+            let params = rest[q + 1..].split('#').next().unwrap_or("");
+            for (i, p) in params.split('&').enumerate() {
+                if i > 0 {
+                    out.push('&');
+                }
+                match p.split_once('=') {
+                    Some((k, _)) => {
+                        out.push_str(k);
+                        out.push_str("=***");
+                    }
+                    None => out.push_str(p),
+                }
+            }
+        }
+        None => out.push_str(&rest[host_start..]),
+    }
+    Some(out)
+}
+
 /// The outcome of resolving one destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolution {
@@ -422,6 +469,23 @@ mod tests {
             Some(Target::Word("not".into()))
         );
         assert_eq!(parse_target("<>"), None);
+    }
+
+    #[test]
+    fn destinations_are_redacted() {
+        assert_eq!(
+            redact_destination("https://u:gho_SECRET@github.com/o/r?token=abc&x=1#f").as_deref(),
+            Some("https://***@github.com/o/r?token=***&x=***")
+        );
+        assert_eq!(redact_destination("https://api.example.de/v1/up"), None);
+        assert_eq!(
+            redact_destination("broker.example:8883?key=k").as_deref(),
+            Some("broker.example:8883?key=***")
+        );
+        // Resolution still sees the host.
+        let r = Resolver::default();
+        let x = r.resolve(&redact_destination("https://u:p@telemetry.foo.co.jp/?a=b").unwrap());
+        assert_eq!(x.host.as_deref(), Some("telemetry.foo.co.jp"));
     }
 
     #[test]
