@@ -305,3 +305,12 @@ def test_results_identical_whatever_the_threads(sample_dir):
     a = borderscan.scan(sample_dir, preset="cn-industrial-export", threads=1)
     b = borderscan.scan(sample_dir, preset="cn-industrial-export", threads=4, split_size=4096)
     assert a.findings.equals(b.findings)
+
+
+def test_destination_credentials_are_masked(tmp_path):
+    raw = "https://svc:hunter2secret@api.example.de/up?token=abcd1234&site=7"
+    f = write_jsonl(tmp_path / "t.jsonl", [record("DE-MUC-01", raw, contact=EMAIL)])
+    row = borderscan.scan(f).findings.row(0, named=True)
+    assert row["destination"] == "https://***@api.example.de/up?token=***&site=***"
+    assert (row["dest_host"], row["dest_country"]) == ("api.example.de", "DE")
+    assert borderscan.scan(f, show_values=True).findings.row(0, named=True)["destination"] == raw
