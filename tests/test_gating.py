@@ -140,14 +140,15 @@ def test_explain_record_fingerprint_and_destination(cli, capture):
     text = r.stdout.decode()
     assert "personal.email (personal) -> VIOLATION [high]" in text
     assert "field: contact" in text and EMAIL not in text
-    assert "origin: DE-MUC-01 -> DE (decided by site-prefix)" in text
+    assert ("origin: DE-MUC-01 -> DE (Germany; @EEA, @EU, @JP_APPI_EQUIVALENT) "
+            "(decided by site-prefix)") in text
     assert "cloud: aws region us-east-1 -> US" in text
     assert "rule: eu-personal-to-adequate-only" in text
     fp = next(line.split()[-1] for line in text.splitlines() if "fingerprint:" in line)
     r = cli("explain", fp, str(capture), "--preset", "eu-gdpr")
     assert r.returncode == 0 and f"fingerprint {fp}: 1 finding(s)" in r.stdout.decode()
     r = cli("explain", "https://telemetry.foo.co.jp/x")
-    assert "=> JP (decided by tld" in r.stdout.decode()
+    assert "=> JP (Japan; @EU_ADEQUACY), decided by tld" in r.stdout.decode()
     assert cli("explain", f"{capture}:4").stdout.decode().endswith("no detector fired "
                                                                     "there, or the baseline "
                                                                     "holds it)\n")

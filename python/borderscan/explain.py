@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from borderscan import _core, api
-from borderscan.policy import load_policy
+from borderscan.policy import groups, load_policy
 
 _FP = re.compile(r"^[0-9a-f]{16}$")
 _AT_LINE = re.compile(r"^(?P<path>.+):(?P<line>[0-9]+)$")
@@ -30,6 +30,15 @@ def parse_target(target: str, paths: list[str]) -> tuple[str, Any, list[str]]:
     return "destination", target, []
 
 
+def jurisdiction(code: str) -> str:
+    """`DE (Germany; @EEA, @EU)`: a country with the built-in groups it is in."""
+    if len(code) != 2:
+        return code
+    member_of = [f"@{g}" for g, v in groups().items() if code in v["members"]]
+    return f"{code} ({_core.country_name(code)}" + (
+        f"; {', '.join(member_of)})" if member_of else ")")
+
+
 def _resolution_lines(destination: str, options: dict[str, Any], indent: str) -> list[str]:
     r = orjson.loads(_core.explain_destination(
         destination, options.get("policy"), options.get("preset"), options.get("geoip")))
@@ -37,7 +46,8 @@ def _resolution_lines(destination: str, options: dict[str, Any], indent: str) ->
     for i, s in enumerate(r["steps"], 1):
         got = f"-> {s['country']}" if s["country"] else "-> no answer"
         lines.append(f"{indent}{i}. {s['source']}: {s['detail']} {got}")
-    lines.append(f"{indent}=> {r['country']} (decided by {r['source']}; host {r['host']})")
+    lines.append(f"{indent}=> {jurisdiction(r['country'])}, decided by {r['source']} "
+                 f"(host {r['host']})")
     return lines
 
 
@@ -78,7 +88,7 @@ def explain_findings(kind: str, value: Any, paths: list[str],
                      f"(kind {d.get('kind', '?')})")
         lines.append(f"  field: {row['field'] or '(free text)'}; evidence {row['evidence']}")
         origin = row["origin"] or "(no site field)"
-        lines.append(f"  origin: {origin} -> {row['origin_country']} "
+        lines.append(f"  origin: {origin} -> {jurisdiction(row['origin_country'])} "
                      f"(decided by {row['origin_source']})")
         if row["dest_source"] == "cli":
             lines.append(f"  destination: --destination -> {row['dest_country']}")
