@@ -192,3 +192,14 @@ def test_pre_commit_hook_entries_run(cli, capture, tmp_path):
     # personal data sent to the US is a high violation.
     assert cli(*scan_args, str(capture)).returncode == 1
     assert cli(*check_args, str(policy)).returncode == 0
+
+
+def test_example_site_policy(cli, sample_dir):
+    example = Path(__file__).parent.parent / "examples" / "site-policy.toml"
+    r = cli("policy", "check", str(example))
+    assert r.returncode == 0, r.stderr
+    r = cli("scan", str(sample_dir), "--policy", str(example), "--format", "json")
+    out = json.loads(r.stdout)
+    assert out["residency"]["verdicts"]["exempted"]["hits"] > 0
+    assert out["residency"]["dest_sources"].get("unresolved", 0) == 0
+    assert set(out["residency"]["origin_sources"]) == {"policy", "none"}

@@ -384,3 +384,8 @@ def test_broken_policy_is_rejected(validator: Any, mutate: Callable[[Doc], None]
     doc = copy.deepcopy(load_toml(MINIMAL))
     mutate(doc)
     assert not validator.is_valid(doc)
+
+
+def test_example_site_policy_is_valid(validator: Any) -> None:
+    path = Path(__file__).parent.parent / "examples" / "site-policy.toml"
+    assert error_report(validator, load_toml(path.read_text(encoding="utf-8"))) == []
