@@ -4,14 +4,17 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{StringViewBuilder, UInt64Builder};
+use arrow_array::builder::{NullBufferBuilder, StringViewBuilder, UInt64Builder, make_view};
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt64Type;
-use arrow_array::{Array, ArrayRef, RecordBatch, UInt64Array};
-use arrow_buffer::Buffer;
+use arrow_array::{Array, ArrayRef, RecordBatch, StringViewArray, UInt64Array};
+use arrow_buffer::{Buffer, ScalarBuffer};
 
+use crate::country::{CountryId, countries};
 use crate::detect::Detectors;
+use crate::policy::{Severity, Verdict};
 use crate::residency::Residency;
+use crate::resolve::Source;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 /// Rows per batch: large enough to amortise per-batch costs, small enough
@@ -78,62 +81,123 @@ pub struct Row<'a> {
     pub rule: u16,
     pub field: Option<&'a str>,
     pub evidence: &'a str,
-    pub destination: Option<&'a str>,
-    pub dest_host: Option<&'a str>,
-    pub dest_country: &'a str,
-    pub dest_source: &'a str,
-    pub origin: Option<&'a str>,
-    pub origin_country: &'a str,
-    pub origin_source: &'a str,
-    pub verdict: &'a str,
-    pub severity: Option<&'a str>,
+    pub verdict: Verdict,
+    pub severity: Option<Severity>,
     /// Index of the policy rule that decided, and of the exception.
     pub policy_rule: Option<u16>,
     pub exception: Option<u16>,
-    pub fingerprint: &'a str,
+    pub fingerprint: u64,
 }
 
-/// Strings known before the scan (rule ids, categories) laid out once, so
-/// rows point at them instead of copying or hashing them.
+/// The columns every finding of one record shares, appended once per
+/// record by [`BatchBuilder::end_record`] (a record has several findings:
+/// one hashing or copying per record instead of per finding).
+pub struct RecordValues<'a> {
+    pub destination: Option<&'a str>,
+    pub dest_host: Option<&'a str>,
+    pub dest_country: CountryId,
+    pub dest_source: Source,
+    pub origin: Option<&'a str>,
+    pub origin_country: CountryId,
+    pub origin_source: Source,
+}
+
+fn append_n(b: &mut StringViewBuilder, v: Option<&str>, n: usize) {
+    match v {
+        Some(v) => b
+            .try_append_value_n(v, n)
+            .expect("a value shorter than 4 GiB"),
+        None => (0..n).for_each(|_| b.append_null()),
+    }
+}
+
+/// A string column whose values are known before the scan (rule ids,
+/// categories, verdicts, country codes): the strings are laid out once in
+/// one buffer, and a row is one precomputed view, pushed as it is (no
+/// copying, hashing or length checks per row).
 struct ConstColumn {
     blob: Buffer,
-    spans: Vec<(u32, u32)>,
-    /// Block id of `blob` in the current batch's builder, once appended.
-    block: Option<u32>,
+    /// The view of each string, into `blob` as the array's buffer 0.
+    table: Vec<u128>,
+    views: Vec<u128>,
+    nulls: NullBufferBuilder,
 }
 
 impl ConstColumn {
     fn new<'a>(values: impl Iterator<Item = &'a str>) -> Self {
         let mut blob = Vec::new();
-        let mut spans = Vec::new();
+        let mut table = Vec::new();
         for v in values {
-            spans.push((blob.len() as u32, v.len() as u32));
+            table.push(make_view(v.as_bytes(), 0, blob.len() as u32));
             blob.extend_from_slice(v.as_bytes());
         }
         ConstColumn {
             blob: Buffer::from_vec(blob),
-            spans,
-            block: None,
+            table,
+            views: Vec::new(),
+            nulls: NullBufferBuilder::new(0),
         }
     }
 
-    fn append_option(&mut self, b: &mut StringViewBuilder, i: Option<u16>) {
+    fn append(&mut self, i: usize) {
+        self.views.push(self.table[i]);
+        self.nulls.append_non_null();
+    }
+
+    fn append_n(&mut self, i: usize, n: usize) {
+        let v = self.table[i];
+        self.views.extend(std::iter::repeat_n(v, n));
+        self.nulls.append_n_non_nulls(n);
+    }
+
+    fn append_option(&mut self, i: Option<u16>) {
         match i {
-            Some(i) => self.append(b, i as usize),
-            None => b.append_null(),
+            Some(i) => self.append(i as usize),
+            None => {
+                self.views.push(0);
+                self.nulls.append_null();
+            }
         }
     }
 
-    fn append(&mut self, b: &mut StringViewBuilder, i: usize) {
-        let block = *self
-            .block
-            .get_or_insert_with(|| b.append_block(self.blob.clone()));
-        let (offset, len) = self.spans[i];
-        // SAFETY: `block` was added by `append_block` on this builder since
-        // its last `finish` (`block` is reset then); the span lies within
-        // `blob` by construction, and `blob` holds `&str` bytes split at
-        // the strings' own boundaries, so the view is valid UTF-8.
-        unsafe { b.append_view_unchecked(block, offset, len) };
+    fn finish(&mut self) -> StringViewArray {
+        let views = ScalarBuffer::from(std::mem::take(&mut self.views));
+        // SAFETY: every view is a null's zero view or was made by
+        // `make_view` from a whole `&str` of `blob` at its offset, with
+        // `blob` as buffer 0.
+        unsafe {
+            StringViewArray::new_unchecked(
+                views,
+                Arc::from([self.blob.clone()]),
+                self.nulls.finish(),
+            )
+        }
+    }
+}
+
+/// Fingerprints as their 16 hex digits, written straight into the array's
+/// one data buffer.
+#[derive(Default)]
+struct HexColumn {
+    data: Vec<u8>,
+    views: Vec<u128>,
+}
+
+impl HexColumn {
+    fn append(&mut self, fp: u64) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let at = self.data.len();
+        self.data
+            .extend((0..16).map(|i| HEX[(fp >> (60 - 4 * i)) as usize & 0xf]));
+        self.views.push(make_view(&self.data[at..], 0, at as u32));
+    }
+
+    fn finish(&mut self) -> StringViewArray {
+        let views = ScalarBuffer::from(std::mem::take(&mut self.views));
+        let data = Buffer::from_vec(std::mem::take(&mut self.data));
+        // SAFETY: each view covers the 16 ASCII digits written for it in
+        // `data`, buffer 0.
+        unsafe { StringViewArray::new_unchecked(views, Arc::from([data]), None) }
     }
 }
 
@@ -145,27 +209,25 @@ pub struct BatchBuilder {
     line: UInt64Builder,
     column: UInt64Builder,
     offset: UInt64Builder,
-    detector: StringViewBuilder,
-    detector_ids: ConstColumn,
-    category: StringViewBuilder,
-    categories: ConstColumn,
+    detector: ConstColumn,
+    category: ConstColumn,
     field: StringViewBuilder,
     evidence: StringViewBuilder,
     destination: StringViewBuilder,
     dest_host: StringViewBuilder,
-    dest_country: StringViewBuilder,
-    dest_source: StringViewBuilder,
+    dest_country: ConstColumn,
+    dest_source: ConstColumn,
     origin: StringViewBuilder,
-    origin_country: StringViewBuilder,
-    origin_source: StringViewBuilder,
-    verdict: StringViewBuilder,
-    severity: StringViewBuilder,
-    rule: StringViewBuilder,
-    rule_ids: ConstColumn,
-    exception: StringViewBuilder,
-    exception_labels: ConstColumn,
-    fingerprint: StringViewBuilder,
+    origin_country: ConstColumn,
+    origin_source: ConstColumn,
+    verdict: ConstColumn,
+    severity: ConstColumn,
+    rule: ConstColumn,
+    exception: ConstColumn,
+    fingerprint: HexColumn,
     rows: usize,
+    /// Rows pushed since the last `end_record`.
+    open: usize,
 }
 
 impl BatchBuilder {
@@ -176,33 +238,33 @@ impl BatchBuilder {
         // many small batches, which should not each reserve a full batch.
         let dedup = || StringViewBuilder::new().with_deduplicate_strings();
         let plain = StringViewBuilder::new;
+        let c = countries();
+        let codes = || ConstColumn::new((0..c.len()).map(|i| c.code(i as CountryId)));
+        let sources = || ConstColumn::new(Source::ALL.iter().map(|s| s.as_str()));
         BatchBuilder {
             path: plain(),
             path_block: None,
             line: UInt64Builder::new(),
             column: UInt64Builder::new(),
             offset: UInt64Builder::new(),
-            detector: plain(),
-            detector_ids: ConstColumn::new(det.rules.iter().map(|r| r.id.as_str())),
-            category: plain(),
-            categories: ConstColumn::new(det.rules.iter().map(|r| r.category.as_str())),
+            detector: ConstColumn::new(det.rules.iter().map(|r| r.id.as_str())),
+            category: ConstColumn::new(det.rules.iter().map(|r| r.category.as_str())),
             field: dedup(),
             evidence: plain(),
             destination: dedup(),
             dest_host: dedup(),
-            dest_country: plain(),
-            dest_source: dedup(),
+            dest_country: codes(),
+            dest_source: sources(),
             origin: dedup(),
-            origin_country: plain(),
-            origin_source: dedup(),
-            verdict: plain(),
-            severity: plain(),
-            rule: plain(),
-            rule_ids: ConstColumn::new(res.rule_ids.iter().map(String::as_str)),
-            exception: plain(),
-            exception_labels: ConstColumn::new(res.exception_labels.iter().map(String::as_str)),
-            fingerprint: plain(),
+            origin_country: codes(),
+            origin_source: sources(),
+            verdict: ConstColumn::new(Verdict::ALL.iter().map(|v| v.as_str())),
+            severity: ConstColumn::new(Severity::ALL.iter().map(|s| s.as_str())),
+            rule: ConstColumn::new(res.rule_ids.iter().map(String::as_str)),
+            exception: ConstColumn::new(res.exception_labels.iter().map(String::as_str)),
+            fingerprint: HexColumn::default(),
             rows: 0,
+            open: 0,
         }
     }
 
@@ -224,25 +286,33 @@ impl BatchBuilder {
         self.line.append_value(r.line);
         self.column.append_value(r.column);
         self.offset.append_value(r.byte_offset);
-        self.detector_ids
-            .append(&mut self.detector, r.rule as usize);
-        self.categories.append(&mut self.category, r.rule as usize);
+        self.detector.append(r.rule as usize);
+        self.category.append(r.rule as usize);
         self.field.append_option(r.field);
         self.evidence.append_value(r.evidence);
-        self.destination.append_option(r.destination);
-        self.dest_host.append_option(r.dest_host);
-        self.dest_country.append_value(r.dest_country);
-        self.dest_source.append_value(r.dest_source);
-        self.origin.append_option(r.origin);
-        self.origin_country.append_value(r.origin_country);
-        self.origin_source.append_value(r.origin_source);
-        self.verdict.append_value(r.verdict);
-        self.severity.append_option(r.severity);
-        self.rule_ids.append_option(&mut self.rule, r.policy_rule);
-        self.exception_labels
-            .append_option(&mut self.exception, r.exception);
-        self.fingerprint.append_value(r.fingerprint);
+        self.verdict.append(r.verdict as usize);
+        self.severity.append_option(r.severity.map(|s| s as u16));
+        self.rule.append_option(r.policy_rule);
+        self.exception.append_option(r.exception);
+        self.fingerprint.append(r.fingerprint);
         self.rows += 1;
+        self.open += 1;
+    }
+
+    /// Give the rows pushed since the last call (one record's findings)
+    /// the values they share.
+    pub fn end_record(&mut self, v: &RecordValues) {
+        let n = std::mem::take(&mut self.open);
+        if n == 0 {
+            return;
+        }
+        append_n(&mut self.destination, v.destination, n);
+        append_n(&mut self.dest_host, v.dest_host, n);
+        self.dest_country.append_n(v.dest_country as usize, n);
+        self.dest_source.append_n(v.dest_source as usize, n);
+        append_n(&mut self.origin, v.origin, n);
+        self.origin_country.append_n(v.origin_country as usize, n);
+        self.origin_source.append_n(v.origin_source as usize, n);
     }
 
     pub fn len(&self) -> usize {
@@ -258,13 +328,10 @@ impl BatchBuilder {
         if self.rows == 0 {
             return None;
         }
+        assert_eq!(self.open, 0, "a record's rows were left without end_record");
         self.rows = 0;
-        // The builders start empty again: their blocks are gone.
+        // The builder starts empty again: its blocks are gone.
         self.path_block = None;
-        self.detector_ids.block = None;
-        self.categories.block = None;
-        self.rule_ids.block = None;
-        self.exception_labels.block = None;
         let cols: Vec<ArrayRef> = vec![
             Arc::new(self.path.finish()),
             Arc::new(self.line.finish()),

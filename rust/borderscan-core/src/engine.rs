@@ -20,9 +20,8 @@ use crate::batch::{
     BATCH_ROWS, BatchBuilder, COL_CATEGORY, COL_DEST_COUNTRY, COL_DEST_HOST, COL_DEST_SOURCE,
     COL_DESTINATION, COL_DETECTOR, COL_EVIDENCE, COL_EXCEPTION, COL_FIELD, COL_FINGERPRINT,
     COL_LINE, COL_OFFSET, COL_ORIGIN, COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE,
-    COL_SEVERITY, COL_VERDICT, Row, shift_lines,
+    COL_SEVERITY, COL_VERDICT, RecordValues, Row, shift_lines,
 };
-use crate::country::countries;
 use crate::detect::{Detectors, Hit, ROLE_DEST, ROLE_ORIGIN, Scratch};
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header, RecordBuf};
@@ -594,7 +593,6 @@ struct Worker<'a> {
     origin: String,
     field: String,
     cache: residency::Cache,
-    fingerprint: String,
     /// Where the current task's batches go; `None` once the merger hung up.
     tx: Option<SyncSender<Msg>>,
 }
@@ -830,7 +828,6 @@ impl Worker<'_> {
                 let (origin_id, origin_source) = self
                     .cache
                     .origin(res, has_origin.then_some(self.origin.as_str()));
-                let c = countries();
                 for h in self.hits.drain(..) {
                     let f = &self.rec.fields[h.field as usize];
                     self.field.clear();
@@ -846,33 +843,34 @@ impl Worker<'_> {
                     if res.baselined(fp) {
                         continue;
                     }
-                    residency::fingerprint_hex(fp, &mut self.fingerprint);
                     let d =
                         self.cache
                             .decide(res, h.rule, &spec.id, &spec.category, origin_id, entry);
-                    let r = self.cache.resolution(entry);
                     self.batch.push(&Row {
                         path: &out.stats.path,
                         line: line_no,
-                        column: column_of(bytes, raw),
+                        column: column_of(bytes, raw, f.line_from as usize + h.start as usize),
                         byte_offset: offset,
                         rule: h.rule,
                         field,
                         evidence: &h.evidence,
-                        destination: has_dest.then_some(self.dest.as_str()),
-                        dest_host: r.host.as_deref(),
-                        dest_country: c.code(r.country),
-                        dest_source: r.source.as_str(),
-                        origin: has_origin.then_some(self.origin.as_str()),
-                        origin_country: c.code(origin_id),
-                        origin_source: origin_source.as_str(),
-                        verdict: d.verdict.as_str(),
-                        severity: d.severity.map(|s| s.as_str()),
+                        verdict: d.verdict,
+                        severity: d.severity,
                         policy_rule: d.rule,
                         exception: d.exception,
-                        fingerprint: &self.fingerprint,
+                        fingerprint: fp,
                     });
                 }
+                let r = self.cache.resolution(entry);
+                self.batch.end_record(&RecordValues {
+                    destination: has_dest.then_some(self.dest.as_str()),
+                    dest_host: r.host.as_deref(),
+                    dest_country: r.country,
+                    dest_source: r.source,
+                    origin: has_origin.then_some(self.origin.as_str()),
+                    origin_country: origin_id,
+                    origin_source,
+                });
                 // Flush only between records, so a record's findings are
                 // never split across batches (per-batch counts stay exact).
                 if self.batch.len() >= BATCH_ROWS {
@@ -984,7 +982,6 @@ pub fn scan_stream(
                         origin: String::new(),
                         field: String::new(),
                         cache: residency::Cache::default(),
-                        fingerprint: String::new(),
                         tx: None,
                     };
                     let mut w = fresh();
@@ -1084,17 +1081,41 @@ fn merge(
     Ok((files, Accounting::from_files(per_file)))
 }
 
-/// 1-based column, in code points, of a value's first occurrence in its
-/// line; 1 when the value does not appear as such (it was unescaped).
-fn column_of(line: &[u8], value: &[u8]) -> u64 {
-    if value.is_empty() {
+/// 1-based column, in code points, of a value in its line: its first
+/// occurrence from `from` (where the parser saw it, or a place before it),
+/// else its first occurrence; 1 when the value does not appear as such (it
+/// was unescaped).
+fn column_of(line: &[u8], value: &[u8], from: usize) -> u64 {
+    let after = line
+        .get(from..)
+        .and_then(|rest| find_in_line(rest, value))
+        .map(|i| from + i);
+    let Some(at) = after.or_else(|| find_in_line(line, value)) else {
         return 1;
+    };
+    let before = &line[..at];
+    if before.is_ascii() {
+        return at as u64 + 1;
     }
-    match memchr::memmem::find(line, value) {
-        // Count UTF-8 lead bytes: one per code point.
-        Some(at) => 1 + line[..at].iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64,
-        None => 1,
+    // Count UTF-8 lead bytes: one per code point.
+    1 + before.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
+}
+
+/// The first occurrence of a non-empty `needle` in `line`. A value usually
+/// occurs once in its line, so try the places of its first byte before
+/// paying for a memmem searcher (whose set-up costs more than a short
+/// line's search); a byte that recurs often falls back to memmem.
+fn find_in_line(line: &[u8], needle: &[u8]) -> Option<usize> {
+    let &first = needle.first()?;
+    let mut from = 0;
+    for _ in 0..8 {
+        let i = from + memchr::memchr(first, &line[from..])?;
+        if line[i..].starts_with(needle) {
+            return Some(i);
+        }
+        from = i + 1;
     }
+    memchr::memmem::find(&line[from..], needle).map(|i| from + i)
 }
 
 /// Scan one record line on its own (format detected from the line) and

@@ -203,6 +203,10 @@ pub struct Field {
     pub value: std::ops::Range<u32>,
     /// Free text (a plain line, a syslog message) rather than a named value.
     pub text: bool,
+    /// Where in its line the value starts, or a place before it: a JSON
+    /// string without escapes is a slice of the line, and other JSON
+    /// values follow their key. 0 when unknown.
+    pub line_from: u32,
 }
 
 /// A parsed record, reused across lines to avoid allocating per record.
@@ -213,6 +217,8 @@ pub struct RecordBuf {
     pub fields: Vec<Field>,
     /// Path of the field being built (JSON nesting).
     stack: Vec<u8>,
+    /// Where in the line the last JSON key ended (its value follows).
+    key_end: u32,
 }
 
 impl RecordBuf {
@@ -221,6 +227,7 @@ impl RecordBuf {
         self.values.clear();
         self.fields.clear();
         self.stack.clear();
+        self.key_end = 0;
     }
 
     pub fn path(&self, f: &Field) -> &[u8] {
@@ -261,10 +268,16 @@ impl RecordBuf {
             path: ps..self.paths.len() as u32,
             value: vs..ve,
             text,
+            line_from: 0,
         });
     }
 
+    /// A value found after the last key.
     fn push_stack_value(&mut self, value: &[u8]) {
+        self.push_stack_value_at(value, self.key_end);
+    }
+
+    fn push_stack_value_at(&mut self, value: &[u8], line_from: u32) {
         let ps = self.paths.len() as u32;
         self.paths.extend_from_slice(&self.stack);
         let vs = self.values.len() as u32;
@@ -278,6 +291,7 @@ impl RecordBuf {
             path: ps..self.paths.len() as u32,
             value: vs..ve,
             text: false,
+            line_from,
         });
     }
 
@@ -321,24 +335,35 @@ pub fn parse(
 /// serde_json's recursion limit (128) turns hostile nesting into an error.
 pub fn parse_json(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
     let mut de = serde_json::Deserializer::from_slice(line);
-    Walker { rec }
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| {
-            let reason = match e.classify() {
-                serde_json::error::Category::Eof => "truncated_json",
-                _ if e.to_string().contains("recursion limit") => "json_too_deep",
-                _ if e.to_string().contains("unicode") || e.to_string().contains("UTF-8") => {
-                    "invalid_utf8"
-                }
-                _ => "invalid_json",
-            };
-            ParseError::new(reason, format!("{e}"))
-        })
+    Walker {
+        rec,
+        line: line.as_ptr() as usize,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end())
+    .map_err(|e| {
+        let reason = match e.classify() {
+            serde_json::error::Category::Eof => "truncated_json",
+            _ if e.to_string().contains("recursion limit") => "json_too_deep",
+            _ if e.to_string().contains("unicode") || e.to_string().contains("UTF-8") => {
+                "invalid_utf8"
+            }
+            _ => "invalid_json",
+        };
+        ParseError::new(reason, format!("{e}"))
+    })
 }
 
 struct Walker<'a> {
     rec: &'a mut RecordBuf,
+    /// Address of the line's first byte: borrowed strings are slices of
+    /// the line, so their address tells where they lie in it.
+    line: usize,
+}
+
+/// Where a string borrowed from the line starts in it.
+fn offset_in(line: usize, v: &str) -> u32 {
+    u32::try_from((v.as_ptr() as usize).wrapping_sub(line)).unwrap_or(0)
 }
 
 impl<'de> DeserializeSeed<'de> for Walker<'_> {
@@ -350,6 +375,8 @@ impl<'de> DeserializeSeed<'de> for Walker<'_> {
 
 struct KeySeed<'a> {
     stack: &'a mut Vec<u8>,
+    key_end: &'a mut u32,
+    line: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -371,6 +398,10 @@ impl Visitor<'_> for KeySeed<'_> {
         self.stack.extend_from_slice(v.as_bytes());
         Ok(())
     }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'_ str) -> Result<(), E> {
+        *self.key_end = offset_in(self.line, v) + v.len() as u32;
+        self.visit_str(v)
+    }
 }
 
 impl<'de> Visitor<'de> for Walker<'_> {
@@ -380,6 +411,11 @@ impl<'de> Visitor<'de> for Walker<'_> {
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
         self.rec.push_stack_value(v.as_bytes());
+        Ok(())
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<(), E> {
+        self.rec
+            .push_stack_value_at(v.as_bytes(), offset_in(self.line, v));
         Ok(())
     }
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
@@ -412,16 +448,27 @@ impl<'de> Visitor<'de> for Walker<'_> {
         while map
             .next_key_seed(KeySeed {
                 stack: &mut self.rec.stack,
+                key_end: &mut self.rec.key_end,
+                line: self.line,
             })?
             .is_some()
         {
-            map.next_value_seed(Walker { rec: self.rec })?;
+            map.next_value_seed(Walker {
+                rec: self.rec,
+                line: self.line,
+            })?;
             self.rec.stack.truncate(depth);
         }
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Walker { rec: self.rec })?.is_some() {}
+        while seq
+            .next_element_seed(Walker {
+                rec: self.rec,
+                line: self.line,
+            })?
+            .is_some()
+        {}
         Ok(())
     }
 }

@@ -41,6 +41,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, in declaration order (`ALL[s as usize] == s`).
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
@@ -61,6 +69,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every verdict, in declaration order (`ALL[v as usize] == v`).
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Allowed,
+        Verdict::Exempted,
+        Verdict::Unknown,
+        Verdict::Violation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Allowed => "allowed",
@@ -865,6 +881,19 @@ pub fn site_prefix_country(site: &str) -> Option<CountryId> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn all_in_declaration_order() {
+        for (i, v) in super::Verdict::ALL.iter().enumerate() {
+            assert_eq!(*v as usize, i);
+        }
+        for (i, s) in super::Severity::ALL.iter().enumerate() {
+            assert_eq!(*s as usize, i);
+        }
+        for (i, s) in crate::resolve::Source::ALL.iter().enumerate() {
+            assert_eq!(*s as usize, i);
+        }
+    }
+
     use super::*;
 
     fn id(c: &str) -> CountryId {

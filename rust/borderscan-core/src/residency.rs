@@ -7,12 +7,12 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rustc_hash::FxHashMap;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::country::{CountryId, UNKNOWN, countries};
 use crate::error::{Error, Result};
 use crate::policy::{Decision, Policy, Subject};
-use crate::resolve::{GeoIp, Resolution, Resolver, Source, parse_target};
+use crate::resolve::{GeoIp, Resolution, Resolver, Source, authority, parse_target};
 
 /// Findings the user has accepted, by fingerprint. Matching findings are
 /// left out of the results; entries no finding matched are reported.
@@ -144,8 +144,8 @@ pub struct Cache {
 
 const CACHE_MAX: usize = 1 << 16;
 
-/// The destination entry used for records that name none.
-const NO_DEST: &str = "";
+/// The destination key of records that name none (never an authority).
+const NO_DEST: &str = "/";
 
 impl Cache {
     /// A new input file: its path decides path-mapped origins.
@@ -155,8 +155,12 @@ impl Cache {
     }
 
     /// The entry of a record's destination (`None`: it names none).
+    /// Keyed by the destination's authority: a resolution depends on
+    /// nothing else, and urls that differ only in their paths (one object
+    /// per record) share one entry, so the cache and the decisions keyed
+    /// by entry stay small.
     pub fn destination(&mut self, res: &Residency, raw: Option<&str>) -> u32 {
-        let key = raw.unwrap_or(NO_DEST);
+        let key = raw.map_or(NO_DEST, authority);
         if let Some(&i) = self.dests.get(key) {
             return i;
         }
@@ -242,26 +246,44 @@ pub fn fingerprint(
     value: &[u8],
     host: Option<&str>,
 ) -> u64 {
-    let mut h = Xxh3::new();
     // Unit separators keep ("ab", "c") and ("a", "bc") apart.
-    for part in [
+    let parts = [
         path.as_bytes(),
         detector.as_bytes(),
         field.unwrap_or("").as_bytes(),
         value,
         host.unwrap_or("").as_bytes(),
-    ] {
-        h.update(part);
-        h.update(&[0x1f]);
+    ];
+    // One-shot XXH3 of the parts joined (the same hash as streaming them,
+    // without the streaming state's set-up); on the stack when short.
+    let len: usize = parts.iter().map(|p| p.len() + 1).sum();
+    let mut buf = [0u8; 512];
+    if len > buf.len() {
+        let mut h = Xxh3::new();
+        for part in parts {
+            h.update(part);
+            h.update(&[0x1f]);
+        }
+        return h.digest();
     }
-    h.digest()
+    let mut at = 0;
+    for part in parts {
+        buf[at..at + part.len()].copy_from_slice(part);
+        buf[at + part.len()] = 0x1f;
+        at += part.len() + 1;
+    }
+    xxh3_64(&buf[..at])
 }
 
 /// `fingerprint` as the 16 hex digits findings show.
 pub fn fingerprint_hex(fp: u64, out: &mut String) {
-    use std::fmt::Write;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0u8; 16];
+    for (i, d) in digits.iter_mut().enumerate() {
+        *d = HEX[(fp >> (60 - 4 * i)) as usize & 0xf];
+    }
     out.clear();
-    let _ = write!(out, "{fp:016x}");
+    out.push_str(std::str::from_utf8(&digits).expect("hex digits are ASCII"));
 }
 
 /// Parse a fingerprint shown as 16 hex digits.
@@ -269,4 +291,36 @@ pub fn parse_fingerprint(s: &str) -> Option<u64> {
     (s.len() == 16)
         .then(|| u64::from_str_radix(s, 16).ok())
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_streamed_xxh3() {
+        let long = "v".repeat(600);
+        for (path, value, host) in [
+            ("a.jsonl", "BRO-JF37154", Some("s3.amazonaws.com")),
+            ("", "", None),
+            ("a.jsonl", long.as_str(), None),
+        ] {
+            let mut h = Xxh3::new();
+            for part in [path, "serial", "machine.serial", value, host.unwrap_or("")] {
+                h.update(part.as_bytes());
+                h.update(&[0x1f]);
+            }
+            let fp = fingerprint(
+                path,
+                "serial",
+                Some("machine.serial"),
+                value.as_bytes(),
+                host,
+            );
+            assert_eq!(fp, h.digest());
+            let mut hex = String::new();
+            fingerprint_hex(fp, &mut hex);
+            assert_eq!(hex, format!("{fp:016x}"));
+        }
+    }
 }

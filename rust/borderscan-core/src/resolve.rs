@@ -41,6 +41,19 @@ pub enum Source {
 }
 
 impl Source {
+    /// Every source, in declaration order (`ALL[s as usize] == s`).
+    pub const ALL: [Source; 9] = [
+        Source::Cli,
+        Source::Policy,
+        Source::Cloud,
+        Source::Geoip,
+        Source::Tld,
+        Source::SitePrefix,
+        Source::PolicyDefault,
+        Source::Unresolved,
+        Source::None,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Cli => "cli",
@@ -82,15 +95,28 @@ impl Target {
     }
 }
 
+/// The part of a raw destination that [`parse_target`] reads (and so all
+/// a resolution depends on): scheme, path, query and fragment cut off.
+/// Never contains `/`.
+pub fn authority(raw: &str) -> &str {
+    let mut s = raw.trim();
+    // Byte searches (all ASCII, so the cuts fall on char boundaries); a
+    // `str::find` with a string pattern builds a searcher on every call.
+    let b = s.as_bytes();
+    if let Some(i) = memchr::memchr_iter(b':', b).find(|&i| b[i + 1..].starts_with(b"//")) {
+        s = &s[i + 3..];
+    }
+    let end = s
+        .bytes()
+        .position(|c| matches!(c, b'/' | b'?' | b'#' | b' '))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
 /// Extract the host or IP from a url (`https://user@host:443/path`), a
 /// `host:port`, a bracketed IPv6 (`[::1]:8080`), a bare IP or a host.
 pub fn parse_target(raw: &str) -> Option<Target> {
-    let mut s = raw.trim();
-    if let Some(i) = s.find("://") {
-        s = &s[i + 3..];
-    }
-    let end = s.find(['/', '?', '#', ' ']).unwrap_or(s.len());
-    s = &s[..end];
+    let mut s = authority(raw);
     if let Some(i) = s.rfind('@') {
         s = &s[i + 1..];
     }
@@ -129,6 +155,8 @@ pub fn parse_target(raw: &str) -> Option<Target> {
 /// since urls in telemetry carry tokens. Returns None when nothing needs
 /// masking.
 pub fn redact_destination(raw: &str) -> Option<String> {
+    // Most destinations have neither: one pass, no allocation.
+    memchr::memchr2(b'@', b'?', raw.as_bytes())?;
     let (scheme, rest) = match raw.find("://") {
         Some(i) => raw.split_at(i + 3),
         None => ("", raw),

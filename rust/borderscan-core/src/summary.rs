@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt64Type;
 use arrow_array::{Array, RecordBatch, StringViewArray};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::batch::{
@@ -48,17 +49,65 @@ pub struct Summary {
     detectors: BTreeMap<String, (String, Counts)>,
     categories: BTreeMap<String, Counts>,
     /// The flow matrix: (category, origin country, destination country,
-    /// verdict) -> counts.
-    flows: BTreeMap<[String; 4], Counts>,
+    /// verdict), joined by U+001F (see `counts`) -> counts. Hash maps
+    /// keyed by joined strings: a row looks its keys up without
+    /// allocating; `residency` sorts.
+    flows: FxHashMap<String, Counts>,
     /// Verdict -> counts.
-    verdicts: BTreeMap<String, Counts>,
-    /// (policy rule, severity) of violations -> counts.
-    violations: BTreeMap<(String, String), Counts>,
+    verdicts: FxHashMap<String, Counts>,
+    /// (policy rule, severity), joined, of violations -> counts.
+    violations: FxHashMap<String, Counts>,
     /// How destinations and origins were resolved -> findings.
-    dest_sources: BTreeMap<String, u64>,
-    origin_sources: BTreeMap<String, u64>,
+    dest_sources: FxHashMap<String, u64>,
+    origin_sources: FxHashMap<String, u64>,
     /// Exception label -> findings it exempted (or, expired, would have).
-    exceptions: BTreeMap<String, (String, u64)>,
+    exceptions: FxHashMap<String, (String, u64)>,
+    /// Scratch for joined keys.
+    key: String,
+}
+
+/// Update the entry of a key made of parts (joined by U+001F, which no
+/// country code, category, verdict, rule id or severity holds): one lookup,
+/// and an allocation only for a new key.
+fn update<V: Default>(
+    map: &mut FxHashMap<String, V>,
+    key: &mut String,
+    parts: &[&str],
+    f: impl FnOnce(&mut V),
+) {
+    key.clear();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push(KEY_SEP);
+        }
+        key.push_str(p);
+    }
+    match map.get_mut(key.as_str()) {
+        Some(v) => f(v),
+        None => {
+            let mut v = V::default();
+            f(&mut v);
+            map.insert(key.clone(), v);
+        }
+    }
+}
+
+/// Whether rows `i` and `j` hold the same string: equal views are (both
+/// inline, or the same bytes of the same buffer), and differing inline
+/// views are not (inline views are zero-padded).
+fn same(a: &StringViewArray, i: usize, j: usize) -> bool {
+    let v = a.views();
+    if v[i] == v[j] {
+        return true;
+    }
+    let len = v[i] as u32;
+    len > 12 && len == v[j] as u32 && a.value(i) == a.value(j)
+}
+
+const KEY_SEP: char = '\u{1f}';
+
+fn sorted<V: Clone>(map: &FxHashMap<String, V>) -> BTreeMap<String, V> {
+    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,10 +149,7 @@ impl Summary {
         let n = batch.num_rows();
         while start < n {
             let mut end = start + 1;
-            while end < n
-                && off.value(end) == off.value(start)
-                && path.value(end) == path.value(start)
-            {
+            while end < n && off.value(end) == off.value(start) && same(path, end, start) {
                 end += 1;
             }
             self.add_record(det, cat, start, end);
@@ -121,8 +167,8 @@ impl Summary {
     ) {
         for i in start..end {
             let (d, c) = (det.value(i), cat.value(i));
-            let first_of_det = (start..i).all(|j| det.value(j) != d);
-            let first_of_cat = (start..i).all(|j| cat.value(j) != c);
+            let first_of_det = (start..i).all(|j| !same(det, i, j));
+            let first_of_cat = (start..i).all(|j| !same(cat, i, j));
             if !self.detectors.contains_key(d) {
                 self.detectors
                     .insert(d.to_string(), (c.to_string(), Counts::default()));
@@ -150,43 +196,48 @@ impl Summary {
         let (rule, sev, exc) = (s(COL_RULE), s(COL_SEVERITY), s(COL_EXCEPTION));
         let (ds, os) = (s(COL_DEST_SOURCE), s(COL_ORIGIN_SOURCE));
         for i in start..end {
-            let flow = [cat.value(i), oc.value(i), dc.value(i), verdict.value(i)];
-            let same_flow =
-                |j: usize| [cat.value(j), oc.value(j), dc.value(j), verdict.value(j)] == flow;
-            let first = !(start..i).any(same_flow);
-            let c = self.flows.entry(flow.map(str::to_string)).or_default();
-            c.hits += 1;
-            c.records += u64::from(first);
             let v = verdict.value(i);
-            let first = !(start..i).any(|j| verdict.value(j) == v);
-            let c = self.verdicts.entry(v.to_string()).or_default();
-            c.hits += 1;
-            c.records += u64::from(first);
+            let (c, o, d) = (cat.value(i), oc.value(i), dc.value(i));
+            let first_flow = !(start..i).any(|j| {
+                same(cat, i, j) && same(verdict, i, j) && same(oc, i, j) && same(dc, i, j)
+            });
+            let bump = |first: bool| {
+                move |n: &mut Counts| {
+                    n.hits += 1;
+                    n.records += u64::from(first);
+                }
+            };
+            update(
+                &mut self.flows,
+                &mut self.key,
+                &[c, o, d, v],
+                bump(first_flow),
+            );
+            let first = !(start..i).any(|j| same(verdict, i, j));
+            update(&mut self.verdicts, &mut self.key, &[v], bump(first));
             if v == "violation" {
-                let key = (rule.value(i), sev.value(i));
-                let first = !(start..i)
-                    .any(|j| verdict.value(j) == v && (rule.value(j), sev.value(j)) == key);
-                let c = self
-                    .violations
-                    .entry((key.0.to_string(), key.1.to_string()))
-                    .or_default();
-                c.hits += 1;
-                c.records += u64::from(first);
+                let first =
+                    !(start..i).any(|j| same(verdict, i, j) && same(rule, i, j) && same(sev, i, j));
+                let parts = [rule.value(i), sev.value(i)];
+                update(&mut self.violations, &mut self.key, &parts, bump(first));
             }
-            *self
-                .dest_sources
-                .entry(ds.value(i).to_string())
-                .or_default() += 1;
-            *self
-                .origin_sources
-                .entry(os.value(i).to_string())
-                .or_default() += 1;
+            update(&mut self.dest_sources, &mut self.key, &[ds.value(i)], |n| {
+                *n += 1
+            });
+            update(
+                &mut self.origin_sources,
+                &mut self.key,
+                &[os.value(i)],
+                |n| *n += 1,
+            );
             if exc.is_valid(i) {
-                let e = self
-                    .exceptions
-                    .entry(exc.value(i).to_string())
-                    .or_insert_with(|| (v.to_string(), 0));
-                e.1 += 1;
+                let x = exc.value(i);
+                match self.exceptions.get_mut(x) {
+                    Some(e) => e.1 += 1,
+                    None => {
+                        self.exceptions.insert(x.to_string(), (v.to_string(), 1));
+                    }
+                }
             }
         }
     }
@@ -196,13 +247,17 @@ impl Summary {
         let mut flows: Vec<FlowRow> = self
             .flows
             .iter()
-            .map(|([c, o, d, v], n)| FlowRow {
-                category: c.clone(),
-                origin_country: o.clone(),
-                dest_country: d.clone(),
-                verdict: v.clone(),
-                records: n.records,
-                hits: n.hits,
+            .map(|(k, n)| {
+                let mut p = k.split(KEY_SEP).map(str::to_string);
+                let mut next = || p.next().unwrap_or_default();
+                FlowRow {
+                    category: next(),
+                    origin_country: next(),
+                    dest_country: next(),
+                    verdict: next(),
+                    records: n.records,
+                    hits: n.hits,
+                }
             })
             .collect();
         flows.sort_by(|a, b| {
@@ -218,21 +273,29 @@ impl Summary {
         let mut violations: Vec<ViolationRow> = self
             .violations
             .iter()
-            .map(|((r, s), n)| ViolationRow {
-                rule: r.clone(),
-                severity: s.clone(),
-                records: n.records,
-                hits: n.hits,
+            .map(|(k, n)| {
+                let (r, s) = k.split_once(KEY_SEP).unwrap_or((k, ""));
+                ViolationRow {
+                    rule: r.to_string(),
+                    severity: s.to_string(),
+                    records: n.records,
+                    hits: n.hits,
+                }
             })
             .collect();
-        violations.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.rule.cmp(&b.rule)));
+        // (rule, severity) breaks ties, as the order of a sorted map did.
+        violations.sort_by(|a, b| {
+            b.hits
+                .cmp(&a.hits)
+                .then_with(|| (&a.rule, &a.severity).cmp(&(&b.rule, &b.severity)))
+        });
         ResidencySummary {
             flows,
-            verdicts: self.verdicts.clone(),
+            verdicts: sorted(&self.verdicts),
             violations,
-            dest_sources: self.dest_sources.clone(),
-            origin_sources: self.origin_sources.clone(),
-            exceptions: self.exceptions.clone(),
+            dest_sources: sorted(&self.dest_sources),
+            origin_sources: sorted(&self.origin_sources),
+            exceptions: sorted(&self.exceptions),
         }
     }
 
