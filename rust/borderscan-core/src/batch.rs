@@ -19,7 +19,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 /// Rows per batch: large enough to amortise per-batch costs, small enough
 /// that in-flight batches keep memory bounded.
-pub const BATCH_ROWS: usize = 32 * 1024;
+pub const BATCH_ROWS: usize = 8 * 1024;
 
 /// Column positions in [`findings_schema`].
 pub const COL_PATH: usize = 0;
