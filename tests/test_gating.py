@@ -203,3 +203,14 @@ def test_example_site_policy(cli, sample_dir):
     assert out["residency"]["verdicts"]["exempted"]["hits"] > 0
     assert out["residency"]["dest_sources"].get("unresolved", 0) == 0
     assert set(out["residency"]["origin_sources"]) == {"policy", "none"}
+
+
+def test_today_decides_exception_expiry_on_the_command_line(cli, capture, tmp_path):
+    p = tmp_path / "p.toml"
+    p.write_text(cli("policy", "show", "eu-gdpr").stdout.decode()
+                 + '\n[[exception]]\nrule = "eu-personal-to-adequate-only"\nowner = "dpo"\n'
+                 'reason = "SCCs"\nexpires = 2030-01-31\ndestinations = ["US"]\n')
+    args = ["scan", str(capture), "--policy", str(p), "--fail-on", "high", "-q"]
+    assert cli(*args, "--today", "2030-01-31").returncode == 0
+    assert cli(*args, "--today", "2030-02-01").returncode == 1
+    assert cli(*args, "--today", "soon").returncode == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from datetime import date
 
 import click
 import orjson
@@ -85,14 +86,26 @@ def _scan_options(f):
                           "audit-before-transfer case."),
         click.option("--origin", metavar="CC",
                      help="Origin country of records the policy maps no site or path for."),
+        click.option("--today", metavar="YYYY-MM-DD", callback=_check_date,
+                     help="Decide which policy exceptions have expired as of this date "
+                          "(default: today, UTC)."),
     ]
     for o in reversed(opts):
         f = o(f)
     return f
 
 
+def _check_date(_ctx, _param, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date such as 2027-03-31") from None
+    return value
+
+
 def _options(threads, include, exclude, input_format, max_line_bytes, rule_files, dest_field,
-             origin_field, policy_file, preset, geoip, destination, origin,
+             origin_field, policy_file, preset, geoip, destination, origin, today=None,
              show_values=False, baseline=None) -> dict:
     return {
         "threads": threads,
@@ -110,6 +123,7 @@ def _options(threads, include, exclude, input_format, max_line_bytes, rule_files
         "destination": destination,
         "origin": origin,
         "baseline": baseline,
+        "today": today,
     }
 
 
@@ -141,7 +155,7 @@ def _config_error(e: Exception) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print no summary.")
 def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
          rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
-         fail_on, baseline_file, show_values, strict, keep_going, quiet) -> None:
+         today, fail_on, baseline_file, show_values, strict, keep_going, quiet) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -162,7 +176,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
         sys.exit(EXIT_USAGE)
     options = _options(threads, include, exclude, input_format, max_line_bytes, rule_files,
                        dest_field, origin_field, policy_file, preset, geoip, destination,
-                       origin, show_values=show_values)
+                       origin, today, show_values=show_values)
     baseline_doc = None
     try:
         if baseline_file:
@@ -375,7 +389,7 @@ def baseline_create(paths, out, **kw) -> None:
     """
     options = _options(**kw)
     try:
-        p = load_policy(options["policy"], options["preset"])
+        p = load_policy(options["policy"], options["preset"], options["today"])
         stream = api.scan_iter(list(paths), **options)
         with open(out, "wb") as fh:
             n = write_baseline(stream, fh, tool=output.tool_info(),

@@ -72,7 +72,7 @@ def explain_findings(kind: str, value: Any, paths: list[str],
         raise ValueError(f"{fail['path']}: {fail['error']}")
     if f.is_empty():
         return [f"{where}: no finding (no detector fired there, or the baseline holds it)"]
-    policy = load_policy(options.get("policy"), options.get("preset"))
+    policy = load_policy(options.get("policy"), options.get("preset"), options.get("today"))
     rules = {r["id"]: r for r in policy["rules"]}
     detectors = {d["id"]: d for d in api.rules(options.get("rules") or ())}
     lines = [f"{where}: {f.height} finding(s) under policy {policy['name']} "

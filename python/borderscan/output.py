@@ -83,7 +83,7 @@ def write_sarif_report(stream: ScanStream, out: IO[bytes], options: dict[str, An
     from borderscan.sarif import write_sarif
 
     start = datetime.now(UTC)
-    policy = load_policy(options.get("policy"), options.get("preset"))
+    policy = load_policy(options.get("policy"), options.get("preset"), options.get("today"))
     detectors = api.rules(options.get("rules") or ())
     tool = {**tool_info(), "rule_packs": stream.rule_packs}
 
