@@ -140,103 +140,144 @@ pub struct ResidencySummary {
     pub exceptions: BTreeMap<String, (String, u64)>,
 }
 
+/// Counts of one batch keyed by string views (`u128`), not strings: equal
+/// views are equal strings within one array, so rows are counted without
+/// touching their bytes, and strings are looked up once per distinct key
+/// and batch. Equal strings with different views (possible in arrays that
+/// were not built from constant tables) make separate entries that merge by
+/// string; record counts stay exact because "first in its record" is
+/// decided by string equality.
+struct Local<K> {
+    map: FxHashMap<K, (Counts, usize)>,
+}
+
+impl<K: std::hash::Hash + Eq> Local<K> {
+    fn new() -> Self {
+        Local {
+            map: FxHashMap::default(),
+        }
+    }
+
+    fn bump(&mut self, key: K, row: usize, first: bool) {
+        let e = self.map.entry(key).or_insert((Counts::default(), row));
+        e.0.hits += 1;
+        e.0.records += u64::from(first);
+    }
+}
+
 impl Summary {
     pub fn add(&mut self, batch: &RecordBatch) {
         let s = |i: usize| batch.column(i).as_string_view();
         let (path, det, cat) = (s(COL_PATH), s(COL_DETECTOR), s(COL_CATEGORY));
+        let (oc, dc, verdict) = (s(COL_ORIGIN_COUNTRY), s(COL_DEST_COUNTRY), s(COL_VERDICT));
+        let (rule, sev, exc) = (s(COL_RULE), s(COL_SEVERITY), s(COL_EXCEPTION));
+        let (ds, os) = (s(COL_DEST_SOURCE), s(COL_ORIGIN_SOURCE));
         let off = batch.column(COL_OFFSET).as_primitive::<UInt64Type>();
-        let mut start = 0;
+        let view = |a: &StringViewArray, i: usize| a.views()[i];
+        let mut dets = Local::new();
+        let mut cats = Local::new();
+        let mut flows = Local::new();
+        let mut verdicts = Local::new();
+        let mut violations = Local::new();
+        let mut dsrc = Local::new();
+        let mut osrc = Local::new();
+        let mut excs = Local::new();
         let n = batch.num_rows();
+        let mut start = 0;
         while start < n {
             let mut end = start + 1;
             while end < n && off.value(end) == off.value(start) && same(path, end, start) {
                 end += 1;
             }
-            self.add_record(det, cat, start, end);
-            self.add_residency(batch, start, end);
+            for i in start..end {
+                let earlier = start..i;
+                let first = |f: &dyn Fn(usize) -> bool| !earlier.clone().any(f);
+                dets.bump(view(det, i), i, first(&|j| same(det, i, j)));
+                cats.bump(view(cat, i), i, first(&|j| same(cat, i, j)));
+                let flow = [view(cat, i), view(oc, i), view(dc, i), view(verdict, i)];
+                flows.bump(
+                    flow,
+                    i,
+                    first(&|j| {
+                        same(cat, i, j) && same(verdict, i, j) && same(oc, i, j) && same(dc, i, j)
+                    }),
+                );
+                verdicts.bump(view(verdict, i), i, first(&|j| same(verdict, i, j)));
+                if verdict.value(i) == "violation" {
+                    violations.bump(
+                        [view(rule, i), view(sev, i)],
+                        i,
+                        first(&|j| same(verdict, i, j) && same(rule, i, j) && same(sev, i, j)),
+                    );
+                }
+                dsrc.bump(view(ds, i), i, false);
+                osrc.bump(view(os, i), i, false);
+                if exc.is_valid(i) {
+                    excs.bump([view(exc, i), view(verdict, i)], i, false);
+                }
+            }
             start = end;
         }
-    }
-
-    fn add_record(
-        &mut self,
-        det: &StringViewArray,
-        cat: &StringViewArray,
-        start: usize,
-        end: usize,
-    ) {
-        for i in start..end {
-            let (d, c) = (det.value(i), cat.value(i));
-            let first_of_det = (start..i).all(|j| !same(det, i, j));
-            let first_of_cat = (start..i).all(|j| !same(cat, i, j));
+        for (c, row) in dets.map.into_values() {
+            let d = det.value(row);
             if !self.detectors.contains_key(d) {
-                self.detectors
-                    .insert(d.to_string(), (c.to_string(), Counts::default()));
+                let entry = (cat.value(row).to_string(), Counts::default());
+                self.detectors.insert(d.to_string(), entry);
             }
             let dc = &mut self.detectors.get_mut(d).expect("inserted above").1;
-            dc.hits += 1;
-            dc.records += u64::from(first_of_det);
-            if !self.categories.contains_key(c) {
-                self.categories.insert(c.to_string(), Counts::default());
-            }
-            let cc = self.categories.get_mut(c).expect("inserted above");
-            cc.hits += 1;
-            cc.records += u64::from(first_of_cat);
+            dc.hits += c.hits;
+            dc.records += c.records;
         }
-    }
-
-    fn add_residency(&mut self, batch: &RecordBatch, start: usize, end: usize) {
-        let s = |i: usize| batch.column(i).as_string_view();
-        let (cat, oc, dc, verdict) = (
-            s(COL_CATEGORY),
-            s(COL_ORIGIN_COUNTRY),
-            s(COL_DEST_COUNTRY),
-            s(COL_VERDICT),
-        );
-        let (rule, sev, exc) = (s(COL_RULE), s(COL_SEVERITY), s(COL_EXCEPTION));
-        let (ds, os) = (s(COL_DEST_SOURCE), s(COL_ORIGIN_SOURCE));
-        for i in start..end {
-            let v = verdict.value(i);
-            let (c, o, d) = (cat.value(i), oc.value(i), dc.value(i));
-            let first_flow = !(start..i).any(|j| {
-                same(cat, i, j) && same(verdict, i, j) && same(oc, i, j) && same(dc, i, j)
-            });
-            let bump = |first: bool| {
-                move |n: &mut Counts| {
-                    n.hits += 1;
-                    n.records += u64::from(first);
-                }
-            };
-            update(
-                &mut self.flows,
-                &mut self.key,
-                &[c, o, d, v],
-                bump(first_flow),
-            );
-            let first = !(start..i).any(|j| same(verdict, i, j));
-            update(&mut self.verdicts, &mut self.key, &[v], bump(first));
-            if v == "violation" {
-                let first =
-                    !(start..i).any(|j| same(verdict, i, j) && same(rule, i, j) && same(sev, i, j));
-                let parts = [rule.value(i), sev.value(i)];
-                update(&mut self.violations, &mut self.key, &parts, bump(first));
+        for (c, row) in cats.map.into_values() {
+            let e = self
+                .categories
+                .entry(cat.value(row).to_string())
+                .or_default();
+            e.hits += c.hits;
+            e.records += c.records;
+        }
+        let add = |c: Counts| {
+            move |n: &mut Counts| {
+                n.hits += c.hits;
+                n.records += c.records;
             }
+        };
+        for (c, i) in flows.map.into_values() {
+            let parts = [cat.value(i), oc.value(i), dc.value(i), verdict.value(i)];
+            update(&mut self.flows, &mut self.key, &parts, add(c));
+        }
+        for (c, i) in verdicts.map.into_values() {
+            update(
+                &mut self.verdicts,
+                &mut self.key,
+                &[verdict.value(i)],
+                add(c),
+            );
+        }
+        for (c, i) in violations.map.into_values() {
+            let parts = [rule.value(i), sev.value(i)];
+            update(&mut self.violations, &mut self.key, &parts, add(c));
+        }
+        for (c, i) in dsrc.map.into_values() {
             update(&mut self.dest_sources, &mut self.key, &[ds.value(i)], |n| {
-                *n += 1
+                *n += c.hits
             });
+        }
+        for (c, i) in osrc.map.into_values() {
             update(
                 &mut self.origin_sources,
                 &mut self.key,
                 &[os.value(i)],
-                |n| *n += 1,
+                |n| *n += c.hits,
             );
-            if exc.is_valid(i) {
-                let x = exc.value(i);
-                match self.exceptions.get_mut(x) {
-                    Some(e) => e.1 += 1,
-                    None => {
-                        self.exceptions.insert(x.to_string(), (v.to_string(), 1));
-                    }
+        }
+        for (c, i) in excs.map.into_values() {
+            let x = exc.value(i);
+            match self.exceptions.get_mut(x) {
+                Some(e) => e.1 += c.hits,
+                None => {
+                    let v = verdict.value(i).to_string();
+                    self.exceptions.insert(x.to_string(), (v, c.hits));
                 }
             }
         }
