@@ -435,9 +435,10 @@ struct TaskOut {
     cancelled: bool,
 }
 
-/// What a task sends to the merger, in order: batches, then its counters.
-enum Msg {
-    Batch(RecordBatch),
+/// What a task sends to the merger, in order: batches (as the caller's
+/// worker-side map made them), then its counters.
+enum Msg<T> {
+    Batch(T),
     // Boxed: channels hold a few messages each, and most are batches.
     Done(Box<TaskOut>),
 }
@@ -449,21 +450,21 @@ enum Msg {
 /// It also bounds how far workers run ahead of the merger: a finished task
 /// leaves its batches in its channel, so without a bound, many small files
 /// scanned faster than the sink consumes them would pile up in memory.
-struct Handoff {
-    state: Mutex<HandoffState>,
+struct Handoff<T> {
+    state: Mutex<HandoffState<T>>,
     ready: std::sync::Condvar,
     window: usize,
 }
 
-struct HandoffState {
-    slots: Vec<Option<Receiver<Msg>>>,
+struct HandoffState<T> {
+    slots: Vec<Option<Receiver<Msg<T>>>>,
     /// Tasks the merger has finished with.
     merged: usize,
     /// Set when the merger stops early; waiting workers give up.
     closed: bool,
 }
 
-impl Handoff {
+impl<T> Handoff<T> {
     fn new(n: usize, window: usize) -> Self {
         Handoff {
             state: Mutex::new(HandoffState {
@@ -478,7 +479,7 @@ impl Handoff {
 
     /// Register the receiver of task `t`, after waiting until the merger is
     /// within `window` tasks of it. False if the merger has stopped.
-    fn put(&self, t: usize, rx: Receiver<Msg>) -> bool {
+    fn put(&self, t: usize, rx: Receiver<Msg<T>>) -> bool {
         let mut st = self.state.lock().expect("not poisoned");
         while !st.closed && t >= st.merged + self.window {
             st = self.ready.wait(st).expect("not poisoned");
@@ -494,7 +495,7 @@ impl Handoff {
     /// Wait for task `t` to be started, and take its receiver. Workers
     /// start tasks in order and put the receiver before running a task, so
     /// this never waits on a task no worker will start.
-    fn take(&self, t: usize) -> Receiver<Msg> {
+    fn take(&self, t: usize) -> Receiver<Msg<T>> {
         let mut st = self.state.lock().expect("not poisoned");
         loop {
             if let Some(rx) = st.slots[t].take() {
@@ -581,7 +582,7 @@ impl Extractor {
     }
 }
 
-struct Worker<'a> {
+struct Worker<'a, T> {
     det: &'a Detectors,
     opts: &'a ScanOptions,
     extract: &'a Extractor,
@@ -594,7 +595,10 @@ struct Worker<'a> {
     field: String,
     cache: residency::Cache,
     /// Where the current task's batches go; `None` once the merger hung up.
-    tx: Option<SyncSender<Msg>>,
+    tx: Option<SyncSender<Msg<T>>>,
+    /// What the worker makes of each batch before sending it (rendering and
+    /// counting run here, in parallel, rather than in the one merger).
+    map: &'a (dyn Fn(RecordBatch) -> T + Sync),
 }
 
 struct Lines<'h> {
@@ -606,18 +610,18 @@ struct Lines<'h> {
     offset_base: u64,
 }
 
-impl Worker<'_> {
+impl<T> Worker<'_, T> {
     fn send_batch(&mut self) {
         if let Some(b) = self.batch.finish()
             && let Some(tx) = &self.tx
-            && tx.send(Msg::Batch(b)).is_err()
+            && tx.send(Msg::Batch((self.map)(b))).is_err()
         {
             self.tx = None;
         }
     }
 
     /// Run one task, sending its batches and then its counters to `tx`.
-    fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg>) {
+    fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg<T>>) {
         self.tx = Some(tx);
         let out = self.run(task, entry);
         self.send_batch();
@@ -933,6 +937,23 @@ pub fn scan_stream(
     opts: &ScanOptions,
     mut sink: impl FnMut(RecordBatch) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
+    scan_stream_mapped(inputs, det, opts, &|b| b, |b, base| {
+        sink(shift_lines(b, base))
+    })
+}
+
+/// [`scan_stream`] with a step run on the workers: each batch goes through
+/// `map` on the worker that made it, in parallel, and `sink` gets the
+/// results in input order with the number of lines before the batch's range
+/// (0 except for later ranges of a split file, whose line numbers count from
+/// the range's start: add it).
+pub fn scan_stream_mapped<T: Send>(
+    inputs: &[Input],
+    det: &Detectors,
+    opts: &ScanOptions,
+    map: &(dyn Fn(RecordBatch) -> T + Sync),
+    mut sink: impl FnMut(T, u64) -> Result<()>,
+) -> Result<(Vec<String>, Accounting)> {
     let entries = enumerate(inputs, opts)?;
     let mut tasks = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -983,6 +1004,7 @@ pub fn scan_stream(
                         field: String::new(),
                         cache: residency::Cache::default(),
                         tx: None,
+                        map,
                     };
                     let mut w = fresh();
                     loop {
@@ -990,7 +1012,7 @@ pub fn scan_stream(
                         if t >= tasks.len() {
                             break;
                         }
-                        let (tx, rx) = sync_channel::<Msg>(TASK_CHANNEL);
+                        let (tx, rx) = sync_channel::<Msg<T>>(TASK_CHANNEL);
                         if !handoff.put(t, rx) {
                             break;
                         }
@@ -1021,11 +1043,11 @@ pub fn scan_stream(
 
 /// Drain the task channels in order; line numbers of later ranges of a file
 /// are shifted by the lines of the ranges before them.
-fn merge(
+fn merge<T>(
     entries: &[Entry],
     tasks: &[Task],
-    handoff: &Handoff,
-    sink: &mut impl FnMut(RecordBatch) -> Result<()>,
+    handoff: &Handoff<T>,
+    sink: &mut impl FnMut(T, u64) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
     let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
     let mut cancelled = false;
@@ -1036,7 +1058,7 @@ fn merge(
         let mut done = None;
         for msg in rx.iter() {
             match msg {
-                Msg::Batch(b) => sink(shift_lines(b, base))?,
+                Msg::Batch(b) => sink(b, base)?,
                 Msg::Done(o) => done = Some(*o),
             }
         }

@@ -12,8 +12,9 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::batch::{
-    COL_CATEGORY, COL_DEST_COUNTRY, COL_DEST_SOURCE, COL_DETECTOR, COL_EXCEPTION, COL_OFFSET,
-    COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE, COL_SEVERITY, COL_VERDICT,
+    COL_CATEGORY, COL_DEST_COUNTRY, COL_DEST_SOURCE, COL_DETECTOR, COL_EXCEPTION, COL_LINE,
+    COL_OFFSET, COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE, COL_SEVERITY,
+    COL_VERDICT,
 };
 
 /// Hits and distinct records.
@@ -283,6 +284,44 @@ impl Summary {
         }
     }
 
+    /// Add the counts of another summary (of other batches: a record's
+    /// findings are never split across batches, so record counts add up).
+    pub fn merge(&mut self, other: Summary) {
+        fn add_counts(a: &mut Counts, b: Counts) {
+            a.records += b.records;
+            a.hits += b.hits;
+        }
+        for (d, (c, n)) in other.detectors {
+            add_counts(
+                &mut self.detectors.entry(d).or_insert((c, Counts::default())).1,
+                n,
+            );
+        }
+        for (c, n) in other.categories {
+            add_counts(self.categories.entry(c).or_default(), n);
+        }
+        for (map, theirs) in [
+            (&mut self.flows, other.flows),
+            (&mut self.verdicts, other.verdicts),
+            (&mut self.violations, other.violations),
+        ] {
+            for (k, n) in theirs {
+                add_counts(map.entry(k).or_default(), n);
+            }
+        }
+        for (map, theirs) in [
+            (&mut self.dest_sources, other.dest_sources),
+            (&mut self.origin_sources, other.origin_sources),
+        ] {
+            for (k, n) in theirs {
+                *map.entry(k).or_default() += n;
+            }
+        }
+        for (k, (v, n)) in other.exceptions {
+            self.exceptions.entry(k).or_insert((v, 0)).1 += n;
+        }
+    }
+
     /// Flows, verdicts and violations.
     pub fn residency(&self) -> ResidencySummary {
         let mut flows: Vec<FlowRow> = self
@@ -391,52 +430,127 @@ pub fn write_json_rows(
     lead: &[u8],
     first: &mut bool,
 ) -> io::Result<()> {
-    // `{"path":`, `,"line":`, ...: the keys are the same on every row.
-    let keys: Vec<Vec<u8>> = batch
-        .schema()
-        .fields()
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let mut k = if i == 0 { b"{".to_vec() } else { b",".to_vec() };
-            serde_json::to_writer(&mut k, f.name()).expect("writing to a Vec");
-            k.push(b':');
-            k
-        })
-        .collect();
-    enum Col<'a> {
-        Str(&'a StringViewArray),
-        Num(&'a arrow_array::UInt64Array),
-    }
-    let cols: Vec<Col> = batch
-        .columns()
-        .iter()
-        .map(|c| match c.as_string_view_opt() {
-            Some(s) => Col::Str(s),
-            None => Col::Num(c.as_primitive::<UInt64Type>()),
-        })
-        .collect();
-    // Rows are assembled in memory and written once per batch: one call on
-    // the (possibly unbuffered, dynamically dispatched) writer.
-    let mut buf = Vec::with_capacity(batch.num_rows() * 256);
-    let mut digits = itoa::Buffer::new();
-    for row in 0..batch.num_rows() {
-        if !*first {
+    JsonRows::render(batch, sep, lead).write(out, 0, first)
+}
+
+/// The rows of a findings batch rendered as JSON objects, each preceded by
+/// `lead` and followed by `sep`, with where each row's line number lies.
+/// Rendering runs on the scan's workers, in parallel; the one thread that
+/// writes rows out in order only copies bytes, and adds the lines before a
+/// range of a split file to the numbers (see [`JsonRows::write`]).
+#[derive(Debug, Default)]
+pub struct JsonRows {
+    buf: Vec<u8>,
+    /// Byte range of each row's `line` value in `buf`.
+    lines: Vec<(usize, usize)>,
+    lead: usize,
+}
+
+impl JsonRows {
+    pub fn render(batch: &RecordBatch, sep: &[u8], lead: &[u8]) -> Self {
+        // `{"path":`, `,"line":`, ...: the keys are the same on every row.
+        let keys: Vec<Vec<u8>> = batch
+            .schema()
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut k = if i == 0 { b"{".to_vec() } else { b",".to_vec() };
+                serde_json::to_writer(&mut k, f.name()).expect("writing to a Vec");
+                k.push(b':');
+                k
+            })
+            .collect();
+        enum Col<'a> {
+            Str(&'a StringViewArray),
+            Num(&'a arrow_array::UInt64Array),
+        }
+        let cols: Vec<Col> = batch
+            .columns()
+            .iter()
+            .map(|c| match c.as_string_view_opt() {
+                Some(s) => Col::Str(s),
+                None => Col::Num(c.as_primitive::<UInt64Type>()),
+            })
+            .collect();
+        let mut buf = Vec::with_capacity(batch.num_rows() * 384);
+        let mut lines = Vec::with_capacity(batch.num_rows());
+        let mut digits = itoa::Buffer::new();
+        for row in 0..batch.num_rows() {
             buf.extend_from_slice(lead);
-        }
-        *first = false;
-        for (key, col) in keys.iter().zip(&cols) {
-            buf.extend_from_slice(key);
-            match col {
-                Col::Str(a) if a.is_null(row) => buf.extend_from_slice(b"null"),
-                Col::Str(a) => json_string(&mut buf, a.value(row)),
-                Col::Num(a) => buf.extend_from_slice(digits.format(a.value(row)).as_bytes()),
+            for (c, (key, col)) in keys.iter().zip(&cols).enumerate() {
+                buf.extend_from_slice(key);
+                match col {
+                    Col::Str(a) if a.is_null(row) => buf.extend_from_slice(b"null"),
+                    Col::Str(a) => json_string(&mut buf, a.value(row)),
+                    Col::Num(a) => {
+                        let at = buf.len();
+                        buf.extend_from_slice(digits.format(a.value(row)).as_bytes());
+                        if c == COL_LINE {
+                            lines.push((at, buf.len()));
+                        }
+                    }
+                }
             }
+            buf.push(b'}');
+            buf.extend_from_slice(sep);
         }
-        buf.push(b'}');
-        buf.extend_from_slice(sep);
+        JsonRows {
+            buf,
+            lines,
+            lead: lead.len(),
+        }
     }
-    out.write_all(&buf)
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Write the rows, adding `base` to each line number; the first row of
+    /// all (`first` set) goes without its lead.
+    pub fn write(&self, out: &mut impl Write, base: u64, first: &mut bool) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let mut pos = if *first { self.lead } else { 0 };
+        *first = false;
+        if base == 0 {
+            return out.write_all(&self.buf[pos..]);
+        }
+        let mut digits = itoa::Buffer::new();
+        for &(start, end) in &self.lines {
+            out.write_all(&self.buf[pos..start])?;
+            let line: u64 = std::str::from_utf8(&self.buf[start..end])
+                .ok()
+                .and_then(|d| d.parse().ok())
+                .expect("rendered from a u64");
+            out.write_all(digits.format(line + base).as_bytes())?;
+            pos = end;
+        }
+        out.write_all(&self.buf[pos..])
+    }
+}
+
+/// What a scan's worker makes of a findings batch for a writer: its row
+/// count, its summary and, when rows are written as JSON, the rendered rows
+/// (`(sep, lead)` as in [`write_json_rows`]).
+#[derive(Debug)]
+pub struct Rendered {
+    pub rows: usize,
+    pub summary: Summary,
+    pub json: Option<JsonRows>,
+}
+
+impl Rendered {
+    pub fn of(batch: RecordBatch, json: Option<(&[u8], &[u8])>) -> Self {
+        let mut summary = Summary::default();
+        summary.add(&batch);
+        Rendered {
+            rows: batch.num_rows(),
+            summary,
+            json: json.map(|(sep, lead)| JsonRows::render(&batch, sep, lead)),
+        }
+    }
 }
 
 /// A JSON string literal. Most values need no escaping; those are copied
@@ -550,5 +664,72 @@ mod tests {
             rows.iter().any(|r| r["field"] == "we\"ird\\key\t"),
             "{rows:?}"
         );
+    }
+
+    #[test]
+    fn rendered_rows_shift_lines_and_merged_summaries_add_up() {
+        let mut data = Vec::new();
+        for i in 0..12_000 {
+            data.extend_from_slice(
+                format!(
+                    "{{\"site\":\"DE-MUC-01\",\"operator\":{{\"email\":\"op{i}@example.de\"}},\"endpoint\":\"https://x{}.example.cn/\"}}\n",
+                    i % 7
+                )
+                .as_bytes(),
+            );
+        }
+        let det = Detectors::builtin().unwrap();
+        let opts = ScanOptions {
+            threads: 2,
+            ..Default::default()
+        };
+        let input = Input::Bytes {
+            name: "x".into(),
+            data: std::sync::Arc::from(&data[..]),
+        };
+        let out = scan(std::slice::from_ref(&input), &det, &opts).unwrap();
+        assert!(out.batches.len() >= 2, "{} batches", out.batches.len());
+        let mut whole = Summary::default();
+        let mut merged = Summary::default();
+        let mut plain = Vec::new();
+        let mut first = true;
+        for b in &out.batches {
+            whole.add(b);
+            let r = Rendered::of(b.clone(), Some((b"\n", b"")));
+            merged.merge(r.summary);
+            r.json.unwrap().write(&mut plain, 0, &mut first).unwrap();
+        }
+        let json = |s: &Summary| {
+            serde_json::to_string(&(s.categories(), s.detectors(), s.residency())).unwrap()
+        };
+        assert_eq!(json(&whole), json(&merged));
+        let mut direct = Vec::new();
+        let mut first = true;
+        for b in &out.batches {
+            write_json_rows(b, &mut direct, b"\n", b"", &mut first).unwrap();
+        }
+        assert_eq!(plain, direct);
+
+        // A later range of a split file: lines shift, nothing else changes.
+        let mut shifted = Vec::new();
+        let mut first = true;
+        let r = JsonRows::render(&out.batches[0], b"\n", b",");
+        r.write(&mut shifted, 1000, &mut first).unwrap();
+        let rows = |buf: &[u8]| -> Vec<serde_json::Value> {
+            buf.split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::from_slice(l.strip_prefix(b",").unwrap_or(l)).unwrap())
+                .collect()
+        };
+        let (a, b) = (rows(&direct), rows(&shifted));
+        assert!(
+            !b.is_empty() && shifted[0] == b'{',
+            "first row goes without its lead"
+        );
+        for (x, y) in a.iter().zip(&b) {
+            let mut x = x.clone();
+            x["line"] = (x["line"].as_u64().unwrap() + 1000).into();
+            assert_eq!(&x, y);
+        }
     }
 }

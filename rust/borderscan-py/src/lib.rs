@@ -2,6 +2,12 @@
 //! mapping, the interpreter released during scans, and findings handed over
 //! as an Arrow C stream. No scanning logic lives here.
 
+// glibc's per-thread arenas give memory back and fault it in again, batch
+// after batch (4.5x the page faults with two workers than with one, a
+// tenth of the CPU time); mimalloc keeps freed pages for reuse.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, mpsc};
@@ -10,7 +16,7 @@ use std::time::Duration;
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{RecordBatch, RecordBatchIterator};
 use arrow_schema::SchemaRef;
-use borderscan_core::summary::{Summary, write_json_rows};
+use borderscan_core::summary::{Rendered, Summary};
 use borderscan_core::{self as core, Detectors, Format, Input, RulePackSpec, ScanOptions};
 use pyo3::create_exception;
 use pyo3::exceptions::{
@@ -431,14 +437,22 @@ fn scan_write(
             }
             let mut summary = Summary::default();
             let mut first = true;
-            let (_, acc) = core::engine::scan_stream(&inputs, &det, &opts, |b| {
-                summary.add(&b);
-                match format.as_str() {
-                    "json" => write_json_rows(&b, &mut w, b"", b",", &mut first).map_err(io_err),
-                    "jsonl" => write_json_rows(&b, &mut w, b"\n", b"", &mut first).map_err(io_err),
-                    _ => Ok(()),
-                }
-            })?;
+            // Workers count and render their batches in parallel; this
+            // thread only merges counts and copies bytes, in input order.
+            let style: Option<(&[u8], &[u8])> = match format.as_str() {
+                "json" => Some((b"", b",")),
+                "jsonl" => Some((b"\n", b"")),
+                _ => None,
+            };
+            let map = |b| Rendered::of(b, style);
+            let (_, acc) =
+                core::engine::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
+                    summary.merge(r.summary);
+                    match r.json {
+                        Some(j) => j.write(&mut w, base, &mut first).map_err(io_err),
+                        None => Ok(()),
+                    }
+                })?;
             if format == "json" {
                 let s = summary_json(&summary, &opts.residency);
                 writeln!(
