@@ -2,7 +2,8 @@
 //! `cargo run --release --example scan -- FILE... [--threads N]`.
 //! Prints findings, records, bytes and seconds. With `--json`, also
 //! summarises and writes the findings as JSON Lines to nowhere, as the CLI
-//! does, to profile the whole path.
+//! does, to profile the whole path. With `--keep`, keeps every batch in
+//! memory, as `borderscan.scan()` does, and reports their size.
 
 use std::time::Instant;
 
@@ -12,6 +13,7 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use borderscan_core::batch::shift_lines;
 use borderscan_core::engine::scan_stream_mapped;
 use borderscan_core::summary::{Rendered, Summary};
 use borderscan_core::{Detectors, Input, ScanOptions};
@@ -20,10 +22,13 @@ fn main() {
     let mut opts = ScanOptions::default();
     let mut inputs = Vec::new();
     let mut json = false;
+    let mut keep = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--json" {
             json = true;
+        } else if a == "--keep" {
+            keep = true;
         } else if a == "--threads" {
             opts.threads = args
                 .next()
@@ -40,28 +45,60 @@ fn main() {
     let mut sink = std::io::sink();
     let mut first = true;
     // As the CLI does: workers count and render, the sink writes in order.
+    // With --keep, as `borderscan.scan()` does: workers count, the sink
+    // keeps every batch.
+    enum Out {
+        Json(Rendered),
+        Keep(arrow_array::RecordBatch, Summary),
+        Rows(usize),
+    }
     let map = |b: arrow_array::RecordBatch| {
-        if json {
-            Ok(Rendered::of(b, Some((b"\n", b""))))
+        if keep {
+            let mut s = Summary::default();
+            s.add(&b);
+            Out::Keep(b, s)
+        } else if json {
+            Out::Json(Rendered::of(b, Some((b"\n", b""))))
         } else {
-            Err(b.num_rows())
+            Out::Rows(b.num_rows())
         }
     };
+    let mut kept = Vec::new();
     let (_, acc) = scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
         match r {
-            Ok(r) => {
+            Out::Json(r) => {
                 rows += r.rows;
                 summary.merge(r.summary);
                 if let Some(j) = r.json {
                     j.write(&mut sink, base, &mut first).expect("to nowhere");
                 }
             }
-            Err(n) => rows += n,
+            Out::Keep(b, s) => {
+                rows += b.num_rows();
+                summary.merge(s);
+                kept.push(shift_lines(b, base));
+            }
+            Out::Rows(n) => rows += n,
         }
         Ok(())
     })
     .expect("scan");
     let secs = start.elapsed().as_secs_f64();
+    if keep {
+        let bytes: usize = kept.iter().map(|b| b.get_array_memory_size()).sum();
+        println!(
+            "{} batches kept, {:.1} MB of arrays",
+            kept.len(),
+            bytes as f64 / 1e6
+        );
+        if std::env::var_os("SCAN_COLUMNS").is_some()
+            && let Some(b) = kept.get(kept.len() / 2)
+        {
+            for (f, c) in b.schema().fields().iter().zip(b.columns()) {
+                println!("  {}: {} bytes", f.name(), c.get_array_memory_size());
+            }
+        }
+    }
     println!(
         "{rows} findings, {} records, {} bytes, {secs:.3} s, {:.1} MB/s",
         acc.records,

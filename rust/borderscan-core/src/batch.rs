@@ -21,6 +21,9 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 /// that in-flight batches keep memory bounded.
 pub const BATCH_ROWS: usize = 8 * 1024;
 
+/// Data block size of the string columns built per row.
+const BLOCK: u32 = 32 * 1024;
+
 /// Column positions in [`findings_schema`].
 pub const COL_PATH: usize = 0;
 pub const COL_LINE: usize = 1;
@@ -236,8 +239,14 @@ impl BatchBuilder {
         // deduplicating keeps their buffers small.
         // Builders start small and grow: a scan of many small files makes
         // many small batches, which should not each reserve a full batch.
-        let dedup = || StringViewBuilder::new().with_deduplicate_strings();
-        let plain = StringViewBuilder::new;
+        //
+        // Fixed 32 KiB data blocks: the default doubles up to 2 MiB, so after
+        // a few batches each of four columns reserved 2 MiB per 8K-row batch
+        // and filled a few percent of it (12 MB of arrays per batch, 3 GB held
+        // by `borderscan.scan()` on 200 MB of telemetry). A longer value gets
+        // a block of its own.
+        let plain = || StringViewBuilder::new().with_fixed_block_size(BLOCK);
+        let dedup = || plain().with_deduplicate_strings();
         let c = countries();
         let codes = || ConstColumn::new((0..c.len()).map(|i| c.code(i as CountryId)));
         let sources = || ConstColumn::new(Source::ALL.iter().map(|s| s.as_str()));

@@ -430,6 +430,9 @@ fn next_line_start(f: &mut File, pos: u64, size: u64) -> io::Result<u64> {
 
 // ------------------------------------------------------------------ running
 
+/// Rows short of [`BATCH_ROWS`] at which a batch is sent (see its use).
+const BATCH_MARGIN: usize = 256;
+
 struct TaskOut {
     stats: FileStats,
     cancelled: bool,
@@ -876,8 +879,11 @@ impl<T> Worker<'_, T> {
                     origin_source,
                 });
                 // Flush only between records, so a record's findings are
-                // never split across batches (per-batch counts stay exact).
-                if self.batch.len() >= BATCH_ROWS {
+                // never split across batches (per-batch counts stay exact),
+                // and a little before BATCH_ROWS: column buffers grow by
+                // doubling, and a batch a few rows over would hold twice
+                // the memory it needs.
+                if self.batch.len() >= BATCH_ROWS - BATCH_MARGIN {
                     self.send_batch();
                 }
             }

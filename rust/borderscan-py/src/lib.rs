@@ -334,20 +334,31 @@ fn scan(
         inputs,
         cancel,
     } = prepare(paths, options)?;
-    let (out, summary) = detached(py, &cancel, || {
-        let out = core::scan(&inputs, &det, &opts)?;
+    let (batches, accounting, summary) = detached(py, &cancel, || {
+        // Each worker counts its own batches; this thread only merges.
+        let map = |b: RecordBatch| {
+            let mut s = Summary::default();
+            s.add(&b);
+            (b, s)
+        };
+        let mut batches = Vec::new();
         let mut summary = Summary::default();
-        out.batches.iter().for_each(|b| summary.add(b));
-        Ok::<_, core::Error>((out, summary))
+        let (_, accounting) =
+            core::engine::scan_stream_mapped(&inputs, &det, &opts, &map, |(b, s), base| {
+                batches.push(core::batch::shift_lines(b, base));
+                summary.merge(s);
+                Ok(())
+            })?;
+        Ok::<_, core::Error>((batches, accounting, summary))
     })?
     .map_err(to_py)?;
     let table = ArrowTable {
         schema: core::batch::findings_schema(),
-        batches: out.batches,
+        batches,
     };
     Ok((
         table,
-        json(&out.accounting)?,
+        json(&accounting)?,
         json(&summary_json(&summary, &opts.residency))?,
         det.packs.clone(),
     ))
