@@ -2,13 +2,15 @@
 //! newline-aligned ranges of large plain files), run them on a thread pool,
 //! and merge the results in input order so output never depends on timing.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Condvar;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use arrow_array::RecordBatch;
 
@@ -442,6 +444,10 @@ struct TaskOut {
 /// worker-side map made them), then its counters.
 enum Msg<T> {
     Batch(T),
+    /// A chunk of a stream cut by this task's worker and scanned by any
+    /// worker: its batches and counters arrive on the receiver; the counter
+    /// is the task's chunks not yet merged (the merger decrements it).
+    Nested(Receiver<Msg<T>>, Arc<AtomicUsize>),
     // Boxed: channels hold a few messages each, and most are batches.
     Done(Box<TaskOut>),
 }
@@ -598,7 +604,12 @@ struct Worker<'a, T> {
     field: String,
     cache: residency::Cache,
     /// Where the current task's batches go; `None` once the merger hung up.
-    tx: Option<SyncSender<Msg<T>>>,
+    tx: Option<Tx<T>>,
+    /// Chunks of streams waiting for a worker (see [`Pool`]).
+    pool: &'a Pool<T>,
+    /// Whether compressed streams and standard input are cut into chunks
+    /// for all workers (more than one worker).
+    chunking: bool,
     /// What the worker makes of each batch before sending it (rendering and
     /// counting run here, in parallel, rather than in the one merger).
     map: &'a (dyn Fn(RecordBatch) -> T + Sync),
@@ -613,11 +624,130 @@ struct Lines<'h> {
     offset_base: u64,
 }
 
+/// Where a worker sends: a task's bounded channel, or a chunk's unbounded
+/// one (a chunk never blocks its worker: see [`Pool`]).
+enum Tx<T> {
+    Task(SyncSender<Msg<T>>),
+    Chunk(Sender<Msg<T>>),
+}
+
+impl<T> Tx<T> {
+    fn send(&self, m: Msg<T>) -> bool {
+        match self {
+            Tx::Task(t) => t.send(m).is_ok(),
+            Tx::Chunk(t) => t.send(m).is_ok(),
+        }
+    }
+}
+
+/// What the per-line step needs to know and keeps between lines.
+struct LineState {
+    format: Format,
+    header: Arc<Header>,
+    read_header: bool,
+    line_no: u64,
+}
+
+/// A piece of a compressed stream (or of standard input), cut at line ends
+/// by the worker of its task and scanned by whichever worker is free, so
+/// one compressed file keeps every core busy. Lines keep their stream
+/// offsets; line numbers count from the chunk's start (the merger adds the
+/// lines before it, as for ranges).
+struct Chunk<T> {
+    path: String,
+    data: Vec<u8>,
+    lines: Vec<ChunkLine>,
+    format: Format,
+    header: Arc<Header>,
+    read_header: bool,
+    tx: Sender<Msg<T>>,
+}
+
+/// A line of a chunk: (start, end) in its data, stream offset, whether it
+/// was cut to the maximum length.
+type ChunkLine = (u32, u32, u64, bool);
+
+/// Decompressed bytes per chunk.
+const CHUNK_BYTES: usize = 2 << 20;
+/// Chunks of one task not yet merged: bounds memory per producing task.
+const CHUNKS_AHEAD: usize = TASK_CHANNEL;
+
+/// The queue of chunks, shared by all workers.
+///
+/// Deadlock freedom: a chunk's channel is unbounded, so running a chunk
+/// never blocks; a task's worker waits for its budget (`CHUNKS_AHEAD`)
+/// only when no chunk is queued, and otherwise runs queued chunks itself;
+/// idle workers run chunks until no task is running. So every queued chunk
+/// is eventually run, and the merger, which drains tasks and chunks in
+/// order, always progresses.
+struct Pool<T> {
+    state: Mutex<PoolState<T>>,
+    ready: Condvar,
+}
+
+struct PoolState<T> {
+    queue: VecDeque<Chunk<T>>,
+    /// Tasks claimed by a worker and not finished.
+    running: usize,
+    closed: bool,
+}
+
+impl<T> Pool<T> {
+    fn new() -> Self {
+        Pool {
+            state: Mutex::new(PoolState {
+                queue: VecDeque::new(),
+                running: 0,
+                closed: false,
+            }),
+            ready: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, PoolState<T>> {
+        self.state.lock().expect("not poisoned")
+    }
+
+    fn pop(&self) -> Option<Chunk<T>> {
+        self.lock().queue.pop_front()
+    }
+
+    fn push(&self, c: Chunk<T>) {
+        self.lock().queue.push_back(c);
+        self.ready.notify_all();
+    }
+
+    fn task_started(&self) {
+        self.lock().running += 1;
+    }
+
+    fn task_done(&self) {
+        self.lock().running -= 1;
+        self.ready.notify_all();
+    }
+
+    /// Wake waiters to look again (a chunk was merged).
+    fn notify(&self) {
+        let _st = self.lock();
+        self.ready.notify_all();
+    }
+
+    /// The merger stopped: drop queued chunks (their receivers see the end)
+    /// and wake everyone.
+    fn close(&self) {
+        let mut st = self.lock();
+        st.closed = true;
+        st.queue.clear();
+        drop(st);
+        self.ready.notify_all();
+    }
+}
+
 impl<T> Worker<'_, T> {
     fn send_batch(&mut self) {
         if let Some(b) = self.batch.finish()
             && let Some(tx) = &self.tx
-            && tx.send(Msg::Batch((self.map)(b))).is_err()
+            && !tx.send(Msg::Batch((self.map)(b)))
         {
             self.tx = None;
         }
@@ -625,12 +755,57 @@ impl<T> Worker<'_, T> {
 
     /// Run one task, sending its batches and then its counters to `tx`.
     fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg<T>>) {
-        self.tx = Some(tx);
+        self.tx = Some(Tx::Task(tx));
         let out = self.run(task, entry);
         self.send_batch();
         if let Some(tx) = self.tx.take() {
-            let _ = tx.send(Msg::Done(Box::new(out)));
+            tx.send(Msg::Done(Box::new(out)));
         }
+    }
+
+    /// Scan a chunk of another (or this) task's stream, sending its batches
+    /// and counters to the chunk's channel.
+    fn run_chunk(&mut self, c: Chunk<T>) {
+        let task_tx = self.tx.replace(Tx::Chunk(c.tx));
+        let mut out = TaskOut {
+            stats: FileStats {
+                path: c.path,
+                format: Some(c.format.to_string()),
+                ..Default::default()
+            },
+            cancelled: false,
+        };
+        self.cache.start_file(&self.opts.residency, &out.stats.path);
+        let mut st = LineState {
+            format: c.format,
+            header: c.header,
+            read_header: c.read_header,
+            line_no: 0,
+        };
+        for &(start, end, offset, truncated) in &c.lines {
+            let bytes = &c.data[start as usize..end as usize];
+            self.line(&mut st, bytes, offset, truncated, &mut out);
+            if st.line_no.is_multiple_of(4096) && self.stopped() {
+                out.cancelled = true;
+                break;
+            }
+        }
+        out.stats.lines = st.line_no;
+        self.send_batch();
+        if let Some(tx) = self.tx.take() {
+            tx.send(Msg::Done(Box::new(out)));
+        }
+        self.tx = task_tx;
+    }
+
+    /// The merger hung up or the caller cancelled.
+    fn stopped(&self) -> bool {
+        self.tx.is_none()
+            || self
+                .opts
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
     fn run(&mut self, task: &Task, entry: &Entry) -> TaskOut {
@@ -685,23 +860,25 @@ impl<T> Worker<'_, T> {
                         Ok(f)
                     })
                     .map_err(|e| describe_open_error(path, &e))
-                    .and_then(|f| self.scan_stream(f.take(end - start), &lines, &mut out, false))
+                    .and_then(|f| {
+                        self.scan_stream(f.take(end - start), &lines, &mut out, false, false)
+                    })
             }
             (_, Source::File { path, .. }) => File::open(path)
                 .map_err(|e| describe_open_error(path, &e))
-                .and_then(|f| self.scan_whole(f, &mut out)),
+                .and_then(|f| self.scan_whole(f, &mut out, false)),
             (_, Source::Stdin) => {
                 // Standard input has no size to stat: count what is read, so
                 // `bytes` is the size as received (compressed, if it was).
                 let counted = Arc::new(AtomicU64::new(0));
                 let r = input::CountingReader::new(io::stdin(), counted.clone());
-                let res = self.scan_whole(r, &mut out);
+                let res = self.scan_whole(r, &mut out, true);
                 out.stats.bytes = counted.load(Ordering::Relaxed);
                 res
             }
             (_, Source::Bytes(data)) => {
                 out.stats.bytes = data.len() as u64;
-                self.scan_whole(io::Cursor::new(data.clone()), &mut out)
+                self.scan_whole(io::Cursor::new(data.clone()), &mut out, false)
             }
         };
         if let Err(e) = result {
@@ -711,10 +888,13 @@ impl<T> Worker<'_, T> {
         out
     }
 
+    /// A whole file or stream. A compressed one, or standard input (`piped`:
+    /// it cannot be split into ranges), is cut into chunks for all workers.
     fn scan_whole<R: Read + Send>(
         &mut self,
         raw: R,
         out: &mut TaskOut,
+        piped: bool,
     ) -> std::result::Result<(), String> {
         let (reader, comp) = input::decoder(raw).map_err(|e| e.to_string())?;
         out.stats.compression = Some(comp.as_str().into());
@@ -724,7 +904,8 @@ impl<T> Worker<'_, T> {
             read_header: false,
             offset_base: 0,
         };
-        self.scan_stream(reader, &lines, out, true)
+        let chunk = self.chunking && (piped || comp != Compression::None);
+        self.scan_stream(reader, &lines, out, true, chunk)
             .map_err(|e| match comp {
                 Compression::None => e,
                 c => format!("{} stream is corrupt or truncated: {e}", c.as_str()),
@@ -733,18 +914,23 @@ impl<T> Worker<'_, T> {
 
     /// Read lines and scan records. With `sniff`, the head of the stream
     /// decides binary/format/header (whole-file tasks); range tasks were
-    /// told these by the planner.
+    /// told these by the planner. With `chunk`, the lines are cut into
+    /// chunks that any worker scans (see [`Chunk`]).
     fn scan_stream<R: Read>(
         &mut self,
         reader: R,
         lines: &Lines,
         out: &mut TaskOut,
         sniff: bool,
+        chunk: bool,
     ) -> std::result::Result<(), String> {
         let mut lr = LineReader::new(reader, self.opts.max_line);
-        let mut format = lines.format;
-        let mut read_header = lines.read_header;
-        let mut header = lines.header.cloned().unwrap_or_default();
+        let mut st = LineState {
+            format: lines.format,
+            header: Arc::new(lines.header.cloned().unwrap_or_default()),
+            read_header: lines.read_header,
+            line_no: 0,
+        };
         let err_at = |lr: &LineReader<R>, e: io::Error| {
             format!("read error after {} bytes: {e}", lr.position())
         };
@@ -758,15 +944,19 @@ impl<T> Worker<'_, T> {
                 out.stats.binary_bytes_skipped = out.stats.bytes;
                 return Ok(());
             }
-            format = self
+            st.format = self
                 .opts
                 .input_format
                 .unwrap_or_else(|| formats::detect(&out.stats.path, head));
-            read_header = format.has_header();
+            st.read_header = st.format.has_header();
         }
-        out.stats.format = Some(format.to_string());
+        out.stats.format = Some(st.format.to_string());
+        if chunk {
+            let result = self.produce(&mut lr, st, out);
+            out.stats.decompressed_bytes = lr.position();
+            return result.map_err(|e| err_at(&lr, e));
+        }
         let progress = self.opts.progress.as_deref();
-        let mut line_no: u64 = 0;
         let mut last_pos = 0u64;
         let result = loop {
             let line = match lr.next_line() {
@@ -774,130 +964,10 @@ impl<T> Worker<'_, T> {
                 Ok(None) => break Ok(()),
                 Err(e) => break Err(e),
             };
-            line_no += 1;
             let offset = lines.offset_base + line.offset;
-            if line.truncated {
-                out.stats.truncated_lines += 1;
-            }
-            let bytes = line.bytes;
-            if read_header {
-                read_header = false;
-                header = formats::parse_header(format, bytes);
-                out.stats.header_lines += 1;
-                continue;
-            }
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                out.stats.blank_lines += 1;
-                continue;
-            }
-            out.stats.records += 1;
-            if let Err(pe) = formats::parse(format, bytes, &header, &mut self.rec) {
-                out.stats.unparseable += 1;
-                let path = &out.stats.path;
-                out.stats
-                    .unparseable_reasons
-                    .entry(pe.reason.to_string())
-                    .or_default()
-                    .add(|| Location {
-                        path: path.clone(),
-                        line: line_no,
-                        byte_offset: offset,
-                        detail: pe.detail.clone(),
-                    });
-                // Nothing is lost: an unparseable record is scanned as text.
-                self.rec.clear();
-                self.rec.push_text(bytes);
-            }
-            self.hits.clear();
-            self.det.scan(
-                &self.rec,
-                &mut self.scratch,
-                self.opts.show_values,
-                &mut self.hits,
-            );
-            if !self.hits.is_empty() {
-                let (has_dest, has_origin) = self.extract.extract(
-                    &self.rec,
-                    self.scratch.roles(),
-                    &mut self.dest,
-                    &mut self.origin,
-                );
-                if has_dest
-                    && !self.opts.show_values
-                    && let Some(clean) = crate::resolve::redact_destination(&self.dest)
-                {
-                    self.dest = clean;
-                }
-                let res = &*self.opts.residency;
-                let entry = self
-                    .cache
-                    .destination(res, has_dest.then_some(self.dest.as_str()));
-                let (origin_id, origin_source) = self
-                    .cache
-                    .origin(res, has_origin.then_some(self.origin.as_str()));
-                for h in self.hits.drain(..) {
-                    let f = &self.rec.fields[h.field as usize];
-                    self.field.clear();
-                    if !f.text {
-                        self.field
-                            .push_str(&String::from_utf8_lossy(self.rec.path(f)));
-                    }
-                    let field = (!f.text).then_some(self.field.as_str());
-                    let spec = self.det.rule(h.rule);
-                    let raw = &self.rec.value(f)[h.start as usize..h.end as usize];
-                    let host = self.cache.resolution(entry).host.as_deref();
-                    let fp = residency::fingerprint(&out.stats.path, &spec.id, field, raw, host);
-                    if res.baselined(fp) {
-                        continue;
-                    }
-                    let d =
-                        self.cache
-                            .decide(res, h.rule, &spec.id, &spec.category, origin_id, entry);
-                    self.batch.push(&Row {
-                        path: &out.stats.path,
-                        line: line_no,
-                        column: column_of(bytes, raw, f.line_from as usize + h.start as usize),
-                        byte_offset: offset,
-                        rule: h.rule,
-                        field,
-                        evidence: &h.evidence,
-                        verdict: d.verdict,
-                        severity: d.severity,
-                        policy_rule: d.rule,
-                        exception: d.exception,
-                        fingerprint: fp,
-                    });
-                }
-                let r = self.cache.resolution(entry);
-                self.batch.end_record(&RecordValues {
-                    destination: has_dest.then_some(self.dest.as_str()),
-                    dest_host: r.host.as_deref(),
-                    dest_country: r.country,
-                    dest_source: r.source,
-                    origin: has_origin.then_some(self.origin.as_str()),
-                    origin_country: origin_id,
-                    origin_source,
-                });
-                // Flush only between records, so a record's findings are
-                // never split across batches (per-batch counts stay exact),
-                // and a little before BATCH_ROWS: column buffers grow by
-                // doubling, and a batch a few rows over would hold twice
-                // the memory it needs.
-                if self.batch.len() >= BATCH_ROWS - BATCH_MARGIN {
-                    self.send_batch();
-                }
-            }
-            if line_no.is_multiple_of(4096) {
-                if self.tx.is_none() {
-                    out.cancelled = true;
-                    break Ok(());
-                }
-                if self
-                    .opts
-                    .cancel
-                    .as_ref()
-                    .is_some_and(|c| c.load(Ordering::Relaxed))
-                {
+            self.line(&mut st, line.bytes, offset, line.truncated, out);
+            if st.line_no.is_multiple_of(4096) {
+                if self.stopped() {
                     out.cancelled = true;
                     break Ok(());
                 }
@@ -911,9 +981,243 @@ impl<T> Worker<'_, T> {
         if let Some(p) = progress {
             p.fetch_add(lr.position() - last_pos, Ordering::Relaxed);
         }
-        out.stats.lines = line_no;
+        out.stats.lines = st.line_no;
         out.stats.decompressed_bytes = lr.position();
         result.map_err(|e| err_at(&lr, e))
+    }
+
+    /// Cut a stream into chunks for all workers. Lines are cut by this
+    /// reader (so long lines are cut and counted as always); the lines
+    /// themselves are counted by the chunks.
+    fn produce<R: Read>(
+        &mut self,
+        lr: &mut LineReader<R>,
+        st: LineState,
+        out: &mut TaskOut,
+    ) -> io::Result<()> {
+        let progress = self.opts.progress.as_deref();
+        let ahead = Arc::new(AtomicUsize::new(0));
+        let mut header = st.header;
+        let mut read_header = st.read_header;
+        let mut first = true;
+        let mut data = Vec::with_capacity(CHUNK_BYTES + 4096);
+        let mut cut = Vec::new();
+        let mut last_pos = 0u64;
+        let result = loop {
+            let line = match lr.next_line() {
+                Ok(Some(l)) => l,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            };
+            if read_header {
+                // Every chunk needs the header; the first also counts it.
+                header = Arc::new(formats::parse_header(st.format, line.bytes));
+                read_header = false;
+            }
+            let at = data.len() as u32;
+            data.extend_from_slice(line.bytes);
+            cut.push((at, data.len() as u32, line.offset, line.truncated));
+            if data.len() >= CHUNK_BYTES || cut.len() >= u16::MAX as usize {
+                let c = (std::mem::take(&mut data), std::mem::take(&mut cut));
+                if !self.submit(c, st.format, &header, &mut first, &ahead, out) {
+                    out.cancelled = true;
+                    break Ok(());
+                }
+                data.reserve(CHUNK_BYTES + 4096);
+                if let Some(p) = progress {
+                    let pos = lr.position();
+                    p.fetch_add(pos - last_pos, Ordering::Relaxed);
+                    last_pos = pos;
+                }
+            }
+        };
+        // Lines read before a read error are scanned too.
+        if !cut.is_empty() && !out.cancelled {
+            let c = (data, cut);
+            if !self.submit(c, st.format, &header, &mut first, &ahead, out) {
+                out.cancelled = true;
+            }
+        }
+        if let Some(p) = progress {
+            p.fetch_add(lr.position() - last_pos, Ordering::Relaxed);
+        }
+        result
+    }
+
+    /// Queue a chunk and announce it to the merger, after waiting (and
+    /// meanwhile scanning queued chunks) until this task has fewer than
+    /// `CHUNKS_AHEAD` chunks unmerged. False when the scan is stopping.
+    fn submit(
+        &mut self,
+        (data, lines): (Vec<u8>, Vec<ChunkLine>),
+        format: Format,
+        header: &Arc<Header>,
+        first: &mut bool,
+        ahead: &Arc<AtomicUsize>,
+        out: &TaskOut,
+    ) -> bool {
+        loop {
+            let mut st = self.pool.lock();
+            if st.closed {
+                return false;
+            }
+            if ahead.load(Ordering::Acquire) < CHUNKS_AHEAD {
+                break;
+            }
+            if let Some(c) = st.queue.pop_front() {
+                drop(st);
+                self.run_chunk(c);
+                continue;
+            }
+            drop(self.pool.ready.wait(st).expect("not poisoned"));
+        }
+        if self.stopped() {
+            return false;
+        }
+        let (tx, rx) = channel();
+        ahead.fetch_add(1, Ordering::AcqRel);
+        let sent = self
+            .tx
+            .as_ref()
+            .is_some_and(|t| t.send(Msg::Nested(rx, ahead.clone())));
+        if !sent {
+            self.tx = None;
+            return false;
+        }
+        self.pool.push(Chunk {
+            path: out.stats.path.clone(),
+            data,
+            lines,
+            format,
+            header: header.clone(),
+            read_header: std::mem::take(first) && format.has_header(),
+            tx,
+        });
+        true
+    }
+
+    /// One line: a header, a blank line or a record to parse and scan.
+    fn line(
+        &mut self,
+        st: &mut LineState,
+        bytes: &[u8],
+        offset: u64,
+        truncated: bool,
+        out: &mut TaskOut,
+    ) {
+        st.line_no += 1;
+        let line_no = st.line_no;
+        let format = st.format;
+        if truncated {
+            out.stats.truncated_lines += 1;
+        }
+        if st.read_header {
+            st.read_header = false;
+            st.header = Arc::new(formats::parse_header(format, bytes));
+            out.stats.header_lines += 1;
+            return;
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            out.stats.blank_lines += 1;
+            return;
+        }
+        out.stats.records += 1;
+        if let Err(pe) = formats::parse(format, bytes, &st.header, &mut self.rec) {
+            out.stats.unparseable += 1;
+            let path = &out.stats.path;
+            out.stats
+                .unparseable_reasons
+                .entry(pe.reason.to_string())
+                .or_default()
+                .add(|| Location {
+                    path: path.clone(),
+                    line: line_no,
+                    byte_offset: offset,
+                    detail: pe.detail.clone(),
+                });
+            // Nothing is lost: an unparseable record is scanned as text.
+            self.rec.clear();
+            self.rec.push_text(bytes);
+        }
+        self.hits.clear();
+        self.det.scan(
+            &self.rec,
+            &mut self.scratch,
+            self.opts.show_values,
+            &mut self.hits,
+        );
+        if !self.hits.is_empty() {
+            let (has_dest, has_origin) = self.extract.extract(
+                &self.rec,
+                self.scratch.roles(),
+                &mut self.dest,
+                &mut self.origin,
+            );
+            if has_dest
+                && !self.opts.show_values
+                && let Some(clean) = crate::resolve::redact_destination(&self.dest)
+            {
+                self.dest = clean;
+            }
+            let res = &*self.opts.residency;
+            let entry = self
+                .cache
+                .destination(res, has_dest.then_some(self.dest.as_str()));
+            let (origin_id, origin_source) = self
+                .cache
+                .origin(res, has_origin.then_some(self.origin.as_str()));
+            for h in self.hits.drain(..) {
+                let f = &self.rec.fields[h.field as usize];
+                self.field.clear();
+                if !f.text {
+                    self.field
+                        .push_str(&String::from_utf8_lossy(self.rec.path(f)));
+                }
+                let field = (!f.text).then_some(self.field.as_str());
+                let spec = self.det.rule(h.rule);
+                let raw = &self.rec.value(f)[h.start as usize..h.end as usize];
+                let host = self.cache.resolution(entry).host.as_deref();
+                let fp = residency::fingerprint(&out.stats.path, &spec.id, field, raw, host);
+                if res.baselined(fp) {
+                    continue;
+                }
+                let d = self
+                    .cache
+                    .decide(res, h.rule, &spec.id, &spec.category, origin_id, entry);
+                self.batch.push(&Row {
+                    path: &out.stats.path,
+                    line: line_no,
+                    column: column_of(bytes, raw, f.line_from as usize + h.start as usize),
+                    byte_offset: offset,
+                    rule: h.rule,
+                    field,
+                    evidence: &h.evidence,
+                    verdict: d.verdict,
+                    severity: d.severity,
+                    policy_rule: d.rule,
+                    exception: d.exception,
+                    fingerprint: fp,
+                });
+            }
+            let r = self.cache.resolution(entry);
+            self.batch.end_record(&RecordValues {
+                destination: has_dest.then_some(self.dest.as_str()),
+                dest_host: r.host.as_deref(),
+                dest_country: r.country,
+                dest_source: r.source,
+                origin: has_origin.then_some(self.origin.as_str()),
+                origin_country: origin_id,
+                origin_source,
+            });
+            // Flush only between records, so a record's findings are
+            // never split across batches (per-batch counts stay exact),
+            // and a little before BATCH_ROWS: column buffers grow by
+            // doubling, and a batch a few rows over would hold twice
+            // the memory it needs.
+            if self.batch.len() >= BATCH_ROWS - BATCH_MARGIN {
+                self.send_batch();
+            }
+        }
     }
 }
 
@@ -982,18 +1286,25 @@ pub fn scan_stream_mapped<T: Send>(
     } else {
         opts.threads
     }
-    .min(tasks.len().max(1));
+    // Capped by the tasks, unless one may be a compressed stream: its
+    // chunks keep every worker busy.
+    .min(if tasks.iter().any(|t| matches!(t.kind, TaskKind::Whole)) {
+        usize::MAX
+    } else {
+        tasks.len().max(1)
+    });
 
     // One small bounded channel per task, made when a worker starts it: the
     // merger drains them in task order, so output order never depends on
     // which worker finishes first.
     let handoff = Handoff::new(tasks.len(), 2 * threads + 2);
     let next = AtomicUsize::new(0);
+    let pool = Pool::new();
 
     std::thread::scope(|scope| {
         for i in 0..threads {
-            let (tasks, entries, handoff, next, extract) =
-                (&tasks, &entries, &handoff, &next, &extract);
+            let (tasks, entries, handoff, next, extract, pool) =
+                (&tasks, &entries, &handoff, &next, &extract, &pool);
             std::thread::Builder::new()
                 .name(format!("borderscan-{i}"))
                 .spawn_scoped(scope, move || {
@@ -1011,40 +1322,86 @@ pub fn scan_stream_mapped<T: Send>(
                         cache: residency::Cache::default(),
                         tx: None,
                         map,
+                        pool,
+                        chunking: threads > 1,
                     };
                     let mut w = fresh();
+                    // A bug in a parser or detector must not hang the scan
+                    // or lose the other inputs: the task's (or chunk's)
+                    // channel closes without a result, the merger reports
+                    // the input as failed, and this worker goes on afresh.
                     loop {
+                        // Chunks of earlier tasks first: the merger needs
+                        // them sooner.
+                        while let Some(c) = pool.pop() {
+                            run_chunk_guarded(&mut w, c, &fresh);
+                        }
+                        pool.task_started();
                         let t = next.fetch_add(1, Ordering::Relaxed);
                         if t >= tasks.len() {
+                            pool.task_done();
                             break;
                         }
                         let (tx, rx) = sync_channel::<Msg<T>>(TASK_CHANNEL);
                         if !handoff.put(t, rx) {
+                            pool.task_done();
                             break;
                         }
                         let task = &tasks[t];
-                        // A bug in a parser or detector must not hang the
-                        // scan or lose the other inputs: the task's channel
-                        // closes without a result, the merger reports the
-                        // input as failed, and this worker goes on afresh.
                         let run = std::panic::AssertUnwindSafe(|| {
                             w.run_and_send(task, &entries[task.file as usize], tx)
                         });
                         if std::panic::catch_unwind(run).is_err() {
                             w = fresh();
                         }
+                        pool.task_done();
+                    }
+                    // No task left to start: scan chunks until no task runs.
+                    loop {
+                        let mut st = pool.lock();
+                        let next_chunk = loop {
+                            if st.closed {
+                                break None;
+                            }
+                            if let Some(c) = st.queue.pop_front() {
+                                break Some(c);
+                            }
+                            if st.running == 0 {
+                                break None;
+                            }
+                            st = pool.ready.wait(st).expect("not poisoned");
+                        };
+                        drop(st);
+                        match next_chunk {
+                            Some(c) => run_chunk_guarded(&mut w, c, &fresh),
+                            None => break,
+                        }
                     }
                 })
                 .expect("can spawn a worker thread");
         }
-        let result = merge(&entries, &tasks, &handoff, &mut sink);
+        let result = merge(&entries, &tasks, &handoff, &pool, &mut sink);
         if result.is_err() {
             // Unblock and stop the workers: their sends now fail and no
             // further task starts.
             handoff.close();
+            pool.close();
         }
         result
     })
+}
+
+/// Run a chunk; a panic leaves its channel without counters (the merger
+/// reports the input as failed) and the worker goes on afresh.
+fn run_chunk_guarded<'a, T>(
+    w: &mut Worker<'a, T>,
+    c: Chunk<T>,
+    fresh: &impl Fn() -> Worker<'a, T>,
+) {
+    let run = std::panic::AssertUnwindSafe(|| w.run_chunk(c));
+    if std::panic::catch_unwind(run).is_err() {
+        *w = fresh();
+    }
 }
 
 /// Drain the task channels in order; line numbers of later ranges of a file
@@ -1053,10 +1410,45 @@ fn merge<T>(
     entries: &[Entry],
     tasks: &[Task],
     handoff: &Handoff<T>,
+    pool: &Pool<T>,
     sink: &mut impl FnMut(T, u64) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
     let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
     let mut cancelled = false;
+    // Fold a task's (or chunk's) counters into its file's, shifting the
+    // lines it reports by `base`, the lines of the file before it.
+    let fold = |slot: &mut Option<FileStats>, mut o: TaskOut, base: u64| {
+        if base > 0 {
+            for r in o.stats.unparseable_reasons.values_mut() {
+                for l in &mut r.first {
+                    l.line += base;
+                }
+            }
+        }
+        match slot {
+            None => *slot = Some(o.stats),
+            Some(s) => {
+                s.merge_range(&o.stats);
+                // Chunks come before their task's own counters, which
+                // carry the stored size and compression.
+                s.bytes = s.bytes.max(o.stats.bytes);
+                if s.compression.is_none() {
+                    s.compression = o.stats.compression;
+                }
+            }
+        }
+        o.cancelled
+    };
+    let died = |file: usize| TaskOut {
+        // The worker died (a bug): say so rather than lose the file.
+        stats: FileStats {
+            path: entries[file].display.clone(),
+            failed_files: 1,
+            error: Some("internal error: the worker scanning this input stopped".into()),
+            ..Default::default()
+        },
+        cancelled: false,
+    };
     for (t, task) in tasks.iter().enumerate() {
         let rx = handoff.take(t);
         let file = task.file as usize;
@@ -1066,30 +1458,25 @@ fn merge<T>(
             match msg {
                 Msg::Batch(b) => sink(b, base)?,
                 Msg::Done(o) => done = Some(*o),
-            }
-        }
-        let mut o = done.unwrap_or_else(|| TaskOut {
-            // The worker died (a bug): say so rather than lose the file.
-            stats: FileStats {
-                path: entries[file].display.clone(),
-                failed_files: 1,
-                error: Some("internal error: the worker scanning this input stopped".into()),
-                ..Default::default()
-            },
-            cancelled: false,
-        });
-        cancelled |= o.cancelled;
-        if base > 0 {
-            for r in o.stats.unparseable_reasons.values_mut() {
-                for l in &mut r.first {
-                    l.line += base;
+                Msg::Nested(chunk, ahead) => {
+                    let base = per_file[file].as_ref().map_or(0, |s| s.lines);
+                    let mut chunk_done = None;
+                    for m in chunk.iter() {
+                        match m {
+                            Msg::Batch(b) => sink(b, base)?,
+                            Msg::Done(o) => chunk_done = Some(*o),
+                            Msg::Nested(..) => unreachable!("chunks are not cut further"),
+                        }
+                    }
+                    ahead.fetch_sub(1, Ordering::AcqRel);
+                    pool.notify();
+                    let o = chunk_done.unwrap_or_else(|| died(file));
+                    cancelled |= fold(&mut per_file[file], o, base);
                 }
             }
         }
-        match &mut per_file[file] {
-            slot @ None => *slot = Some(o.stats),
-            Some(s) => s.merge_range(&o.stats),
-        }
+        let o = done.unwrap_or_else(|| died(file));
+        cancelled |= fold(&mut per_file[file], o, base);
         handoff.merged(t);
     }
     if cancelled {

@@ -170,6 +170,72 @@ fn truncated_and_corrupt_streams_fail_the_file_but_keep_what_was_read() {
 }
 
 #[test]
+fn compressed_streams_cut_into_chunks_scan_as_one() {
+    // Several 2 MiB chunks: JSON Lines with blank, unparseable and cut lines,
+    // and a CSV whose header must reach every chunk.
+    let mut jsonl = corpus(40_000);
+    jsonl.extend(std::iter::repeat_n(b'y', 10_000));
+    jsonl.extend_from_slice(b" li.wei@example.cn\n");
+    jsonl.extend(corpus(5_000));
+    let mut csv = b"ts,site,operator_email,feed_rate\n".to_vec();
+    for i in 0..70_000 {
+        writeln!(csv, "{i},VN-HCM-01,op{i}@example.vn,{}.5", i % 300).unwrap();
+    }
+    assert!(jsonl.len() > 2 << 20 && csv.len() > 2 << 20);
+    let gz = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let (jgz, cgz) = (gz(&jsonl), gz(&csv));
+    let jzs = zstd::encode_all(&jsonl[..], 3).unwrap();
+    let cases: Vec<(Vec<Input>, &str)> = vec![
+        (vec![bytes("t.jsonl.gz", &jgz)], "gzip"),
+        (vec![bytes("t.jsonl.zst", &jzs)], "zstd"),
+        (vec![bytes("p.csv.gz", &cgz)], "csv"),
+        // Two streams at once: each task cuts its own chunks.
+        (
+            vec![bytes("a.jsonl.gz", &jgz), bytes("b.csv.gz", &cgz)],
+            "two",
+        ),
+        // A cut stream: what was read before the cut is kept either way.
+        (
+            vec![bytes("cut.gz", &jgz[..jgz.len() * 2 / 3])],
+            "truncated",
+        ),
+    ];
+    for (inputs, name) in cases {
+        let opts = |threads| ScanOptions {
+            threads,
+            max_line: 4096,
+            ..Default::default()
+        };
+        let one = run(&inputs, &opts(1));
+        assert!(!one.findings().is_empty(), "{name}");
+        for threads in [2, 3] {
+            let many = run(&inputs, &opts(threads));
+            assert_eq!(many.findings(), one.findings(), "{name} threads={threads}");
+            assert_eq!(many.accounting, one.accounting, "{name} threads={threads}");
+        }
+        let a = &one.accounting;
+        match name {
+            "truncated" => assert_eq!(a.failed_files, 1),
+            "csv" => {
+                assert_eq!((a.header_lines, a.records), (1, 70_000));
+                let f = one.findings();
+                let last = f.iter().rfind(|f| f.detector == "personal.email").unwrap();
+                assert_eq!(last.field.as_deref(), Some("operator_email"));
+                assert_eq!(last.line, 70_001);
+            }
+            _ => {
+                assert_eq!(a.failed_files, 0, "{name}: {:?}", a.failures);
+                assert!(a.truncated_lines >= 1 && a.unparseable > 0, "{name}");
+            }
+        }
+    }
+}
+
+#[test]
 fn binary_and_empty_files_are_accounted() {
     let mut bin = b"\x7fELF\x02\x01\x01\0\0\0".to_vec();
     bin.extend(vec![0u8; 1000]);
