@@ -12,8 +12,8 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::batch::{
-    COL_CATEGORY, COL_DEST_COUNTRY, COL_DEST_SOURCE, COL_DETECTOR, COL_EXCEPTION, COL_LINE,
-    COL_OFFSET, COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE, COL_SEVERITY,
+    COL_CATEGORY, COL_DEST_COUNTRY, COL_DEST_SOURCE, COL_DESTINATION, COL_DETECTOR, COL_EXCEPTION,
+    COL_LINE, COL_OFFSET, COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE, COL_SEVERITY,
     COL_VERDICT,
 };
 
@@ -461,10 +461,6 @@ impl JsonRows {
                 k
             })
             .collect();
-        enum Col<'a> {
-            Str(&'a StringViewArray),
-            Num(&'a arrow_array::UInt64Array),
-        }
         let cols: Vec<Col> = batch
             .columns()
             .iter()
@@ -473,24 +469,65 @@ impl JsonRows {
                 None => Col::Num(c.as_primitive::<UInt64Type>()),
             })
             .collect();
+        // Runs of columns whose values repeat row after row (the path; a
+        // record's destination and origin columns): when their views and
+        // validity equal the previous row's, the same strings, the bytes
+        // rendered for them last time are copied instead.
+        let shared: &[(usize, usize)] = if cols.len() == 20
+            && (COL_DESTINATION..=COL_ORIGIN_SOURCE)
+                .chain([COL_PATH])
+                .all(|c| matches!(cols[c], Col::Str(_)))
+        {
+            &[(COL_PATH, COL_PATH), (COL_DESTINATION, COL_ORIGIN_SOURCE)]
+        } else {
+            &[]
+        };
+        let repeats = |(a, b): (usize, usize), row: usize| {
+            row > 0
+                && cols[a..=b].iter().all(|c| match c {
+                    Col::Str(s) => {
+                        s.views()[row] == s.views()[row - 1]
+                            && s.is_valid(row) == s.is_valid(row - 1)
+                    }
+                    Col::Num(_) => false,
+                })
+        };
+        let mut last: [(usize, usize); 2] = [(0, 0); 2];
         let mut buf = Vec::with_capacity(batch.num_rows() * 384);
         let mut lines = Vec::with_capacity(batch.num_rows());
         let mut digits = itoa::Buffer::new();
         for row in 0..batch.num_rows() {
             buf.extend_from_slice(lead);
-            for (c, (key, col)) in keys.iter().zip(&cols).enumerate() {
-                buf.extend_from_slice(key);
-                match col {
-                    Col::Str(a) if a.is_null(row) => buf.extend_from_slice(b"null"),
-                    Col::Str(a) => json_string(&mut buf, a.value(row)),
+            let mut c = 0;
+            while c < cols.len() {
+                if let Some(k) = shared.iter().position(|&(a, _)| a == c) {
+                    let span = shared[k];
+                    let at = buf.len();
+                    if repeats(span, row) {
+                        buf.extend_from_within(last[k].0..last[k].1);
+                        last[k] = (at, buf.len());
+                        c = span.1 + 1;
+                        continue;
+                    }
+                    for c in span.0..=span.1 {
+                        render_cell(&mut buf, &keys[c], &cols[c], row);
+                    }
+                    last[k] = (at, buf.len());
+                    c = span.1 + 1;
+                    continue;
+                }
+                match &cols[c] {
                     Col::Num(a) => {
+                        buf.extend_from_slice(&keys[c]);
                         let at = buf.len();
                         buf.extend_from_slice(digits.format(a.value(row)).as_bytes());
                         if c == COL_LINE {
                             lines.push((at, buf.len()));
                         }
                     }
+                    col => render_cell(&mut buf, &keys[c], col, row),
                 }
+                c += 1;
             }
             buf.push(b'}');
             buf.extend_from_slice(sep);
@@ -550,6 +587,22 @@ impl Rendered {
             summary,
             json: json.map(|(sep, lead)| JsonRows::render(&batch, sep, lead)),
         }
+    }
+}
+
+/// A column of a findings batch, for the JSON writer.
+enum Col<'a> {
+    Str(&'a StringViewArray),
+    Num(&'a arrow_array::UInt64Array),
+}
+
+/// `key` and the JSON value of a cell.
+fn render_cell(buf: &mut Vec<u8>, key: &[u8], col: &Col, row: usize) {
+    buf.extend_from_slice(key);
+    match col {
+        Col::Str(a) if a.is_null(row) => buf.extend_from_slice(b"null"),
+        Col::Str(a) => json_string(buf, a.value(row)),
+        Col::Num(a) => buf.extend_from_slice(itoa::Buffer::new().format(a.value(row)).as_bytes()),
     }
 }
 
