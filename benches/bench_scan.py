@@ -1340,6 +1340,9 @@ def main(argv: list[str] | None = None) -> int:
     made_temp = a.workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="borderscan-bench-")) if made_temp else a.workdir
     workdir.mkdir(parents=True, exist_ok=True)
+    # Every CLI scan appends to an audit log (hashing its inputs): benchmark
+    # runs go to one in the work directory, never to the user's own log.
+    os.environ["BORDERSCAN_AUDIT_LOG"] = str(workdir / "bench-audit.jsonl")
     created: list[Path] = []
     try:
         big_dir = workdir / f"corpus-{gen_size_arg(a.size)}"

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 import borderscan
-from borderscan import api, output
+from borderscan import api, audit, output
 from borderscan.baseline import load_baseline, write_baseline
 from borderscan.policy import describe, groups, load_policy, presets
 
@@ -153,9 +153,18 @@ def _config_error(e: Exception) -> None:
               help="Exit 0 even when some files could not be read (they are still "
                    "reported and counted).")
 @click.option("--quiet", "-q", is_flag=True, help="Print no summary.")
+@click.option("--audit-log", "audit_log", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Append this scan's manifest to this audit log (default: "
+                   "$BORDERSCAN_AUDIT_LOG, else $XDG_STATE_HOME/borderscan/audit.jsonl, else "
+                   "~/.local/state/borderscan/audit.jsonl).")
+@click.option("--no-audit-log", is_flag=True, help="Do not append to any audit log.")
+@click.option("--sign-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
+              help="Sign the audit entry with this Ed25519 private key "
+                   "(`borderscan audit keygen`).")
 def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
          rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
-         today, fail_on, baseline_file, show_values, strict, keep_going, quiet) -> None:
+         today, fail_on, baseline_file, show_values, strict, keep_going, quiet, audit_log,
+         no_audit_log, sign_key) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -169,8 +178,21 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
       2  usage or configuration error
       3  unreadable or corrupt input, unless --keep-going (or, with
          --strict, any input problem); takes precedence over 1
+
+    Every scan appends a hash-chained manifest (inputs with SHA-256, policy,
+    rule packs, counts, verdict) to the audit log; see `borderscan audit`.
     """
     err = _err_console()
+    started = audit.now()
+    if no_audit_log and (audit_log or sign_key):
+        err.print("borderscan: --no-audit-log cannot be combined with --audit-log or --sign-key")
+        sys.exit(EXIT_USAGE)
+    key = None
+    if sign_key:
+        try:
+            key = audit.load_private_key(sign_key)
+        except (ValueError, TypeError, OSError) as e:
+            _config_error(f"--sign-key {sign_key}: {e}")
     if fmt == "parquet" and out is None and sys.stdout.isatty():
         err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
         sys.exit(EXIT_USAGE)
@@ -207,6 +229,17 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
         sys.exit(130)
 
     code, reasons = _exit_code(result, fail_on=fail_on, strict=strict, keep_going=keep_going)
+    if not no_audit_log:
+        log = audit_log or audit.default_path()
+        try:
+            _append_audit(log, key, result, started=started, code=code, reasons=reasons,
+                          fail_on=fail_on, policy_file=policy_file, preset=preset, geoip=geoip,
+                          today=today)
+        except (OSError, audit.AuditError, borderscan.ConfigError) as e:
+            # The scan's evidence is part of its result: not writing it is
+            # an error a pipeline must see.
+            code = EXIT_USAGE if code in (EXIT_OK, EXIT_FINDINGS) else code
+            reasons.append(f"could not append to the audit log {log}: {e} (exit {code})")
     result.exit_reasons = reasons
     result.baseline_doc = baseline_doc
     if fmt == "table":
@@ -224,6 +257,42 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     for r in reasons:
         err.print(f"borderscan: {r}", markup=False)
     sys.exit(code)
+
+
+def _append_audit(log, key, result: output.Report, *, started: str, code: int,
+                  reasons: list[str], fail_on: str | None, policy_file: str | None,
+                  preset: str | None, geoip: str | None, today: str | None) -> None:
+    """Append this scan's manifest to the audit log."""
+    acc = result.accounting
+    res = result.residency or {}
+    violations = res.get("violations", [])
+    by_severity: dict[str, int] = {}
+    for v in violations:
+        by_severity[v["severity"]] = by_severity.get(v["severity"], 0) + v["hits"]
+    manifest = audit.Manifest(
+        started=started,
+        ended=audit.now(),
+        command=["borderscan", *sys.argv[1:]],
+        inputs=audit.describe_inputs(acc.get("per_file", [])),
+        policy=audit.describe_policy(policy_file, preset, today),
+        rule_packs=list(result.rule_packs),
+        geoip=audit.describe_geoip(geoip),
+        accounting={k: v for k, v in acc.items() if k != "per_file"},
+        summary={
+            "categories": result.summary.to_dicts(),
+            "verdicts": res.get("verdicts", {}),
+            "violations": violations,
+            "exceptions": res.get("exceptions", {}),
+        },
+        verdict={
+            "exit_code": code,
+            "reasons": list(reasons),
+            "fail_on": fail_on,
+            "violations": sum(v["hits"] for v in violations),
+            "violations_by_severity": by_severity,
+        },
+    )
+    audit.append(log, manifest.entry(), key)
 
 
 def _exit_code(result: output.Report, *, fail_on: str | None, strict: bool,
@@ -443,3 +512,52 @@ def explain(target, paths, show_values, **kw) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """Check and manage the audit log every scan appends to."""
+
+
+@audit_group.command("verify")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--public-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
+              help="Also check every entry's Ed25519 signature with this public key.")
+def audit_verify(file, public_key) -> None:
+    """Verify the hash chain (and signatures) of an audit log (default: the
+    default log). Exit 0 when intact, 1 when any entry was edited, removed,
+    reordered or inserted (each is named), 2 when the log cannot be read."""
+    path = file or str(audit.default_path())
+    try:
+        key = audit.load_public_key(public_key) if public_key else None
+        v = audit.verify(path, key)
+    except (OSError, ValueError, TypeError) as e:
+        _config_error(f"{path}: {e}")
+    for p in v.problems:
+        click.echo(f"{path}: {p.message}")
+    signed = f", {v.signed} signature(s) verified" if public_key else ""
+    if v.ok:
+        click.echo(f"{path}: {v.entries} entries, chain intact{signed}")
+        sys.exit(EXIT_OK)
+    click.echo(f"{path}: {len(v.problems)} problem(s) in {v.entries} entries")
+    sys.exit(EXIT_FINDINGS)
+
+
+@audit_group.command("keygen")
+@click.option("--out", "-o", required=True, metavar="PREFIX",
+              help="Write PREFIX.key (private, mode 600) and PREFIX.pub (public).")
+def audit_keygen(out) -> None:
+    """Make an Ed25519 key pair for `scan --sign-key` and `audit verify --public-key`."""
+    try:
+        kid = audit.keygen(f"{out}.key", f"{out}.pub")
+    except FileExistsError:
+        _config_error(f"{out}.key exists; not overwriting a key")
+    except OSError as e:
+        _config_error(f"{out}: {e}")
+    click.echo(f"wrote {out}.key and {out}.pub (key id {kid})")
+
+
+@audit_group.command("path")
+def audit_path() -> None:
+    """Print where scans append when --audit-log is not given."""
+    click.echo(str(audit.default_path()))

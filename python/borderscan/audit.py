@@ -1,0 +1,373 @@
+"""The audit log: one hash-chained (and optionally signed) entry per scan.
+
+The log is a JSON Lines file, appended to and never rewritten. Each entry is
+a manifest of one scan: every input with its size and SHA-256, the policy and
+its hash, the rule packs, the geo database, the tool version, host, user,
+start and end times, the accounting, the summary counts and the verdict.
+
+Each entry carries `seq` (1, 2, ...), `prev` (the previous entry's `hash`;
+64 zeros for the first) and `hash`: the SHA-256, in hex, of the entry's JSON
+without `hash` and `signature`, keys sorted, no whitespace, UTF-8 (so any
+tool can recompute it). With a signing key, `signature` is the Ed25519
+signature of the 32 hash bytes (base64) and `key_id` the first 16 hex digits
+of the SHA-256 of the raw public key. `verify` finds any edited, removed,
+reordered or inserted entry and names it.
+
+Entries hold counts, hashes and paths, never a scanned value.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = "borderscan-audit/1"
+GENESIS = "0" * 64
+_CHUNK = 1 << 20
+
+
+def default_path() -> Path:
+    """Where entries go when `--audit-log` is not given:
+    `$BORDERSCAN_AUDIT_LOG`, else `$XDG_STATE_HOME/borderscan/audit.jsonl`,
+    else `~/.local/state/borderscan/audit.jsonl`."""
+    env = os.environ.get("BORDERSCAN_AUDIT_LOG")
+    if env:
+        return Path(env)
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "borderscan" / "audit.jsonl"
+
+
+def now() -> str:
+    """UTC time as ISO 8601 with milliseconds and `Z`."""
+    t = dt.datetime.now(dt.UTC)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def canonical(entry: dict[str, Any]) -> bytes:
+    """The bytes an entry's hash covers: everything but `hash` and `signature`."""
+    body = {k: v for k, v in entry.items() if k not in ("hash", "signature")}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(entry)).hexdigest()
+
+
+# ------------------------------------------------------------------ keys
+
+
+def load_private_key(path: str | os.PathLike):
+    """An Ed25519 private key from a PEM file (PKCS#8, unencrypted), e.g. from
+    `borderscan audit keygen` or `openssl genpkey -algorithm ed25519`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path}: not an Ed25519 private key")
+    return key
+
+
+def load_public_key(path: str | os.PathLike):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    key = serialization.load_pem_public_key(Path(path).read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"{path}: not an Ed25519 public key")
+    return key
+
+
+def key_id(public_key) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def keygen(private_out: str | os.PathLike, public_out: str | os.PathLike) -> str:
+    """Write a new Ed25519 key pair as PEM (the private key readable by its
+    owner only); returns its key id."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    fd = os.open(private_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    Path(public_out).write_bytes(key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    return key_id(key.public_key())
+
+
+# ------------------------------------------------------------------ manifest
+
+
+def describe_inputs(per_file: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every input the scan read, with its size and SHA-256 as stored (the
+    compressed bytes for a compressed file). Standard input cannot be read
+    again: it is listed with its size and no hash."""
+    out = []
+    for f in per_file:
+        path = f.get("path", "")
+        item: dict[str, Any] = {"path": path, "size": f.get("bytes", 0),
+                                "format": f.get("format"), "compression": f.get("compression")}
+        if f.get("error"):
+            item["error"] = f["error"]
+        if path in ("-", "<stdin>"):
+            item["sha256"] = None
+            item["note"] = "standard input: not hashed (it cannot be read again)"
+        else:
+            try:
+                item["sha256"] = sha256_file(path)
+                item["size"] = os.path.getsize(path)
+            except OSError as e:
+                item["sha256"] = None
+                item["note"] = f"not hashed: {e.strerror or e}"
+        out.append(item)
+    return out
+
+
+def describe_policy(policy_file: str | None, preset: str | None,
+                    today: str | None = None) -> dict[str, Any]:
+    """The policy that decided the verdicts: its name and version, and the
+    SHA-256 of its TOML text (the file, or the shipped preset)."""
+    from borderscan.policy import load_policy, presets
+
+    p = load_policy(policy_file, None if policy_file else (preset or "default"), today)
+    out: dict[str, Any] = {"name": p.get("name"), "version": p.get("version")}
+    if policy_file:
+        out.update(source="file", path=os.path.abspath(policy_file),
+                   sha256=sha256_file(policy_file))
+    else:
+        text = presets()[preset or "default"]
+        out.update(source="preset", sha256=hashlib.sha256(text.encode()).hexdigest())
+    return out
+
+
+def describe_geoip(path: str | None) -> dict[str, Any] | None:
+    """The geo database used: path, SHA-256, type and build date."""
+    if not path:
+        return None
+    from borderscan import _core
+
+    _, kind, built = _core.geoip_info(path)
+    when = dt.datetime.fromtimestamp(built, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"path": os.path.abspath(path), "sha256": sha256_file(path), "database_type": kind,
+            "build_date": when}
+
+
+@dataclass
+class Manifest:
+    """What one scan leaves in the audit log (before chaining)."""
+
+    started: str
+    ended: str
+    command: list[str]
+    inputs: list[dict[str, Any]]
+    policy: dict[str, Any]
+    rule_packs: list[str]
+    geoip: dict[str, Any] | None
+    accounting: dict[str, Any]
+    summary: dict[str, Any]
+    verdict: dict[str, Any]
+    tool: dict[str, Any] = field(default_factory=dict)
+
+    def entry(self) -> dict[str, Any]:
+        from borderscan import __version__
+
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+        return {
+            "format": FORMAT,
+            "tool": self.tool or {"name": "borderscan", "version": __version__},
+            "host": socket.gethostname(),
+            "user": user,
+            "started": self.started,
+            "ended": self.ended,
+            "command": self.command,
+            "inputs": self.inputs,
+            "policy": self.policy,
+            "rule_packs": self.rule_packs,
+            "geoip": self.geoip,
+            "accounting": self.accounting,
+            "summary": self.summary,
+            "verdict": self.verdict,
+        }
+
+
+# ------------------------------------------------------------------ appending
+
+
+def _last_entry(f) -> dict[str, Any] | None:
+    """The last complete entry of an open log (read from the end)."""
+    f.seek(0, os.SEEK_END)
+    size = f.tell()
+    if size == 0:
+        return None
+    block = 1 << 16
+    pos, tail = size, b""
+    while pos > 0:
+        step = min(block, pos)
+        pos -= step
+        f.seek(pos)
+        tail = f.read(step) + tail
+        lines = tail.rstrip(b"\n").split(b"\n")
+        if len(lines) > 1 or pos == 0:
+            last = lines[-1]
+            try:
+                return json.loads(last)
+            except ValueError as e:
+                raise AuditError(f"the last line of the audit log is not an entry ({e}); "
+                                 "run `borderscan audit verify`") from e
+    return None
+
+
+class AuditError(Exception):
+    """The audit log cannot be appended to or read."""
+
+
+def append(path: str | os.PathLike, entry: dict[str, Any], sign_key=None) -> dict[str, Any]:
+    """Chain `entry` to the log's last entry, sign it if a key is given, and
+    append it under an exclusive lock (concurrent scans chain in turn)."""
+    import fcntl
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(p, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o640)
+    with os.fdopen(fd, "r+b") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            last = _last_entry(f)
+            entry = dict(entry)
+            entry["seq"] = (last.get("seq", 0) if last else 0) + 1
+            entry["prev"] = last.get("hash", GENESIS) if last else GENESIS
+            if sign_key is not None:
+                entry["key_id"] = key_id(sign_key.public_key())
+            entry["hash"] = entry_hash(entry)
+            if sign_key is not None:
+                sig = sign_key.sign(bytes.fromhex(entry["hash"]))
+                entry["signature"] = base64.b64encode(sig).decode()
+            line = json.dumps(entry, sort_keys=True, separators=(",", ":"),
+                              ensure_ascii=False).encode() + b"\n"
+            f.seek(0, os.SEEK_END)
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    return entry
+
+
+# ------------------------------------------------------------------ verifying
+
+
+@dataclass
+class Problem:
+    line: int
+    seq: int | None
+    kind: str  # edited | removed | reordered | inserted | unreadable | unsigned | bad-signature
+    message: str
+
+
+@dataclass
+class Verification:
+    entries: int = 0
+    signed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_entries(path: str | os.PathLike) -> list[tuple[int, dict[str, Any] | None, str]]:
+    """(line number, entry or None, raw line) for every line of a log."""
+    out = []
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            text = raw.decode("utf-8", errors="replace").rstrip("\n")
+            try:
+                e = json.loads(text)
+                out.append((n, e if isinstance(e, dict) else None, text))
+            except ValueError:
+                out.append((n, None, text))
+    return out
+
+
+def verify(path: str | os.PathLike, public_key=None) -> Verification:
+    """Check every entry's hash, the chain of `prev` links and sequence
+    numbers, and (with a public key) every signature."""
+    from cryptography.exceptions import InvalidSignature
+
+    v = Verification()
+    last_seq, last_hash = 0, GENESIS
+    want_id = key_id(public_key) if public_key is not None else None
+    for n, e, _ in read_entries(path):
+        if e is None:
+            v.problems.append(Problem(n, None, "unreadable",
+                                      f"line {n}: not a JSON entry (edited or cut)"))
+            continue
+        v.entries += 1
+        seq = e.get("seq")
+        where = f"line {n} (entry {seq})"
+        if entry_hash(e) != e.get("hash"):
+            v.problems.append(Problem(n, seq, "edited",
+                                      f"{where}: edited: its content does not match its hash"))
+        if not isinstance(seq, int):
+            v.problems.append(Problem(n, None, "edited", f"line {n}: no sequence number"))
+        elif seq == last_seq:
+            v.problems.append(Problem(n, seq, "inserted",
+                                      f"{where}: inserted: sequence number {seq} repeats"))
+        elif seq < last_seq:
+            v.problems.append(Problem(n, seq, "reordered",
+                                      f"{where}: reordered: entry {seq} comes after entry "
+                                      f"{last_seq}"))
+        elif seq > last_seq + 1:
+            gap = (f"entry {last_seq + 1}" if seq == last_seq + 2
+                   else f"entries {last_seq + 1} to {seq - 1}")
+            v.problems.append(Problem(n, seq, "removed",
+                                      f"{where}: removed: {gap} missing before it"))
+        elif e.get("prev") != last_hash:
+            v.problems.append(Problem(n, seq, "inserted",
+                                      f"{where}: its link to the previous entry is broken: the "
+                                      "entry before it was replaced or inserted"))
+        if public_key is not None:
+            sig = e.get("signature")
+            if not sig:
+                v.problems.append(Problem(n, seq, "unsigned", f"{where}: not signed"))
+            else:
+                try:
+                    public_key.verify(base64.b64decode(sig), bytes.fromhex(str(e.get("hash"))))
+                    if e.get("key_id") not in (None, want_id):
+                        raise InvalidSignature
+                    v.signed += 1
+                except (InvalidSignature, ValueError):
+                    v.problems.append(Problem(n, seq, "bad-signature",
+                                              f"{where}: the signature does not verify with "
+                                              f"this public key (key id {want_id})"))
+        if isinstance(seq, int):
+            last_seq = max(last_seq, seq)
+        last_hash = str(e.get("hash"))
+    return v
