@@ -200,3 +200,14 @@ def test_default_location_and_opt_out(inputs: Path, tmp_path: Path) -> None:
     assert len(lines(default)) == before + 1
     r = run_cli("audit", "verify")
     assert r.returncode == 0, r.stdout.decode()
+
+
+def test_a_failed_input_is_recorded_with_the_exit_code(inputs: Path, tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    missing = tmp_path / "missing.log"
+    r = run_cli("scan", str(inputs), str(missing), "-q", "--audit-log", str(log))
+    assert r.returncode == 3
+    e = json.loads(lines(log)[0])
+    assert e["verdict"]["exit_code"] == 3 and e["verdict"]["reasons"]
+    item = next(i for i in e["inputs"] if i["path"].endswith("missing.log"))
+    assert item["sha256"] is None and item.get("error")
