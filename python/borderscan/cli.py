@@ -543,6 +543,59 @@ def audit_verify(file, public_key) -> None:
     sys.exit(EXIT_FINDINGS)
 
 
+@audit_group.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=_check_date,
+              help="First day of the period (in --tz), inclusive.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=_check_date,
+              help="Last day of the period (in --tz), inclusive.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "report"]), default="report",
+              show_default=True,
+              help="jsonl: the entries as logged (each still verifies); csv: one localized "
+                   "row per scan; report: a localized plain-text report.")
+@click.option("--locale", type=click.Choice(["en", "zh", "de", "ja", "vi"]), default="en",
+              show_default=True, help="Language of labels, verdicts and categories, and the "
+                                      "conventions for dates and numbers.")
+@click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
+              help="IANA time zone of the site (e.g. Asia/Shanghai, Europe/Berlin).")
+@click.option("--public-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
+              help="Also verify every entry's signature before exporting.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write here instead of stdout.")
+def audit_export(file, start, end, fmt, locale, tz, public_key, out) -> None:
+    """Export the scans of a period from an audit log, localized. The log is
+    verified first: a log with any problem is not exported (exit 1)."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from borderscan import export as ex
+
+    path = file or str(audit.default_path())
+    try:
+        exporter = ex.Exporter(locale, tz)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        _config_error(f"--tz {tz}: unknown time zone ({e})")
+    try:
+        key = audit.load_public_key(public_key) if public_key else None
+        v = audit.verify(path, key)
+        entries = [e for _, e, _ in audit.read_entries(path) if e is not None]
+    except (OSError, ValueError, TypeError) as e:
+        _config_error(f"{path}: {e}")
+    if not v.ok:
+        for p in v.problems:
+            click.echo(f"{path}: {p.message}", err=True)
+        click.echo(f"{path}: not exported: the log does not verify", err=True)
+        sys.exit(EXIT_FINDINGS)
+    period = tuple(date.fromisoformat(d) if d else None for d in (start, end))
+    chosen = [e for e in entries if ex.in_period(e, *period, exporter.zone)]
+    status = exporter._("intact") + (f", {v.signed} signed" if public_key else "")
+    text = ex.export(chosen, fmt, exporter, period=period, verified=status, source=path)
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
 @audit_group.command("keygen")
 @click.option("--out", "-o", required=True, metavar="PREFIX",
               help="Write PREFIX.key (private, mode 600) and PREFIX.pub (public).")
