@@ -21,7 +21,11 @@ class ArrowTable:
 class ProgressCounter:
     def __init__(self) -> None: ...
     @property
-    def bytes(self) -> int: ...
+    def bytes(self) -> int:
+        """Input bytes read so far, as stored (compressed bytes of a compressed file)."""
+    @property
+    def records(self) -> int:
+        """Records scanned so far."""
 
 class ScanStream:
     def __iter__(self) -> Iterator[ArrowTable]: ...

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 import borderscan
-from borderscan import api, audit, output
+from borderscan import api, audit, output, progress
 from borderscan.baseline import load_baseline, write_baseline
 from borderscan.policy import describe, groups, load_policy, presets
 
@@ -152,7 +152,9 @@ def _config_error(e: Exception) -> None:
 @click.option("--keep-going", is_flag=True,
               help="Exit 0 even when some files could not be read (they are still "
                    "reported and counted).")
-@click.option("--quiet", "-q", is_flag=True, help="Print no summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print no summary and no progress bar.")
+@click.option("--no-progress", is_flag=True,
+              help="No progress bar (it is shown on stderr only when stderr is a terminal).")
 @click.option("--audit-log", "audit_log", type=click.Path(dir_okay=False), metavar="FILE",
               help="Append this scan's manifest to this audit log (default: "
                    "$BORDERSCAN_AUDIT_LOG, else $XDG_STATE_HOME/borderscan/audit.jsonl, else "
@@ -163,8 +165,8 @@ def _config_error(e: Exception) -> None:
                    "(`borderscan audit keygen`).")
 def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
          rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
-         today, fail_on, baseline_file, show_values, strict, keep_going, quiet, audit_log,
-         no_audit_log, sign_key) -> None:
+         today, fail_on, baseline_file, show_values, strict, keep_going, quiet, no_progress,
+         audit_log, no_audit_log, sign_key) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -200,33 +202,38 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
                        dest_field, origin_field, policy_file, preset, geoip, destination,
                        origin, today, show_values=show_values)
     baseline_doc = None
-    try:
-        if baseline_file:
-            baseline_doc = load_baseline(baseline_file)
-            options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
-        if fmt in ("parquet", "sarif"):
-            stream = api.scan_iter(list(paths), **options)
-            with _open_out(out) as fh:
-                if fmt == "parquet":
-                    result = output.write_parquet(stream, fh)
-                else:
-                    result = output.write_sarif_report(
-                        stream, fh, options,
-                        lambda rep: _exit_code(rep, fail_on=fail_on, strict=strict,
-                                               keep_going=keep_going))
-        else:
-            # The engine writes JSON itself, batch by batch; `table` only
-            # needs the summaries.
-            native = "none" if fmt == "table" else fmt
-            target = None if (fmt == "table" or out in (None, "-")) else out
-            acc, summary, packs = api.scan_write(list(paths), native, target,
-                                                 output.tool_info(), **options)
-            result = output.report_from(acc, summary, packs)
-    except borderscan.ConfigError as e:
-        _config_error(e)
-    except (borderscan.ScanCancelled, KeyboardInterrupt):
-        err.print("borderscan: interrupted; the output is incomplete")
-        sys.exit(130)
+    show_progress = err.is_terminal and not (quiet or no_progress)
+    # The bar is gone (and the terminal clean) before anything is printed.
+    with progress.progress_bar(list(paths), show_progress, err) as counter:
+        try:
+            if counter is not None:
+                options["progress"] = counter
+            if baseline_file:
+                baseline_doc = load_baseline(baseline_file)
+                options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
+            if fmt in ("parquet", "sarif"):
+                stream = api.scan_iter(list(paths), **options)
+                with _open_out(out) as fh:
+                    if fmt == "parquet":
+                        result = output.write_parquet(stream, fh)
+                    else:
+                        result = output.write_sarif_report(
+                            stream, fh, options,
+                            lambda rep: _exit_code(rep, fail_on=fail_on, strict=strict,
+                                                   keep_going=keep_going))
+            else:
+                # The engine writes JSON itself, batch by batch; `table` only
+                # needs the summaries.
+                native = "none" if fmt == "table" else fmt
+                target = None if (fmt == "table" or out in (None, "-")) else out
+                acc, summary, packs = api.scan_write(list(paths), native, target,
+                                                     output.tool_info(), **options)
+                result = output.report_from(acc, summary, packs)
+        except borderscan.ConfigError as e:
+            _config_error(e)
+        except (borderscan.ScanCancelled, KeyboardInterrupt):
+            err.print("borderscan: interrupted; the output is incomplete")
+            sys.exit(130)
 
     code, reasons = _exit_code(result, fail_on=fail_on, strict=strict, keep_going=keep_going)
     if not no_audit_log:
@@ -240,7 +247,10 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
             # an error a pipeline must see.
             code = EXIT_USAGE if code in (EXIT_OK, EXIT_FINDINGS) else code
             reasons.append(f"could not append to the audit log {log}: {e} (exit {code})")
-    result.exit_reasons = reasons
+    # The summary always says why the exit code is what it is.
+    result.exit_reasons = reasons or [
+        f"nothing at or above {fail_on}, every input read (exit 0)" if fail_on else
+        "every input read, no --fail-on threshold (exit 0)"]
     result.baseline_doc = baseline_doc
     if fmt == "table":
         if out:

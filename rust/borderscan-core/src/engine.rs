@@ -74,6 +74,37 @@ pub const DEFAULT_ORIGIN_FIELDS: &[&str] = &[
     "facility",
 ];
 
+/// What a scan has done so far, bumped by workers every few thousand lines
+/// (a relaxed atomic add: reading it never slows or blocks the scan).
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Input bytes as stored (compressed bytes of a compressed file), so
+    /// they compare with file sizes.
+    pub bytes: AtomicU64,
+    /// Records scanned.
+    pub records: AtomicU64,
+}
+
+/// Reports a task's progress as deltas since its last report.
+#[derive(Default)]
+struct Reporter {
+    bytes: u64,
+    records: u64,
+}
+
+impl Reporter {
+    fn update(&mut self, p: Option<&Progress>, bytes: u64, records: u64) {
+        if let Some(p) = p {
+            p.bytes
+                .fetch_add(bytes.saturating_sub(self.bytes), Ordering::Relaxed);
+            p.records
+                .fetch_add(records.saturating_sub(self.records), Ordering::Relaxed);
+        }
+        self.bytes = self.bytes.max(bytes);
+        self.records = self.records.max(records);
+    }
+}
+
 /// One input given by the caller.
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -108,8 +139,8 @@ pub struct ScanOptions {
     pub follow_links: bool,
     /// Set from another thread to stop the scan early.
     pub cancel: Option<Arc<AtomicBool>>,
-    /// Bytes processed so far, for progress display.
-    pub progress: Option<Arc<AtomicU64>>,
+    /// Bytes and records processed so far, for progress display.
+    pub progress: Option<Arc<Progress>>,
     /// Policy, destination resolver and baseline deciding verdicts.
     pub residency: Arc<Residency>,
 }
@@ -622,6 +653,9 @@ struct Lines<'h> {
     read_header: bool,
     /// Added to line offsets (start of a range).
     offset_base: u64,
+    /// Stored bytes read so far, when they differ from the bytes of lines
+    /// (a compressed stream); progress counts these.
+    stored: Option<Arc<AtomicU64>>,
 }
 
 /// Where a worker sends: a task's bounded channel, or a chunk's unbounded
@@ -782,14 +816,20 @@ impl<T> Worker<'_, T> {
             read_header: c.read_header,
             line_no: 0,
         };
+        let progress = self.opts.progress.clone();
+        let mut reporter = Reporter::default();
         for &(start, end, offset, truncated) in &c.lines {
             let bytes = &c.data[start as usize..end as usize];
             self.line(&mut st, bytes, offset, truncated, &mut out);
-            if st.line_no.is_multiple_of(4096) && self.stopped() {
-                out.cancelled = true;
-                break;
+            if st.line_no.is_multiple_of(4096) {
+                if self.stopped() {
+                    out.cancelled = true;
+                    break;
+                }
+                reporter.update(progress.as_deref(), 0, out.stats.records);
             }
         }
+        reporter.update(progress.as_deref(), 0, out.stats.records);
         out.stats.lines = st.line_no;
         self.send_batch();
         if let Some(tx) = self.tx.take() {
@@ -853,6 +893,7 @@ impl<T> Worker<'_, T> {
                     header: Some(header),
                     read_header: *first && format.has_header(),
                     offset_base: *start,
+                    stored: None,
                 };
                 File::open(path)
                     .and_then(|mut f| {
@@ -896,6 +937,8 @@ impl<T> Worker<'_, T> {
         out: &mut TaskOut,
         piped: bool,
     ) -> std::result::Result<(), String> {
+        let stored = Arc::new(AtomicU64::new(0));
+        let raw = input::CountingReader::new(raw, stored.clone());
         let (reader, comp) = input::decoder(raw).map_err(|e| e.to_string())?;
         out.stats.compression = Some(comp.as_str().into());
         let lines = Lines {
@@ -903,6 +946,7 @@ impl<T> Worker<'_, T> {
             header: None,
             read_header: false,
             offset_base: 0,
+            stored: Some(stored),
         };
         let chunk = self.chunking && (piped || comp != Compression::None);
         self.scan_stream(reader, &lines, out, true, chunk)
@@ -952,12 +996,18 @@ impl<T> Worker<'_, T> {
         }
         out.stats.format = Some(st.format.to_string());
         if chunk {
-            let result = self.produce(&mut lr, st, out);
+            let result = self.produce(&mut lr, st, lines.stored.as_deref(), out);
             out.stats.decompressed_bytes = lr.position();
             return result.map_err(|e| err_at(&lr, e));
         }
         let progress = self.opts.progress.as_deref();
-        let mut last_pos = 0u64;
+        let stored = |lr: &LineReader<R>| {
+            lines
+                .stored
+                .as_ref()
+                .map_or_else(|| lr.position(), |c| c.load(Ordering::Relaxed))
+        };
+        let mut reporter = Reporter::default();
         let result = loop {
             let line = match lr.next_line() {
                 Ok(Some(l)) => l,
@@ -971,16 +1021,10 @@ impl<T> Worker<'_, T> {
                     out.cancelled = true;
                     break Ok(());
                 }
-                if let Some(p) = progress {
-                    let pos = lr.position();
-                    p.fetch_add(pos - last_pos, Ordering::Relaxed);
-                    last_pos = pos;
-                }
+                reporter.update(progress, stored(&lr), out.stats.records);
             }
         };
-        if let Some(p) = progress {
-            p.fetch_add(lr.position() - last_pos, Ordering::Relaxed);
-        }
+        reporter.update(progress, stored(&lr), out.stats.records);
         out.stats.lines = st.line_no;
         out.stats.decompressed_bytes = lr.position();
         result.map_err(|e| err_at(&lr, e))
@@ -993,16 +1037,21 @@ impl<T> Worker<'_, T> {
         &mut self,
         lr: &mut LineReader<R>,
         st: LineState,
+        stored: Option<&AtomicU64>,
         out: &mut TaskOut,
     ) -> io::Result<()> {
+        // Bytes are reported here, records by the chunks' workers.
         let progress = self.opts.progress.as_deref();
+        let stored = |lr: &LineReader<R>| {
+            stored.map_or_else(|| lr.position(), |c| c.load(Ordering::Relaxed))
+        };
+        let mut reporter = Reporter::default();
         let ahead = Arc::new(AtomicUsize::new(0));
         let mut header = st.header;
         let mut read_header = st.read_header;
         let mut first = true;
         let mut data = Vec::with_capacity(CHUNK_BYTES + 4096);
         let mut cut = Vec::new();
-        let mut last_pos = 0u64;
         let result = loop {
             let line = match lr.next_line() {
                 Ok(Some(l)) => l,
@@ -1024,11 +1073,7 @@ impl<T> Worker<'_, T> {
                     break Ok(());
                 }
                 data.reserve(CHUNK_BYTES + 4096);
-                if let Some(p) = progress {
-                    let pos = lr.position();
-                    p.fetch_add(pos - last_pos, Ordering::Relaxed);
-                    last_pos = pos;
-                }
+                reporter.update(progress, stored(lr), 0);
             }
         };
         // Lines read before a read error are scanned too.
@@ -1038,9 +1083,7 @@ impl<T> Worker<'_, T> {
                 out.cancelled = true;
             }
         }
-        if let Some(p) = progress {
-            p.fetch_add(lr.position() - last_pos, Ordering::Relaxed);
-        }
+        reporter.update(progress, stored(lr), 0);
         result
     }
 

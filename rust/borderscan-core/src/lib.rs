@@ -40,7 +40,7 @@ pub mod validate;
 
 pub use accounting::Accounting;
 pub use detect::Detectors;
-pub use engine::{Finding, Input, ScanOptions, ScanOutput, check_rules, scan};
+pub use engine::{Finding, Input, Progress, ScanOptions, ScanOutput, check_rules, scan};
 pub use error::{Error, Result};
 pub use formats::Format;
 pub use policy::Policy;

@@ -9,7 +9,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
@@ -280,7 +280,7 @@ fn prepare(paths: Vec<String>, a: ScanArgs) -> PyResult<Prepared> {
         opts.origin_fields = o;
     }
     if let Some(p) = &a.progress {
-        opts.progress = Some(p.get().bytes.clone());
+        opts.progress = Some(p.get().inner.clone());
     }
     let cancel = Arc::new(AtomicBool::new(false));
     opts.cancel = Some(cancel.clone());
@@ -592,11 +592,11 @@ impl Drop for ScanStream {
     }
 }
 
-/// A counter the engine bumps with the bytes it has read, for progress
-/// bars; reading it never blocks the scan.
+/// Counters the engine bumps as it goes (input bytes as stored, and
+/// records), for progress bars; reading them never blocks the scan.
 #[pyclass(frozen, module = "borderscan._core")]
 struct ProgressCounter {
-    bytes: Arc<AtomicU64>,
+    inner: Arc<core::Progress>,
 }
 
 #[pymethods]
@@ -604,13 +604,21 @@ impl ProgressCounter {
     #[new]
     fn new() -> Self {
         ProgressCounter {
-            bytes: Arc::new(AtomicU64::new(0)),
+            inner: Arc::new(core::Progress::default()),
         }
     }
 
+    /// Input bytes read so far, as stored (compressed bytes of a
+    /// compressed file): comparable with file sizes.
     #[getter]
     fn bytes(&self) -> u64 {
-        self.bytes.load(Ordering::Relaxed)
+        self.inner.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Records scanned so far.
+    #[getter]
+    fn records(&self) -> u64 {
+        self.inner.records.load(Ordering::Relaxed)
     }
 }
 
