@@ -211,7 +211,10 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
             if baseline_file:
                 baseline_doc = load_baseline(baseline_file)
                 options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
-            if fmt in ("parquet", "sarif"):
+            if fmt == "html":
+                # Written once the exit code and the audit entry are known.
+                result, top = output.gather_for_html(api.scan_iter(list(paths), **options))
+            elif fmt in ("parquet", "sarif"):
                 stream = api.scan_iter(list(paths), **options)
                 with _open_out(out) as fh:
                     if fmt == "parquet":
@@ -236,12 +239,13 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
             sys.exit(130)
 
     code, reasons = _exit_code(result, fail_on=fail_on, strict=strict, keep_going=keep_going)
+    entry = None
     if not no_audit_log:
         log = audit_log or audit.default_path()
         try:
-            _append_audit(log, key, result, started=started, code=code, reasons=reasons,
-                          fail_on=fail_on, policy_file=policy_file, preset=preset, geoip=geoip,
-                          today=today)
+            entry = _append_audit(log, key, result, started=started, code=code,
+                                  reasons=reasons, fail_on=fail_on, policy_file=policy_file,
+                                  preset=preset, geoip=geoip, today=today)
         except (OSError, audit.AuditError, borderscan.ConfigError) as e:
             # The scan's evidence is part of its result: not writing it is
             # an error a pipeline must see.
@@ -252,15 +256,18 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
         f"nothing at or above {fail_on}, every input read (exit 0)" if fail_on else
         "every input read, no --fail-on threshold (exit 0)"]
     result.baseline_doc = baseline_doc
+    if fmt == "html":
+        _write_html(out or "report.html", result, top, code, reasons, entry, policy_file,
+                    preset, today)
     if fmt == "table":
         if out:
             with open(out, "w", encoding="utf-8") as fh:
                 output.print_summary(result, Console(file=fh, width=80, highlight=False))
         elif not quiet:
             output.print_summary(result, Console(width=80, highlight=False))
-    elif out and not quiet:
+    elif (out or fmt == "html") and not quiet:
         output.print_summary(result, Console(width=80, highlight=False))
-        Console(highlight=False).print(f"findings written to {out} ({fmt})")
+        Console(highlight=False).print(f"findings written to {out or 'report.html'} ({fmt})")
     elif not out:
         # stdout holds the machine output; problems still go to stderr.
         output.print_problems(result, err)
@@ -271,7 +278,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
 
 def _append_audit(log, key, result: output.Report, *, started: str, code: int,
                   reasons: list[str], fail_on: str | None, policy_file: str | None,
-                  preset: str | None, geoip: str | None, today: str | None) -> None:
+                  preset: str | None, geoip: str | None, today: str | None) -> dict:
     """Append this scan's manifest to the audit log."""
     acc = result.accounting
     res = result.residency or {}
@@ -302,7 +309,24 @@ def _append_audit(log, key, result: output.Report, *, started: str, code: int,
             "violations_by_severity": by_severity,
         },
     )
-    audit.append(log, manifest.entry(), key)
+    return audit.append(log, manifest.entry(), key)
+
+
+def _write_html(out: str, result: output.Report, top: list[dict], code: int | None,
+                reasons: list[str], entry: dict | None, policy_file: str | None,
+                preset: str | None, today: str | None) -> None:
+    """The self-contained HTML report of a scan."""
+    from borderscan import report
+
+    pol = audit.describe_policy(policy_file, preset, today)
+    inputs = entry["inputs"] if entry else audit.describe_inputs(
+        result.accounting.get("per_file", []))
+    page = report.build_html(
+        accounting=result.accounting, summary=result.summary.to_dicts(),
+        residency=result.residency, findings=top, exit_code=code, reasons=reasons,
+        tool=output.tool_info(), policy=pol, inputs=inputs, audit_entry=entry)
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(page)
 
 
 def _exit_code(result: output.Report, *, fail_on: str | None, strict: bool,
@@ -624,3 +648,37 @@ def audit_keygen(out) -> None:
 def audit_path() -> None:
     """Print where scans append when --audit-log is not given."""
     click.echo(str(audit.default_path()))
+
+
+@main.command("report")
+@click.argument("findings", type=click.Path(dir_okay=False, exists=True))
+@click.option("--out", "-o", default="report.html", show_default=True,
+              type=click.Path(dir_okay=False, writable=True), help="Where to write the HTML.")
+@click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None,
+              help="State PASS or FAIL against this severity threshold.")
+def report_cmd(findings, out, fail_on) -> None:
+    """Write the self-contained HTML report of a scan saved with
+    `scan --format json` (one file, opens offline)."""
+    from borderscan import report
+
+    try:
+        with open(findings, "rb") as fh:
+            doc = orjson.loads(fh.read())
+        acc, res = doc["accounting"], doc.get("residency", {})
+        rows = doc["findings"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        _config_error(f"{findings}: not a `scan --format json` document ({e})")
+    code, reasons = None, []
+    if fail_on:
+        n = api.failing(res, fail_on)
+        code = EXIT_FINDINGS if n else EXIT_OK
+        reasons = [f"{n:,} violation(s) at or above {fail_on}" if n
+                   else f"nothing at or above {fail_on}"]
+    page = report.build_html(
+        accounting=acc, summary=doc.get("summary", []), residency=res,
+        findings=report.top_findings(rows), exit_code=code, reasons=reasons,
+        tool=doc.get("tool", {}), policy=doc.get("policy"),
+        inputs=audit.describe_inputs(acc.get("per_file", [])))
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    click.echo(f"wrote {out} ({len(page.encode()):,} bytes)")

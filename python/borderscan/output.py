@@ -17,7 +17,7 @@ from borderscan import __version__, api
 from borderscan.aggregate import category_frame, detector_frame, flow_frame
 from borderscan.api import ScanStream, has_problems
 
-FORMATS = ("table", "json", "jsonl", "parquet", "sarif")
+FORMATS = ("table", "json", "jsonl", "parquet", "sarif", "html")
 
 _S, _U = pl.String, pl.UInt64
 FINDINGS_SCHEMA = {
@@ -66,6 +66,18 @@ def report_from_stream(stream: ScanStream) -> Report:
     assert stream.detectors is not None and stream.flows is not None
     return Report(stream.summary, stream.detectors, stream.accounting, stream.rule_packs,
                   stream.flows, stream.residency)
+
+
+def gather_for_html(stream: ScanStream, keep: int = 50) -> tuple[Report, list[dict[str, Any]]]:
+    """Stream a scan, keeping only what the HTML report shows of the findings
+    (the top violations and unknown destinations): memory stays bounded."""
+    from borderscan.report import top_findings
+
+    kept: list[dict[str, Any]] = []
+    for frame in stream:
+        rows = frame.filter(pl.col("verdict").is_in(["violation", "unknown"])).to_dicts()
+        kept = top_findings([*kept, *rows], keep)
+    return report_from_stream(stream), kept
 
 
 def report_from(accounting: dict[str, Any], summary: dict[str, Any],

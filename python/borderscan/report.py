@@ -1,0 +1,209 @@
+"""The HTML report: one self-contained file that opens offline.
+
+Charts are Plotly figures with plotly.js embedded once in the page (no CDN,
+no network); everything that came from the scanned input is HTML-escaped.
+The page leads with the verdict and the accounting, then the flows from
+origin through data category to destination, a heat map of category by
+destination country, violations by rule and severity, the top findings with
+masked evidence and an explanation each, and the inputs with their SHA-256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable
+from typing import Any
+
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, None: 4}
+VERDICT_COLOUR = {"violation": "rgba(214,39,40,0.55)", "allowed": "rgba(44,160,44,0.45)",
+                  "unknown": "rgba(127,127,127,0.45)", "exempted": "rgba(31,119,180,0.45)"}
+SEVERITY_COLOUR = {"critical": "#7f0000", "high": "#d62728", "medium": "#ff7f0e",
+                   "low": "#bcbd22"}
+TOP = 50
+
+
+def top_findings(rows: Iterable[dict[str, Any]], n: int = TOP) -> list[dict[str, Any]]:
+    """Violations first (by severity), then unknown destinations, in scan order."""
+    def key(r: dict[str, Any]) -> tuple[int, int]:
+        v = r.get("verdict")
+        return (0 if v == "violation" else 1 if v == "unknown" else 2,
+                SEVERITY_RANK.get(r.get("severity"), 4))
+    chosen = [r for r in rows if r.get("verdict") in ("violation", "unknown")]
+    return sorted(chosen, key=key)[:n]
+
+
+def explain(r: dict[str, Any]) -> str:
+    """One sentence: what was found where, where it goes and why that is the verdict."""
+    field = f" in field {r['field']}" if r.get("field") else ""
+    dest = r.get("dest_country") or "unknown"
+    how = r.get("dest_source") or "none"
+    origin = r.get("origin_country") or "unknown"
+    s = (f"{r.get('detector')} ({r.get('category')}){field}; origin {origin} "
+         f"({r.get('origin_source')}), destination {dest} (decided by {how}")
+    s += f", host {r['dest_host']})" if r.get("dest_host") else ")"
+    v = r.get("verdict")
+    if v == "violation":
+        s += f": violates rule {r.get('rule')} ({r.get('severity')})"
+    elif v == "unknown":
+        s += ": the destination could not be placed in one country"
+    elif v == "exempted":
+        s += f": exempted by {r.get('exception')}"
+    return s + "."
+
+
+def _figures(residency: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(id, title, plotly figure) of each chart."""
+    import plotly.graph_objects as go
+
+    flows = residency.get("flows", [])
+    figs: list[tuple[str, str, Any]] = []
+    # Flow diagram: origin country -> category -> destination country.
+    labels: list[str] = []
+    index: dict[tuple[str, str], int] = {}
+
+    def node(kind: str, name: str) -> int:
+        k = (kind, name)
+        if k not in index:
+            index[k] = len(labels)
+            labels.append(f"{name} ({kind})" if kind != "category" else name)
+        return index[k]
+
+    links: dict[tuple[int, int, str], int] = {}
+    for f in flows:
+        o = node("origin", f["origin_country"])
+        c = node("category", f["category"])
+        d = node("destination", f["dest_country"])
+        for a, b in ((o, c), (c, d)):
+            k = (a, b, f["verdict"])
+            links[k] = links.get(k, 0) + f["hits"]
+    sankey = go.Figure(go.Sankey(
+        node={"label": labels, "pad": 14, "thickness": 14},
+        link={"source": [k[0] for k in links], "target": [k[1] for k in links],
+              "value": list(links.values()),
+              "color": [VERDICT_COLOUR.get(k[2], "rgba(0,0,0,0.3)") for k in links],
+              "customdata": [k[2] for k in links],
+              "hovertemplate": "%{source.label} -> %{target.label}<br>%{value} findings, "
+                               "%{customdata}<extra></extra>"}))
+    sankey.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figs.append(("flows", "Flows: origin, data category, destination (findings; red: "
+                          "violation, green: allowed, grey: unknown, blue: exempted)", sankey))
+    # Heat map: category x destination country.
+    cats = sorted({f["category"] for f in flows})
+    dests = sorted({f["dest_country"] for f in flows})
+    z = [[0] * len(dests) for _ in cats]
+    for f in flows:
+        z[cats.index(f["category"])][dests.index(f["dest_country"])] += f["hits"]
+    heat = go.Figure(go.Heatmap(z=z, x=dests, y=cats, colorscale="Reds",
+                                hovertemplate="%{y} to %{x}: %{z} findings<extra></extra>"))
+    heat.update_layout(height=80 + 32 * max(len(cats), 1),
+                       margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figs.append(("heatmap", "Data category by destination country (findings)", heat))
+    # Violations by rule, stacked by severity.
+    viol = residency.get("violations", [])
+    bars = go.Figure()
+    for sev in ("critical", "high", "medium", "low"):
+        rows = [v for v in viol if v["severity"] == sev]
+        if rows:
+            bars.add_trace(go.Bar(name=sev, x=[v["rule"] for v in rows],
+                                  y=[v["hits"] for v in rows],
+                                  marker_color=SEVERITY_COLOUR[sev]))
+    bars.update_layout(barmode="stack", height=360,
+                       margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figs.append(("violations", "Violations by policy rule and severity (findings)", bars))
+    return figs
+
+
+def _table(header: list[str], rows: Iterable[list[Any]], cls: str = "") -> str:
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>"
+                   for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222}
+h1{margin-bottom:.2rem} .meta{color:#555;margin-top:0}
+.verdict{padding:1rem 1.2rem;border-radius:6px;margin:1rem 0;font-size:1.1rem}
+.pass{background:#e8f5e9;border-left:6px solid #2ca02c}
+.fail{background:#fdecea;border-left:6px solid #d62728}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
+td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f5f5f5} td.num{text-align:right}
+.chart{margin:1rem 0 2rem} code{font-size:.85rem}
+"""
+
+
+def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
+               residency: dict[str, Any], findings: list[dict[str, Any]],
+               exit_code: int | None, reasons: list[str], tool: dict[str, Any],
+               policy: dict[str, Any] | None = None, inputs: list[dict[str, Any]] | None = None,
+               audit_entry: dict[str, Any] | None = None) -> str:
+    """The whole report as one HTML document."""
+    from plotly.offline import get_plotlyjs
+
+    e = html.escape
+    failed = bool(exit_code)
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    verdicts = residency.get("verdicts", {})
+    violations = verdicts.get("violation", {}).get("hits", 0)
+    status = ("FAIL" if failed else "PASS") if exit_code is not None else "REPORT"
+    parts = [
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        # Nothing may load from elsewhere: the page must open offline.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+        "img-src data:; font-src data:\">",
+        "<title>borderscan report</title>", f"<style>{CSS}</style>",
+        f"<script>{get_plotlyjs()}</script></head><body>",
+        "<h1>borderscan report</h1>",
+        f"<p class=\"meta\">{e(tool.get('name', 'borderscan'))} {e(tool.get('version', ''))}"
+        f" &middot; generated {e(when)}"
+        + (f" &middot; policy {e(str(policy.get('name')))} {e(str(policy.get('version')))}"
+           if policy else "") + "</p>",
+        f"<div class=\"verdict {'fail' if failed else 'pass'}\" id=\"verdict\">"
+        f"<strong>{status}</strong>"
+        + (f" &middot; exit code {exit_code}" if exit_code is not None else "")
+        + f" &middot; {violations:,} violation finding(s)"
+        + "".join(f"<br>{e(r)}" for r in reasons) + "</div>",
+        "<h2>Accounting</h2>",
+        _table(["files", "bytes", "records", "unparseable", "binary skipped", "lines cut",
+                "files failed"],
+               [[accounting.get("files", 0), accounting.get("bytes", 0),
+                 accounting.get("records", 0), accounting.get("unparseable", 0),
+                 accounting.get("binary_skipped", 0), accounting.get("truncated_lines", 0),
+                 accounting.get("failed_files", 0)]]),
+        "<h2>Verdicts</h2>",
+        _table(["verdict", "records", "hits"],
+               [[k, v.get("records", 0), v.get("hits", 0)] for k, v in sorted(verdicts.items())]),
+        "<h2>Findings by category</h2>",
+        _table(["category", "records", "hits", "detectors"],
+               [[c["category"], c["records"], c["hits"], c.get("detectors", "")]
+                for c in summary]),
+    ]
+    for fid, title, fig in _figures(residency):
+        body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{fid}",
+                           config={"displaylogo": False, "responsive": True})
+        parts += [f"<h2>{e(title)}</h2>", f"<div class=\"chart\" data-chart=\"{fid}\">{body}"
+                  "</div>"]
+    parts += [
+        f"<h2>Top findings ({len(findings)})</h2>",
+        "<p>Violations first, by severity, then destinations that could not be placed. "
+        "Evidence is masked.</p>",
+        _table(["where", "detector", "evidence", "destination", "verdict", "why"],
+               [[f"{r.get('path')}:{r.get('line')}:{r.get('column')}", r.get("detector"),
+                 r.get("evidence"), r.get("destination") or "", r.get("verdict"), explain(r)]
+                for r in findings], "findings"),
+    ]
+    if inputs:
+        parts += ["<h2>Inputs</h2>",
+                  _table(["path", "size", "sha256"],
+                         [[i.get("path"), i.get("size"), i.get("sha256") or "-"]
+                          for i in inputs])]
+    if audit_entry:
+        parts.append(f"<p>Audit log entry {e(str(audit_entry.get('seq')))}, hash "
+                     f"<code>{e(str(audit_entry.get('hash')))}</code>.</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
