@@ -265,7 +265,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
                 output.print_summary(result, Console(file=fh, width=80, highlight=False))
         elif not quiet:
             output.print_summary(result, Console(width=80, highlight=False))
-    elif (out or fmt == "html") and not quiet:
+    elif (out or fmt == "html") and out != "-" and not quiet:
         output.print_summary(result, Console(width=80, highlight=False))
         Console(highlight=False).print(f"findings written to {out or 'report.html'} ({fmt})")
     elif not out:
@@ -325,6 +325,10 @@ def _write_html(out: str, result: output.Report, top: list[dict], code: int | No
         accounting=result.accounting, summary=result.summary.to_dicts(),
         residency=result.residency, findings=top, exit_code=code, reasons=reasons,
         tool=output.tool_info(), policy=pol, inputs=inputs, audit_entry=entry)
+    if out == "-":
+        sys.stdout.write(page)
+        sys.stdout.flush()
+        return
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(page)
 
