@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 import borderscan
-from borderscan import api, audit, output, progress
+from borderscan import api, audit, output, progress, store
 from borderscan.baseline import load_baseline, write_baseline
 from borderscan.policy import describe, groups, load_policy, presets
 
@@ -155,6 +155,9 @@ def _config_error(e: Exception) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print no summary and no progress bar.")
 @click.option("--no-progress", is_flag=True,
               help="No progress bar (it is shown on stderr only when stderr is a terminal).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Also keep this scan in DIR, one folder per scan (findings as Parquet, "
+                   "summary, verdict), for `borderscan diff` (not with json/jsonl output).")
 @click.option("--audit-log", "audit_log", type=click.Path(dir_okay=False), metavar="FILE",
               help="Append this scan's manifest to this audit log (default: "
                    "$BORDERSCAN_AUDIT_LOG, else $XDG_STATE_HOME/borderscan/audit.jsonl, else "
@@ -166,7 +169,7 @@ def _config_error(e: Exception) -> None:
 def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
          rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
          today, fail_on, baseline_file, show_values, strict, keep_going, quiet, no_progress,
-         audit_log, no_audit_log, sign_key) -> None:
+         store_dir, audit_log, no_audit_log, sign_key) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -195,6 +198,10 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
             key = audit.load_private_key(sign_key)
         except (ValueError, TypeError, OSError) as e:
             _config_error(f"--sign-key {sign_key}: {e}")
+    if store_dir and fmt in ("json", "jsonl"):
+        err.print("borderscan: --store works with --format table, html, sarif or parquet "
+                  "(json and jsonl are written by the engine directly)")
+        sys.exit(EXIT_USAGE)
     if fmt == "parquet" and out is None and sys.stdout.isatty():
         err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
         sys.exit(EXIT_USAGE)
@@ -211,11 +218,22 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
             if baseline_file:
                 baseline_doc = load_baseline(baseline_file)
                 options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
+            writer = store.Writer(store_dir) if store_dir else None
+
+            def streamed():
+                s = api.scan_iter(list(paths), **options)
+                return store.Teed(s, writer) if writer else s
+
             if fmt == "html":
                 # Written once the exit code and the audit entry are known.
-                result, top = output.gather_for_html(api.scan_iter(list(paths), **options))
+                result, top = output.gather_for_html(streamed())
+            elif fmt == "table" and writer:
+                stream = streamed()
+                for _ in stream:
+                    pass
+                result = output.report_from_stream(stream)
             elif fmt in ("parquet", "sarif"):
-                stream = api.scan_iter(list(paths), **options)
+                stream = streamed()
                 with _open_out(out) as fh:
                     if fmt == "parquet":
                         result = output.write_parquet(stream, fh)
@@ -259,6 +277,16 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     if fmt == "html":
         _write_html(out or "report.html", result, top, code, reasons, entry, policy_file,
                     preset, today)
+    if writer:
+        kept = writer.finish({
+            "tool": output.tool_info(), "started": started, "ended": audit.now(),
+            "accounting": result.accounting, "summary": result.summary.to_dicts(),
+            "residency": result.residency,
+            "policy": audit.describe_policy(policy_file, preset, today),
+            "rule_packs": list(result.rule_packs), "exit_code": code, "reasons": reasons,
+            "inputs": entry["inputs"] if entry else None,
+            "audit": {"seq": entry["seq"], "hash": entry["hash"]} if entry else None})
+        err.print(f"borderscan: scan stored in {kept}", markup=False)
     if fmt == "table":
         if out:
             with open(out, "w", encoding="utf-8") as fh:
@@ -686,3 +714,43 @@ def report_cmd(findings, out, fail_on) -> None:
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(page)
     click.echo(f"wrote {out} ({len(page.encode()):,} bytes)")
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(file_okay=False, exists=True))
+@click.argument("new", type=click.Path(file_okay=False, exists=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Rows shown per section in the table.")
+def diff_cmd(old, new, fmt, limit) -> None:
+    """What changed between two stored scans (`scan --store DIR`): new and
+    gone flows, new and resolved violations (by fingerprint), and
+    destinations never seen before."""
+    try:
+        d = store.diff(old, new)
+    except store.StoreError as e:
+        _config_error(e)
+    if fmt == "json":
+        click.echo(orjson.dumps(d, option=orjson.OPT_INDENT_2).decode())
+        return
+    c = Console(width=100, highlight=False)
+    c.print(f"{old} -> {new}")
+    sections = [
+        ("new flows", d["new_flows"], ["category", "origin_country", "dest_country", "verdict",
+                                       "hits"]),
+        ("flows gone", d["gone_flows"], ["category", "origin_country", "dest_country",
+                                         "verdict", "hits"]),
+        ("new violations", d["new_violations"], ["path", "line", "detector", "rule",
+                                                 "severity", "dest_country"]),
+        ("resolved violations", d["resolved_violations"], ["path", "line", "detector", "rule",
+                                                           "severity", "dest_country"]),
+        ("new destinations", d["new_destinations"], ["dest_host", "dest_country", "findings"]),
+    ]
+    for title, rows, cols in sections:
+        t = Table(title=f"{title}: {len(rows):,}", title_justify="left")
+        for col in cols:
+            t.add_column(col)
+        for r in rows[:limit]:
+            t.add_row(*("" if r.get(col) is None else str(r.get(col)) for col in cols))
+        c.print(t)
