@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
 CHARTS = ("flows", "heatmap", "violations")
 
 
-def render(html: Path, shot: Path | None = None) -> dict:
+def render(html: Path, shot: Path | None = None, charts: tuple[str, ...] = CHARTS) -> dict:
     """Open the report offline; return what the page showed and requested."""
     requests: list[str] = []
     errors: list[str] = []
@@ -39,9 +39,10 @@ def render(html: Path, shot: Path | None = None) -> dict:
                    if route.request.url.startswith("file://") else route.abort())
         page.goto(html.as_uri())
         page.wait_for_function(
-            "document.querySelectorAll('[data-chart] .main-svg').length >= 3", timeout=30_000)
+            f"document.querySelectorAll('[data-chart] .main-svg').length >= {len(charts)}",
+            timeout=30_000)
         seen = {}
-        for c in CHARTS:
+        for c in charts:
             box = page.locator(f"#chart-{c}").bounding_box()
             seen[c] = {
                 "svg": page.locator(f"#chart-{c} .main-svg").count(),
@@ -92,4 +93,22 @@ def test_markup_from_the_input_is_shown_not_run(cli, tmp_path: Path) -> None:
     page = render(html)
     assert page["pwned"] is None
     assert "<script>window.__pwned=1</script>" in page["text"]
+    assert page["errors"] == []
+
+
+def test_history_report_shows_trends(cli, sample_dir, tmp_path: Path) -> None:
+    root = tmp_path / "scans"
+    for preset in ("default", "eu-gdpr"):
+        r = cli("scan", str(sample_dir), "--store", str(root), "--preset", preset, "-q")
+        assert r.returncode == 0, r.stderr.decode()
+    html = tmp_path / "history.html"
+    r = cli("report", "--history", str(root), "--out", str(html), "--fail-on", "critical")
+    assert r.returncode == 0, r.stderr.decode()
+    charts = (*CHARTS, "trends")
+    page = render(html, SHOTS / "report-history.png", charts)
+    for c in charts:
+        assert page[c]["svg"] >= 1 and page[c]["height"] > 100, (c, page[c])
+    assert "Trends over 2 stored scans" in page["text"]
+    assert "Audit log entry" in page["text"]
+    assert [u for u in page["requests"] if not u.startswith("file://")] == []
     assert page["errors"] == []

@@ -8,6 +8,7 @@ from datetime import date
 
 import click
 import orjson
+import polars as pl
 from rich.console import Console
 from rich.table import Table
 
@@ -683,21 +684,43 @@ def audit_path() -> None:
 
 
 @main.command("report")
-@click.argument("findings", type=click.Path(dir_okay=False, exists=True))
+@click.argument("findings", required=False, type=click.Path(dir_okay=False, exists=True))
+@click.option("--history", "history_dir", type=click.Path(file_okay=False, exists=True),
+              metavar="DIR", help="Stored scans (`scan --store DIR`): add their trends, and "
+                                  "report the latest one when no FINDINGS file is given.")
 @click.option("--out", "-o", default="report.html", show_default=True,
               type=click.Path(dir_okay=False, writable=True), help="Where to write the HTML.")
 @click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None,
               help="State PASS or FAIL against this severity threshold.")
-def report_cmd(findings, out, fail_on) -> None:
-    """Write the self-contained HTML report of a scan saved with
-    `scan --format json` (one file, opens offline)."""
+def report_cmd(findings, history_dir, out, fail_on) -> None:
+    """Write the self-contained HTML report (one file, opens offline) of a
+    scan saved with `scan --format json`, or of the latest stored scan in
+    --history DIR, with the trends of all stored scans."""
     from borderscan import report
 
+    if not findings and not history_dir:
+        _config_error("give a FINDINGS file from `scan --format json`, or --history DIR")
+    trends, entry = None, None
     try:
-        with open(findings, "rb") as fh:
-            doc = orjson.loads(fh.read())
+        if history_dir:
+            scans = store.history(history_dir)
+            if not scans:
+                raise store.StoreError(f"{history_dir}: no stored scans")
+            docs = [store.load(d)[0] for d in scans]
+            trends = [report.trend_point(d) for d in docs]
+        if findings:
+            with open(findings, "rb") as fh:
+                doc = orjson.loads(fh.read())
+            rows = doc["findings"]
+            inputs = audit.describe_inputs(doc["accounting"].get("per_file", []))
+        else:
+            doc, lf = store.load(scans[-1])
+            rows = (lf.filter(pl.col("verdict").is_in(["violation", "unknown"]))
+                    .collect().to_dicts())
+            inputs, entry = doc.get("inputs"), doc.get("audit")
         acc, res = doc["accounting"], doc.get("residency", {})
-        rows = doc["findings"]
+    except store.StoreError as e:
+        _config_error(e)
     except (OSError, ValueError, KeyError, TypeError) as e:
         _config_error(f"{findings}: not a `scan --format json` document ({e})")
     code, reasons = None, []
@@ -709,8 +732,8 @@ def report_cmd(findings, out, fail_on) -> None:
     page = report.build_html(
         accounting=acc, summary=doc.get("summary", []), residency=res,
         findings=report.top_findings(rows), exit_code=code, reasons=reasons,
-        tool=doc.get("tool", {}), policy=doc.get("policy"),
-        inputs=audit.describe_inputs(acc.get("per_file", [])))
+        tool=doc.get("tool", {}), policy=doc.get("policy"), inputs=inputs,
+        audit_entry=entry, trends=trends)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(page)
     click.echo(f"wrote {out} ({len(page.encode()):,} bytes)")

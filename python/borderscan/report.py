@@ -114,6 +114,33 @@ def _figures(residency: dict[str, Any]) -> list[tuple[str, str, Any]]:
     return figs
 
 
+def _trend_figure(trends: list[dict[str, Any]]) -> Any:
+    """Violation findings by severity, and records scanned, per stored scan."""
+    import plotly.graph_objects as go
+
+    x = [t["started"] for t in trends]
+    fig = go.Figure()
+    for sev in ("critical", "high", "medium", "low"):
+        fig.add_trace(go.Scatter(x=x, y=[t["by_severity"].get(sev, 0) for t in trends],
+                                 name=f"{sev} violations", mode="lines+markers",
+                                 line={"color": SEVERITY_COLOUR[sev]}))
+    fig.add_trace(go.Scatter(x=x, y=[t["records"] for t in trends], name="records scanned",
+                             mode="lines+markers", yaxis="y2", line={"dash": "dot"}))
+    fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      yaxis={"title": "violation findings"},
+                      yaxis2={"title": "records", "overlaying": "y", "side": "right"})
+    return fig
+
+
+def trend_point(doc: dict[str, Any]) -> dict[str, Any]:
+    """What the trends chart needs of one stored scan's scan.json."""
+    by: dict[str, int] = {}
+    for v in doc.get("residency", {}).get("violations", []):
+        by[v["severity"]] = by.get(v["severity"], 0) + v["hits"]
+    return {"started": doc.get("started", ""), "records": doc.get("accounting", {})
+            .get("records", 0), "by_severity": by, "exit_code": doc.get("exit_code")}
+
+
 def _table(header: list[str], rows: Iterable[list[Any]], cls: str = "") -> str:
     e = html.escape
     head = "".join(f"<th>{e(h)}</th>" for h in header)
@@ -139,7 +166,8 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                residency: dict[str, Any], findings: list[dict[str, Any]],
                exit_code: int | None, reasons: list[str], tool: dict[str, Any],
                policy: dict[str, Any] | None = None, inputs: list[dict[str, Any]] | None = None,
-               audit_entry: dict[str, Any] | None = None) -> str:
+               audit_entry: dict[str, Any] | None = None,
+               trends: list[dict[str, Any]] | None = None) -> str:
     """The whole report as one HTML document."""
     from plotly.offline import get_plotlyjs
 
@@ -183,7 +211,10 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                [[c["category"], c["records"], c["hits"], c.get("detectors", "")]
                 for c in summary]),
     ]
-    for fid, title, fig in _figures(residency):
+    charts = _figures(residency)
+    if trends:
+        charts.append(("trends", f"Trends over {len(trends)} stored scans", _trend_figure(trends)))
+    for fid, title, fig in charts:
         body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{fid}",
                            config={"displaylogo": False, "responsive": True})
         parts += [f"<h2>{e(title)}</h2>", f"<div class=\"chart\" data-chart=\"{fid}\">{body}"
