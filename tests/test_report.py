@@ -47,3 +47,23 @@ def test_report_of_something_else_is_a_usage_error(cli, tmp_path: Path) -> None:
     bad.write_text("[1, 2]")
     r = cli("report", str(bad), "--out", str(tmp_path / "r.html"))
     assert r.returncode == 2 and b"not a `scan --format json` document" in r.stderr
+
+
+def test_report_in_the_auditors_language(cli, sample_dir, tmp_path: Path) -> None:
+    doc = tmp_path / "findings.json"
+    assert cli("scan", str(sample_dir), "--format", "json", "--out", str(doc), "-q",
+               "--no-audit-log").returncode == 0
+    expect = {
+        "de": ['lang="de"', "NICHT BESTANDEN", "Bilanz", "Wichtigste Funde", "1.204",
+               "personenbezogene Daten", "Datenflüsse: Herkunft"],
+        "zh": ['lang="zh"', "未通过", "主要发现", "个人信息", "1,204"],
+        "ja": ['lang="ja"', "不合格", "主な検出", "個人情報"],
+        "vi": ['lang="vi"', "KHÔNG ĐẠT", "Các phát hiện chính", "dữ liệu cá nhân", "1.204"],
+    }
+    for locale, words in expect.items():
+        out = tmp_path / f"r-{locale}.html"
+        r = cli("report", str(doc), "--out", str(out), "--fail-on", "high", "--locale", locale)
+        assert r.returncode == 0, r.stderr.decode()
+        page = re.sub(r"<script\b[^>]*>.*?</script>", "", out.read_text(), flags=re.S)
+        for w in words:
+            assert w in page, (locale, w)

@@ -108,7 +108,19 @@ def test_history_report_shows_trends(cli, sample_dir, tmp_path: Path) -> None:
     page = render(html, SHOTS / "report-history.png", charts)
     for c in charts:
         assert page[c]["svg"] >= 1 and page[c]["height"] > 100, (c, page[c])
-    assert "Trends over 2 stored scans" in page["text"]
+    assert "Trends over stored scans (2)" in page["text"]
     assert "Audit log entry" in page["text"]
     assert [u for u in page["requests"] if not u.startswith("file://")] == []
     assert page["errors"] == []
+
+
+def test_a_chinese_report_renders(cli, sample_dir, tmp_path: Path) -> None:
+    html = tmp_path / "report-zh.html"
+    r = cli("scan", str(sample_dir), "--format", "html", "--out", str(html), "--locale", "zh",
+            "--fail-on", "high", "--no-audit-log")
+    assert r.returncode == 1, r.stderr.decode()
+    page = render(html, SHOTS / "report-sample_data-zh.png")
+    for c in CHARTS:
+        assert page[c]["svg"] >= 1 and page[c]["height"] > 100, (c, page[c])
+    assert "未通过" in page["verdict"] and "主要发现" in page["text"]
+    assert [u for u in page["requests"] if not u.startswith("file://")] == []

@@ -156,6 +156,8 @@ def _config_error(e: Exception) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print no summary and no progress bar.")
 @click.option("--no-progress", is_flag=True,
               help="No progress bar (it is shown on stderr only when stderr is a terminal).")
+@click.option("--locale", type=click.Choice(["en", "zh", "de", "ja", "vi"]), default="en",
+              show_default=True, help="Language of the HTML report (--format html).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Also keep this scan in DIR, one folder per scan (findings as Parquet, "
                    "summary, verdict), for `borderscan diff` (not with json/jsonl output).")
@@ -170,7 +172,7 @@ def _config_error(e: Exception) -> None:
 def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
          rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
          today, fail_on, baseline_file, show_values, strict, keep_going, quiet, no_progress,
-         store_dir, audit_log, no_audit_log, sign_key) -> None:
+         locale, store_dir, audit_log, no_audit_log, sign_key) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -277,7 +279,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     result.baseline_doc = baseline_doc
     if fmt == "html":
         _write_html(out or "report.html", result, top, code, reasons, entry, policy_file,
-                    preset, today)
+                    preset, today, locale)
     if writer:
         kept = writer.finish({
             "tool": output.tool_info(), "started": started, "ended": audit.now(),
@@ -343,7 +345,7 @@ def _append_audit(log, key, result: output.Report, *, started: str, code: int,
 
 def _write_html(out: str, result: output.Report, top: list[dict], code: int | None,
                 reasons: list[str], entry: dict | None, policy_file: str | None,
-                preset: str | None, today: str | None) -> None:
+                preset: str | None, today: str | None, locale: str = "en") -> None:
     """The self-contained HTML report of a scan."""
     from borderscan import report
 
@@ -353,7 +355,7 @@ def _write_html(out: str, result: output.Report, top: list[dict], code: int | No
     page = report.build_html(
         accounting=result.accounting, summary=result.summary.to_dicts(),
         residency=result.residency, findings=top, exit_code=code, reasons=reasons,
-        tool=output.tool_info(), policy=pol, inputs=inputs, audit_entry=entry)
+        tool=output.tool_info(), policy=pol, inputs=inputs, audit_entry=entry, locale=locale)
     if out == "-":
         sys.stdout.write(page)
         sys.stdout.flush()
@@ -692,7 +694,9 @@ def audit_path() -> None:
               type=click.Path(dir_okay=False, writable=True), help="Where to write the HTML.")
 @click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None,
               help="State PASS or FAIL against this severity threshold.")
-def report_cmd(findings, history_dir, out, fail_on) -> None:
+@click.option("--locale", type=click.Choice(["en", "zh", "de", "ja", "vi"]), default="en",
+              show_default=True, help="Language of the report's labels and numbers.")
+def report_cmd(findings, history_dir, out, fail_on, locale) -> None:
     """Write the self-contained HTML report (one file, opens offline) of a
     scan saved with `scan --format json`, or of the latest stored scan in
     --history DIR, with the trends of all stored scans."""
@@ -733,7 +737,7 @@ def report_cmd(findings, history_dir, out, fail_on) -> None:
         accounting=acc, summary=doc.get("summary", []), residency=res,
         findings=report.top_findings(rows), exit_code=code, reasons=reasons,
         tool=doc.get("tool", {}), policy=doc.get("policy"), inputs=inputs,
-        audit_entry=entry, trends=trends)
+        audit_entry=entry, trends=trends, locale=locale)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(page)
     click.echo(f"wrote {out} ({len(page.encode()):,} bytes)")

@@ -21,6 +21,8 @@ VERDICT_COLOUR = {"violation": "rgba(214,39,40,0.55)", "allowed": "rgba(44,160,4
 SEVERITY_COLOUR = {"critical": "#7f0000", "high": "#d62728", "medium": "#ff7f0e",
                    "low": "#bcbd22"}
 TOP = 50
+INTRO = ("Violations first, by severity, then destinations that could not be placed. "
+         "Evidence is masked.")
 
 
 def top_findings(rows: Iterable[dict[str, Any]], n: int = TOP) -> list[dict[str, Any]]:
@@ -52,9 +54,14 @@ def explain(r: dict[str, Any]) -> str:
     return s + "."
 
 
-def _figures(residency: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    """(id, title, plotly figure) of each chart."""
+def _figures(residency: dict[str, Any], _: Any = lambda m: m) -> list[tuple[str, str, Any]]:
+    """(id, title, plotly figure) of each chart; `_` translates labels."""
     import plotly.graph_objects as go
+
+    from borderscan.export import CATEGORY
+
+    def cat(c: str) -> str:
+        return _(CATEGORY.get(c, c))
 
     flows = residency.get("flows", [])
     figs: list[tuple[str, str, Any]] = []
@@ -66,7 +73,7 @@ def _figures(residency: dict[str, Any]) -> list[tuple[str, str, Any]]:
         k = (kind, name)
         if k not in index:
             index[k] = len(labels)
-            labels.append(f"{name} ({kind})" if kind != "category" else name)
+            labels.append(f"{name} ({_(kind)})" if kind != "category" else cat(name))
         return index[k]
 
     links: dict[tuple[int, int, str], int] = {}
@@ -82,39 +89,39 @@ def _figures(residency: dict[str, Any]) -> list[tuple[str, str, Any]]:
         link={"source": [k[0] for k in links], "target": [k[1] for k in links],
               "value": list(links.values()),
               "color": [VERDICT_COLOUR.get(k[2], "rgba(0,0,0,0.3)") for k in links],
-              "customdata": [k[2] for k in links],
+              "customdata": [_(k[2]) for k in links],
               "hovertemplate": "%{source.label} -> %{target.label}<br>%{value} findings, "
                                "%{customdata}<extra></extra>"}))
     sankey.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("flows", "Flows: origin, data category, destination (findings; red: "
-                          "violation, green: allowed, grey: unknown, blue: exempted)", sankey))
+    figs.append(("flows", _("Flows: origin, data category, destination (findings; red: "
+                            "violation, green: allowed, grey: unknown, blue: exempted)"), sankey))
     # Heat map: category x destination country.
     cats = sorted({f["category"] for f in flows})
     dests = sorted({f["dest_country"] for f in flows})
     z = [[0] * len(dests) for _ in cats]
     for f in flows:
         z[cats.index(f["category"])][dests.index(f["dest_country"])] += f["hits"]
-    heat = go.Figure(go.Heatmap(z=z, x=dests, y=cats, colorscale="Reds",
+    heat = go.Figure(go.Heatmap(z=z, x=dests, y=[cat(c) for c in cats], colorscale="Reds",
                                 hovertemplate="%{y} to %{x}: %{z} findings<extra></extra>"))
     heat.update_layout(height=80 + 32 * max(len(cats), 1),
                        margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("heatmap", "Data category by destination country (findings)", heat))
+    figs.append(("heatmap", _("Data category by destination country (findings)"), heat))
     # Violations by rule, stacked by severity.
     viol = residency.get("violations", [])
     bars = go.Figure()
     for sev in ("critical", "high", "medium", "low"):
         rows = [v for v in viol if v["severity"] == sev]
         if rows:
-            bars.add_trace(go.Bar(name=sev, x=[v["rule"] for v in rows],
+            bars.add_trace(go.Bar(name=_(sev), x=[v["rule"] for v in rows],
                                   y=[v["hits"] for v in rows],
                                   marker_color=SEVERITY_COLOUR[sev]))
     bars.update_layout(barmode="stack", height=360,
                        margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("violations", "Violations by policy rule and severity (findings)", bars))
+    figs.append(("violations", _("Violations by policy rule and severity (findings)"), bars))
     return figs
 
 
-def _trend_figure(trends: list[dict[str, Any]]) -> Any:
+def _trend_figure(trends: list[dict[str, Any]], _: Any = lambda m: m) -> Any:
     """Violation findings by severity, and records scanned, per stored scan."""
     import plotly.graph_objects as go
 
@@ -122,13 +129,14 @@ def _trend_figure(trends: list[dict[str, Any]]) -> Any:
     fig = go.Figure()
     for sev in ("critical", "high", "medium", "low"):
         fig.add_trace(go.Scatter(x=x, y=[t["by_severity"].get(sev, 0) for t in trends],
-                                 name=f"{sev} violations", mode="lines+markers",
+                                 name=f"{_(sev)}: {_('violation findings')}",
+                                 mode="lines+markers",
                                  line={"color": SEVERITY_COLOUR[sev]}))
-    fig.add_trace(go.Scatter(x=x, y=[t["records"] for t in trends], name="records scanned",
+    fig.add_trace(go.Scatter(x=x, y=[t["records"] for t in trends], name=_("records scanned"),
                              mode="lines+markers", yaxis="y2", line={"dash": "dot"}))
     fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      yaxis={"title": "violation findings"},
-                      yaxis2={"title": "records", "overlaying": "y", "side": "right"})
+                      yaxis={"title": _("violation findings")},
+                      yaxis2={"title": _("records"), "overlaying": "y", "side": "right"})
     return fig
 
 
@@ -167,74 +175,86 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                exit_code: int | None, reasons: list[str], tool: dict[str, Any],
                policy: dict[str, Any] | None = None, inputs: list[dict[str, Any]] | None = None,
                audit_entry: dict[str, Any] | None = None,
-               trends: list[dict[str, Any]] | None = None) -> str:
-    """The whole report as one HTML document."""
+               trends: list[dict[str, Any]] | None = None, locale: str = "en") -> str:
+    """The whole report as one HTML document, its labels in `locale` (en, zh,
+    de, ja, vi) and its numbers in that locale's conventions (Babel)."""
+    from babel.numbers import format_decimal
     from plotly.offline import get_plotlyjs
+
+    from borderscan.export import CATEGORY, translator
+
+    _ = translator(locale)
+
+    def n(x: Any) -> str:
+        return format_decimal(x, locale=locale) if isinstance(x, int | float) else str(x)
 
     e = html.escape
     failed = bool(exit_code)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     verdicts = residency.get("verdicts", {})
     violations = verdicts.get("violation", {}).get("hits", 0)
-    status = ("FAIL" if failed else "PASS") if exit_code is not None else "REPORT"
+    status = ((_("FAIL") if failed else _("PASS")) if exit_code is not None
+              else _("borderscan report"))
     parts = [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        f"<!DOCTYPE html><html lang=\"{e(locale)}\"><head><meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
         # Nothing may load from elsewhere: the page must open offline.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
         "img-src data:; font-src data:\">",
-        "<title>borderscan report</title>", f"<style>{CSS}</style>",
+        f"<title>{e(_('borderscan report'))}</title>", f"<style>{CSS}</style>",
         f"<script>{get_plotlyjs()}</script></head><body>",
-        "<h1>borderscan report</h1>",
+        f"<h1>{e(_('borderscan report'))}</h1>",
         f"<p class=\"meta\">{e(tool.get('name', 'borderscan'))} {e(tool.get('version', ''))}"
-        f" &middot; generated {e(when)}"
-        + (f" &middot; policy {e(str(policy.get('name')))} {e(str(policy.get('version')))}"
-           if policy else "") + "</p>",
+        f" &middot; {e(_('generated'))} {e(when)}"
+        + (f" &middot; {e(_('policy'))} {e(str(policy.get('name')))} "
+           f"{e(str(policy.get('version')))}" if policy else "") + "</p>",
         f"<div class=\"verdict {'fail' if failed else 'pass'}\" id=\"verdict\">"
-        f"<strong>{status}</strong>"
-        + (f" &middot; exit code {exit_code}" if exit_code is not None else "")
-        + f" &middot; {violations:,} violation finding(s)"
+        f"<strong>{e(status)}</strong>"
+        + (f" &middot; {e(_('exit code'))} {exit_code}" if exit_code is not None else "")
+        + f" &middot; {e(_('violation findings'))}: {n(violations)}"
         + "".join(f"<br>{e(r)}" for r in reasons) + "</div>",
-        "<h2>Accounting</h2>",
-        _table(["files", "bytes", "records", "unparseable", "binary skipped", "lines cut",
-                "files failed"],
-               [[accounting.get("files", 0), accounting.get("bytes", 0),
-                 accounting.get("records", 0), accounting.get("unparseable", 0),
-                 accounting.get("binary_skipped", 0), accounting.get("truncated_lines", 0),
-                 accounting.get("failed_files", 0)]]),
-        "<h2>Verdicts</h2>",
-        _table(["verdict", "records", "hits"],
-               [[k, v.get("records", 0), v.get("hits", 0)] for k, v in sorted(verdicts.items())]),
-        "<h2>Findings by category</h2>",
-        _table(["category", "records", "hits", "detectors"],
-               [[c["category"], c["records"], c["hits"], c.get("detectors", "")]
-                for c in summary]),
+        f"<h2>{e(_('Accounting'))}</h2>",
+        _table([_(h) for h in ("files", "bytes", "records", "unparseable", "binary skipped",
+                                "lines cut", "files failed")],
+               [[n(accounting.get(k, 0)) for k in ("files", "bytes", "records", "unparseable",
+                                                   "binary_skipped", "truncated_lines",
+                                                   "failed_files")]]),
+        f"<h2>{e(_('Verdicts'))}</h2>",
+        _table([_("verdict"), _("records"), _("hits")],
+               [[_(k), n(v.get("records", 0)), n(v.get("hits", 0))]
+                for k, v in sorted(verdicts.items())]),
+        f"<h2>{e(_('Findings by category'))}</h2>",
+        _table([_("category"), _("records"), _("hits"), _("detectors")],
+               [[_(CATEGORY.get(c["category"], c["category"])), n(c["records"]),
+                 n(c["hits"]), n(c.get("detectors", ""))] for c in summary]),
     ]
-    charts = _figures(residency)
+    charts = _figures(residency, _)
     if trends:
-        charts.append(("trends", f"Trends over {len(trends)} stored scans", _trend_figure(trends)))
+        charts.append(("trends", f"{_('Trends over stored scans')} ({len(trends)})",
+                       _trend_figure(trends, _)))
     for fid, title, fig in charts:
         body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{fid}",
                            config={"displaylogo": False, "responsive": True})
         parts += [f"<h2>{e(title)}</h2>", f"<div class=\"chart\" data-chart=\"{fid}\">{body}"
                   "</div>"]
     parts += [
-        f"<h2>Top findings ({len(findings)})</h2>",
-        "<p>Violations first, by severity, then destinations that could not be placed. "
-        "Evidence is masked.</p>",
-        _table(["where", "detector", "evidence", "destination", "verdict", "why"],
+        f"<h2>{e(_('Top findings'))} ({len(findings)})</h2>",
+        f"<p>{e(_(INTRO))}</p>",
+        _table([_(h) for h in ("where", "detector", "evidence", "destination", "verdict",
+                                "why")],
                [[f"{r.get('path')}:{r.get('line')}:{r.get('column')}", r.get("detector"),
-                 r.get("evidence"), r.get("destination") or "", r.get("verdict"), explain(r)]
-                for r in findings], "findings"),
+                 r.get("evidence"), r.get("destination") or "", _(r.get("verdict") or ""),
+                 explain(r)] for r in findings], "findings"),
     ]
     if inputs:
-        parts += ["<h2>Inputs</h2>",
-                  _table(["path", "size", "sha256"],
-                         [[i.get("path"), i.get("size"), i.get("sha256") or "-"]
+        parts += [f"<h2>{e(_('Inputs'))}</h2>",
+                  _table([_("path"), _("size"), "SHA-256"],
+                         [[i.get("path"), n(i.get("size") or 0), i.get("sha256") or "-"]
                           for i in inputs])]
     if audit_entry:
-        parts.append(f"<p>Audit log entry {e(str(audit_entry.get('seq')))}, hash "
+        parts.append(f"<p id=\"audit\">{e(_('Audit log entry'))} "
+                     f"{e(str(audit_entry.get('seq')))}, {e(_('hash'))} "
                      f"<code>{e(str(audit_entry.get('hash')))}</code>.</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
