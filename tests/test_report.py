@@ -29,6 +29,8 @@ def test_report_from_a_saved_scan(cli, sample_dir, tmp_path: Path) -> None:
     assert "default-src 'none'" in page
     for chart in ("flows", "heatmap", "violations"):
         assert f'id="chart-{chart}"' in page
+    # The flow diagram starts at the origin site, named with its country.
+    assert re.search(r'"CN-SZ-02 \(CN\)"', page)
 
 
 def test_scan_html_masks_evidence(cli, tmp_path: Path) -> None:

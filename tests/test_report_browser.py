@@ -49,6 +49,7 @@ def render(html: Path, shot: Path | None = None, charts: tuple[str, ...] = CHART
                 "height": box["height"] if box else 0,
             }
         seen["sankey_nodes"] = page.locator("#chart-flows .sankey-node").count()
+        seen["sankey_labels"] = page.locator("#chart-flows .node-label").all_text_contents()
         seen["bars"] = page.locator("#chart-violations .bars .point").count()
         seen["heat"] = page.locator("#chart-heatmap .hm, #chart-heatmap image").count()
         seen["verdict"] = page.locator("#verdict").inner_text()
@@ -72,6 +73,7 @@ def test_sample_report_renders_offline(cli, sample_dir, tmp_path: Path) -> None:
     for c in CHARTS:
         assert page[c]["svg"] >= 1 and page[c]["height"] > 100, (c, page[c])
     assert page["sankey_nodes"] > 5 and page["bars"] >= 4 and page["heat"] >= 1, page
+    assert "CN-SZ-02 (CN)" in page["sankey_labels"], page["sankey_labels"]
     assert "FAIL" in page["verdict"] and "exit code 1" in page["verdict"]
     assert "violation(s) at or above high" in page["verdict"]
     # Only the file itself was loaded: nothing left the page.

@@ -229,7 +229,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
 
             if fmt == "html":
                 # Written once the exit code and the audit entry are known.
-                result, top = output.gather_for_html(streamed())
+                result, top, sites = output.gather_for_html(streamed())
             elif fmt == "table" and writer:
                 stream = streamed()
                 for _ in stream:
@@ -279,7 +279,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     result.baseline_doc = baseline_doc
     if fmt == "html":
         _write_html(out or "report.html", result, top, code, reasons, entry, policy_file,
-                    preset, today, locale)
+                    preset, today, locale, sites)
     if writer:
         kept = writer.finish({
             "tool": output.tool_info(), "started": started, "ended": audit.now(),
@@ -345,7 +345,8 @@ def _append_audit(log, key, result: output.Report, *, started: str, code: int,
 
 def _write_html(out: str, result: output.Report, top: list[dict], code: int | None,
                 reasons: list[str], entry: dict | None, policy_file: str | None,
-                preset: str | None, today: str | None, locale: str = "en") -> None:
+                preset: str | None, today: str | None, locale: str = "en",
+                sites: list[dict] | None = None) -> None:
     """The self-contained HTML report of a scan."""
     from borderscan import report
 
@@ -355,7 +356,8 @@ def _write_html(out: str, result: output.Report, top: list[dict], code: int | No
     page = report.build_html(
         accounting=result.accounting, summary=result.summary.to_dicts(),
         residency=result.residency, findings=top, exit_code=code, reasons=reasons,
-        tool=output.tool_info(), policy=pol, inputs=inputs, audit_entry=entry, locale=locale)
+        tool=output.tool_info(), policy=pol, inputs=inputs, audit_entry=entry, locale=locale,
+        sites=sites)
     if out == "-":
         sys.stdout.write(page)
         sys.stdout.flush()
@@ -717,10 +719,14 @@ def report_cmd(findings, history_dir, out, fail_on, locale) -> None:
                 doc = orjson.loads(fh.read())
             rows = doc["findings"]
             inputs = audit.describe_inputs(doc["accounting"].get("per_file", []))
+            table = (pl.DataFrame(rows, schema=output.FINDINGS_SCHEMA) if rows
+                     else pl.DataFrame(schema=output.FINDINGS_SCHEMA))
+            sites = report.site_flows(table).to_dicts()
         else:
             doc, lf = store.load(scans[-1])
             rows = (lf.filter(pl.col("verdict").is_in(["violation", "unknown"]))
                     .collect().to_dicts())
+            sites = report.site_flows(lf).collect().to_dicts()
             inputs, entry = doc.get("inputs"), doc.get("audit")
         acc, res = doc["accounting"], doc.get("residency", {})
     except store.StoreError as e:
@@ -737,7 +743,7 @@ def report_cmd(findings, history_dir, out, fail_on, locale) -> None:
         accounting=acc, summary=doc.get("summary", []), residency=res,
         findings=report.top_findings(rows), exit_code=code, reasons=reasons,
         tool=doc.get("tool", {}), policy=doc.get("policy"), inputs=inputs,
-        audit_entry=entry, trends=trends, locale=locale)
+        audit_entry=entry, trends=trends, locale=locale, sites=sites)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(page)
     click.echo(f"wrote {out} ({len(page.encode()):,} bytes)")

@@ -68,16 +68,25 @@ def report_from_stream(stream: ScanStream) -> Report:
                   stream.flows, stream.residency)
 
 
-def gather_for_html(stream: ScanStream, keep: int = 50) -> tuple[Report, list[dict[str, Any]]]:
+def gather_for_html(stream: ScanStream, keep: int = 50
+                    ) -> tuple[Report, list[dict[str, Any]], list[dict[str, Any]]]:
     """Stream a scan, keeping only what the HTML report shows of the findings
-    (the top violations and unknown destinations): memory stays bounded."""
-    from borderscan.report import top_findings
+    (the top violations and unknown destinations, and counts by origin
+    site): memory stays bounded."""
+    from borderscan.report import SITES, site_flows, top_findings
 
     kept: list[dict[str, Any]] = []
+    sites: pl.DataFrame | None = None
     for frame in stream:
         rows = frame.filter(pl.col("verdict").is_in(["violation", "unknown"])).to_dicts()
         kept = top_findings([*kept, *rows], keep)
-    return report_from_stream(stream), kept
+        part = site_flows(frame)
+        sites = part if sites is None else site_flows_sum(pl.concat([sites, part]), SITES)
+    return report_from_stream(stream), kept, [] if sites is None else sites.to_dicts()
+
+
+def site_flows_sum(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    return frame.group_by(keys).agg(pl.col("hits").sum())
 
 
 def report_from(accounting: dict[str, Any], summary: dict[str, Any],

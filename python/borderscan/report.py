@@ -54,8 +54,23 @@ def explain(r: dict[str, Any]) -> str:
     return s + "."
 
 
-def _figures(residency: dict[str, Any], _: Any = lambda m: m) -> list[tuple[str, str, Any]]:
-    """(id, title, plotly figure) of each chart; `_` translates labels."""
+SITES = ["origin", "origin_country", "category", "dest_country", "verdict"]
+MAX_SITES = 30
+
+
+def site_flows(frame: Any) -> Any:
+    """Findings counted by origin site, category, destination and verdict
+    (a Polars frame of findings in, a small frame out)."""
+    import polars as pl
+
+    return frame.group_by(SITES).agg(pl.len().cast(pl.Int64).alias("hits"))
+
+
+def _figures(residency: dict[str, Any], _: Any = lambda m: m,
+             sites: list[dict[str, Any]] | None = None) -> list[tuple[str, str, Any]]:
+    """(id, title, plotly figure) of each chart; `_` translates labels. With
+    `sites` (rows of `site_flows`), the flow diagram starts at the origin
+    site (the busiest MAX_SITES; the rest as their country)."""
     import plotly.graph_objects as go
 
     from borderscan.export import CATEGORY
@@ -73,12 +88,22 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m) -> list[tuple[str,
         k = (kind, name)
         if k not in index:
             index[k] = len(labels)
-            labels.append(f"{name} ({_(kind)})" if kind != "category" else cat(name))
+            labels.append(cat(name) if kind == "category" else name if kind == "site"
+                          else f"{name} ({_(kind)})")
         return index[k]
 
     links: dict[tuple[int, int, str], int] = {}
-    for f in flows:
-        o = node("origin", f["origin_country"])
+    busiest: set[str] = set()
+    if sites:
+        per: dict[str, int] = {}
+        for f in sites:
+            if f.get("origin"):
+                per[f["origin"]] = per.get(f["origin"], 0) + f["hits"]
+        busiest = set(sorted(per, key=lambda k: (-per[k], k))[:MAX_SITES])
+    for f in sites or flows:
+        site = f.get("origin") if sites else None
+        o = (node("site", f"{site} ({f['origin_country']})") if site in busiest
+             else node("origin", f["origin_country"]))
         c = node("category", f["category"])
         d = node("destination", f["dest_country"])
         for a, b in ((o, c), (c, d)):
@@ -175,7 +200,8 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                exit_code: int | None, reasons: list[str], tool: dict[str, Any],
                policy: dict[str, Any] | None = None, inputs: list[dict[str, Any]] | None = None,
                audit_entry: dict[str, Any] | None = None,
-               trends: list[dict[str, Any]] | None = None, locale: str = "en") -> str:
+               trends: list[dict[str, Any]] | None = None, locale: str = "en",
+               sites: list[dict[str, Any]] | None = None) -> str:
     """The whole report as one HTML document, its labels in `locale` (en, zh,
     de, ja, vi) and its numbers in that locale's conventions (Babel)."""
     from babel.numbers import format_decimal
@@ -229,7 +255,7 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                [[_(CATEGORY.get(c["category"], c["category"])), n(c["records"]),
                  n(c["hits"]), n(c.get("detectors", ""))] for c in summary]),
     ]
-    charts = _figures(residency, _)
+    charts = _figures(residency, _, sites)
     if trends:
         charts.append(("trends", f"{_('Trends over stored scans')} ({len(trends)})",
                        _trend_figure(trends, _)))
