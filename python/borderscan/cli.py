@@ -260,13 +260,19 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
             sys.exit(130)
 
     code, reasons = _exit_code(result, fail_on=fail_on, strict=strict, keep_going=keep_going)
+    # The audit entry, the HTML report and the stored scan all name the
+    # policy and every input's SHA-256: work them out (and read inputs) once.
+    pol, inputs = None, None
+    if not no_audit_log or fmt == "html" or writer:
+        pol = audit.describe_policy(policy_file, preset, today)
+        inputs = audit.describe_inputs(result.accounting.get("per_file", []))
     entry = None
     if not no_audit_log:
         log = audit_log or audit.default_path()
         try:
             entry = _append_audit(log, key, result, started=started, code=code,
-                                  reasons=reasons, fail_on=fail_on, policy_file=policy_file,
-                                  preset=preset, geoip=geoip, today=today)
+                                  reasons=reasons, fail_on=fail_on, policy=pol,
+                                  inputs=inputs, geoip=geoip)
         except (OSError, audit.AuditError, borderscan.ConfigError) as e:
             # The scan's evidence is part of its result: not writing it is
             # an error a pipeline must see.
@@ -278,16 +284,15 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
         "every input read, no --fail-on threshold (exit 0)"]
     result.baseline_doc = baseline_doc
     if fmt == "html":
-        _write_html(out or "report.html", result, top, code, reasons, entry, policy_file,
-                    preset, today, locale, sites)
+        _write_html(out or "report.html", result, top, code, reasons, entry, pol, inputs,
+                    locale, sites)
     if writer:
         kept = writer.finish({
             "tool": output.tool_info(), "started": started, "ended": audit.now(),
             "accounting": result.accounting, "summary": result.summary.to_dicts(),
             "residency": result.residency,
-            "policy": audit.describe_policy(policy_file, preset, today),
-            "rule_packs": list(result.rule_packs), "exit_code": code, "reasons": reasons,
-            "inputs": entry["inputs"] if entry else None,
+            "policy": pol, "rule_packs": list(result.rule_packs), "exit_code": code,
+            "reasons": reasons, "inputs": inputs,
             "audit": {"seq": entry["seq"], "hash": entry["hash"]} if entry else None})
         err.print(f"borderscan: scan stored in {kept}", markup=False)
     if fmt == "table":
@@ -308,8 +313,8 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
 
 
 def _append_audit(log, key, result: output.Report, *, started: str, code: int,
-                  reasons: list[str], fail_on: str | None, policy_file: str | None,
-                  preset: str | None, geoip: str | None, today: str | None) -> dict:
+                  reasons: list[str], fail_on: str | None, policy: dict, inputs: list[dict],
+                  geoip: str | None) -> dict:
     """Append this scan's manifest to the audit log."""
     acc = result.accounting
     res = result.residency or {}
@@ -321,8 +326,8 @@ def _append_audit(log, key, result: output.Report, *, started: str, code: int,
         started=started,
         ended=audit.now(),
         command=["borderscan", *sys.argv[1:]],
-        inputs=audit.describe_inputs(acc.get("per_file", [])),
-        policy=audit.describe_policy(policy_file, preset, today),
+        inputs=inputs,
+        policy=policy,
         rule_packs=list(result.rule_packs),
         geoip=audit.describe_geoip(geoip),
         accounting={k: v for k, v in acc.items() if k != "per_file"},
@@ -344,15 +349,12 @@ def _append_audit(log, key, result: output.Report, *, started: str, code: int,
 
 
 def _write_html(out: str, result: output.Report, top: list[dict], code: int | None,
-                reasons: list[str], entry: dict | None, policy_file: str | None,
-                preset: str | None, today: str | None, locale: str = "en",
+                reasons: list[str], entry: dict | None, pol: dict | None,
+                inputs: list[dict] | None, locale: str = "en",
                 sites: list[dict] | None = None) -> None:
     """The self-contained HTML report of a scan."""
     from borderscan import report
 
-    pol = audit.describe_policy(policy_file, preset, today)
-    inputs = entry["inputs"] if entry else audit.describe_inputs(
-        result.accounting.get("per_file", []))
     page = report.build_html(
         accounting=result.accounting, summary=result.summary.to_dicts(),
         residency=result.residency, findings=top, exit_code=code, reasons=reasons,

@@ -85,6 +85,12 @@ pub struct Progress {
     pub records: AtomicU64,
 }
 
+/// Input bytes read so far as stored: the raw reader's count for a
+/// compressed stream, else the bytes of the lines read.
+fn stored_bytes<R: Read>(lr: &LineReader<R>, stored: Option<&AtomicU64>) -> u64 {
+    stored.map_or_else(|| lr.position(), |c| c.load(Ordering::Relaxed))
+}
+
 /// Reports a task's progress as deltas since its last report.
 #[derive(Default)]
 struct Reporter {
@@ -1001,12 +1007,7 @@ impl<T> Worker<'_, T> {
             return result.map_err(|e| err_at(&lr, e));
         }
         let progress = self.opts.progress.as_deref();
-        let stored = |lr: &LineReader<R>| {
-            lines
-                .stored
-                .as_ref()
-                .map_or_else(|| lr.position(), |c| c.load(Ordering::Relaxed))
-        };
+        let stored = lines.stored.as_deref();
         let mut reporter = Reporter::default();
         let result = loop {
             let line = match lr.next_line() {
@@ -1021,10 +1022,10 @@ impl<T> Worker<'_, T> {
                     out.cancelled = true;
                     break Ok(());
                 }
-                reporter.update(progress, stored(&lr), out.stats.records);
+                reporter.update(progress, stored_bytes(&lr, stored), out.stats.records);
             }
         };
-        reporter.update(progress, stored(&lr), out.stats.records);
+        reporter.update(progress, stored_bytes(&lr, stored), out.stats.records);
         out.stats.lines = st.line_no;
         out.stats.decompressed_bytes = lr.position();
         result.map_err(|e| err_at(&lr, e))
@@ -1042,9 +1043,6 @@ impl<T> Worker<'_, T> {
     ) -> io::Result<()> {
         // Bytes are reported here, records by the chunks' workers.
         let progress = self.opts.progress.as_deref();
-        let stored = |lr: &LineReader<R>| {
-            stored.map_or_else(|| lr.position(), |c| c.load(Ordering::Relaxed))
-        };
         let mut reporter = Reporter::default();
         let ahead = Arc::new(AtomicUsize::new(0));
         let mut header = st.header;
@@ -1073,7 +1071,7 @@ impl<T> Worker<'_, T> {
                     break Ok(());
                 }
                 data.reserve(CHUNK_BYTES + 4096);
-                reporter.update(progress, stored(lr), 0);
+                reporter.update(progress, stored_bytes(lr, stored), 0);
             }
         };
         // Lines read before a read error are scanned too.
@@ -1083,7 +1081,7 @@ impl<T> Worker<'_, T> {
                 out.cancelled = true;
             }
         }
-        reporter.update(progress, stored(lr), 0);
+        reporter.update(progress, stored_bytes(lr, stored), 0);
         result
     }
 
