@@ -71,10 +71,11 @@ def residency_of(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def has_problems(accounting: dict[str, Any]) -> bool:
-    """Did any input fail, fail to parse, get skipped as binary or get cut?"""
+    """Did any input fail, fail to parse, get skipped (binary, FIFO, link
+    loop) or get cut?"""
     a = accounting
     return bool(a["failed_files"] or a["unparseable"] or a["binary_skipped"]
-                or a["truncated_lines"])
+                or a["truncated_lines"] or a.get("special_skipped"))
 
 
 def _strs(values: Iterable[PathLike] | PathLike | None) -> list[str]:
@@ -93,6 +94,7 @@ def scan(
     exclude: Sequence[str] = (),
     input_format: str | None = None,
     max_line: int | None = None,
+    max_expansion: int | None = None,
     split_size: int | None = None,
     dest_fields: Sequence[str] | None = None,
     origin_fields: Sequence[str] | None = None,
@@ -113,7 +115,9 @@ def scan(
     Evidence is masked unless `show_values` is true. `threads=0` uses every
     core. Results are identical whatever the thread count. Raises
     `ConfigError` for an invalid option or rule pack; unreadable inputs do
-    not raise: they are counted in `accounting["failed_files"]`.
+    not raise: they are counted in `accounting["failed_files"]`. A
+    compressed input expanding more than `max_expansion` times its size
+    (default 250; 0 = no limit) is stopped as a decompression bomb.
 
     Each finding gets a verdict under `policy` (a TOML file) or `preset`
     (a shipped policy; the built-in `default` when neither is given).
@@ -129,7 +133,8 @@ def scan(
         _strs(paths),
         _core_options(
             threads=threads, include=include, exclude=exclude, input_format=input_format,
-            max_line=max_line, split_size=split_size, dest_fields=dest_fields,
+            max_line=max_line, max_expansion=max_expansion, split_size=split_size,
+            dest_fields=dest_fields,
             origin_fields=origin_fields, show_values=show_values, rules=rules,
             builtin_rules=builtin_rules, progress=progress, policy=policy, preset=preset,
             geoip=geoip, destination=destination, origin=origin, baseline=baseline, today=today,
@@ -212,6 +217,7 @@ def _core_options(
     exclude: Sequence[str] = (),
     input_format: str | None = None,
     max_line: int | None = None,
+    max_expansion: int | None = None,
     split_size: int | None = None,
     dest_fields: Sequence[str] | None = None,
     origin_fields: Sequence[str] | None = None,
@@ -239,6 +245,7 @@ def _core_options(
         "exclude": list(exclude),
         "input_format": input_format,
         "max_line": max_line,
+        "max_expansion": max_expansion,
         "split_size": split_size,
         "dest_fields": None if dest_fields is None else list(dest_fields),
         "origin_fields": None if origin_fields is None else list(origin_fields),

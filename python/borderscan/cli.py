@@ -169,10 +169,14 @@ def _config_error(e: Exception) -> None:
 @click.option("--sign-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
               help="Sign the audit entry with this Ed25519 private key "
                    "(`borderscan audit keygen`).")
+@click.option("--max-expansion", type=click.IntRange(min=0), default=None, metavar="RATIO",
+              help="Stop a compressed input that expands to more than RATIO times its size "
+                   "(past 64 MiB) as a decompression bomb (exit 3). Default 250; 0 = no "
+                   "limit.")
 def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
          rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
          today, fail_on, baseline_file, show_values, strict, keep_going, quiet, no_progress,
-         locale, store_dir, audit_log, no_audit_log, sign_key) -> None:
+         locale, store_dir, audit_log, no_audit_log, sign_key, max_expansion) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -211,6 +215,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     options = _options(threads, include, exclude, input_format, max_line_bytes, rule_files,
                        dest_field, origin_field, policy_file, preset, geoip, destination,
                        origin, today, show_values=show_values)
+    options["max_expansion"] = max_expansion
     baseline_doc = None
     show_progress = err.is_terminal and not (quiet or no_progress)
     # The bar is gone (and the terminal clean) before anything is printed.

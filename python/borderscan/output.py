@@ -172,10 +172,18 @@ def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
     acc.add_row("files", f"{a['files']:,}")
     acc.add_row("bytes", f"{_human_bytes(a['bytes'])} ({_human_bytes(a['decompressed_bytes'])} "
                 "decompressed)")
+    acc.add_row("  read and scanned", _human_bytes(a["bytes_read"]))
+    acc.add_row("  skipped (binary, special, unread after a failure)",
+                _human_bytes(a["bytes_skipped"]))
     acc.add_row("records scanned", f"{a['records']:,}")
-    acc.add_row("records unparseable (scanned as text)", f"{a['unparseable']:,}")
+    acc.add_row("  parsed", f"{a['parsed']:,}")
+    acc.add_row("  unparseable (scanned as text)", f"{a['unparseable']:,}")
     acc.add_row("binary files skipped", f"{a['binary_skipped']:,}")
-    acc.add_row("lines cut for length", f"{a['truncated_lines']:,}")
+    if a.get("special_skipped"):
+        acc.add_row("special files skipped (FIFO, device, link loop)",
+                    f"{a['special_skipped']:,}")
+    acc.add_row("lines cut for length", f"{a['truncated_lines']:,} "
+                f"({_human_bytes(a['cut_bytes'])} not scanned)")
     acc.add_row("files failed", f"{a['failed_files']:,}")
     console.print(acc)
     print_problems(result, console)
@@ -263,6 +271,9 @@ def print_problems(result: Report, console: Console, *, limit: int = 10) -> None
     for f in a["per_file"]:
         if f["binary_skipped"]:
             console.print(f"[yellow]binary, skipped[/yellow] {f['path']}",
+                          highlight=False)
+        if f.get("special_skipped"):
+            console.print(f"[yellow]skipped[/yellow] {f['path']}: {f['note']}",
                           highlight=False)
         if f["truncated_lines"]:
             console.print(f"[yellow]lines cut[/yellow] {f['truncated_lines']:,} in {f['path']}",

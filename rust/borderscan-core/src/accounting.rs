@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How many first locations to keep per unparseable reason.
 pub const FIRST_LOCATIONS: usize = 5;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Location {
     pub path: String,
     pub line: u64,
@@ -16,7 +16,7 @@ pub struct Location {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ReasonStats {
     pub count: u64,
     /// The earliest locations in input order (deterministic whatever the
@@ -43,19 +43,33 @@ impl ReasonStats {
 }
 
 /// Counters for one input file (or stdin).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+///
+/// Two identities hold for every file, and [`Accounting::imbalances`]
+/// checks them: `bytes == bytes_read + bytes_skipped` and
+/// `records == parsed + unparseable`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileStats {
     pub path: String,
     pub format: Option<String>,
     pub compression: Option<String>,
     /// Bytes of the input as stored (compressed size for compressed files).
     pub bytes: u64,
+    /// Bytes as stored that were read and scanned.
+    pub bytes_read: u64,
+    /// Bytes as stored that were not scanned: a binary or special file, or
+    /// the unread rest of a file whose reading failed or was cut short.
+    pub bytes_skipped: u64,
     /// Bytes after decompression that were read into lines.
     pub decompressed_bytes: u64,
+    /// Bytes (after decompression) of overlong lines past the maximum
+    /// length: read, but not scanned.
+    pub cut_bytes: u64,
     /// Lines seen: records + blank lines + header lines.
     pub lines: u64,
     /// Non-blank lines that are not a header: each is one record.
     pub records: u64,
+    /// Records parsed in the file's format.
+    pub parsed: u64,
     /// Records that failed to parse in the file's format; they were still
     /// scanned as plain text.
     pub unparseable: u64,
@@ -66,6 +80,11 @@ pub struct FileStats {
     pub binary_bytes_skipped: u64,
     /// Lines longer than the maximum; their first part was scanned.
     pub truncated_lines: u64,
+    /// 1 when the input is not a regular file found under a directory (a
+    /// FIFO, socket or device, or a symbolic link loop): named, not read.
+    pub special_skipped: u64,
+    /// Why a special input was skipped.
+    pub note: Option<String>,
     /// 1 when the file could not be opened or read to its end.
     pub failed_files: u64,
     pub error: Option<String>,
@@ -75,10 +94,41 @@ pub struct FileStats {
 }
 
 impl FileStats {
+    /// Where this file's counters do not add up (empty when every byte and
+    /// record is accounted for). Checked at the end of every scan, so a bug
+    /// that loses input is reported as a failure instead of passing
+    /// silently.
+    pub fn imbalances(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.bytes != self.bytes_read + self.bytes_skipped {
+            out.push(format!(
+                "{} bytes, but {} read + {} skipped",
+                self.bytes, self.bytes_read, self.bytes_skipped
+            ));
+        }
+        if self.records != self.parsed + self.unparseable {
+            out.push(format!(
+                "{} records, but {} parsed + {} unparseable",
+                self.records, self.parsed, self.unparseable
+            ));
+        }
+        if self.lines != self.records + self.blank_lines + self.header_lines {
+            out.push(format!(
+                "{} lines, but {} records + {} blank + {} header",
+                self.lines, self.records, self.blank_lines, self.header_lines
+            ));
+        }
+        out
+    }
+
     pub(crate) fn merge_range(&mut self, other: &FileStats) {
+        self.bytes_read += other.bytes_read;
+        self.bytes_skipped += other.bytes_skipped;
         self.decompressed_bytes += other.decompressed_bytes;
+        self.cut_bytes += other.cut_bytes;
         self.lines += other.lines;
         self.records += other.records;
+        self.parsed += other.parsed;
         self.unparseable += other.unparseable;
         self.blank_lines += other.blank_lines;
         self.header_lines += other.header_lines;
@@ -88,6 +138,10 @@ impl FileStats {
         self.failed_files = self.failed_files.max(other.failed_files);
         if self.error.is_none() {
             self.error.clone_from(&other.error);
+        }
+        self.special_skipped = self.special_skipped.max(other.special_skipped);
+        if self.note.is_none() {
+            self.note.clone_from(&other.note);
         }
         self.ranges += other.ranges;
         for (k, v) in &other.unparseable_reasons {
@@ -99,20 +153,24 @@ impl FileStats {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Failure {
     pub path: String,
     pub error: String,
 }
 
 /// Totals over a scan, with the per-file detail.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Accounting {
     pub files: u64,
     pub bytes: u64,
+    pub bytes_read: u64,
+    pub bytes_skipped: u64,
     pub decompressed_bytes: u64,
+    pub cut_bytes: u64,
     pub lines: u64,
     pub records: u64,
+    pub parsed: u64,
     pub unparseable: u64,
     pub unparseable_reasons: BTreeMap<String, ReasonStats>,
     pub blank_lines: u64,
@@ -120,8 +178,13 @@ pub struct Accounting {
     pub binary_skipped: u64,
     pub binary_bytes_skipped: u64,
     pub truncated_lines: u64,
+    pub special_skipped: u64,
     pub failed_files: u64,
     pub failures: Vec<Failure>,
+    /// Files whose results were replayed from the journal (`--journal`),
+    /// finished by an earlier run of the same scan.
+    #[serde(default)]
+    pub resumed_files: u64,
     pub per_file: Vec<FileStats>,
 }
 
@@ -133,15 +196,20 @@ impl Accounting {
         };
         for f in &per_file {
             a.bytes += f.bytes;
+            a.bytes_read += f.bytes_read;
+            a.bytes_skipped += f.bytes_skipped;
             a.decompressed_bytes += f.decompressed_bytes;
+            a.cut_bytes += f.cut_bytes;
             a.lines += f.lines;
             a.records += f.records;
+            a.parsed += f.parsed;
             a.unparseable += f.unparseable;
             a.blank_lines += f.blank_lines;
             a.header_lines += f.header_lines;
             a.binary_skipped += f.binary_skipped;
             a.binary_bytes_skipped += f.binary_bytes_skipped;
             a.truncated_lines += f.truncated_lines;
+            a.special_skipped += f.special_skipped;
             a.failed_files += f.failed_files;
             if let Some(e) = &f.error {
                 a.failures.push(Failure {
@@ -155,5 +223,18 @@ impl Accounting {
         }
         a.per_file = per_file;
         a
+    }
+
+    /// Where the counters do not add up, over every file (empty when
+    /// every byte and record is accounted for).
+    pub fn imbalances(&self) -> Vec<String> {
+        self.per_file
+            .iter()
+            .flat_map(|f| {
+                f.imbalances()
+                    .into_iter()
+                    .map(move |m| format!("{}: {m}", f.path))
+            })
+            .collect()
     }
 }

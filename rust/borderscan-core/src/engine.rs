@@ -28,10 +28,15 @@ use crate::detect::{Detectors, Hit, ROLE_DEST, ROLE_ORIGIN, Scratch};
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header, RecordBuf};
 use crate::input::{self, Compression, LineReader};
+use crate::journal::{self, Identity, Journal, Replay};
 use crate::residency::{self, Residency};
 
 /// Default maximum line length; longer lines are cut and counted.
 pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+/// Default cap on how many times its stored size a compressed input may
+/// expand to. Logs compress 5-20x, very regular telemetry up to ~100x with
+/// zstd at high levels; a bomb is built to exceed 1000x.
+pub const DEFAULT_MAX_EXPANSION: u64 = 250;
 /// Default size of the ranges a large plain file is split into. Small
 /// enough that the ranges balance across cores and that a range's findings
 /// fit in its channel (so a worker ahead of the merger rarely waits), large
@@ -135,6 +140,10 @@ pub struct ScanOptions {
     pub input_format: Option<Format>,
     /// Lines longer than this are cut (the prefix is scanned) and counted.
     pub max_line: usize,
+    /// A compressed input whose output outgrows it by more than this ratio
+    /// (past [`input::EXPANSION_FLOOR`] bytes) is stopped as a
+    /// decompression bomb and reported; 0 means no limit.
+    pub max_expansion: u64,
     /// Plain files larger than this are split into ranges of about this size.
     pub split_size: u64,
     pub dest_fields: Vec<String>,
@@ -149,6 +158,8 @@ pub struct ScanOptions {
     pub progress: Option<Arc<Progress>>,
     /// Policy, destination resolver and baseline deciding verdicts.
     pub residency: Arc<Residency>,
+    /// Record finished files, and replay those an earlier run finished.
+    pub journal: Option<Arc<Journal>>,
 }
 
 impl Default for ScanOptions {
@@ -159,6 +170,7 @@ impl Default for ScanOptions {
             exclude: Vec::new(),
             input_format: None,
             max_line: DEFAULT_MAX_LINE,
+            max_expansion: DEFAULT_MAX_EXPANSION,
             split_size: DEFAULT_SPLIT_SIZE,
             dest_fields: DEFAULT_DEST_FIELDS.iter().map(|s| s.to_string()).collect(),
             origin_fields: DEFAULT_ORIGIN_FIELDS
@@ -170,6 +182,7 @@ impl Default for ScanOptions {
             cancel: None,
             progress: None,
             residency: Arc::new(Residency::default()),
+            journal: None,
         }
     }
 }
@@ -257,9 +270,77 @@ impl ScanOutput {
 // ------------------------------------------------------------------ planning
 
 enum Source {
-    File { path: PathBuf, size: u64 },
+    File {
+        path: PathBuf,
+        /// Size when listed: the scan reads this much and no more (a log
+        /// still being written is scanned as it was when the scan began).
+        size: u64,
+        /// A regular file; else a FIFO or device named by the caller, read
+        /// as a stream like standard input.
+        regular: bool,
+        /// Device and inode when listed, to notice a file replaced (rotated)
+        /// before one of its ranges is opened.
+        id: Option<(u64, u64)>,
+    },
     Stdin,
     Bytes(Arc<[u8]>),
+    /// Found under a directory and not read: a FIFO (reading could block
+    /// forever), socket or device, or a symbolic link loop. Named and
+    /// counted with the reason.
+    Special(String),
+}
+
+#[cfg(unix)]
+fn file_id(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+fn file_source(path: &Path, m: &std::fs::Metadata) -> Source {
+    Source::File {
+        path: path.to_path_buf(),
+        size: if m.is_file() { m.len() } else { 0 },
+        regular: m.is_file(),
+        id: file_id(m),
+    }
+}
+
+/// What a special file is, to name it when it is skipped.
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = t;
+    "not a regular file"
+}
+
+/// Open a listed file and make sure it is still the file that was listed.
+fn open_listed(path: &Path, id: Option<(u64, u64)>) -> std::result::Result<File, String> {
+    let f = File::open(path).map_err(|e| describe_open_error(path, &e))?;
+    if let Some(id) = id {
+        let now = f.metadata().map_err(|e| describe_open_error(path, &e))?;
+        if file_id(&now).is_some_and(|n| n != id) {
+            return Err("the file was replaced while the scan ran (rotated?): \
+                        not scanned, to avoid mixing two files"
+                .into());
+        }
+    }
+    Ok(f)
 }
 
 struct Entry {
@@ -270,6 +351,9 @@ struct Entry {
 #[derive(Clone)]
 enum TaskKind {
     Whole,
+    /// Finished by an earlier run of this scan: its findings and counters
+    /// are read back from the journal.
+    Replay(Replay),
     Range {
         start: u64,
         end: u64,
@@ -325,12 +409,11 @@ fn enumerate(inputs: &[Input], opts: &ScanOptions) -> Result<Vec<Entry>> {
                 Ok(m) if m.is_dir() => {
                     walk_dir(p, opts, include.as_ref(), exclude.as_ref(), &mut out)
                 }
+                // A FIFO or device named by the caller (`<(zcat x.gz)`) is
+                // read as a stream.
                 Ok(m) => out.push(Entry {
                     display: display(p),
-                    source: Ok(Source::File {
-                        path: p.clone(),
-                        size: m.len(),
-                    }),
+                    source: Ok(file_source(p, &m)),
                 }),
             },
         }
@@ -363,16 +446,21 @@ fn walk_dir(
         match item {
             Err(e) => {
                 let path = e.path().map(display).unwrap_or_else(|| display(root));
-                let msg = if e.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
+                // A loop leads back to a directory being walked: its files
+                // are scanned there, so nothing is lost by not following it.
+                let source = if let Some(a) = e.loop_ancestor() {
+                    Ok(Source::Special(format!(
+                        "symbolic link loop back to {}: not followed (its files are scanned there)",
+                        display(a)
+                    )))
                 } else if let Some(io) = e.io_error() {
-                    describe_open_error(e.path().unwrap_or(root), io)
+                    Err(describe_open_error(e.path().unwrap_or(root), io))
                 } else {
-                    e.to_string()
+                    Err(e.to_string())
                 };
                 out.push(Entry {
                     display: path,
-                    source: Err(msg),
+                    source,
                 });
             }
             Ok(ent) => {
@@ -386,10 +474,11 @@ fn walk_dir(
                     continue;
                 }
                 let source = match ent.metadata() {
-                    Ok(m) => Ok(Source::File {
-                        path: ent.path().to_path_buf(),
-                        size: m.len(),
-                    }),
+                    Ok(m) if !m.is_file() => Ok(Source::Special(format!(
+                        "{} found under a directory: not read (name it to scan it)",
+                        special_kind(&m.file_type())
+                    ))),
+                    Ok(m) => Ok(file_source(ent.path(), &m)),
                     Err(e) => Err(e
                         .io_error()
                         .map(|io| describe_open_error(ent.path(), io))
@@ -480,7 +569,8 @@ struct TaskOut {
 /// What a task sends to the merger, in order: batches (as the caller's
 /// worker-side map made them), then its counters.
 enum Msg<T> {
-    Batch(T),
+    /// A batch as mapped, with the batch itself when a journal records it.
+    Batch(T, Option<RecordBatch>),
     /// A chunk of a stream cut by this task's worker and scanned by any
     /// worker: its batches and counters arrive on the receiver; the counter
     /// is the task's chunks not yet merged (the merger decrements it).
@@ -787,7 +877,10 @@ impl<T> Worker<'_, T> {
     fn send_batch(&mut self) {
         if let Some(b) = self.batch.finish()
             && let Some(tx) = &self.tx
-            && !tx.send(Msg::Batch((self.map)(b)))
+            && !tx.send({
+                let raw = self.opts.journal.is_some().then(|| b.clone());
+                Msg::Batch((self.map)(b), raw)
+            })
         {
             self.tx = None;
         }
@@ -795,6 +888,29 @@ impl<T> Worker<'_, T> {
 
     /// Run one task, sending its batches and then its counters to `tx`.
     fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg<T>>) {
+        if let TaskKind::Replay(r) = &task.kind {
+            let mut stats = r.stats.clone();
+            match journal::read_findings(&r.findings) {
+                Ok(batches) => {
+                    for b in batches {
+                        if tx.send(Msg::Batch((self.map)(b), None)).is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(e) => {
+                    stats.failed_files = 1;
+                    stats.error = Some(format!("cannot replay from the journal: {e}"));
+                }
+            }
+            Reporter::default().update(self.opts.progress.as_deref(), stats.bytes, stats.records);
+            let out = TaskOut {
+                stats,
+                cancelled: false,
+            };
+            let _ = tx.send(Msg::Done(Box::new(out)));
+            return;
+        }
         self.tx = Some(Tx::Task(tx));
         let out = self.run(task, entry);
         self.send_batch();
@@ -865,6 +981,11 @@ impl<T> Worker<'_, T> {
         };
         self.cache.start_file(&self.opts.residency, &entry.display);
         let source = match &entry.source {
+            Ok(Source::Special(why)) => {
+                out.stats.special_skipped = 1;
+                out.stats.note = Some(why.clone());
+                return out;
+            }
             Ok(s) => s,
             Err(e) => {
                 out.stats.failed_files = 1;
@@ -890,7 +1011,7 @@ impl<T> Worker<'_, T> {
                     header,
                     first,
                 },
-                Source::File { path, .. },
+                Source::File { path, id, .. },
             ) => {
                 out.stats.format = Some(format.to_string());
                 out.stats.compression = Some("none".into());
@@ -901,32 +1022,44 @@ impl<T> Worker<'_, T> {
                     offset_base: *start,
                     stored: None,
                 };
-                File::open(path)
+                let want = end - start;
+                let res = open_listed(path, *id)
                     .and_then(|mut f| {
-                        f.seek(SeekFrom::Start(*start))?;
+                        f.seek(SeekFrom::Start(*start))
+                            .map_err(|e| describe_open_error(path, &e))?;
                         Ok(f)
                     })
-                    .map_err(|e| describe_open_error(path, &e))
-                    .and_then(|f| {
-                        self.scan_stream(f.take(end - start), &lines, &mut out, false, false)
-                    })
+                    .and_then(|f| self.scan_stream(f.take(want), &lines, &mut out, false, false));
+                // Lines are read whole, so a range read to its end has read
+                // exactly its bytes; fewer means the file shrank under us.
+                let read = out.stats.decompressed_bytes.min(want);
+                out.stats.bytes_read = read;
+                out.stats.bytes_skipped = want - read;
+                match res {
+                    Ok(()) if read < want && !out.cancelled => Err(format!(
+                        "the file shrank while it was read (truncated?): bytes {}..{} \
+                         were listed, only {read} of them were there",
+                        start, end
+                    )),
+                    r => r,
+                }
             }
-            (_, Source::File { path, .. }) => File::open(path)
-                .map_err(|e| describe_open_error(path, &e))
-                .and_then(|f| self.scan_whole(f, &mut out, false)),
-            (_, Source::Stdin) => {
-                // Standard input has no size to stat: count what is read, so
-                // `bytes` is the size as received (compressed, if it was).
-                let counted = Arc::new(AtomicU64::new(0));
-                let r = input::CountingReader::new(io::stdin(), counted.clone());
-                let res = self.scan_whole(r, &mut out, true);
-                out.stats.bytes = counted.load(Ordering::Relaxed);
-                res
+            (
+                _,
+                Source::File {
+                    path, regular, id, ..
+                },
+            ) => {
+                let size = regular.then_some(out.stats.bytes);
+                open_listed(path, *id).and_then(|f| self.scan_whole(f, &mut out, size))
             }
+            (_, Source::Stdin) => self.scan_whole(io::stdin(), &mut out, None),
             (_, Source::Bytes(data)) => {
                 out.stats.bytes = data.len() as u64;
-                self.scan_whole(io::Cursor::new(data.clone()), &mut out, false)
+                let size = Some(out.stats.bytes);
+                self.scan_whole(io::Cursor::new(data.clone()), &mut out, size)
             }
+            (_, Source::Special(_)) => unreachable!("returned above"),
         };
         if let Err(e) = result {
             out.stats.failed_files = 1;
@@ -935,31 +1068,60 @@ impl<T> Worker<'_, T> {
         out
     }
 
-    /// A whole file or stream. A compressed one, or standard input (`piped`:
-    /// it cannot be split into ranges), is cut into chunks for all workers.
+    /// A whole file or stream: `size` for a regular file, which is read up
+    /// to that size and no further; `None` for a stream (standard input, a
+    /// FIFO), whose size is what it delivers. A compressed input, or a
+    /// stream, is cut into chunks for all workers.
     fn scan_whole<R: Read + Send>(
         &mut self,
         raw: R,
         out: &mut TaskOut,
-        piped: bool,
+        size: Option<u64>,
     ) -> std::result::Result<(), String> {
         let stored = Arc::new(AtomicU64::new(0));
-        let raw = input::CountingReader::new(raw, stored.clone());
-        let (reader, comp) = input::decoder(raw).map_err(|e| e.to_string())?;
-        out.stats.compression = Some(comp.as_str().into());
-        let lines = Lines {
-            format: Format::Text,
-            header: None,
-            read_header: false,
-            offset_base: 0,
-            stored: Some(stored),
-        };
-        let chunk = self.chunking && (piped || comp != Compression::None);
-        self.scan_stream(reader, &lines, out, true, chunk)
-            .map_err(|e| match comp {
+        let limit = size.unwrap_or(u64::MAX);
+        let raw = input::CountingReader::new(raw.take(limit), stored.clone());
+        let res = input::decoder(raw).map_err(|e| e.to_string());
+        let res = res.and_then(|(reader, comp)| {
+            out.stats.compression = Some(comp.as_str().into());
+            let lines = Lines {
+                format: Format::Text,
+                header: None,
+                read_header: false,
+                offset_base: 0,
+                stored: Some(stored.clone()),
+            };
+            let chunk = self.chunking && (size.is_none() || comp != Compression::None);
+            let res = if comp == Compression::None {
+                self.scan_stream(reader, &lines, out, true, chunk)
+            } else {
+                let ratio = self.opts.max_expansion;
+                let guarded = input::ExpansionGuard::new(reader, stored.clone(), ratio);
+                self.scan_stream(guarded, &lines, out, true, chunk)
+            };
+            res.map_err(|e| match comp {
                 Compression::None => e,
+                _ if e.contains("decompression bomb") => e,
                 c => format!("{} stream is corrupt or truncated: {e}", c.as_str()),
             })
+        });
+        let read = stored.load(Ordering::Relaxed);
+        let total = size.unwrap_or(read);
+        out.stats.bytes = total;
+        if out.stats.binary_skipped == 1 {
+            out.stats.binary_bytes_skipped = total;
+            out.stats.bytes_skipped = total;
+            return res;
+        }
+        out.stats.bytes_read = read.min(total);
+        out.stats.bytes_skipped = total - read.min(total);
+        match res {
+            Ok(()) if read < total && !out.cancelled => Err(format!(
+                "the file shrank while it was read (truncated?): {total} bytes were listed, \
+                 only {read} were there"
+            )),
+            r => r,
+        }
     }
 
     /// Read lines and scan records. With `sniff`, the head of the stream
@@ -990,8 +1152,8 @@ impl<T> Worker<'_, T> {
             }
             let head = lr.peek(SNIFF).map_err(|e| e.to_string())?;
             if input::looks_binary(head) {
+                // The caller sets the bytes skipped: it knows the size.
                 out.stats.binary_skipped = 1;
-                out.stats.binary_bytes_skipped = out.stats.bytes;
                 return Ok(());
             }
             st.format = self
@@ -1004,6 +1166,7 @@ impl<T> Worker<'_, T> {
         if chunk {
             let result = self.produce(&mut lr, st, lines.stored.as_deref(), out);
             out.stats.decompressed_bytes = lr.position();
+            out.stats.cut_bytes = lr.cut_bytes();
             return result.map_err(|e| err_at(&lr, e));
         }
         let progress = self.opts.progress.as_deref();
@@ -1028,6 +1191,7 @@ impl<T> Worker<'_, T> {
         reporter.update(progress, stored_bytes(&lr, stored), out.stats.records);
         out.stats.lines = st.line_no;
         out.stats.decompressed_bytes = lr.position();
+        out.stats.cut_bytes = lr.cut_bytes();
         result.map_err(|e| err_at(&lr, e))
     }
 
@@ -1163,7 +1327,11 @@ impl<T> Worker<'_, T> {
             return;
         }
         out.stats.records += 1;
-        if let Err(pe) = formats::parse(format, bytes, &st.header, &mut self.rec) {
+        let parsed = formats::parse(format, bytes, &st.header, &mut self.rec);
+        if parsed.is_ok() {
+            out.stats.parsed += 1;
+        }
+        if let Err(pe) = parsed {
             out.stats.unparseable += 1;
             let path = &out.stats.path;
             out.stats
@@ -1306,15 +1474,44 @@ pub fn scan_stream_mapped<T: Send>(
     mut sink: impl FnMut(T, u64) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
     let entries = enumerate(inputs, opts)?;
+    // Files are journaled by their identity when listed: a file changed
+    // since is scanned again.
+    let idents: Vec<Option<Identity>> = entries
+        .iter()
+        .map(|e| match (&opts.journal, &e.source) {
+            (
+                Some(_),
+                Ok(Source::File {
+                    path,
+                    regular: true,
+                    ..
+                }),
+            ) => Identity::of(path),
+            _ => None,
+        })
+        .collect();
     let mut tasks = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let file = i as u32;
+        if let Some(j) = &opts.journal
+            && let Some(r) = j.replay(&e.display, idents[i])
+        {
+            tasks.push(Task {
+                file,
+                kind: TaskKind::Replay(r),
+            });
+            continue;
+        }
         let mut kinds = vec![TaskKind::Whole];
         // A planning failure just means no split: the whole-file task will
         // meet (and report) the same problem.
-        if let Ok(Source::File { path, size }) = &e.source
+        if let Ok(Source::File {
+            path,
+            size,
+            regular: true,
+            ..
+        }) = &e.source
             && *size > opts.split_size
-            && std::fs::metadata(path).is_ok_and(|m| m.is_file())
             && let Ok(Some(ranges)) = plan_ranges(path, *size, opts)
         {
             kinds = ranges;
@@ -1421,7 +1618,7 @@ pub fn scan_stream_mapped<T: Send>(
                 })
                 .expect("can spawn a worker thread");
         }
-        let result = merge(&entries, &tasks, &handoff, &pool, &mut sink);
+        let result = merge(&entries, &tasks, &handoff, &pool, &idents, opts, &mut sink);
         if result.is_err() {
             // Unblock and stop the workers: their sends now fail and no
             // further task starts.
@@ -1445,17 +1642,38 @@ fn run_chunk_guarded<'a, T>(
     }
 }
 
+/// Write a batch, its lines shifted to their place in the file, to the
+/// journal's recording of the file being merged.
+fn record(
+    recording: &mut Option<(usize, journal::Recording, bool)>,
+    raw: Option<RecordBatch>,
+    base: u64,
+) -> Result<()> {
+    if let (Some(raw), Some((_, r, _))) = (raw, recording.as_mut()) {
+        r.write(&shift_lines(raw, base))?;
+    }
+    Ok(())
+}
+
 /// Drain the task channels in order; line numbers of later ranges of a file
 /// are shifted by the lines of the ranges before them.
+#[allow(clippy::too_many_arguments)]
 fn merge<T>(
     entries: &[Entry],
     tasks: &[Task],
     handoff: &Handoff<T>,
     pool: &Pool<T>,
+    idents: &[Option<Identity>],
+    opts: &ScanOptions,
     sink: &mut impl FnMut(T, u64) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
     let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
     let mut cancelled = false;
+    let mut resumed = 0u64;
+    // The file being recorded in the journal (one at a time: files are
+    // merged in order) and whether any of its tasks was cancelled.
+    let mut recording: Option<(usize, journal::Recording, bool)> = None;
+    let schema = crate::batch::findings_schema();
     // Fold a task's (or chunk's) counters into its file's, shifting the
     // lines it reports by `base`, the lines of the file before it.
     let fold = |slot: &mut Option<FileStats>, mut o: TaskOut, base: u64| {
@@ -1493,18 +1711,33 @@ fn merge<T>(
     for (t, task) in tasks.iter().enumerate() {
         let rx = handoff.take(t);
         let file = task.file as usize;
+        let replayed = matches!(task.kind, TaskKind::Replay(_));
+        resumed += u64::from(replayed);
+        if let Some(j) = &opts.journal
+            && !replayed
+            && idents[file].is_some()
+            && recording.as_ref().is_none_or(|r| r.0 != file)
+        {
+            recording = Some((file, j.writer()?, false));
+        }
         let base = per_file[file].as_ref().map_or(0, |s| s.lines);
         let mut done = None;
         for msg in rx.iter() {
             match msg {
-                Msg::Batch(b) => sink(b, base)?,
+                Msg::Batch(b, raw) => {
+                    record(&mut recording, raw, base)?;
+                    sink(b, base)?
+                }
                 Msg::Done(o) => done = Some(*o),
                 Msg::Nested(chunk, ahead) => {
                     let base = per_file[file].as_ref().map_or(0, |s| s.lines);
                     let mut chunk_done = None;
                     for m in chunk.iter() {
                         match m {
-                            Msg::Batch(b) => sink(b, base)?,
+                            Msg::Batch(b, raw) => {
+                                record(&mut recording, raw, base)?;
+                                sink(b, base)?
+                            }
                             Msg::Done(o) => chunk_done = Some(*o),
                             Msg::Nested(..) => unreachable!("chunks are not cut further"),
                         }
@@ -1512,13 +1745,29 @@ fn merge<T>(
                     ahead.fetch_sub(1, Ordering::AcqRel);
                     pool.notify();
                     let o = chunk_done.unwrap_or_else(|| died(file));
-                    cancelled |= fold(&mut per_file[file], o, base);
+                    let c = fold(&mut per_file[file], o, base);
+                    cancelled |= c;
+                    if let Some(r) = recording.as_mut().filter(|r| r.0 == file) {
+                        r.2 |= c;
+                    }
                 }
             }
         }
         let o = done.unwrap_or_else(|| died(file));
-        cancelled |= fold(&mut per_file[file], o, base);
+        let c = fold(&mut per_file[file], o, base);
+        cancelled |= c;
         handoff.merged(t);
+        // The file's last task: record it if it was read whole.
+        if tasks.get(t + 1).is_none_or(|n| n.file as usize != file)
+            && let Some((f, r, stopped)) = recording.take_if(|r| r.0 == file)
+        {
+            let stats = per_file[f].as_ref().expect("folded above");
+            if !(stopped || c || stats.failed_files > 0 || !stats.imbalances().is_empty())
+                && let (Some(j), Some(id)) = (&opts.journal, idents[f])
+            {
+                j.finish(r, &schema, &entries[f].display, id, stats)?;
+            }
+        }
     }
     if cancelled {
         return Err(Error::Cancelled);
@@ -1528,13 +1777,25 @@ fn merge<T>(
         .into_iter()
         .zip(&files)
         .map(|(s, name)| {
-            s.unwrap_or_else(|| FileStats {
+            let mut s = s.unwrap_or_else(|| FileStats {
                 path: name.clone(),
                 ..Default::default()
-            })
+            });
+            // A bug that lost input must not pass as a clean scan.
+            let off = s.imbalances();
+            if !off.is_empty() && s.error.is_none() {
+                s.failed_files = 1;
+                s.error = Some(format!(
+                    "internal error: the accounting does not add up ({})",
+                    off.join("; ")
+                ));
+            }
+            s
         })
         .collect();
-    Ok((files, Accounting::from_files(per_file)))
+    let mut acc = Accounting::from_files(per_file);
+    acc.resumed_files = resumed;
+    Ok((files, acc))
 }
 
 /// 1-based column, in code points, of a value in its line: its first

@@ -176,6 +176,57 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
+/// Stops a decompressor whose output outgrows its input by more than
+/// `ratio` times (past `floor` bytes, so small, very regular files pass): a
+/// decompression bomb would otherwise keep a scan busy for hours. The error
+/// is of kind `FileTooLarge`, which callers name as such.
+pub struct ExpansionGuard<R> {
+    inner: R,
+    stored: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    out: u64,
+    ratio: u64,
+    floor: u64,
+}
+
+/// Decompressed bytes below which the expansion ratio is not checked.
+pub const EXPANSION_FLOOR: u64 = 64 << 20;
+
+impl<R> ExpansionGuard<R> {
+    pub fn new(inner: R, stored: std::sync::Arc<std::sync::atomic::AtomicU64>, ratio: u64) -> Self {
+        ExpansionGuard {
+            inner,
+            stored,
+            out: 0,
+            ratio,
+            floor: EXPANSION_FLOOR,
+        }
+    }
+}
+
+impl<R: Read> Read for ExpansionGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // Checked before reading, so bytes already decompressed are all
+        // handed out (and scanned) before the error.
+        let stored = self
+            .stored
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .max(1);
+        if self.ratio > 0 && self.out > self.floor && self.out / stored > self.ratio {
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!(
+                    "decompression bomb: {} bytes expanded to over {} (more than {}x); \
+                     stopped (raise --max-expansion, or 0 for no limit, to scan it)",
+                    stored, self.out, self.ratio
+                ),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        Ok(n)
+    }
+}
+
 /// One line handed out by [`LineReader`].
 pub struct Line<'a> {
     /// The line without its terminator (and without a trailing `\r`); cut to
@@ -204,6 +255,8 @@ pub struct LineReader<R> {
     /// A read error, reported once every byte read before it was handed out
     /// (a truncated gzip still yields its readable records).
     err: Option<io::Error>,
+    /// Bytes of cut lines past the maximum (terminators excluded).
+    cut_bytes: u64,
 }
 
 impl<R: Read> LineReader<R> {
@@ -219,7 +272,13 @@ impl<R: Read> LineReader<R> {
             max_line,
             cut: Vec::new(),
             err: None,
+            cut_bytes: 0,
         }
+    }
+
+    /// Bytes of overlong lines that were skipped, not handed out.
+    pub fn cut_bytes(&self) -> u64 {
+        self.cut_bytes
     }
 
     /// Make at least `want` unread bytes available (fewer at the end of the
@@ -319,6 +378,7 @@ impl<R: Read> LineReader<R> {
         self.cut.clear();
         self.cut
             .extend_from_slice(&self.buf[self.start..self.start + self.max_line]);
+        let mut newline = true;
         match known_end {
             Some(e) => self.start = e + 1,
             None => {
@@ -330,12 +390,15 @@ impl<R: Read> LineReader<R> {
                     }
                     self.start = self.end;
                     if self.eof {
+                        newline = false;
                         break;
                     }
                     self.fill()?;
                 }
             }
         }
+        self.cut_bytes +=
+            self.base + self.start as u64 - offset - self.max_line as u64 - u64::from(newline);
         Ok(Some(Line {
             bytes: trim_cr(&self.cut),
             offset,

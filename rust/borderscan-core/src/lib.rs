@@ -30,6 +30,7 @@ pub mod engine;
 pub mod error;
 pub mod formats;
 pub mod input;
+pub mod journal;
 pub mod mask;
 pub mod policy;
 pub mod residency;

@@ -163,6 +163,8 @@ struct ScanArgs {
     exclude: Vec<String>,
     input_format: Option<String>,
     max_line: Option<usize>,
+    #[pyo3(default)]
+    max_expansion: Option<u64>,
     split_size: Option<u64>,
     dest_fields: Option<Vec<String>>,
     origin_fields: Option<Vec<String>>,
@@ -247,7 +249,7 @@ struct Prepared {
     cancel: Arc<AtomicBool>,
 }
 
-fn prepare(paths: Vec<String>, a: ScanArgs) -> PyResult<Prepared> {
+fn prepare(paths: Vec<std::path::PathBuf>, a: ScanArgs) -> PyResult<Prepared> {
     let det = load_detectors(&a.rule_files, a.builtin_rules).map_err(to_py)?;
     let residency = Arc::new(load_residency(&a).map_err(to_py)?);
     let mut opts = ScanOptions {
@@ -270,6 +272,9 @@ fn prepare(paths: Vec<String>, a: ScanArgs) -> PyResult<Prepared> {
         }
         opts.max_line = m;
     }
+    if let Some(r) = a.max_expansion {
+        opts.max_expansion = r;
+    }
     if let Some(s) = a.split_size {
         opts.split_size = s;
     }
@@ -286,11 +291,13 @@ fn prepare(paths: Vec<String>, a: ScanArgs) -> PyResult<Prepared> {
     opts.cancel = Some(cancel.clone());
     let inputs = paths
         .iter()
+        // Paths, not strings: a file name that is not UTF-8 arrives from
+        // Python with surrogate escapes and must reach the OS unchanged.
         .map(|p| {
-            if p == "-" {
+            if p.as_os_str() == "-" {
                 Input::Stdin
             } else {
-                Input::Path(p.into())
+                Input::Path(p)
             }
         })
         .collect();
@@ -325,7 +332,7 @@ fn summary_json(s: &Summary, res: &core::Residency) -> serde_json::Value {
 #[pyfunction]
 fn scan(
     py: Python<'_>,
-    paths: Vec<String>,
+    paths: Vec<std::path::PathBuf>,
     options: ScanArgs,
 ) -> PyResult<(ArrowTable, String, String, Vec<String>)> {
     let Prepared {
@@ -366,7 +373,7 @@ fn scan(
 
 /// Start a scan whose findings arrive batch by batch (`ScanStream`).
 #[pyfunction]
-fn scan_stream(paths: Vec<String>, options: ScanArgs) -> PyResult<ScanStream> {
+fn scan_stream(paths: Vec<std::path::PathBuf>, options: ScanArgs) -> PyResult<ScanStream> {
     let Prepared {
         det,
         opts,
@@ -406,7 +413,7 @@ fn scan_stream(paths: Vec<String>, options: ScanArgs) -> PyResult<ScanStream> {
 #[pyo3(signature = (paths, options, format, out, tool_json))]
 fn scan_write(
     py: Python<'_>,
-    paths: Vec<String>,
+    paths: Vec<std::path::PathBuf>,
     options: ScanArgs,
     format: &str,
     out: Option<String>,
