@@ -44,3 +44,22 @@ def _audit_log_in_tmp(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE
+
+
+def assert_balanced(acc: dict) -> None:
+    """The accounting adds up, for every file and in total: every byte of
+    the input was read or skipped (and said why), every record parsed or
+    counted unparseable, every line a record, blank or a header."""
+    files = acc.get("per_file", [])
+    for f in [*files, acc]:
+        where = f.get("path", "total")
+        assert f["bytes"] == f["bytes_read"] + f["bytes_skipped"], (where, f)
+        assert f["records"] == f["parsed"] + f["unparseable"], (where, f)
+        assert f["lines"] == f["records"] + f["blank_lines"] + f["header_lines"], (where, f)
+        if f.get("bytes_skipped") and where != "total":
+            # Skipped bytes always come with the reason.
+            assert f["error"] or f["note"] or f["binary_skipped"], (where, f)
+    for k in ("bytes", "bytes_read", "bytes_skipped", "records", "parsed", "unparseable",
+              "lines", "failed_files", "special_skipped"):
+        assert acc[k] == sum(f[k] for f in files), k
+    assert not any("does not add up" in (f.get("error") or "") for f in files)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -81,9 +84,45 @@ def has_problems(accounting: dict[str, Any]) -> bool:
 def _strs(values: Iterable[PathLike] | PathLike | None) -> list[str]:
     if values is None:
         return []
-    if isinstance(values, str | os.PathLike):
-        return [os.fspath(values)]
-    return [os.fspath(v) for v in values]
+    # fsdecode: a bytes path (a file name that is not UTF-8) reaches the
+    # engine unchanged, through surrogate escapes.
+    if isinstance(values, str | bytes | os.PathLike):
+        return [os.fsdecode(values)]
+    return [os.fsdecode(v) for v in values]
+
+
+def _digest(path: PathLike | None) -> str | None:
+    """SHA-256 of a file named by an option (its content, not its name,
+    decides the results), None when absent or unreadable (the scan then
+    reports the error itself)."""
+    if path is None:
+        return None
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def journal_key(paths: list[str], options: dict[str, Any]) -> str:
+    """The key of a journaled scan: a journal is only resumed by the same
+    scan (same inputs, options, rule packs, policy, GeoIP database, baseline
+    and date), so replayed files and rescanned ones give one coherent result.
+    Inputs are keyed by absolute path; each file's own identity (size,
+    modification time, inode) is checked by the engine."""
+    keyed = {k: v for k, v in options.items() if k not in ("progress", "journal", "threads")}
+    keyed["today"] = options["today"] or datetime.datetime.now(datetime.UTC).date().isoformat()
+    keyed["rule_files"] = [(os.path.abspath(r), _digest(r)) for r in options["rule_files"]]
+    for k in ("policy", "geoip"):
+        keyed[k] = options[k] and (os.path.abspath(options[k]), _digest(options[k]))
+    keyed["paths"] = [p if p == "-" else os.path.abspath(p) for p in paths]
+    keyed["version"] = _core.__version__
+    blob = json.dumps(keyed, sort_keys=True, ensure_ascii=True, default=str,
+                      separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def scan(
@@ -109,6 +148,7 @@ def scan(
     origin: str | None = None,
     baseline: PathLike | Sequence[str] | None = None,
     today: str | None = None,
+    journal: PathLike | None = None,
 ) -> ScanResult:
     """Scan files, directories (recursively) or `"-"` (stdin).
 
@@ -128,16 +168,25 @@ def scan(
     `baseline` (a file from `borderscan baseline create`, or fingerprints)
     leaves accepted findings out. `today` (YYYY-MM-DD) decides which policy
     exceptions have expired.
+
+    `journal` (a directory) records each finished file, so that the same
+    scan, killed and started again with the same journal, replays finished
+    files instead of reading them and ends with the results of an
+    uninterrupted scan (`accounting["resumed_files"]` counts the replayed
+    ones). A journal of another scan is refused (`ConfigError`).
     """
+    paths = _strs(paths)
     table, accounting_json, summary_json, packs = _core.scan(
-        _strs(paths),
+        paths,
         _core_options(
+            paths,
             threads=threads, include=include, exclude=exclude, input_format=input_format,
             max_line=max_line, max_expansion=max_expansion, split_size=split_size,
             dest_fields=dest_fields,
             origin_fields=origin_fields, show_values=show_values, rules=rules,
             builtin_rules=builtin_rules, progress=progress, policy=policy, preset=preset,
             geoip=geoip, destination=destination, origin=origin, baseline=baseline, today=today,
+            journal=journal,
         ),
     )
     summary = orjson.loads(summary_json)
@@ -190,7 +239,8 @@ def scan_iter(paths: Sequence[PathLike] | PathLike, **options: Any) -> ScanStrea
     Memory stays bounded whatever the input size; batches arrive in input
     order, and a record's findings are never split across batches.
     """
-    return ScanStream(_core.scan_stream(_strs(paths), _core_options(**options)))
+    paths = _strs(paths)
+    return ScanStream(_core.scan_stream(paths, _core_options(paths, **options)))
 
 
 def scan_write(
@@ -203,14 +253,16 @@ def scan_write(
     """Scan and let the engine write `json`, `jsonl` or nothing (`none`) to
     `out` (None: stdout) as findings arrive. Returns (accounting, summary,
     rule packs)."""
+    paths = _strs(paths)
     acc, summary, packs = _core.scan_write(
-        _strs(paths), _core_options(**options), fmt,
+        paths, _core_options(paths, **options), fmt,
         None if out is None else os.fspath(out), orjson.dumps(tool).decode(),
     )
     return orjson.loads(acc), orjson.loads(summary), packs
 
 
 def _core_options(
+    paths: list[str],
     *,
     threads: int = 0,
     include: Sequence[str] = (),
@@ -232,6 +284,7 @@ def _core_options(
     origin: str | None = None,
     baseline: PathLike | Sequence[str] | None = None,
     today: str | None = None,
+    journal: PathLike | None = None,
 ) -> dict[str, Any]:
     if baseline is None or isinstance(baseline, list | tuple):
         fingerprints = None if baseline is None else list(baseline)
@@ -239,7 +292,7 @@ def _core_options(
         from borderscan.baseline import load_baseline
 
         fingerprints = [e["fingerprint"] for e in load_baseline(baseline)["findings"]]
-    return {
+    options = {
         "threads": threads,
         "include": list(include),
         "exclude": list(exclude),
@@ -261,6 +314,14 @@ def _core_options(
         "baseline": fingerprints,
         "today": today,
     }
+    if journal is not None:
+        if baseline is not None:
+            # Baseline entries no longer found are worked out from every
+            # file's accepted findings, which a replayed file does not carry.
+            raise _core.ConfigError("--journal cannot be combined with --baseline")
+        options["journal"] = os.fsdecode(journal)
+        options["journal_key"] = journal_key(paths, options)
+    return options
 
 
 def rules(paths: Sequence[PathLike] = (), *, builtin_rules: bool = True) -> list[dict[str, Any]]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from contextlib import contextmanager
 from datetime import date
 
@@ -20,6 +23,8 @@ from borderscan.policy import describe, groups, load_policy, presets
 # Exit codes (PRODUCT.md): 0 fine, 1 findings at or above --fail-on,
 # 2 usage or configuration error, 3 unreadable or corrupt input.
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+# 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 @contextmanager
@@ -173,10 +178,15 @@ def _config_error(e: Exception) -> None:
               help="Stop a compressed input that expands to more than RATIO times its size "
                    "(past 64 MiB) as a decompression bomb (exit 3). Default 250; 0 = no "
                    "limit.")
+@click.option("--journal", "journal_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Record each finished file in DIR; the same scan run again with the same "
+                   "DIR (after a crash, a kill or Ctrl-C) replays finished files instead of "
+                   "reading them and ends with the results of an uninterrupted scan.")
 def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
          rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
          today, fail_on, baseline_file, show_values, strict, keep_going, quiet, no_progress,
-         locale, store_dir, audit_log, no_audit_log, sign_key, max_expansion) -> None:
+         locale, store_dir, audit_log, no_audit_log, sign_key, max_expansion,
+         journal_dir) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -190,6 +200,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
       2  usage or configuration error
       3  unreadable or corrupt input, unless --keep-going (or, with
          --strict, any input problem); takes precedence over 1
+    130  interrupted (Ctrl-C): the scan is incomplete
 
     Every scan appends a hash-chained manifest (inputs with SHA-256, policy,
     rule packs, counts, verdict) to the audit log; see `borderscan audit`.
@@ -209,6 +220,10 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
         err.print("borderscan: --store works with --format table, html, sarif or parquet "
                   "(json and jsonl are written by the engine directly)")
         sys.exit(EXIT_USAGE)
+    if journal_dir and baseline_file:
+        err.print("borderscan: --journal cannot be combined with --baseline (entries no longer "
+                  "found are worked out from every file's accepted findings)")
+        sys.exit(EXIT_USAGE)
     if fmt == "parquet" and out is None and sys.stdout.isatty():
         err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
         sys.exit(EXIT_USAGE)
@@ -216,55 +231,63 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
                        dest_field, origin_field, policy_file, preset, geoip, destination,
                        origin, today, show_values=show_values)
     options["max_expansion"] = max_expansion
+    options["journal"] = journal_dir
     baseline_doc = None
     show_progress = err.is_terminal and not (quiet or no_progress)
     # The bar is gone (and the terminal clean) before anything is printed.
-    with progress.progress_bar(list(paths), show_progress, err) as counter:
-        try:
-            if counter is not None:
-                options["progress"] = counter
-            if baseline_file:
-                baseline_doc = load_baseline(baseline_file)
-                options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
-            writer = store.Writer(store_dir) if store_dir else None
+    with progress.progress_bar(list(paths), show_progress, err) as bar_counter:
+        # Counted even without a bar: an interrupted scan says how far it got.
+        counter = bar_counter or borderscan._core.ProgressCounter()
+        options["progress"] = counter
+        # A scan blocked on input (a pipe nobody writes to) cannot reach its
+        # next cancellation check: Ctrl-C then ends the process after a grace period.
+        with _on_ctrl_c(lambda: _report_interrupt(err, counter, journal_dir, out)):
+            try:
+                if baseline_file:
+                    baseline_doc = load_baseline(baseline_file)
+                    options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
+                writer = store.Writer(store_dir) if store_dir else None
 
-            def streamed():
-                s = api.scan_iter(list(paths), **options)
-                return store.Teed(s, writer) if writer else s
+                def streamed():
+                    s = api.scan_iter(list(paths), **options)
+                    return store.Teed(s, writer) if writer else s
 
-            if fmt == "html":
-                # Written once the exit code and the audit entry are known.
-                result, top, sites = output.gather_for_html(streamed())
-            elif fmt == "table" and writer:
-                stream = streamed()
-                for _ in stream:
-                    pass
-                result = output.report_from_stream(stream)
-            elif fmt in ("parquet", "sarif"):
-                stream = streamed()
-                with _open_out(out) as fh:
-                    if fmt == "parquet":
-                        result = output.write_parquet(stream, fh)
-                    else:
-                        result = output.write_sarif_report(
-                            stream, fh, options,
-                            lambda rep: _exit_code(rep, fail_on=fail_on, strict=strict,
-                                                   keep_going=keep_going))
-            else:
-                # The engine writes JSON itself, batch by batch; `table` only
-                # needs the summaries.
-                native = "none" if fmt == "table" else fmt
-                target = None if (fmt == "table" or out in (None, "-")) else out
-                acc, summary, packs = api.scan_write(list(paths), native, target,
-                                                     output.tool_info(), **options)
-                result = output.report_from(acc, summary, packs)
-        except borderscan.ConfigError as e:
-            _config_error(e)
-        except (borderscan.ScanCancelled, KeyboardInterrupt):
-            err.print("borderscan: interrupted; the output is incomplete")
-            sys.exit(130)
+                if fmt == "html":
+                    # Written once the exit code and the audit entry are known.
+                    result, top, sites = output.gather_for_html(streamed())
+                elif fmt == "table" and writer:
+                    stream = streamed()
+                    for _ in stream:
+                        pass
+                    result = output.report_from_stream(stream)
+                elif fmt in ("parquet", "sarif"):
+                    stream = streamed()
+                    with _open_out(out) as fh:
+                        if fmt == "parquet":
+                            result = output.write_parquet(stream, fh)
+                        else:
+                            result = output.write_sarif_report(
+                                stream, fh, options,
+                                lambda rep: _exit_code(rep, fail_on=fail_on, strict=strict,
+                                                       keep_going=keep_going))
+                else:
+                    # The engine writes JSON itself, batch by batch; `table` only
+                    # needs the summaries.
+                    native = "none" if fmt == "table" else fmt
+                    target = None if (fmt == "table" or out in (None, "-")) else out
+                    acc, summary, packs = api.scan_write(list(paths), native, target,
+                                                         output.tool_info(), **options)
+                    result = output.report_from(acc, summary, packs)
+            except borderscan.ConfigError as e:
+                _config_error(e)
+            except (borderscan.ScanCancelled, KeyboardInterrupt):
+                _interrupted(err, counter, journal_dir, out)
 
     code, reasons = _exit_code(result, fail_on=fail_on, strict=strict, keep_going=keep_going)
+    if journal_dir and not quiet:
+        resumed = result.accounting.get("resumed_files", 0)
+        err.print(f"borderscan: journal {journal_dir}: {resumed} finished file(s) replayed, "
+                  f"{result.accounting['files'] - resumed} scanned", markup=False)
     # The audit entry, the HTML report and the stored scan all name the
     # policy and every input's SHA-256: work them out (and read inputs) once.
     pol, inputs = None, None
@@ -315,6 +338,50 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     for r in reasons:
         err.print(f"borderscan: {r}", markup=False)
     sys.exit(code)
+
+
+@contextmanager
+def _on_ctrl_c(report, grace: float = 3.0):
+    """Ctrl-C raises KeyboardInterrupt as usual (the engine stops at its
+    next check and `_interrupted` reports), and also arms a timer: a scan
+    still running `grace` seconds later is blocked in a read that no flag can
+    interrupt (a pipe or FIFO nobody writes to), so the timer reports and ends
+    the process itself. Finished journal entries are already on disk."""
+
+    def handler(signum, frame):
+        def force():
+            report()
+            os._exit(EXIT_INTERRUPTED)
+
+        timer = threading.Timer(grace, force)
+        timer.daemon = True
+        timer.start()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def _interrupted(err: Console, counter, journal_dir: str | None, out: str | None) -> None:
+    """Ctrl-C: say how far the scan got, that its results are
+    incomplete, and exit 130 so no pipeline mistakes it for a pass."""
+    _report_interrupt(err, counter, journal_dir, out)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _report_interrupt(err: Console, counter, journal_dir: str | None, out: str | None) -> None:
+    err.print(f"borderscan: interrupted after {counter.records:,} records "
+              f"({counter.bytes:,} bytes as stored); the scan is incomplete: no verdict, "
+              "no audit entry" + (f", {out} is incomplete" if out and out != "-" else ""),
+              markup=False)
+    if journal_dir:
+        err.print(f"borderscan: finished files are kept in the journal {journal_dir}; run the "
+                  "same command again to resume", markup=False)
+    err.file.flush()
 
 
 def _append_audit(log, key, result: output.Report, *, started: str, code: int,

@@ -130,9 +130,12 @@ impl Detectors {
 
     pub fn new(packs: &[RulePackSpec]) -> Result<Self> {
         let mut rules: Vec<RuleSpec> = Vec::new();
+        // The file each rule came from, to name it in errors.
+        let mut origins: Vec<&str> = Vec::new();
         let mut ids = std::collections::HashSet::new();
         for p in packs {
             for r in &p.rules {
+                origins.push(&p.origin);
                 if !ids.insert(r.id.clone()) {
                     return Err(Error::config(
                         format!("rule pack {}", p.name),
@@ -155,7 +158,7 @@ impl Detectors {
         let mut keyword_rule = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             let i = i as u16;
-            let place = || format!("rule {}", r.id);
+            let place = || format!("{}: rule {}", origins[i as usize], r.id);
             match r.kind {
                 RuleKind::Value => {
                     let pat = r.pattern.as_deref().unwrap_or_default();

@@ -1781,6 +1781,11 @@ fn merge<T>(
                 path: name.clone(),
                 ..Default::default()
             });
+            // A file that failed (unreadable, corrupt, replaced, a bomb)
+            // skipped the rest it did not read, whatever stage it failed at.
+            if s.failed_files > 0 {
+                s.bytes_skipped = s.bytes.saturating_sub(s.bytes_read);
+            }
             // A bug that lost input must not pass as a clean scan.
             let off = s.imbalances();
             if !off.is_empty() && s.error.is_none() {

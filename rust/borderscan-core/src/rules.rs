@@ -89,6 +89,9 @@ pub struct RuleSpec {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RulePackSpec {
+    /// Where the pack came from (its file), to name it in errors.
+    #[serde(skip)]
+    pub origin: String,
     pub name: String,
     pub version: String,
     #[serde(rename = "rule", default)]
@@ -103,7 +106,10 @@ impl RulePackSpec {
             message: e.to_string(),
         })?;
         pack.check(origin)?;
-        Ok(pack)
+        Ok(RulePackSpec {
+            origin: origin.to_string(),
+            ..pack
+        })
     }
 
     pub fn builtin() -> Self {

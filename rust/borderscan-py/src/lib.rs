@@ -108,10 +108,10 @@ fn load_detectors(rule_files: &[String], builtin: bool) -> Result<Detectors, cor
         packs.push(RulePackSpec::builtin());
     }
     for f in rule_files {
-        let text = std::fs::read_to_string(f).map_err(|e| core::Error::Io {
-            path: f.into(),
-            source: e,
-        })?;
+        // A rule pack that cannot be read (missing, not UTF-8) is a
+        // configuration error (exit 2), like one that does not parse.
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| core::Error::config(f, format!("cannot read the rule pack: {e}")))?;
         packs.push(RulePackSpec::parse(&text, f)?);
     }
     Detectors::new(&packs)
@@ -186,6 +186,12 @@ struct ScanArgs {
     baseline: Option<Vec<String>>,
     #[pyo3(default)]
     today: Option<String>,
+    /// `scan --journal DIR`, with the key of this scan worked out by the
+    /// Python layer (inputs, options and the content of every file named).
+    #[pyo3(default)]
+    journal: Option<std::path::PathBuf>,
+    #[pyo3(default)]
+    journal_key: Option<String>,
 }
 
 /// The policy a scan runs under: a file, a preset, or the built-in one.
@@ -287,10 +293,16 @@ fn prepare(paths: Vec<std::path::PathBuf>, a: ScanArgs) -> PyResult<Prepared> {
     if let Some(p) = &a.progress {
         opts.progress = Some(p.get().inner.clone());
     }
+    if let Some(dir) = &a.journal {
+        let key = a.journal_key.as_deref().unwrap_or_default();
+        opts.journal = Some(Arc::new(
+            core::journal::Journal::open(dir, key).map_err(to_py)?,
+        ));
+    }
     let cancel = Arc::new(AtomicBool::new(false));
     opts.cancel = Some(cancel.clone());
     let inputs = paths
-        .iter()
+        .into_iter()
         // Paths, not strings: a file name that is not UTF-8 arrives from
         // Python with surrogate escapes and must reach the OS unchanged.
         .map(|p| {
