@@ -297,7 +297,7 @@ fn prepare(paths: Vec<std::path::PathBuf>, a: ScanArgs) -> PyResult<Prepared> {
             if p.as_os_str() == "-" {
                 Input::Stdin
             } else {
-                Input::Path(p)
+                Input::Path(p.clone())
             }
         })
         .collect();
