@@ -1,0 +1,91 @@
+//! The smallest reproducers of engine bugs found by the property tests
+//! (tests/properties.rs), one per bug, named `engine_bug_*`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
+
+use borderscan_core::accounting::Accounting;
+use borderscan_core::input::LineReader;
+use borderscan_core::rules::RulePackSpec;
+use borderscan_core::{Detectors, Input, ScanOptions, ScanOutput, scan};
+
+static DET: LazyLock<Detectors> = LazyLock::new(|| Detectors::builtin().expect("builtin rules"));
+
+fn opts(max_line: usize, threads: usize, split_size: u64) -> ScanOptions {
+    ScanOptions {
+        threads,
+        max_line,
+        split_size,
+        ..ScanOptions::default()
+    }
+}
+
+fn run(p: &PathBuf, o: &ScanOptions) -> ScanOutput {
+    scan(&[Input::Path(p.clone())], &DET, o).expect("scan runs")
+}
+
+/// The accounting without the number of ranges (which differs between a
+/// split and a whole scan by design).
+fn comparable(a: &Accounting) -> Accounting {
+    let mut a = a.clone();
+    for f in &mut a.per_file {
+        f.ranges = 0;
+    }
+    a
+}
+
+/// Same findings and accounting; names the first differing finding rather
+/// than printing thousands.
+fn assert_same(whole: &ScanOutput, split: &ScanOutput) {
+    let (a, b) = (whole.findings(), split.findings());
+    if let Some(i) = (0..a.len().min(b.len())).find(|&i| a[i] != b[i]) {
+        panic!("finding {i} differs:\n whole {:?}\n split {:?}", a[i], b[i]);
+    }
+    assert_eq!(a.len(), b.len(), "number of findings");
+    assert_eq!(comparable(&whole.accounting), comparable(&split.accounting));
+}
+
+/// Yields its data a few bytes per read, as a pipe may.
+struct Trickle<'a>(&'a [u8], usize);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.len().min(buf.len()).min(self.1);
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+/// A line of exactly `max_line` bytes ended by CRLF is not cut: the `\r`
+/// belongs to the terminator, as it does for shorter lines. Also when the
+/// `\r` arrives in one read and the `\n` in the next.
+#[test]
+fn engine_bug_crlf_line_of_max_line_bytes_is_not_cut() {
+    let data = b"abcd\r\nefghij\r\nkl\r\nmnop\r";
+    for step in [1, 2, 3, 5, 64] {
+        let mut lr = LineReader::new(Trickle(data, step), 4);
+        let mut got = Vec::new();
+        while let Some(l) = lr.next_line().unwrap() {
+            got.push((
+                String::from_utf8_lossy(l.bytes).into_owned(),
+                l.offset,
+                l.truncated,
+            ));
+        }
+        let want = [
+            ("abcd", 0, false),
+            ("efgh", 6, true),
+            ("kl", 14, false),
+            ("mnop", 18, false),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(s, o, t)| (s.to_string(), *o, *t))
+            .collect();
+        assert_eq!(got, want, "reads of {step} bytes");
+        // "ij" was cut; the terminators are not counted.
+        assert_eq!(lr.cut_bytes(), 2, "reads of {step} bytes");
+    }
+}
