@@ -505,8 +505,13 @@ fn plan_ranges(path: &Path, size: u64, opts: &ScanOptions) -> io::Result<Option<
         .input_format
         .unwrap_or_else(|| formats::detect(&path.to_string_lossy(), &head));
     let header = if format.has_header() {
-        let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-        formats::parse_header(format, first.strip_suffix(b"\r").unwrap_or(first))
+        // The first line as the first range's reader will see it (cut at
+        // max_line, even past the sniffed head), so every range parses
+        // rows with the header the whole-file scan would use.
+        f.seek(SeekFrom::Start(0))?;
+        let mut lr = LineReader::new((&mut f).take(size), opts.max_line);
+        let first = lr.next_line()?.map_or(&[][..], |l| l.bytes);
+        formats::parse_header(format, first)
     } else {
         Header::default()
     };

@@ -46,6 +46,36 @@ fn assert_same(whole: &ScanOutput, split: &ScanOutput) {
     assert_eq!(comparable(&whole.accounting), comparable(&split.accounting));
 }
 
+/// A CSV file whose header line is longer than the maximum line length:
+/// the whole-file scan cuts the header (as any line), so the split scan's
+/// later ranges must use the same cut header, not the full line.
+#[test]
+fn engine_bug_csv_header_longer_than_max_line_split_equals_whole() {
+    let mut data = b"ts,site,user,endpoint,note".to_vec();
+    for c in 0..12 {
+        data.extend_from_slice(format!(",extra_column_{c}").as_bytes());
+    }
+    data.push(b'\n');
+    for i in 0..400 {
+        let row =
+            format!("2026-11-02,CN-SZ-02,li.wei{i}@example.cn,https://collector.example.de/in,n");
+        data.extend_from_slice(row.as_bytes());
+        for c in 0..12 {
+            data.extend_from_slice(format!(",{c}").as_bytes());
+        }
+        data.push(b'\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wide.csv");
+    std::fs::write(&p, &data).unwrap();
+    let max_line = 120;
+    let whole = run(&p, &opts(max_line, 1, u64::MAX));
+    let split = run(&p, &opts(max_line, 2, 4096));
+    assert!(split.accounting.per_file[0].ranges > 1);
+    assert_eq!(whole.accounting.truncated_lines, 1, "the header is cut");
+    assert_same(&whole, &split);
+}
+
 /// Yields its data a few bytes per read, as a pipe may.
 struct Trickle<'a>(&'a [u8], usize);
 
