@@ -1156,6 +1156,10 @@ impl<T> Worker<'_, T> {
                 return Err(err_at(&lr, e));
             }
             let head = lr.peek(SNIFF).map_err(|e| e.to_string())?;
+            // peek may return more than asked (a whole read); judge on
+            // exactly the head the range planner sniffs, so a file is
+            // binary, and has a format, whether or not it is split.
+            let head = &head[..head.len().min(SNIFF)];
             if input::looks_binary(head) {
                 // The caller sets the bytes skipped: it knows the size.
                 out.stats.binary_skipped = 1;

@@ -119,3 +119,32 @@ fn engine_bug_crlf_line_of_max_line_bytes_is_not_cut() {
         assert_eq!(lr.cut_bytes(), 2, "reads of {step} bytes");
     }
 }
+
+/// Whether a file is binary, and its format, are decided from the first
+/// 64 KiB whether or not it is split: a NUL byte further in must not make
+/// the whole-file scan skip a file that the split scan reads.
+#[test]
+fn engine_bug_sniff_reads_the_same_head_whole_or_split() {
+    let mut data = Vec::new();
+    let mut i = 0;
+    while data.len() < 80_000 {
+        writeln!(
+            data,
+            "operator li.wei{i}@example.cn uploaded to https://collector.example.de/in"
+        )
+        .unwrap();
+        i += 1;
+    }
+    data.extend_from_slice(b"binary \0 blob\n");
+    for i in 0..100 {
+        writeln!(data, "operator k.tanaka{i}@plant-osaka.example.jp done").unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("late-nul.log");
+    std::fs::write(&p, &data).unwrap();
+    let whole = run(&p, &opts(1 << 20, 1, u64::MAX));
+    let split = run(&p, &opts(1 << 20, 2, 16_384));
+    assert!(split.accounting.per_file[0].ranges > 1);
+    assert_eq!(whole.accounting.binary_skipped, 0);
+    assert_same(&whole, &split);
+}
