@@ -336,7 +336,7 @@ impl Detectors {
                             out.push(Hit {
                                 rule: r,
                                 field: fi,
-                                evidence: mask::raw(value),
+                                evidence: self.evidence(r, value, show_values),
                                 start: 0,
                                 end: value.len() as u32,
                             });
@@ -356,7 +356,7 @@ impl Detectors {
                         out.push(Hit {
                             rule: r,
                             field: fi,
-                            evidence: mask::raw(&value[m.start()..m.end()]),
+                            evidence: self.evidence(r, &value[m.start()..m.end()], show_values),
                             start: m.start() as u32,
                             end: m.end() as u32,
                         });

@@ -148,3 +148,74 @@ fn engine_bug_sniff_reads_the_same_head_whole_or_split() {
     assert_eq!(whole.accounting.binary_skipped, 0);
     assert_same(&whole, &split);
 }
+
+/// Keyword and record-type rules mask their evidence as their `mask` says
+/// (a project code name can be as confidential as a key).
+#[test]
+fn engine_bug_keyword_and_record_type_rules_honour_mask() {
+    let pack = RulePackSpec::parse(
+        r#"
+name = "confidential"
+version = "1"
+
+[[rule]]
+id = "secret.codename"
+category = "secret"
+description = "Project code names"
+kind = "keyword"
+keywords = ["project-falcon"]
+mask = "full"
+
+[[rule]]
+id = "secret.classified_record"
+category = "secret"
+description = "Records typed as classified"
+kind = "record_type"
+type_fields = ["type"]
+type_values = ["classified-alpha-7"]
+mask = "edges"
+"#,
+        "test",
+    )
+    .unwrap();
+    let det = Detectors::new(&[pack]).unwrap();
+    let line = br#"{"type": "classified-alpha-7", "msg": "status of project-falcon"}"#;
+    let input = [Input::Bytes {
+        name: "x.jsonl".into(),
+        data: Arc::from(&line[..]),
+    }];
+    let evidence = |show_values| {
+        let o = ScanOptions {
+            show_values,
+            ..ScanOptions::default()
+        };
+        let mut e: Vec<(String, String)> = scan(&input, &det, &o)
+            .unwrap()
+            .findings()
+            .into_iter()
+            .map(|f| (f.detector, f.evidence))
+            .collect();
+        e.sort();
+        e
+    };
+    assert_eq!(
+        evidence(false),
+        [
+            (
+                "secret.classified_record".into(),
+                "cl**************-7".into()
+            ),
+            ("secret.codename".into(), "p*************".into()),
+        ]
+    );
+    assert_eq!(
+        evidence(true),
+        [
+            (
+                "secret.classified_record".into(),
+                "classified-alpha-7".into()
+            ),
+            ("secret.codename".into(), "project-falcon".into()),
+        ]
+    );
+}
