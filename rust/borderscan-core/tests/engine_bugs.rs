@@ -219,3 +219,44 @@ mask = "edges"
         ]
     );
 }
+
+/// A value a masking rule found stays masked in the evidence of a key rule
+/// that shows values (`calibration.metadata`, `sensor.telemetry`), also
+/// when it repeats a value found in an earlier field.
+#[test]
+fn engine_bug_shown_field_values_mask_what_masking_rules_found() {
+    let line = br#"{"user":"k.tanaka@plant-osaka.example.jp","calib":{"operator":"li.wei@example.cn"},"sensor":{"note":"by k.tanaka@plant-osaka.example.jp"}}"#;
+    let input = [Input::Bytes {
+        name: "x.jsonl".into(),
+        data: Arc::from(&line[..]),
+    }];
+    let evidence = |show_values| -> Vec<(String, String)> {
+        let o = ScanOptions {
+            show_values,
+            ..ScanOptions::default()
+        };
+        scan(&input, &DET, &o)
+            .unwrap()
+            .findings()
+            .into_iter()
+            .map(|f| (f.detector, f.evidence))
+            .collect()
+    };
+    let masked = evidence(false);
+    for (det, e) in &masked {
+        assert!(
+            !e.contains("@example") && !e.contains("osaka"),
+            "{det}: {e}"
+        );
+    }
+    let get = |v: &[(String, String)], id: &str| {
+        v.iter()
+            .find(|(d, _)| d == id)
+            .map(|(_, e)| e.clone())
+            .unwrap()
+    };
+    assert_eq!(get(&masked, "calibration.metadata"), "l***@e***.cn");
+    assert_eq!(get(&masked, "sensor.telemetry"), "by k***@p***.jp");
+    let shown = evidence(true);
+    assert_eq!(get(&shown, "calibration.metadata"), "li.wei@example.cn");
+}
