@@ -353,7 +353,7 @@ enum TaskKind {
     Whole,
     /// Finished by an earlier run of this scan: its findings and counters
     /// are read back from the journal.
-    Replay(Replay),
+    Replay(Box<Replay>),
     Range {
         start: u64,
         end: u64,
@@ -1507,7 +1507,7 @@ pub fn scan_stream_mapped<T: Send>(
         {
             tasks.push(Task {
                 file,
-                kind: TaskKind::Replay(r),
+                kind: TaskKind::Replay(Box::new(r)),
             });
             continue;
         }

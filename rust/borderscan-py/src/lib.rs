@@ -393,7 +393,7 @@ fn scan_stream(paths: Vec<std::path::PathBuf>, options: ScanArgs) -> PyResult<Sc
                     .map_err(|_| core::Error::Cancelled)
             });
             let end = res.map(|(_, acc)| (acc, summary_json(&summary, &opts.residency)));
-            let _ = tx.send(StreamMsg::End(end));
+            let _ = tx.send(StreamMsg::End(Box::new(end)));
         })
         .map_err(|e| BorderscanError::new_err(format!("cannot start the scan thread: {e}")))?;
     Ok(ScanStream {
@@ -511,7 +511,8 @@ struct ScanStream {
 
 enum StreamMsg {
     Batch(RecordBatch),
-    End(Result<(core::Accounting, serde_json::Value), core::Error>),
+    // Boxed: sent once, after many batches.
+    End(Box<Result<(core::Accounting, serde_json::Value), core::Error>>),
 }
 
 #[pymethods]
@@ -543,12 +544,12 @@ impl ScanStream {
                 schema: b.schema(),
                 batches: vec![b],
             })),
-            Some(StreamMsg::End(Ok((acc, summary)))) => {
+            Some(StreamMsg::End(end)) => {
+                let (acc, summary) = (*end).map_err(to_py)?;
                 let done = (json(&acc)?, json(&summary)?);
                 *self.done.lock().expect("not poisoned") = Some(done);
                 Ok(None)
             }
-            Some(StreamMsg::End(Err(e))) => Err(to_py(e)),
             None => {
                 if self.done.lock().expect("not poisoned").is_some() {
                     Ok(None)
