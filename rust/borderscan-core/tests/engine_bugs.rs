@@ -2,7 +2,7 @@
 //! (tests/properties.rs), one per bug, named `engine_bug_*`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use borderscan_core::accounting::Accounting;
@@ -21,8 +21,8 @@ fn opts(max_line: usize, threads: usize, split_size: u64) -> ScanOptions {
     }
 }
 
-fn run(p: &PathBuf, o: &ScanOptions) -> ScanOutput {
-    scan(&[Input::Path(p.clone())], &DET, o).expect("scan runs")
+fn run(p: &Path, o: &ScanOptions) -> ScanOutput {
+    scan(&[Input::Path(p.to_path_buf())], &DET, o).expect("scan runs")
 }
 
 /// The accounting without the number of ranges (which differs between a
