@@ -585,3 +585,30 @@ fn generated_logs_exercise_the_engine() {
     assert!(findings.iter().any(|f| f.verdict == "violation"));
     assert!(findings.iter().any(|f| f.verdict == "allowed"));
 }
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Split equals whole on bytes that are no log at all: stray `\r`,
+    /// quotes, braces and delimiters, tiny maximum line lengths, names
+    /// that ask for CSV, TSV, syslog or JSON.
+    #[test]
+    fn split_equals_whole_on_arbitrary_bytes(
+        data in prop::collection::vec(prop::sample::select(b"\r\n\",{}=: \tab1@.x<>-".to_vec()), 4096..20000),
+        ext in prop::sample::select(vec!["csv", "tsv", "log", "jsonl", "syslog"]),
+        max_line in 1usize..64,
+        threads in 1usize..=4,
+        split in 0u64..9000,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(format!("x.{ext}"));
+        std::fs::write(&p, &data).unwrap();
+        let ps = [p];
+        let whole = run(&paths(&ps), &opts(max_line, 1, u64::MAX));
+        let split_run = run(&paths(&ps), &opts(max_line, threads, split));
+        assert_balanced(&whole)?;
+        assert_balanced(&split_run)?;
+        prop_assert_eq!(whole.findings(), split_run.findings());
+        prop_assert_eq!(comparable(&whole.accounting), comparable(&split_run.accounting));
+    }
+}
