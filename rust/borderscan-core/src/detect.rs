@@ -11,7 +11,7 @@ use regex::bytes::{Regex, RegexSet};
 use crate::error::{Error, Result};
 use crate::formats::RecordBuf;
 use crate::mask;
-use crate::rules::{RuleKind, RulePackSpec, RuleSpec};
+use crate::rules::{MaskStyle, RuleKind, RulePackSpec, RuleSpec};
 use crate::validate::{self, Validator};
 
 /// Regexes from rule packs are user input: cap their compiled size so a
@@ -286,6 +286,8 @@ impl Detectors {
         scratch.seen_values.clear();
         scratch.roles.clear();
         scratch.candidates.clear();
+        // Hits of this record (`out` may hold earlier records' hits).
+        let first_hit = out.len();
         let joined = rec.joined_values();
         if joined.len() > self.min_value_len {
             scratch.candidates.extend(self.set.matches(joined).iter());
@@ -317,10 +319,15 @@ impl Detectors {
                     if !fired[r as usize] {
                         fired[r as usize] = true;
                         touched.push(r);
+                        let evidence = if show_values || self.rule(r).mask != MaskStyle::None {
+                            self.evidence(r, value, show_values)
+                        } else {
+                            self.redacted(rec, value, &out[first_hit..])
+                        };
                         out.push(Hit {
                             rule: r,
                             field: fi,
-                            evidence: self.evidence(r, value, show_values),
+                            evidence,
                             start: 0,
                             end: value.len() as u32,
                         });
@@ -339,7 +346,7 @@ impl Detectors {
                             out.push(Hit {
                                 rule: r,
                                 field: fi,
-                                evidence: mask::raw(value),
+                                evidence: self.evidence(r, value, show_values),
                                 start: 0,
                                 end: value.len() as u32,
                             });
@@ -359,7 +366,7 @@ impl Detectors {
                         out.push(Hit {
                             rule: r,
                             field: fi,
-                            evidence: mask::raw(&value[m.start()..m.end()]),
+                            evidence: self.evidence(r, &value[m.start()..m.end()], show_values),
                             start: m.start() as u32,
                             end: m.end() as u32,
                         });
@@ -378,6 +385,39 @@ impl Detectors {
         } else {
             mask::mask(self.rule(rule).mask, v)
         }
+    }
+
+    /// A field's value shown as is (a `mask = "none"` key rule: calibration
+    /// or sensor values), except the values masking rules found in this
+    /// record, which appear masked: `{"calib": {"operator": "li.wei@x.cn"}}`
+    /// must not show the address that `personal.email` masks. Those hits
+    /// come first: value rules run on a field before its key rules, and a
+    /// value repeated in a later field was found in an earlier one.
+    fn redacted(&self, rec: &RecordBuf, value: &[u8], hits: &[Hit]) -> String {
+        let mut shown: Option<Vec<u8>> = None;
+        for h in hits {
+            if self.rule(h.rule).mask == MaskStyle::None {
+                continue;
+            }
+            let f = &rec.fields[h.field as usize];
+            let raw = &rec.value(f)[h.start as usize..h.end as usize];
+            let cur = shown.as_deref().unwrap_or(value);
+            if raw.is_empty() || memchr::memmem::find(cur, raw).is_none() {
+                continue;
+            }
+            let mut next = Vec::with_capacity(cur.len());
+            let mut at = 0;
+            for i in memchr::memmem::find_iter(cur, raw) {
+                if i >= at {
+                    next.extend_from_slice(&cur[at..i]);
+                    next.extend_from_slice(h.evidence.as_bytes());
+                    at = i + raw.len();
+                }
+            }
+            next.extend_from_slice(&cur[at..]);
+            shown = Some(next);
+        }
+        mask::raw(shown.as_deref().unwrap_or(value))
     }
 
     fn value_hits(

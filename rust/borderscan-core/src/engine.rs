@@ -353,7 +353,7 @@ enum TaskKind {
     Whole,
     /// Finished by an earlier run of this scan: its findings and counters
     /// are read back from the journal.
-    Replay(Replay),
+    Replay(Box<Replay>),
     Range {
         start: u64,
         end: u64,
@@ -505,8 +505,13 @@ fn plan_ranges(path: &Path, size: u64, opts: &ScanOptions) -> io::Result<Option<
         .input_format
         .unwrap_or_else(|| formats::detect(&path.to_string_lossy(), &head));
     let header = if format.has_header() {
-        let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-        formats::parse_header(format, first.strip_suffix(b"\r").unwrap_or(first))
+        // The first line as the first range's reader will see it (cut at
+        // max_line, even past the sniffed head), so every range parses
+        // rows with the header the whole-file scan would use.
+        f.seek(SeekFrom::Start(0))?;
+        let mut lr = LineReader::new((&mut f).take(size), opts.max_line);
+        let first = lr.next_line()?.map_or(&[][..], |l| l.bytes);
+        formats::parse_header(format, first)
     } else {
         Header::default()
     };
@@ -1151,6 +1156,10 @@ impl<T> Worker<'_, T> {
                 return Err(err_at(&lr, e));
             }
             let head = lr.peek(SNIFF).map_err(|e| e.to_string())?;
+            // peek may return more than asked (a whole read); judge on
+            // exactly the head the range planner sniffs, so a file is
+            // binary, and has a format, whether or not it is split.
+            let head = &head[..head.len().min(SNIFF)];
             if input::looks_binary(head) {
                 // The caller sets the bytes skipped: it knows the size.
                 out.stats.binary_skipped = 1;
@@ -1498,7 +1507,7 @@ pub fn scan_stream_mapped<T: Send>(
         {
             tasks.push(Task {
                 file,
-                kind: TaskKind::Replay(r),
+                kind: TaskKind::Replay(Box::new(r)),
             });
             continue;
         }

@@ -337,7 +337,10 @@ impl<R: Read> LineReader<R> {
             let from = self.start + scanned;
             if let Some(i) = memchr(b'\n', &self.buf[from..self.end]) {
                 let line_end = from + i;
-                if line_end - self.start > self.max_line {
+                // The `\r` of a CRLF terminator is not part of the line: a
+                // line of `max_line` bytes is not cut for being CRLF-ended.
+                let cr = line_end > self.start && self.buf[line_end - 1] == b'\r';
+                if line_end - self.start - usize::from(cr) > self.max_line {
                     return self.cut_line(Some(line_end));
                 }
                 let s = self.start;
@@ -349,7 +352,10 @@ impl<R: Read> LineReader<R> {
                 }));
             }
             scanned = self.end - self.start;
-            if scanned > self.max_line {
+            // Exactly one byte over, and it is a `\r`: it may be the start
+            // of a CRLF terminator; read on to see.
+            let cr_next = scanned == self.max_line + 1 && self.buf[self.end - 1] == b'\r';
+            if scanned > self.max_line && !cr_next {
                 return self.cut_line(None);
             }
             if self.eof {
@@ -379,14 +385,30 @@ impl<R: Read> LineReader<R> {
         self.cut
             .extend_from_slice(&self.buf[self.start..self.start + self.max_line]);
         let mut newline = true;
+        // Whether the line ends with `\r` (past the kept prefix): part of
+        // the terminator, so not counted as cut.
+        let mut cr = false;
         match known_end {
-            Some(e) => self.start = e + 1,
+            Some(e) => {
+                cr = self.buf[e - 1] == b'\r';
+                self.start = e + 1;
+            }
             None => {
                 self.start += self.max_line;
                 loop {
                     if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
+                        // The byte before the newline may have come with
+                        // the previous read.
+                        cr = if i > 0 {
+                            self.buf[self.start + i - 1] == b'\r'
+                        } else {
+                            cr
+                        };
                         self.start += i + 1;
                         break;
+                    }
+                    if self.end > self.start {
+                        cr = self.buf[self.end - 1] == b'\r';
                     }
                     self.start = self.end;
                     if self.eof {
@@ -397,8 +419,11 @@ impl<R: Read> LineReader<R> {
                 }
             }
         }
-        self.cut_bytes +=
-            self.base + self.start as u64 - offset - self.max_line as u64 - u64::from(newline);
+        self.cut_bytes += self.base + self.start as u64
+            - offset
+            - self.max_line as u64
+            - u64::from(newline)
+            - u64::from(cr);
         Ok(Some(Line {
             bytes: trim_cr(&self.cut),
             offset,

@@ -309,7 +309,7 @@ fn prepare(paths: Vec<std::path::PathBuf>, a: ScanArgs) -> PyResult<Prepared> {
             if p.as_os_str() == "-" {
                 Input::Stdin
             } else {
-                Input::Path(p)
+                Input::Path(p.clone())
             }
         })
         .collect();
@@ -405,7 +405,7 @@ fn scan_stream(paths: Vec<std::path::PathBuf>, options: ScanArgs) -> PyResult<Sc
                     .map_err(|_| core::Error::Cancelled)
             });
             let end = res.map(|(_, acc)| (acc, summary_json(&summary, &opts.residency)));
-            let _ = tx.send(StreamMsg::End(end));
+            let _ = tx.send(StreamMsg::End(Box::new(end)));
         })
         .map_err(|e| BorderscanError::new_err(format!("cannot start the scan thread: {e}")))?;
     Ok(ScanStream {
@@ -523,7 +523,8 @@ struct ScanStream {
 
 enum StreamMsg {
     Batch(RecordBatch),
-    End(Result<(core::Accounting, serde_json::Value), core::Error>),
+    // Boxed: sent once, after many batches.
+    End(Box<Result<(core::Accounting, serde_json::Value), core::Error>>),
 }
 
 #[pymethods]
@@ -555,12 +556,12 @@ impl ScanStream {
                 schema: b.schema(),
                 batches: vec![b],
             })),
-            Some(StreamMsg::End(Ok((acc, summary)))) => {
+            Some(StreamMsg::End(end)) => {
+                let (acc, summary) = (*end).map_err(to_py)?;
                 let done = (json(&acc)?, json(&summary)?);
                 *self.done.lock().expect("not poisoned") = Some(done);
                 Ok(None)
             }
-            Some(StreamMsg::End(Err(e))) => Err(to_py(e)),
             None => {
                 if self.done.lock().expect("not poisoned").is_some() {
                     Ok(None)
