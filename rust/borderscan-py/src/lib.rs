@@ -309,7 +309,7 @@ fn prepare(paths: Vec<std::path::PathBuf>, a: ScanArgs) -> PyResult<Prepared> {
             if p.as_os_str() == "-" {
                 Input::Stdin
             } else {
-                Input::Path(p.clone())
+                Input::Path(p)
             }
         })
         .collect();
