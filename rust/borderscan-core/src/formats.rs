@@ -529,7 +529,13 @@ fn parse_delimited(
     header: &Header,
     rec: &mut RecordBuf,
 ) -> Result<(), ParseError> {
-    let mut rdr = csv_core::ReaderBuilder::new().delimiter(delim).build();
+    // Only `\n` ends a record: csv-core's default also ends one at a bare
+    // `\r`, which silently dropped the rest of a line such as `a\rb,c`
+    // (unscanned, uncounted). Lines arrive without their `\r\n` anyway.
+    let mut rdr = csv_core::ReaderBuilder::new()
+        .delimiter(delim)
+        .terminator(csv_core::Terminator::Any(b'\n'))
+        .build();
     let mut input = line;
     let mut out = vec![0u8; line.len() + 1];
     let mut col = 0usize;
