@@ -633,7 +633,9 @@ pub fn mask_styles(data: &[u8]) {
     let n = text.chars().count();
     for style in [MaskStyle::Full, MaskStyle::Edges, MaskStyle::Email] {
         let m = mask::mask(style, data);
-        if n >= 2 && text.chars().any(|c| c != '*') {
+        // A value that already holds `*` can equal its own mask (`0****x`
+        // keeps `0` and `x`, and stars what are stars): nothing is revealed.
+        if n >= 2 && !text.contains('*') {
             assert!(!m.contains(&*text), "{style:?} reveals {text:?} as {m:?}");
         }
         // Kept ends, eight stars and a count (or up to 24 stars), or the
@@ -836,8 +838,12 @@ pub fn engine(data: &[u8]) {
     assert_eq!(a.files, 1);
     let f = &a.per_file[0];
     assert_eq!(f.bytes, body.len() as u64);
-    assert_eq!(f.failed_files, 0, "{:?}", f.error);
     let plain = Compression::sniff(body) == Compression::None;
+    // A corrupt compressed stream is a reported failure; plain bytes never
+    // fail.
+    if plain {
+        assert_eq!(f.failed_files, 0, "{:?}", f.error);
+    }
     if plain && f.binary_skipped == 0 {
         assert_eq!(f.decompressed_bytes, body.len() as u64);
         let lines = body.split(|&b| b == b'\n').count() as u64
