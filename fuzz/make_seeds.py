@@ -13,7 +13,6 @@ import re
 import sys
 from pathlib import Path
 
-
 SAMPLE = Path("sample_data")
 
 
@@ -47,8 +46,8 @@ def main(out):
     write(
         out,
         "parse_csv",
-        [b"\x00" + b"\n".join([csv[0]] + csv[i : i + 3]) for i in range(1, 200, 20)]
-        + [b"\x01" + b"\n".join([tsv[0]] + tsv[i : i + 3]) for i in range(1, 200, 20)],
+        [b"\x00" + b"\n".join([csv[0], *csv[i:i + 3]]) for i in range(1, 200, 20)]
+        + [b"\x01" + b"\n".join([tsv[0], *tsv[i:i + 3]]) for i in range(1, 200, 20)],
     )
     write(out, "parse_syslog", every(s5424, 25)[:10] + every(s3164, 25)[:10])
     write(out, "parse_text", every(text, 30)[:10])
@@ -121,7 +120,7 @@ def main(out):
         found = sorted(set(re.findall(pat, blob)))
         tokens.update(found[:4])
     write(out, "validators", sorted(tokens))
-    write(out, "mask", sorted(tokens)[:12] + ["Li Wei 李伟".encode(), b"a" * 130])
+    write(out, "mask", [*sorted(tokens)[:12], "Li Wei 李伟".encode(), b"a" * 130])
     urls = sorted(set(re.findall(rb"(?:https?|mqtts?)://[^\s\"',]+", blob)))[:12]
     dsts = sorted(set(re.findall(rb"dst=([^\s\"]+)", blob)))[:6]
     write(
