@@ -318,7 +318,7 @@ pub fn parse(
     rec.clear();
     match format {
         Format::Jsonl => parse_json(line, rec),
-        Format::Csv | Format::Tsv => parse_delimited(line, format.delimiter(), header, rec),
+        Format::Csv | Format::Tsv => parse_delimited(line, format.delimiter(), header, rec, false),
         Format::Logfmt => parse_logfmt(line, rec),
         Format::Syslog => parse_syslog(line, rec),
         Format::Text => {
@@ -513,7 +513,10 @@ pub fn parse_header(format: Format, line: &[u8]) -> Header {
     let empty = Header::default();
     // A header that fails to parse still yields its cells; the data rows
     // will report the problem.
-    let _ = parse_delimited(line, format.delimiter(), &empty, &mut rec);
+    // Empty cells are kept: an unnamed column (pandas' index column, `a,,b`)
+    // still takes its place, or every later column would be misnamed and
+    // every row reported ragged.
+    let _ = parse_delimited(line, format.delimiter(), &empty, &mut rec, true);
     Header {
         columns: rec
             .fields
@@ -528,8 +531,15 @@ fn parse_delimited(
     delim: u8,
     header: &Header,
     rec: &mut RecordBuf,
+    keep_empty: bool,
 ) -> Result<(), ParseError> {
-    let mut rdr = csv_core::ReaderBuilder::new().delimiter(delim).build();
+    // Only `\n` ends a record: csv-core's default also ends one at a bare
+    // `\r`, which silently dropped the rest of a line such as `a\rb,c`
+    // (unscanned, uncounted). Lines arrive without their `\r\n` anyway.
+    let mut rdr = csv_core::ReaderBuilder::new()
+        .delimiter(delim)
+        .terminator(csv_core::Terminator::Any(b'\n'))
+        .build();
     let mut input = line;
     let mut out = vec![0u8; line.len() + 1];
     let mut col = 0usize;
@@ -546,7 +556,7 @@ fn parse_delimited(
                     let (res2, _, nout2) = rdr.read_field(&[], &mut out[outlen..]);
                     outlen += nout2;
                     if let csv_core::ReadFieldResult::Field { .. } = res2 {
-                        push_cell(rec, header, col, &out[..outlen], &mut name);
+                        push_cell(rec, header, col, &out[..outlen], &mut name, keep_empty);
                         col += 1;
                     }
                     break;
@@ -556,7 +566,7 @@ fn parse_delimited(
                 out.resize(out.len() * 2, 0);
             }
             csv_core::ReadFieldResult::Field { record_end } => {
-                push_cell(rec, header, col, &out[..outlen], &mut name);
+                push_cell(rec, header, col, &out[..outlen], &mut name, keep_empty);
                 outlen = 0;
                 col += 1;
                 if record_end {
@@ -585,7 +595,14 @@ fn unbalanced_quotes(line: &[u8]) -> bool {
     memchr::memchr_iter(b'"', line).count() % 2 == 1
 }
 
-fn push_cell(rec: &mut RecordBuf, header: &Header, col: usize, value: &[u8], name: &mut Vec<u8>) {
+fn push_cell(
+    rec: &mut RecordBuf,
+    header: &Header,
+    col: usize,
+    value: &[u8],
+    name: &mut Vec<u8>,
+    keep_empty: bool,
+) {
     name.clear();
     match header.columns.get(col) {
         Some(c) if !c.is_empty() => name.extend_from_slice(c),
@@ -594,7 +611,7 @@ fn push_cell(rec: &mut RecordBuf, header: &Header, col: usize, value: &[u8], nam
             name.extend_from_slice((col + 1).to_string().as_bytes());
         }
     }
-    if !value.is_empty() {
+    if keep_empty || !value.is_empty() {
         rec.push(name, value, false);
     }
 }

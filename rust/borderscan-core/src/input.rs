@@ -337,10 +337,10 @@ impl<R: Read> LineReader<R> {
             let from = self.start + scanned;
             if let Some(i) = memchr(b'\n', &self.buf[from..self.end]) {
                 let line_end = from + i;
-                // The `\r` of a CRLF terminator is not part of the line: a
-                // line of `max_line` bytes is not cut for being CRLF-ended.
-                let cr = line_end > self.start && self.buf[line_end - 1] == b'\r';
-                if line_end - self.start - usize::from(cr) > self.max_line {
+                // The cap is on the content: the `\r` of a `\r\n` is part
+                // of the terminator, so a CRLF line of exactly `max_line`
+                // bytes is whole, not cut.
+                if trim_cr(&self.buf[self.start..line_end]).len() > self.max_line {
                     return self.cut_line(Some(line_end));
                 }
                 let s = self.start;
@@ -352,10 +352,11 @@ impl<R: Read> LineReader<R> {
                 }));
             }
             scanned = self.end - self.start;
-            // Exactly one byte over, and it is a `\r`: it may be the start
-            // of a CRLF terminator; read on to see.
-            let cr_next = scanned == self.max_line + 1 && self.buf[self.end - 1] == b'\r';
-            if scanned > self.max_line && !cr_next {
+            // Without a newline in sight, the content is too long once it
+            // passes `max_line` by a byte that cannot be a CRLF's `\r`.
+            if scanned > self.max_line + 1
+                || (scanned == self.max_line + 1 && self.buf[self.end - 1] != b'\r')
+            {
                 return self.cut_line(None);
             }
             if self.eof {
@@ -384,48 +385,47 @@ impl<R: Read> LineReader<R> {
         self.cut.clear();
         self.cut
             .extend_from_slice(&self.buf[self.start..self.start + self.max_line]);
-        let mut newline = true;
-        // Whether the line ends with `\r` (past the kept prefix): part of
-        // the terminator, so not counted as cut.
-        let mut cr = false;
+        // Bytes of the terminator (`\n`, `\r\n`, or a final `\r`), which
+        // are neither content nor cut bytes.
+        let terminator: u64;
         match known_end {
             Some(e) => {
-                cr = self.buf[e - 1] == b'\r';
                 self.start = e + 1;
+                terminator = 1 + u64::from(self.buf[e - 1] == b'\r');
             }
             None => {
                 self.start += self.max_line;
+                // The byte before the newline may lie in an earlier fill.
+                let mut last = 0u8;
                 loop {
                     if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
-                        // The byte before the newline may have come with
-                        // the previous read.
-                        cr = if i > 0 {
-                            self.buf[self.start + i - 1] == b'\r'
+                        let before = if i > 0 {
+                            self.buf[self.start + i - 1]
                         } else {
-                            cr
+                            last
                         };
+                        terminator = 1 + u64::from(before == b'\r');
                         self.start += i + 1;
                         break;
                     }
                     if self.end > self.start {
-                        cr = self.buf[self.end - 1] == b'\r';
+                        last = self.buf[self.end - 1];
                     }
                     self.start = self.end;
                     if self.eof {
-                        newline = false;
+                        terminator = u64::from(last == b'\r');
                         break;
                     }
                     self.fill()?;
                 }
             }
         }
-        self.cut_bytes += self.base + self.start as u64
-            - offset
-            - self.max_line as u64
-            - u64::from(newline)
-            - u64::from(cr);
+        self.cut_bytes +=
+            self.base + self.start as u64 - offset - self.max_line as u64 - terminator;
+        // The kept prefix is all content (the line is longer than it), so
+        // a `\r` at its end is data, not a terminator to trim.
         Ok(Some(Line {
-            bytes: trim_cr(&self.cut),
+            bytes: &self.cut,
             offset,
             truncated: true,
         }))

@@ -29,6 +29,8 @@ pub mod detect;
 pub mod engine;
 pub mod error;
 pub mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod journal;
 pub mod mask;

@@ -100,17 +100,26 @@ impl Target {
 /// Never contains `/`.
 pub fn authority(raw: &str) -> &str {
     let mut s = raw.trim();
-    // Byte searches (all ASCII, so the cuts fall on char boundaries); a
-    // `str::find` with a string pattern builds a searcher on every call.
-    let b = s.as_bytes();
-    if let Some(i) = memchr::memchr_iter(b':', b).find(|&i| b[i + 1..].starts_with(b"//")) {
-        s = &s[i + 3..];
-    }
+    s = &s[after_scheme(s)..];
     let end = s
         .bytes()
         .position(|c| matches!(c, b'/' | b'?' | b'#' | b' '))
         .unwrap_or(s.len());
     &s[..end]
+}
+
+/// Where the authority starts: just after `scheme://` when the first `/`
+/// of the text is the one of that `://` (with no `?` or `#` before it),
+/// else 0. A `://` further on lies in a path or query (`h?cb=https://x`):
+/// taking it for the scheme's made the resolver read the query and
+/// redaction show the user info and query values as they were.
+fn after_scheme(s: &str) -> usize {
+    // Byte searches (all ASCII, so the cut falls on a char boundary).
+    let b = s.as_bytes();
+    match memchr::memchr3(b'/', b'?', b'#', b) {
+        Some(i) if i > 0 && b[i - 1] == b':' && b[i..].starts_with(b"//") => i + 2,
+        _ => 0,
+    }
 }
 
 /// Extract the host or IP from a url (`https://user@host:443/path`), a
@@ -157,10 +166,7 @@ pub fn parse_target(raw: &str) -> Option<Target> {
 pub fn redact_destination(raw: &str) -> Option<String> {
     // Most destinations have neither: one pass, no allocation.
     memchr::memchr2(b'@', b'?', raw.as_bytes())?;
-    let (scheme, rest) = match raw.find("://") {
-        Some(i) => raw.split_at(i + 3),
-        None => ("", raw),
-    };
+    let (scheme, rest) = raw.split_at(after_scheme(raw));
     let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let at = rest[..auth_end].rfind('@');
     let query = rest.find('?');

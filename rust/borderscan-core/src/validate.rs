@@ -757,7 +757,9 @@ fn national(s: &[u8], cc: &[u8]) -> Option<Vec<u8>> {
     let (intl, d) = phone_digits(s)?;
     if intl {
         let rest = d.strip_prefix(cc)?;
-        if rest.first() == Some(&0) {
+        // A country code alone (`+82 `) is no number: callers index the
+        // first national digit (phone_kr panicked on it).
+        if rest.first().is_none_or(|&x| x == 0) {
             return None;
         }
         Some(rest.to_vec())
