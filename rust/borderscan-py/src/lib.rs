@@ -290,7 +290,7 @@ fn prepare(paths: Vec<std::path::PathBuf>, a: ScanArgs) -> PyResult<Prepared> {
     let cancel = Arc::new(AtomicBool::new(false));
     opts.cancel = Some(cancel.clone());
     let inputs = paths
-        .iter()
+        .into_iter()
         // Paths, not strings: a file name that is not UTF-8 arrives from
         // Python with surrogate escapes and must reach the OS unchanged.
         .map(|p| {
