@@ -103,17 +103,27 @@ def write_evil_inputs(root: Path) -> tuple[Path, Path]:
     # A malformed record: its problem (and place) is listed too.
     (d / "broken.jsonl").write_text('{"msg": "' + PAYLOADS["end_script"] + '"\n')
     policy = root / "policy.toml"
+    # Names and ids are validated (lower case, digits, '-'); descriptions
+    # and exceptions are free text, and exceptions are shown per finding.
     policy.write_text(f'''
-name = "evil{PAYLOADS['rule']}"
+name = "evil"
 version = "1"
-description = "{PAYLOADS['attr'].replace('"', "'")}"
+description = "{PAYLOADS['rule']}"
+sources = ["{PAYLOADS['rule']}"]
 
 [[rule]]
-id = "no-personal-abroad{PAYLOADS['rule']}"
+id = "no-personal-abroad"
 description = "</script><script>window.__pwned=7</script>"
 categories = ["personal"]
 allow = ["@origin"]
 severity = "high"
+
+[[exception]]
+rule = "no-personal-abroad"
+owner = "{PAYLOADS['rule']}"
+reason = "</script><script>window.__pwned=8</script>"
+expires = 2099-01-01
+hosts = ["collector.example.us"]
 ''')
     return d, policy
 
@@ -121,7 +131,7 @@ severity = "high"
 def unescaped_markup(page: str) -> list[str]:
     """Payload markup that the page holds as markup (not text): a tag that
     would run, in the HTML or in the JSON of an inline script."""
-    return re.findall(r"<(?:script|img)\b[^<>]*(?:>[^<]*)?__pwned", page)
+    return re.findall(r"<script>window\.__pwned|<img src=x onerror", page)
 
 
 def test_html_report_escapes_markup_from_the_input(cli, tmp_path: Path) -> None:
@@ -131,7 +141,10 @@ def test_html_report_escapes_markup_from_the_input(cli, tmp_path: Path) -> None:
             "--no-audit-log")
     assert r.returncode == 0, r.stderr.decode()
     page = out.read_text()
-    assert "__pwned" in page  # the payloads are there, as text
+    # The payloads are there (values, field names, file and directory names,
+    # destinations, chart labels), as text.
+    for i in range(1, 6):
+        assert f"window.__pwned={i}" in page, i
     assert unescaped_markup(page) == []
     # Exactly the report's own scripts: the plotly library and one per chart.
     assert page.count("<script") == page.count("</script>") == 1 + 3

@@ -168,7 +168,8 @@ def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
     dets.add_column("records", justify="right")
     dets.add_column("hits", justify="right")
     for row in result.detectors.head(top).iter_rows(named=True):
-        dets.add_row(_e(row["detector"]), _e(row["category"]), f"{row['records']:,}", f"{row['hits']:,}")
+        dets.add_row(_e(row["detector"]), _e(row["category"]), f"{row['records']:,}",
+                     f"{row['hits']:,}")
     console.print(dets)
 
     print_residency(result, console, top=top)
