@@ -91,7 +91,9 @@ def test_markup_from_the_input_is_shown_not_run(cli, tmp_path: Path) -> None:
     log = tmp_path / "evil.jsonl"
     log.write_text(json.dumps({
         "site": "CN-SZ-02", "operator": {"email": "li.wei@example.cn"},
-        "endpoint": f"https://collector.example.de/{evil}", evil: "x",
+        # The url's path is masked (value-like segments); the field name
+        # is shown, with the finding under it.
+        "endpoint": f"https://collector.example.de/{evil}", evil: "k.tanaka@example.jp",
     }) + "\n")
     html = tmp_path / "report.html"
     r = cli("scan", str(log), "--format", "html", "--out", str(html), "--no-audit-log")
