@@ -75,10 +75,13 @@ struct PathInfo {
     role: u8,
     /// Value-rule matches in the path itself, `(rule, start, end)`: keys
     /// can be e-mail addresses, phone numbers or tokens (maps keyed by user).
-    key_values: Box<[(u16, u32, u32)]>,
+    key_values: Box<[KeySpan]>,
     /// The path with those matches masked, for display; None when clean.
     masked: Option<Box<str>>,
 }
+
+/// A value-rule match in a field path: `(rule, start, end)` in the path.
+type KeySpan = (u16, u32, u32);
 
 /// The field names the destination of a record is read from.
 pub const ROLE_DEST: u8 = 1;
@@ -455,8 +458,8 @@ impl Detectors {
     /// The rules run over the whole path and over each dot-separated
     /// segment: a key holding an e-mail address has dots of its own, and a
     /// rule anchored at a boundary (`+86...` after `.`) may need the segment.
-    fn key_values(&self, path: &[u8]) -> (Vec<(u16, u32, u32)>, Option<Box<str>>) {
-        let mut found: Vec<(u16, u32, u32)> = Vec::new();
+    fn key_values(&self, path: &[u8]) -> (Vec<KeySpan>, Option<Box<str>>) {
+        let mut found: Vec<KeySpan> = Vec::new();
         if path.len() < self.min_value_len {
             return (found, None);
         }
