@@ -210,19 +210,40 @@ pub fn redact_destination(raw: &str) -> Option<String> {
 }
 
 /// Whether a url path segment looks like a value (a token, an id, an e-mail
-/// address, a phone number) rather than a route name (`v1`, `upload`,
-/// `telemetry-ingest`). Errs towards masking: the host, which resolution
-/// needs, is never masked.
+/// address, a phone number) rather than a route, bucket or file name (`v1`,
+/// `telemetry-ingest`, `plant-2026`, `cam07-2026-11-02.json`). Errs towards
+/// masking: the host, which resolution needs, is never masked.
 fn value_like_segment(seg: &str) -> bool {
     let b = seg.as_bytes();
-    b.len() > 24
-        || b.iter()
-            .any(|c| matches!(c, b'@' | b'=' | b':' | b'%' | b'+' | b'~' | b';' | b','))
-        || (b.len() >= 8 && b.iter().any(u8::is_ascii_digit))
-        // Route names are lower case (`telemetry-ingest`); a long mixed-case
-        // run is a key or a token (`.../B0000/FAKEfake...`).
-        || (b.len() >= 16 && b.iter().any(u8::is_ascii_uppercase))
-        || !b.is_ascii()
+    if !b.is_ascii() || b.len() > 40 {
+        return true;
+    }
+    // Addresses, phone numbers, encoded or key=value material.
+    if b.iter()
+        .any(|c| matches!(c, b'@' | b'=' | b':' | b'%' | b'+' | b'~' | b';' | b','))
+    {
+        return true;
+    }
+    // Seven digits in a row: a phone, card, account or record number (dates
+    // and versions have four at most).
+    let mut run = 0;
+    for c in b {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 7 {
+            return true;
+        }
+    }
+    let has = |f: fn(&u8) -> bool| b.iter().any(f);
+    let (digit, upper, lower) = (
+        has(u8::is_ascii_digit),
+        has(u8::is_ascii_uppercase),
+        has(u8::is_ascii_lowercase),
+    );
+    let word_separators = has(|c| matches!(c, b'-' | b'_' | b'.'));
+    // A long run without word separators, or mixing cases and digits, is a
+    // token or key (`sess9f8e...`, `.../B0000/FAKEfake...`), not a name.
+    (!word_separators && (b.len() >= 16 || (b.len() >= 12 && digit)))
+        || (b.len() >= 16 && digit && upper && lower)
 }
 
 /// The outcome of resolving one destination.
@@ -559,10 +580,23 @@ mod tests {
             .as_deref(),
             Some("https://hooks.slack.com/services/***/***/***")
         );
-        // Route names and short versions stay readable.
+        // Route, bucket and file names and short versions stay readable.
         assert_eq!(
             redact_destination("https://h.example/api/v2/telemetry-ingest/2026"),
             None
+        );
+        assert_eq!(
+            redact_destination(
+                "https://storage.googleapis.com/plant-2026/rigs/cam07-2026-11-02.json"
+            ),
+            None
+        );
+        assert_eq!(
+            redact_destination(
+                "https://h.example/d/550e8400-e29b-41d4-a716-446655440000/c0ffee42deadbeef/x"
+            )
+            .as_deref(),
+            Some("https://h.example/d/***/***/x")
         );
         assert_eq!(redact_destination("mqtt.example.cn:8883"), None);
         assert_eq!(redact_destination("10.1.2.3"), None);
