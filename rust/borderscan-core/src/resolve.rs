@@ -156,16 +156,18 @@ pub fn parse_target(raw: &str) -> Option<Target> {
 /// since urls in telemetry carry tokens, ids and e-mail addresses in all of
 /// those places. Returns None when nothing needs masking.
 pub fn redact_destination(raw: &str) -> Option<String> {
-    let (scheme, rest) = match raw.find("://") {
-        Some(i) => raw.split_at(i + 3),
-        None => ("", raw),
-    };
-    let head_end = rest.find(['?', '#']).unwrap_or(rest.len());
+    // Runs for every record with findings: byte searches only (a `str::find`
+    // with a string pattern builds a searcher on every call), and most
+    // destinations need nothing, after one pass over the path.
+    let bytes = raw.as_bytes();
+    let scheme_end = memchr::memchr_iter(b':', bytes)
+        .find(|&i| bytes[i + 1..].starts_with(b"//"))
+        .map_or(0, |i| i + 3);
+    let (scheme, rest) = raw.split_at(scheme_end);
+    let head_end = memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
     let (head, tail) = rest.split_at(head_end);
-    let (auth, path) = head.split_at(head.find('/').unwrap_or(head.len()));
-    let at = auth.rfind('@');
-    // Most destinations are a bare host or a url with a plain path: one
-    // pass over the path, no allocation.
+    let (auth, path) = head.split_at(memchr::memchr(b'/', head.as_bytes()).unwrap_or(head.len()));
+    let at = memchr::memrchr(b'@', auth.as_bytes());
     if at.is_none() && tail.is_empty() && !path.split('/').any(value_like_segment) {
         return None;
     }
@@ -215,34 +217,36 @@ pub fn redact_destination(raw: &str) -> Option<String> {
 /// masking: the host, which resolution needs, is never masked.
 fn value_like_segment(seg: &str) -> bool {
     let b = seg.as_bytes();
-    if !b.is_ascii() || b.len() > 40 {
+    if b.len() > 40 {
         return true;
     }
-    // Addresses, phone numbers, encoded or key=value material.
-    if b.iter()
-        .any(|c| matches!(c, b'@' | b'=' | b':' | b'%' | b'+' | b'~' | b';' | b','))
-    {
-        return true;
-    }
-    // Seven digits in a row: a phone, card, account or record number (dates
-    // and versions have four at most).
-    let mut run = 0;
-    for c in b {
-        run = if c.is_ascii_digit() { run + 1 } else { 0 };
-        if run >= 7 {
-            return true;
+    // One pass: this runs on every segment of every destination.
+    let (mut run, mut digit, mut upper, mut lower, mut separated) = (0, false, false, false, false);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                // Seven digits in a row: a phone, card, account or record
+                // number (dates and versions have four at most).
+                run += 1;
+                if run >= 7 {
+                    return true;
+                }
+                digit = true;
+                continue;
+            }
+            b'A'..=b'Z' => upper = true,
+            b'a'..=b'z' => lower = true,
+            b'-' | b'_' | b'.' => separated = true,
+            // Addresses, phone numbers, encoded or key=value material, and
+            // anything not ASCII (names).
+            b'@' | b'=' | b':' | b'%' | b'+' | b'~' | b';' | b',' | 0x80.. => return true,
+            _ => {}
         }
+        run = 0;
     }
-    let has = |f: fn(&u8) -> bool| b.iter().any(f);
-    let (digit, upper, lower) = (
-        has(u8::is_ascii_digit),
-        has(u8::is_ascii_uppercase),
-        has(u8::is_ascii_lowercase),
-    );
-    let word_separators = has(|c| matches!(c, b'-' | b'_' | b'.'));
     // A long run without word separators, or mixing cases and digits, is a
     // token or key (`sess9f8e...`, `.../B0000/FAKEfake...`), not a name.
-    (!word_separators && (b.len() >= 16 || (b.len() >= 12 && digit)))
+    (!separated && (b.len() >= 16 || (b.len() >= 12 && digit)))
         || (b.len() >= 16 && digit && upper && lower)
 }
 
