@@ -69,3 +69,91 @@ def test_report_in_the_auditors_language(cli, sample_dir, tmp_path: Path) -> Non
         page = re.sub(r"<script\b[^>]*>.*?</script>", "", out.read_text(), flags=re.S)
         for w in words:
             assert w in page, (locale, w)
+
+
+# Markup in every place the report shows input: values, field names, file
+# and directory names, destinations, origin site codes (which become chart
+# labels, i.e. JSON inside a <script>) and policy rule names. Each payload
+# sets window.__pwned or calls alert() if it ever runs.
+PAYLOADS = {
+    "script": "<script>window.__pwned=1;alert(1)</script>",
+    "attr": "\"><img src=x onerror=\"window.__pwned=2;alert(2)\">",
+    "end_script": "</script><script>window.__pwned=3;alert(3)</script>",
+    "file": "'><img src=x onerror=window.__pwned=4>",
+    "host": "x<img src=x onerror=window.__pwned=5>",
+    "rule": "<img src=x onerror=window.__pwned=6>",
+}
+
+
+def write_evil_inputs(root: Path) -> tuple[Path, Path]:
+    """(input directory, policy file) full of markup."""
+    d = root / f"in{PAYLOADS['file']}"
+    d.mkdir(parents=True)
+    recs = [
+        {"site": PAYLOADS["end_script"], PAYLOADS["script"]: {"email": "li.wei@example.cn"},
+         "endpoint": f"https://{PAYLOADS['host']}.example.de/up"},
+        {"site": "CN-SZ-02", "msg": f"{PAYLOADS['attr']} card 4111 1111 1111 1111 "
+                                    f"{PAYLOADS['script']}",
+         "endpoint": f"https://collector.example.de/{PAYLOADS['attr']}"},
+        {"site": f"[bold]{PAYLOADS['attr']}", "phone": "+86 138 0013 8000",
+         "url": "https://collector.example.us/x"},
+    ]
+    (d / f"{PAYLOADS['file']}.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in recs))
+    # A malformed record: its problem (and place) is listed too.
+    (d / "broken.jsonl").write_text('{"msg": "' + PAYLOADS["end_script"] + '"\n')
+    policy = root / "policy.toml"
+    # Names and ids are validated (lower case, digits, '-'); descriptions
+    # and exceptions are free text, and exceptions are shown per finding.
+    policy.write_text(f'''
+name = "evil"
+version = "1"
+description = "{PAYLOADS['rule']}"
+sources = ["{PAYLOADS['rule']}"]
+
+[[rule]]
+id = "no-personal-abroad"
+description = "</script><script>window.__pwned=7</script>"
+categories = ["personal"]
+allow = ["@origin"]
+severity = "high"
+
+[[exception]]
+rule = "no-personal-abroad"
+owner = "{PAYLOADS['rule']}"
+reason = "</script><script>window.__pwned=8</script>"
+expires = 2099-01-01
+hosts = ["collector.example.us"]
+''')
+    return d, policy
+
+
+def unescaped_markup(page: str) -> list[str]:
+    """Payload markup that the page holds as markup (not text): a tag that
+    would run, in the HTML or in the JSON of an inline script."""
+    return re.findall(r"<script>window\.__pwned|<img src=x onerror", page)
+
+
+def test_html_report_escapes_markup_from_the_input(cli, tmp_path: Path) -> None:
+    d, policy = write_evil_inputs(tmp_path)
+    out = tmp_path / "r.html"
+    r = cli("scan", str(d), "--format", "html", "--out", str(out), "--policy", str(policy),
+            "--no-audit-log")
+    assert r.returncode == 0, r.stderr.decode()
+    page = out.read_text()
+    # The payloads are there (values, field names, file and directory names,
+    # destinations, chart labels), as text.
+    for i in range(1, 6):
+        assert f"window.__pwned={i}" in page, i
+    assert unescaped_markup(page) == []
+    # Exactly the report's own scripts: the plotly library and one per chart.
+    assert page.count("<script") == page.count("</script>") == 1 + 3
+    # The same from a saved scan (`report`).
+    doc = tmp_path / "f.json"
+    r = cli("scan", str(d), "--format", "json", "--out", str(doc), "--policy", str(policy),
+            "--no-audit-log")
+    assert r.returncode == 0, r.stderr.decode()
+    r = cli("report", str(doc), "--out", str(tmp_path / "r2.html"))
+    assert r.returncode == 0, r.stderr.decode()
+    page = (tmp_path / "r2.html").read_text()
+    assert "__pwned" in page and unescaped_markup(page) == []

@@ -28,6 +28,7 @@ def render(html: Path, shot: Path | None = None, charts: tuple[str, ...] = CHART
     """Open the report offline; return what the page showed and requested."""
     requests: list[str] = []
     errors: list[str] = []
+    dialogs: list[str] = []
     with sync_playwright() as p:
         # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -35,6 +36,8 @@ def render(html: Path, shot: Path | None = None, charts: tuple[str, ...] = CHART
         page = ctx.new_page()
         page.on("request", lambda r: requests.append(r.url))
         page.on("pageerror", lambda e: errors.append(str(e)))
+        # An alert() from injected markup would show up here.
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.route("**/*", lambda route: route.continue_()
                    if route.request.url.startswith("file://") else route.abort())
         page.goto(html.as_uri())
@@ -61,6 +64,7 @@ def render(html: Path, shot: Path | None = None, charts: tuple[str, ...] = CHART
         browser.close()
     seen["requests"] = requests
     seen["errors"] = errors
+    seen["dialogs"] = dialogs
     return seen
 
 
@@ -87,7 +91,9 @@ def test_markup_from_the_input_is_shown_not_run(cli, tmp_path: Path) -> None:
     log = tmp_path / "evil.jsonl"
     log.write_text(json.dumps({
         "site": "CN-SZ-02", "operator": {"email": "li.wei@example.cn"},
-        "endpoint": f"https://collector.example.de/{evil}", evil: "x",
+        # The url's path is masked (value-like segments); the field name
+        # is shown, with the finding under it.
+        "endpoint": f"https://collector.example.de/{evil}", evil: "k.tanaka@example.jp",
     }) + "\n")
     html = tmp_path / "report.html"
     r = cli("scan", str(log), "--format", "html", "--out", str(html), "--no-audit-log")
@@ -126,3 +132,24 @@ def test_a_chinese_report_renders(cli, sample_dir, tmp_path: Path) -> None:
         assert page[c]["svg"] >= 1 and page[c]["height"] > 100, (c, page[c])
     assert "未通过" in page["verdict"] and "主要发现" in page["text"]
     assert [u for u in page["requests"] if not u.startswith("file://")] == []
+
+
+def test_markup_everywhere_in_the_input_never_runs(cli, tmp_path: Path) -> None:
+    """Markup in values, field names, file and directory names, destinations,
+    site codes (chart labels: JSON inside a script) and the policy: the page
+    shows it as text, and none of it runs (no __pwned, no alert)."""
+    from test_report import PAYLOADS, write_evil_inputs
+
+    d, policy = write_evil_inputs(tmp_path)
+    html = tmp_path / "report.html"
+    r = cli("scan", str(d), "--format", "html", "--out", str(html), "--policy", str(policy),
+            "--no-audit-log")
+    assert r.returncode == 0, r.stderr.decode()
+    page = render(html)
+    assert page["pwned"] is None and page["dialogs"] == [], page["dialogs"]
+    assert page["errors"] == []
+    assert PAYLOADS["file"] in page["text"]
+    assert PAYLOADS["script"] in page["text"]
+    assert PAYLOADS["host"] in page["text"]
+    assert any(PAYLOADS["end_script"] in label for label in page["sankey_labels"]), \
+        page["sankey_labels"]

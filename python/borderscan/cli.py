@@ -13,6 +13,7 @@ import click
 import orjson
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import borderscan
@@ -331,7 +332,8 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
             output.print_summary(result, Console(width=80, highlight=False))
     elif (out or fmt == "html") and out != "-" and not quiet:
         output.print_summary(result, Console(width=80, highlight=False))
-        Console(highlight=False).print(f"findings written to {out or 'report.html'} ({fmt})")
+        Console(highlight=False).print(f"findings written to {out or 'report.html'} ({fmt})",
+                                       markup=False)
     elif not out:
         # stdout holds the machine output; problems still go to stderr.
         output.print_problems(result, err)
@@ -476,7 +478,7 @@ def rules_list(rule_files, fmt) -> None:
     try:
         specs = api.rules(rule_files)
     except borderscan.ConfigError as e:
-        _err_console().print(f"borderscan: {e}")
+        _err_console().print(f"borderscan: {e}", markup=False)
         sys.exit(EXIT_USAGE)
     if fmt == "json":
         sys.stdout.buffer.write(orjson.dumps(specs, option=orjson.OPT_INDENT_2) + b"\n")
@@ -485,7 +487,7 @@ def rules_list(rule_files, fmt) -> None:
     for col in ("id", "category", "kind", "description"):
         t.add_column(col, overflow="fold")
     for r in specs:
-        t.add_row(r["id"], r["category"], r["kind"], r["description"])
+        t.add_row(*(escape(r[k]) for k in ("id", "category", "kind", "description")))
     Console().print(t)
 
 
@@ -498,7 +500,7 @@ def rules_check(rule_files) -> None:
         specs = api.rules(rule_files)
         failures = api.check_rules(rule_files)
     except borderscan.ConfigError as e:
-        _err_console().print(f"borderscan: {e}")
+        _err_console().print(f"borderscan: {e}", markup=False)
         sys.exit(EXIT_USAGE)
     n_examples = sum(len(r["examples"]["positive"]) + len(r["examples"]["negative"])
                      for r in specs)
@@ -842,7 +844,9 @@ def diff_cmd(old, new, fmt, limit) -> None:
         click.echo(orjson.dumps(d, option=orjson.OPT_INDENT_2).decode())
         return
     c = Console(width=100, highlight=False)
-    c.print(f"{old} -> {new}")
+    # Paths and values from the scanned input may hold rich markup
+    # (`[bold]`, `[/x]`, which also made rich raise): print them literally.
+    c.print(f"{old} -> {new}", markup=False)
     sections = [
         ("new flows", d["new_flows"], ["category", "origin_country", "dest_country", "verdict",
                                        "hits"]),
@@ -859,5 +863,5 @@ def diff_cmd(old, new, fmt, limit) -> None:
         for col in cols:
             t.add_column(col)
         for r in rows[:limit]:
-            t.add_row(*("" if r.get(col) is None else str(r.get(col)) for col in cols))
+            t.add_row(*("" if r.get(col) is None else escape(str(r.get(col))) for col in cols))
         c.print(t)

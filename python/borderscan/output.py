@@ -11,6 +11,7 @@ from typing import IO, Any
 
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from borderscan import __version__, api
@@ -139,6 +140,13 @@ def _human_bytes(n: int) -> str:
     return f"{n} B"
 
 
+def _e(value: object) -> str:
+    """Input (paths, rule and category names, parse errors) printed through
+    rich: its markup (`[bold]`, `[link=...]`) must show literally, not style
+    the terminal or fail to parse."""
+    return escape(str(value))
+
+
 def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
     """Records per category, top detectors and the accounting, 80 columns wide."""
     summary = result.summary
@@ -148,7 +156,7 @@ def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
     cats.add_column("hits", justify="right")
     cats.add_column("detectors", justify="right")
     for row in summary.iter_rows(named=True):
-        cats.add_row(row["category"], f"{row['records']:,}", f"{row['hits']:,}",
+        cats.add_row(_e(row["category"]), f"{row['records']:,}", f"{row['hits']:,}",
                      str(row["detectors"]))
     if summary.is_empty():
         cats.add_row("(none found)", "0", "0", "0")
@@ -160,7 +168,8 @@ def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
     dets.add_column("records", justify="right")
     dets.add_column("hits", justify="right")
     for row in result.detectors.head(top).iter_rows(named=True):
-        dets.add_row(row["detector"], row["category"], f"{row['records']:,}", f"{row['hits']:,}")
+        dets.add_row(_e(row["detector"]), _e(row["category"]), f"{row['records']:,}",
+                     f"{row['hits']:,}")
     console.print(dets)
 
     print_residency(result, console, top=top)
@@ -200,7 +209,7 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
     line = ", ".join(f"{v} {verdicts[v]['hits']:,}" for v in
                      ("violation", "unknown", "exempted", "allowed") if v in verdicts)
     console.print(f"Policy {pol.get('name')} {pol.get('version')} ({pol.get('place')}): "
-                  f"{line or 'no findings'}", highlight=False)
+                  f"{line or 'no findings'}", highlight=False, markup=False)
     flows = result.flows
     if not flows.is_empty():
         t = Table(title=f"Flows (top {min(top, flows.height)} of {flows.height})",
@@ -209,8 +218,8 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
                           ("verdict", "left"), ("records", "right"), ("hits", "right")):
             t.add_column(col, justify=just)
         for row in flows.head(top).iter_rows(named=True):
-            t.add_row(row["category"], row["origin_country"], row["dest_country"],
-                      row["verdict"], f"{row['records']:,}", f"{row['hits']:,}")
+            t.add_row(_e(row["category"]), _e(row["origin_country"]), _e(row["dest_country"]),
+                      _e(row["verdict"]), f"{row['records']:,}", f"{row['hits']:,}")
         console.print(t)
     violations = r.get("violations", [])
     if violations:
@@ -219,27 +228,28 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
                           ("hits", "right")):
             t.add_column(col, justify=just, overflow="fold")
         for v in violations[:top]:
-            t.add_row(v["rule"], v["severity"], f"{v['records']:,}", f"{v['hits']:,}")
+            t.add_row(_e(v["rule"]), _e(v["severity"]), f"{v['records']:,}", f"{v['hits']:,}")
         console.print(t)
     ds, os_ = r.get("dest_sources", {}), r.get("origin_sources", {})
     if ds:
         console.print("Destinations decided by: " + ", ".join(
             f"{k} {v:,}" for k, v in sorted(ds.items(), key=lambda kv: -kv[1])),
-            highlight=False)
+            highlight=False, markup=False)
     if os_:
         console.print("Origins decided by: " + ", ".join(
             f"{k} {v:,}" for k, v in sorted(os_.items(), key=lambda kv: -kv[1])),
-            highlight=False)
+            highlight=False, markup=False)
     if os_.get("site-prefix"):
         console.print(f"note: {os_['site-prefix']:,} finding(s) took their origin from a site "
                       "code's country prefix (CN-SZ-02 -> CN); map sites in the policy's "
                       "[origins] to be explicit.", highlight=False, markup=False)
     for label, (verdict, n) in r.get("exceptions", {}).items():
         if verdict == "exempted":
-            console.print(f"exception applied to {n:,} finding(s): {label}", highlight=False)
+            console.print(f"exception applied to {n:,} finding(s): {label}", highlight=False,
+                          markup=False)
         else:
             console.print(f"[yellow]expired exception[/yellow] no longer covers {n:,} "
-                          f"finding(s): {label}", highlight=False)
+                          f"finding(s): {_e(label)}", highlight=False)
     b = r.get("baseline")
     if b:
         console.print(f"baseline: {b['matched']:,} known finding(s) left out, "
@@ -250,31 +260,33 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
 
             for e in absent_entries(result.baseline_doc, b["absent"])[:top]:
                 console.print(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
-                              f" (was line {e['line']})", highlight=False)
+                              f" (was line {e['line']})", highlight=False, markup=False)
     for reason in result.exit_reasons:
-        console.print(f"exit: {reason}", highlight=False)
+        console.print(f"exit: {reason}", highlight=False, markup=False)
 
 
 def print_problems(result: Report, console: Console, *, limit: int = 10) -> None:
     """Name the place of every kind of problem, so the user can look."""
     a = result.accounting
     for f in a["failures"][:limit]:
-        console.print(f"[red]failed[/red] {f['path']}: {f['error']}",
+        console.print(f"[red]failed[/red] {_e(f['path'])}: {_e(f['error'])}",
                       markup=True, highlight=False)
     if len(a["failures"]) > limit:
         console.print(f"... and {len(a['failures']) - limit} more failed files")
     for reason, stats in a["unparseable_reasons"].items():
         first = stats["first"][0] if stats["first"] else None
         where = f" first at {first['path']}:{first['line']}: {first['detail']}" if first else ""
-        console.print(f"[yellow]unparseable[/yellow] {stats['count']:,} x {reason};{where}",
+        console.print(f"[yellow]unparseable[/yellow] {stats['count']:,} x {_e(reason)};"
+                      f"{_e(where)}",
                       highlight=False)
     for f in a["per_file"]:
         if f["binary_skipped"]:
-            console.print(f"[yellow]binary, skipped[/yellow] {f['path']}",
+            console.print(f"[yellow]binary, skipped[/yellow] {_e(f['path'])}",
                           highlight=False)
         if f.get("special_skipped"):
-            console.print(f"[yellow]skipped[/yellow] {f['path']}: {f['note']}",
+            console.print(f"[yellow]skipped[/yellow] {_e(f['path'])}: {_e(f['note'])}",
                           highlight=False)
         if f["truncated_lines"]:
-            console.print(f"[yellow]lines cut[/yellow] {f['truncated_lines']:,} in {f['path']}",
+            console.print(f"[yellow]lines cut[/yellow] {f['truncated_lines']:,} in "
+                          f"{_e(f['path'])}",
                           highlight=False)

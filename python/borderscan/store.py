@@ -89,7 +89,10 @@ def load(folder: str | os.PathLike) -> tuple[dict[str, Any], pl.LazyFrame]:
         raise StoreError(f"{d}: {len(parts)} findings parts, scan.json says {doc.get('parts')}")
     from borderscan.output import FINDINGS_SCHEMA
 
-    lf = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=FINDINGS_SCHEMA)
+    # glob=False: the parts are listed already, and a folder named with `[`
+    # or `*` (which came from the user) is not a pattern.
+    lf = (pl.scan_parquet(parts, glob=False) if parts
+          else pl.LazyFrame(schema=FINDINGS_SCHEMA))
     return doc, lf
 
 

@@ -46,6 +46,9 @@ pub struct Hit {
     /// columns; never shown).
     pub start: u32,
     pub end: u32,
+    /// The value was found in the field's path (a key that is an e-mail
+    /// address or a token), not in its value: `start..end` index the path.
+    pub in_key: bool,
 }
 
 pub struct Detectors {
@@ -70,7 +73,15 @@ struct PathInfo {
     /// Record-type rules whose field names include this path's leaf.
     type_rules: Box<[u16]>,
     role: u8,
+    /// Value-rule matches in the path itself, `(rule, start, end)`: keys
+    /// can be e-mail addresses, phone numbers or tokens (maps keyed by user).
+    key_values: Box<[KeySpan]>,
+    /// The path with those matches masked, for display; None when clean.
+    masked: Option<Box<str>>,
 }
+
+/// A value-rule match in a field path: `(rule, start, end)` in the path.
+type KeySpan = (u16, u32, u32);
 
 /// The field names the destination of a record is read from.
 pub const ROLE_DEST: u8 = 1;
@@ -90,6 +101,8 @@ pub struct Scratch {
     touched: Vec<u16>,
     candidates: Vec<usize>,
     seen_values: Vec<(u16, Vec<u8>)>,
+    /// Masked paths of the last record's fields whose keys hold values.
+    masked_paths: Vec<(u32, Box<str>)>,
 }
 
 impl Scratch {
@@ -111,6 +124,15 @@ impl Scratch {
     /// `ROLE_*` bits of each field of the last record scanned.
     pub fn roles(&self) -> &[u8] {
         &self.roles
+    }
+
+    /// The path of field `field` of the last record scanned with the values
+    /// found in its keys masked, or None when its keys hold none.
+    pub fn masked_path(&self, field: u32) -> Option<&str> {
+        self.masked_paths
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, p)| &**p)
     }
 }
 
@@ -287,7 +309,8 @@ impl Detectors {
         scratch.roles.clear();
         scratch.candidates.clear();
         // Hits of this record (`out` may hold earlier records' hits).
-        let first_hit = out.len();
+        let record_first_hit = out.len();
+        scratch.masked_paths.clear();
         let joined = rec.joined_values();
         if joined.len() > self.min_value_len {
             scratch.candidates.extend(self.set.matches(joined).iter());
@@ -322,7 +345,7 @@ impl Detectors {
                         let evidence = if show_values || self.rule(r).mask != MaskStyle::None {
                             self.evidence(r, value, show_values)
                         } else {
-                            self.redacted(rec, value, &out[first_hit..])
+                            self.redacted(rec, value, &out[record_first_hit..])
                         };
                         out.push(Hit {
                             rule: r,
@@ -330,6 +353,7 @@ impl Detectors {
                             evidence,
                             start: 0,
                             end: value.len() as u32,
+                            in_key: false,
                         });
                     }
                 }
@@ -349,8 +373,32 @@ impl Detectors {
                                 evidence: self.evidence(r, value, show_values),
                                 start: 0,
                                 end: value.len() as u32,
+                                in_key: false,
                             });
                         }
+                    }
+                }
+                let info = &scratch.infos[idx];
+                if let Some(m) = info.masked.as_ref().filter(|_| !rec.structured_keys) {
+                    scratch.masked_paths.push((fi, m.clone()));
+                    for &(r, start, end) in info.key_values.iter() {
+                        let cand = &path[start as usize..end as usize];
+                        if scratch
+                            .seen_values
+                            .iter()
+                            .any(|(sr, v)| *sr == r && v == cand)
+                        {
+                            continue;
+                        }
+                        scratch.seen_values.push((r, cand.to_vec()));
+                        out.push(Hit {
+                            rule: r,
+                            field: fi,
+                            evidence: self.evidence(r, cand, show_values),
+                            start,
+                            end,
+                            in_key: true,
+                        });
                     }
                 }
             }
@@ -369,6 +417,7 @@ impl Detectors {
                             evidence: self.evidence(r, &value[m.start()..m.end()], show_values),
                             start: m.start() as u32,
                             end: m.end() as u32,
+                            in_key: false,
                         });
                     }
                 }
@@ -396,7 +445,9 @@ impl Detectors {
     fn redacted(&self, rec: &RecordBuf, value: &[u8], hits: &[Hit]) -> String {
         let mut shown: Option<Vec<u8>> = None;
         for h in hits {
-            if self.rule(h.rule).mask == MaskStyle::None {
+            // Values found in a key index the path, not a value; masking
+            // rules found them there (the key is masked in `field`).
+            if h.in_key || self.rule(h.rule).mask == MaskStyle::None {
                 continue;
             }
             let f = &rec.fields[h.field as usize];
@@ -418,6 +469,75 @@ impl Detectors {
             shown = Some(next);
         }
         mask::raw(shown.as_deref().unwrap_or(value))
+    }
+
+    /// Value-rule matches in a field path and the path with them masked.
+    /// The rules run over the whole path and over each dot-separated
+    /// segment: a key holding an e-mail address has dots of its own, and a
+    /// rule anchored at a boundary (`+86...` after `.`) may need the segment.
+    fn key_values(&self, path: &[u8]) -> (Vec<KeySpan>, Option<Box<str>>) {
+        let mut found: Vec<KeySpan> = Vec::new();
+        if path.len() < self.min_value_len {
+            return (found, None);
+        }
+        let mut hay: Vec<(usize, &[u8])> = vec![(0, path)];
+        if memchr::memchr(b'.', path).is_some() {
+            let mut at = 0;
+            for seg in path.split(|&b| b == b'.') {
+                hay.push((at, seg));
+                at += seg.len() + 1;
+            }
+        }
+        for (base, h) in hay {
+            if h.len() < self.min_value_len {
+                continue;
+            }
+            for i in self.set.matches(h).iter() {
+                let vr = &self.value_rules[i];
+                for caps in vr.re.captures_iter(h) {
+                    let Some(m) = caps.get(vr.group) else {
+                        continue;
+                    };
+                    if vr.validator.is_some_and(|v| !v(m.as_bytes())) {
+                        continue;
+                    }
+                    let span = (vr.rule, (base + m.start()) as u32, (base + m.end()) as u32);
+                    if !found.contains(&span) {
+                        found.push(span);
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            return (found, None);
+        }
+        // Mask each maximal run of matched bytes, in the style of the rule
+        // that starts it, so overlapping matches reveal no more than one.
+        let mut spans: Vec<(u16, usize, usize)> = found
+            .iter()
+            .map(|&(r, s, e)| (r, s as usize, e as usize))
+            .collect();
+        spans.sort_by_key(|&(_, s, e)| (s, std::cmp::Reverse(e)));
+        let mut out = String::with_capacity(path.len());
+        let mut pos = 0;
+        let mut i = 0;
+        while i < spans.len() {
+            let (rule, start, mut end) = spans[i];
+            if start < pos {
+                i += 1;
+                continue;
+            }
+            while i + 1 < spans.len() && spans[i + 1].1 < end {
+                end = end.max(spans[i + 1].2);
+                i += 1;
+            }
+            out.push_str(&String::from_utf8_lossy(&path[pos..start]));
+            out.push_str(&mask::mask(self.rule(rule).mask, &path[start..end]));
+            pos = end;
+            i += 1;
+        }
+        out.push_str(&String::from_utf8_lossy(&path[pos..]));
+        (found, Some(out.into()))
     }
 
     fn value_hits(
@@ -451,6 +571,7 @@ impl Detectors {
                 evidence: self.evidence(vr.rule, cand, show_values),
                 start: m.start() as u32,
                 end: m.end() as u32,
+                in_key: false,
             });
         }
     }
@@ -496,11 +617,14 @@ impl Detectors {
         } else {
             0
         };
+        let (key_values, masked) = self.key_values(path);
         let i = scratch.infos.len();
         scratch.infos.push(PathInfo {
             key_rules: key_rules.into(),
             type_rules: type_rules.into(),
             role,
+            key_values: key_values.into(),
+            masked,
         });
         scratch.paths.insert(path.into(), i as u32);
         i
@@ -551,6 +675,94 @@ mod tests {
         out
     }
 
+    fn scan_json(det: &Detectors, line: &str, show: bool) -> (Vec<Hit>, Scratch, RecordBuf) {
+        let mut rec = RecordBuf::default();
+        formats::parse_json(line.as_bytes(), &mut rec).unwrap();
+        let mut scratch = Scratch::default();
+        let mut hits = Vec::new();
+        det.scan(&rec, &mut scratch, show, &mut hits);
+        (hits, scratch, rec)
+    }
+
+    #[test]
+    fn values_in_keys_are_found_and_masked_in_the_path() {
+        let det = Detectors::builtin().unwrap();
+        let id = |h: &Hit| det.rule(h.rule).id.clone();
+        let line = r#"{"contacts": {"li.wei@example.cn": {"role": "admin"}, "+8613800138000": 1}, "sessions": {"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.": "on"}}"#;
+        let (hits, scratch, rec) = scan_json(&det, line, false);
+        let in_key: Vec<(String, String)> = hits
+            .iter()
+            .filter(|h| h.in_key)
+            .map(|h| (id(h), h.evidence.clone()))
+            .collect();
+        assert_eq!(
+            in_key,
+            [
+                // The path has lost where each key ends (keys have dots of
+                // their own): the address takes its neighbours with it,
+                // which hides more, never less.
+                ("personal.email".to_string(), "c***@e***.role".to_string()),
+                ("personal.phone_cn".into(), "+8**********00".into()),
+                ("personal.phone_e164".into(), "+8**********00".into()),
+                ("secret.jwt".into(), "eyJh********[28]In0.".into()),
+            ],
+            "{hits:?}"
+        );
+        for h in hits.iter().filter(|h| h.in_key) {
+            let f = &rec.fields[h.field as usize];
+            // The span indexes the path; the displayed path hides it.
+            let raw = &rec.path(f)[h.start as usize..h.end as usize];
+            assert!(!raw.is_empty());
+            let shown = scratch.masked_path(h.field).unwrap();
+            assert!(
+                !shown.contains("li.wei") && !shown.contains("8613800138000"),
+                "{shown}"
+            );
+            assert!(!shown.contains("eyJhbGciOiJub25lIn0"), "{shown}");
+        }
+        assert_eq!(scratch.masked_path(0), Some("c***@e***.role"));
+        assert_eq!(scratch.masked_path(1), Some("contacts.+8**********00"));
+        // The same key under two fields is one finding.
+        let (hits, _, _) = scan_json(&det, r#"{"li.wei@example.cn": {"a": 1, "b": 2}}"#, true);
+        let emails: Vec<&Hit> = hits.iter().filter(|h| id(h) == "personal.email").collect();
+        assert_eq!(emails.len(), 1);
+        assert_eq!(emails[0].evidence, "li.wei@example.cn");
+        // Clean keys cost nothing and show as they are.
+        let (hits, scratch, _) = scan_json(&det, r#"{"calib": {"fx": 1200.5}}"#, false);
+        assert!(hits.iter().all(|h| !h.in_key) && scratch.masked_path(0).is_none());
+        // Syslog SD-IDs (`name@PEN`) look like addresses but are grammar.
+        let mut rec = RecordBuf::default();
+        let line =
+            br#"<134>1 2026-11-02T00:00:00Z gw shipper 1 TLM [origin@32473 site="CN-SZ-02"] up"#;
+        formats::parse(formats::Format::Syslog, line, &Header::default(), &mut rec).unwrap();
+        let mut scratch = Scratch::default();
+        let mut hits = Vec::new();
+        det.scan(&rec, &mut scratch, false, &mut hits);
+        assert!(hits.iter().all(|h| !h.in_key), "{hits:?}");
+        assert!(scratch.masked_paths.is_empty());
+    }
+
+    #[test]
+    fn unmasked_key_rules_still_mask_values_found_in_them() {
+        let det = Detectors::builtin().unwrap();
+        let line = r#"{"calib": {"note": "sent to li.wei@example.cn, card 4111 1111 1111 1111"}}"#;
+        let (hits, _, _) = scan_json(&det, line, false);
+        let meta = hits
+            .iter()
+            .find(|h| det.rule(h.rule).id == "calibration.metadata")
+            .unwrap();
+        assert_eq!(
+            meta.evidence,
+            "sent to l***@e***.cn, card 41***************11"
+        );
+        let (hits, _, _) = scan_json(&det, line, true);
+        let meta = hits
+            .iter()
+            .find(|h| det.rule(h.rule).id == "calibration.metadata")
+            .unwrap();
+        assert!(meta.evidence.contains("li.wei@example.cn"));
+    }
+
     #[test]
     fn combined_prefilter_finds_what_each_rule_alone_finds() {
         let det = Detectors::builtin().unwrap();
@@ -585,7 +797,7 @@ mod tests {
                 let value_rules: Vec<u16> = det.value_rules.iter().map(|v| v.rule).collect();
                 let mut got: Vec<(u16, u32, String)> = hits
                     .into_iter()
-                    .filter(|h| value_rules.contains(&h.rule))
+                    .filter(|h| value_rules.contains(&h.rule) && !h.in_key)
                     .map(|h| (h.rule, h.field, h.evidence))
                     .collect();
                 got.sort();

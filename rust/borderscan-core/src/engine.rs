@@ -1393,9 +1393,22 @@ impl<T> Worker<'_, T> {
                 }
                 let field = (!f.text).then_some(self.field.as_str());
                 let spec = self.det.rule(h.rule);
-                let raw = &self.rec.value(f)[h.start as usize..h.end as usize];
+                // A value found in a key lies in the path, not the value.
+                let (raw, from) = if h.in_key {
+                    (&self.rec.path(f)[h.start as usize..h.end as usize], 0)
+                } else {
+                    let v = &self.rec.value(f)[h.start as usize..h.end as usize];
+                    (v, f.line_from as usize + h.start as usize)
+                };
                 let host = self.cache.resolution(entry).host.as_deref();
+                // The fingerprint takes the path as found (it must not change
+                // with --show-values); the table shows keys holding values
+                // masked.
                 let fp = residency::fingerprint(&out.stats.path, &spec.id, field, raw, host);
+                let field = match self.scratch.masked_path(h.field) {
+                    Some(masked) if !self.opts.show_values && !f.text => Some(masked),
+                    _ => field,
+                };
                 if res.baselined(fp) {
                     continue;
                 }
@@ -1405,7 +1418,7 @@ impl<T> Worker<'_, T> {
                 self.batch.push(&Row {
                     path: &out.stats.path,
                     line: line_no,
-                    column: column_of(bytes, raw, f.line_from as usize + h.start as usize),
+                    column: column_of(bytes, raw, from),
                     byte_offset: offset,
                     rule: h.rule,
                     field,

@@ -219,6 +219,10 @@ pub struct RecordBuf {
     stack: Vec<u8>,
     /// Where in the line the last JSON key ended (its value follows).
     key_end: u32,
+    /// Field names come from a fixed grammar, not from the data: syslog
+    /// structured data (`origin@32473.site`, an SD-ID `name@PEN` that reads
+    /// like an e-mail address), so detectors do not look for values in them.
+    pub structured_keys: bool,
 }
 
 impl RecordBuf {
@@ -228,6 +232,7 @@ impl RecordBuf {
         self.fields.clear();
         self.stack.clear();
         self.key_end = 0;
+        self.structured_keys = false;
     }
 
     pub fn path(&self, f: &Field) -> &[u8] {
@@ -691,6 +696,7 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
 // ---------------------------------------------------------------- syslog
 
 fn parse_syslog(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
+    rec.structured_keys = true;
     match syslog_kind(line) {
         Some(SyslogKind::Rfc5424) => parse_5424(line, rec),
         Some(SyslogKind::Rfc3164) => parse_3164(line, rec),

@@ -159,34 +159,46 @@ pub fn parse_target(raw: &str) -> Option<Target> {
     })
 }
 
-/// A destination as findings show it: credentials in a url's user info and
-/// the values of its query string masked (`https://***@host/p?token=***`),
-/// since urls in telemetry carry tokens. Returns None when nothing needs
-/// masking.
+/// A destination as findings show it: credentials in a url's user info, the
+/// value-like segments of its path and every query value masked
+/// (`https://***@host/users/***/p?token=***`), and the fragment dropped,
+/// since urls in telemetry carry tokens, ids and e-mail addresses in all of
+/// those places. Returns None when nothing needs masking.
 pub fn redact_destination(raw: &str) -> Option<String> {
-    // Most destinations have neither: one pass, no allocation.
-    memchr::memchr2(b'@', b'?', raw.as_bytes())?;
+    // Runs for every record with findings: byte searches only (a `str::find`
+    // with a string pattern builds a searcher on every call), and most
+    // destinations need nothing, after one pass over the path.
+    // The scheme's `://` comes before any `/`, `?` or `#`: one inside a
+    // query (`?cb=https://x`) is not it (found by the resolve fuzz target).
     let (scheme, rest) = raw.split_at(after_scheme(raw));
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let at = rest[..auth_end].rfind('@');
-    let query = rest.find('?');
-    if at.is_none() && query.is_none() {
+    let head_end = memchr::memchr2(b'?', b'#', rest.as_bytes()).unwrap_or(rest.len());
+    let (head, tail) = rest.split_at(head_end);
+    let (auth, path) = head.split_at(memchr::memchr(b'/', head.as_bytes()).unwrap_or(head.len()));
+    let at = memchr::memrchr(b'@', auth.as_bytes());
+    if at.is_none() && tail.is_empty() && !path.split('/').any(value_like_segment) {
         return None;
     }
     let mut out = String::with_capacity(raw.len());
     out.push_str(scheme);
-    let host_start = match at {
+    match at {
         Some(i) => {
             out.push_str("***@");
-            i + 1
+            out.push_str(&auth[i + 1..]);
         }
-        None => 0,
-    };
-    match query {
-        Some(q) => {
-            out.push_str(&rest[host_start..=q]);
-            // The fragment is dropped: it never reaches the server.
-            let params = rest[q + 1..].split('#').next().unwrap_or("");
+        None => out.push_str(auth),
+    }
+    for (i, seg) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(if value_like_segment(seg) { "***" } else { seg });
+    }
+    // The fragment is dropped: it never reaches the server, and single-page
+    // apps put tokens there (`#access_token=...`).
+    if let Some(query) = tail.strip_prefix('?') {
+        let params = query.split('#').next().unwrap_or("");
+        if !params.is_empty() {
+            out.push('?');
             for (i, p) in params.split('&').enumerate() {
                 if i > 0 {
                     out.push('&');
@@ -196,13 +208,53 @@ pub fn redact_destination(raw: &str) -> Option<String> {
                         out.push_str(k);
                         out.push_str("=***");
                     }
-                    None => out.push_str(p),
+                    // A bare value (`?3f9a...`) is as likely a token as a flag.
+                    None if !p.is_empty() => out.push_str("***"),
+                    None => {}
                 }
             }
         }
-        None => out.push_str(&rest[host_start..]),
     }
     Some(out)
+}
+
+/// Whether a url path segment looks like a value (a token, an id, an e-mail
+/// address, a phone number) rather than a route, bucket or file name (`v1`,
+/// `telemetry-ingest`, `plant-2026`, `cam07-2026-11-02.json`). Errs towards
+/// masking: the host, which resolution needs, is never masked.
+fn value_like_segment(seg: &str) -> bool {
+    let b = seg.as_bytes();
+    if b.len() > 40 {
+        return true;
+    }
+    // One pass: this runs on every segment of every destination.
+    let (mut run, mut digit, mut upper, mut lower, mut separated) = (0, false, false, false, false);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                // Seven digits in a row: a phone, card, account or record
+                // number (dates and versions have four at most).
+                run += 1;
+                if run >= 7 {
+                    return true;
+                }
+                digit = true;
+                continue;
+            }
+            b'A'..=b'Z' => upper = true,
+            b'a'..=b'z' => lower = true,
+            b'-' | b'_' | b'.' => separated = true,
+            // Addresses, phone numbers, encoded or key=value material, and
+            // anything not ASCII (names).
+            b'@' | b'=' | b':' | b'%' | b'+' | b'~' | b';' | b',' | 0x80.. => return true,
+            _ => {}
+        }
+        run = 0;
+    }
+    // A long run without word separators, or mixing cases and digits, is a
+    // token or key (`sess9f8e...`, `.../B0000/FAKEfake...`), not a name.
+    (!separated && (b.len() >= 16 || (b.len() >= 12 && digit)))
+        || (b.len() >= 16 && digit && upper && lower)
 }
 
 /// The outcome of resolving one destination.
@@ -516,6 +568,49 @@ mod tests {
             redact_destination("broker.example:8883?key=k").as_deref(),
             Some("broker.example:8883?key=***")
         );
+        // Value-like path segments, bare query values and the fragment.
+        assert_eq!(
+            redact_destination(
+                "https://api.example.com/v1/users/li.wei@example.cn/reset/eyJhbGciOiJIUzI1NiJ9x?k=v&3f9a2b#access_token=SECRET"
+            )
+            .as_deref(),
+            Some("https://api.example.com/v1/users/***/reset/***?k=***&***")
+        );
+        assert_eq!(
+            redact_destination("https://h.example/devices/+8613800138000/up").as_deref(),
+            Some("https://h.example/devices/***/up")
+        );
+        assert_eq!(
+            redact_destination("https://h.example/cb#id_token=abc").as_deref(),
+            Some("https://h.example/cb")
+        );
+        assert_eq!(
+            redact_destination(
+                "https://hooks.slack.com/services/T0000000/B0000000/FAKEFAKEFAKEFAKEFAKEFAKE"
+            )
+            .as_deref(),
+            Some("https://hooks.slack.com/services/***/***/***")
+        );
+        // Route, bucket and file names and short versions stay readable.
+        assert_eq!(
+            redact_destination("https://h.example/api/v2/telemetry-ingest/2026"),
+            None
+        );
+        assert_eq!(
+            redact_destination(
+                "https://storage.googleapis.com/plant-2026/rigs/cam07-2026-11-02.json"
+            ),
+            None
+        );
+        assert_eq!(
+            redact_destination(
+                "https://h.example/d/550e8400-e29b-41d4-a716-446655440000/c0ffee42deadbeef/x"
+            )
+            .as_deref(),
+            Some("https://h.example/d/***/***/x")
+        );
+        assert_eq!(redact_destination("mqtt.example.cn:8883"), None);
+        assert_eq!(redact_destination("10.1.2.3"), None);
         // Resolution still sees the host.
         let r = Resolver::default();
         let x = r.resolve(&redact_destination("https://u:p@telemetry.foo.co.jp/?a=b").unwrap());
