@@ -569,7 +569,9 @@ pub fn detectors(data: &[u8]) {
     for h in &hits {
         assert!((h.rule as usize) < det.rules.len());
         let f = &rec.fields[h.field as usize];
-        let value = rec.value(f);
+        // A value found in a field name (a key that is an e-mail address)
+        // indexes the field's path.
+        let value = if h.in_key { rec.path(f) } else { rec.value(f) };
         assert!(
             h.start <= h.end && h.end as usize <= value.len(),
             "hit span"
@@ -588,7 +590,10 @@ pub fn detectors(data: &[u8]) {
         }
         // Each rule fires once per distinct value in a record.
         if rule.kind == RuleKind::Value {
-            assert!(seen.insert((h.rule, raw.to_vec())), "duplicate hit");
+            assert!(
+                seen.insert((h.rule, h.in_key, raw.to_vec())),
+                "duplicate hit"
+            );
         }
     }
     // Scratch is reused across records: a second scan gives the same hits.
