@@ -5,6 +5,10 @@ from collections.abc import Iterator
 from typing import Literal, TypedDict
 
 __version__: str
+SEVERITIES: tuple[str, ...]
+"""Severities from lowest to highest: ("low", "medium", "high", "critical")."""
+VERDICTS: tuple[str, ...]
+"""Verdicts: ("allowed", "exempted", "unknown", "violation")."""
 
 class BorderscanError(Exception): ...
 class ConfigError(BorderscanError): ...
@@ -88,3 +92,5 @@ def explain_destination(
 ) -> str: ...
 def geoip_info(path: str) -> tuple[str, str, int]:
     """(path, database type, build time in Unix seconds)"""
+def empty_findings() -> ArrowTable:
+    """A findings table with no rows: the findings schema."""

@@ -751,12 +751,34 @@ fn geoip_info(path: &str) -> PyResult<(String, String, u64)> {
     Ok((g.path, g.database_type, g.build_epoch))
 }
 
+/// An empty findings table: the findings schema (column names and types)
+/// for writers that must produce a table when a scan found nothing.
+#[pyfunction]
+fn empty_findings() -> ArrowTable {
+    ArrowTable {
+        schema: core::batch::findings_schema(),
+        batches: Vec::new(),
+    }
+}
+
 #[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", core::VERSION)?;
     m.add("BorderscanError", m.py().get_type::<BorderscanError>())?;
     m.add("ConfigError", m.py().get_type::<ConfigError>())?;
     m.add("ScanCancelled", m.py().get_type::<ScanCancelled>())?;
+    // The engine's vocabularies, so that Python never re-declares them:
+    // severities from lowest to highest, verdicts in the engine's order.
+    let severities: Vec<&str> = core::policy::Severity::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    m.add("SEVERITIES", pyo3::types::PyTuple::new(m.py(), severities)?)?;
+    let verdicts: Vec<&str> = core::policy::Verdict::ALL
+        .iter()
+        .map(|v| v.as_str())
+        .collect();
+    m.add("VERDICTS", pyo3::types::PyTuple::new(m.py(), verdicts)?)?;
     m.add_class::<ArrowTable>()?;
     m.add_class::<ProgressCounter>()?;
     m.add_class::<ScanStream>()?;
@@ -771,5 +793,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(country_name, m)?)?;
     m.add_function(wrap_pyfunction!(explain_destination, m)?)?;
     m.add_function(wrap_pyfunction!(geoip_info, m)?)?;
+    m.add_function(wrap_pyfunction!(empty_findings, m)?)?;
     Ok(())
 }
