@@ -6,7 +6,6 @@ import borderscan
 import polars as pl
 import pytest
 from borderscan import _core
-from borderscan.api import _core_options
 
 
 def test_scan_returns_polars_frames(sample_dir):
@@ -27,7 +26,7 @@ def test_scan_returns_polars_frames(sample_dir):
 def test_findings_cross_as_an_arrow_stream(tmp_path):
     p = tmp_path / "x.jsonl"
     p.write_text('{"email": "li.wei@example.cn"}\n' * 10)
-    table, _accounting, _summary, _packs = _core.scan([str(p)], _core_options([str(p)]))
+    table, _accounting, _summary, _packs = _core.scan([str(p)], _core.ScanConfig())
     # The engine's table is an Arrow C stream producer, not a list of rows.
     capsule = table.__arrow_c_stream__()
     assert type(capsule).__name__ == "PyCapsule"

@@ -1,8 +1,36 @@
 """Type stubs for the Rust extension (rust/borderscan-py). Private: use the
 `borderscan` package API instead."""
 
-from collections.abc import Iterator
-from typing import Literal, TypedDict
+import os
+from collections.abc import Iterator, Sequence
+from typing import ClassVar, Literal, TypedDict, Unpack, final
+
+_StrPath = str | os.PathLike[str]
+
+__all__ = [
+    "SEVERITIES",
+    "VERDICTS",
+    "ArrowTable",
+    "BorderscanError",
+    "ConfigError",
+    "ProgressCounter",
+    "ScanCancelled",
+    "ScanConfig",
+    "ScanStream",
+    "__version__",
+    "check_rules_json",
+    "country_name",
+    "empty_findings",
+    "explain_destination",
+    "geoip_info",
+    "groups_json",
+    "policy_json",
+    "presets",
+    "rules_json",
+    "scan",
+    "scan_stream",
+    "scan_write",
+]
 
 __version__: str
 SEVERITIES: tuple[str, ...]
@@ -14,6 +42,8 @@ class BorderscanError(Exception): ...
 class ConfigError(BorderscanError): ...
 class ScanCancelled(BorderscanError): ...
 
+# pyclasses cannot be subclassed.
+@final
 class ArrowTable:
     """Findings as Arrow record batches; import with `polars.DataFrame(t)`."""
 
@@ -22,8 +52,9 @@ class ArrowTable:
     @property
     def columns(self) -> list[str]: ...
 
+@final
 class ProgressCounter:
-    def __init__(self) -> None: ...
+    def __new__(cls) -> ProgressCounter: ...
     @property
     def bytes(self) -> int:
         """Input bytes read so far, as stored (compressed bytes of a compressed file)."""
@@ -31,6 +62,7 @@ class ProgressCounter:
     def records(self) -> int:
         """Records scanned so far."""
 
+@final
 class ScanStream:
     def __iter__(self) -> Iterator[ArrowTable]: ...
     def __next__(self) -> ArrowTable: ...
@@ -42,53 +74,77 @@ class ScanStream:
     def rule_packs(self) -> list[str]: ...
     def cancel(self) -> None: ...
 
-class ScanArgs(TypedDict):
-    threads: int
-    include: list[str]
-    exclude: list[str]
+class ScanOptions(TypedDict, total=False):
+    """Every scan option (`ScanConfig.OPTIONS`), as keyword arguments of
+    `ScanConfig`, `borderscan.scan()` and `borderscan.scan_iter()`. None or
+    left out: the engine's default."""
+
+    threads: int | None
+    include: Sequence[str] | None
+    exclude: Sequence[str] | None
     input_format: str | None
     max_line: int | None
+    max_expansion: int | None
     split_size: int | None
-    dest_fields: list[str] | None
-    origin_fields: list[str] | None
-    show_values: bool
-    rule_files: list[str]
-    builtin_rules: bool
-    progress: ProgressCounter | None
-    policy: str | None
+    dest_fields: Sequence[str] | None
+    origin_fields: Sequence[str] | None
+    show_values: bool | None
+    rules: Sequence[_StrPath] | _StrPath | None
+    builtin_rules: bool | None
+    policy: _StrPath | None
     preset: str | None
-    geoip: str | None
+    geoip: _StrPath | None
     destination: str | None
     origin: str | None
-    baseline: list[str] | None
+    baseline: Sequence[str] | _StrPath | None
+    """Fingerprints; the Python API also takes a baseline file."""
     today: str | None
+    journal: _StrPath | None
 
-def scan(paths: list[str], options: ScanArgs) -> tuple[ArrowTable, str, str, list[str]]:
+@final
+class ScanConfig:
+    """The engine's one scan configuration, checked on construction
+    (`ConfigError` names the option)."""
+
+    OPTIONS: ClassVar[tuple[tuple[str, str | None], ...]]
+    """Every option: (name, command-line flag or None), in order."""
+    def __new__(cls, **options: Unpack[ScanOptions]) -> ScanConfig: ...
+    def replace(self, **changes: Unpack[ScanOptions]) -> ScanConfig: ...
+    def to_json(self) -> str: ...
+    def journal_key(self, paths: Sequence[_StrPath]) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+def scan(
+    paths: Sequence[_StrPath], config: ScanConfig, progress: ProgressCounter | None = None
+) -> tuple[ArrowTable, str, str, list[str]]:
     """(findings, accounting JSON, summary JSON, rule packs)"""
 
-def scan_stream(paths: list[str], options: ScanArgs) -> ScanStream: ...
+def scan_stream(
+    paths: Sequence[_StrPath], config: ScanConfig, progress: ProgressCounter | None = None
+) -> ScanStream: ...
 def scan_write(
-    paths: list[str],
-    options: ScanArgs,
+    paths: Sequence[_StrPath],
+    config: ScanConfig,
     format: Literal["json", "jsonl", "none"],
     out: str | None,
     tool_json: str,
+    progress: ProgressCounter | None = None,
 ) -> tuple[str, str, list[str]]:
     """(accounting JSON, summary JSON, rule packs)"""
 
-def rules_json(rule_files: list[str] = ..., builtin_rules: bool = True) -> str: ...
-def check_rules_json(rule_files: list[str] = ..., builtin_rules: bool = True) -> str: ...
+def rules_json(rule_files: Sequence[_StrPath] = ..., builtin_rules: bool = True) -> str: ...
+def check_rules_json(rule_files: Sequence[_StrPath] = ..., builtin_rules: bool = True) -> str: ...
 def policy_json(
-    policy: str | None = None, preset: str | None = None, today: str | None = None
+    policy: _StrPath | None = None, preset: str | None = None, today: str | None = None
 ) -> str: ...
 def presets() -> list[tuple[str, str]]: ...
 def groups_json() -> str: ...
 def country_name(code: str) -> str: ...
 def explain_destination(
     destination: str,
-    policy: str | None = None,
+    policy: _StrPath | None = None,
     preset: str | None = None,
-    geoip: str | None = None,
+    geoip: _StrPath | None = None,
 ) -> str: ...
 def geoip_info(path: str) -> tuple[str, str, int]:
     """(path, database type, build time in Unix seconds)"""

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 import polars as pl
 
 from borderscan import _core
 from borderscan.aggregate import category_frame, detector_frame, flow_frame, violation_frame
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from borderscan._core import ScanOptions
 
 PathLike = str | os.PathLike[str]
 
@@ -91,66 +93,17 @@ def _strs(values: Iterable[PathLike] | PathLike | None) -> list[str]:
     return [os.fsdecode(v) for v in values]
 
 
-def _digest(path: PathLike | None) -> str | None:
-    """SHA-256 of a file named by an option (its content, not its name,
-    decides the results), None when absent or unreadable (the scan then
-    reports the error itself)."""
-    if path is None:
-        return None
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return None
-    return h.hexdigest()
-
-
-def journal_key(paths: list[str], options: dict[str, Any]) -> str:
-    """The key of a journaled scan: a journal is only resumed by the same
-    scan (same inputs, options, rule packs, policy, GeoIP database, baseline
-    and date), so replayed files and rescanned ones give one coherent result.
-    Inputs are keyed by absolute path; each file's own identity (size,
-    modification time, inode) is checked by the engine."""
-    keyed = {k: v for k, v in options.items() if k not in ("progress", "journal", "threads")}
-    keyed["today"] = options["today"] or datetime.datetime.now(datetime.UTC).date().isoformat()
-    keyed["rule_files"] = [(os.path.abspath(r), _digest(r)) for r in options["rule_files"]]
-    for k in ("policy", "geoip"):
-        keyed[k] = options[k] and (os.path.abspath(options[k]), _digest(options[k]))
-    keyed["paths"] = [p if p == "-" else os.path.abspath(p) for p in paths]
-    keyed["version"] = _core.__version__
-    blob = json.dumps(keyed, sort_keys=True, ensure_ascii=True, default=str,
-                      separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
-
-
 def scan(
     paths: Sequence[PathLike] | PathLike,
     *,
-    threads: int = 0,
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    input_format: str | None = None,
-    max_line: int | None = None,
-    max_expansion: int | None = None,
-    split_size: int | None = None,
-    dest_fields: Sequence[str] | None = None,
-    origin_fields: Sequence[str] | None = None,
-    show_values: bool = False,
-    rules: Sequence[PathLike] = (),
-    builtin_rules: bool = True,
     progress: _core.ProgressCounter | None = None,
-    policy: PathLike | None = None,
-    preset: str | None = None,
-    geoip: PathLike | None = None,
-    destination: str | None = None,
-    origin: str | None = None,
-    baseline: PathLike | Sequence[str] | None = None,
-    today: str | None = None,
-    journal: PathLike | None = None,
+    **options: Unpack[ScanOptions],
 ) -> ScanResult:
     """Scan files, directories (recursively) or `"-"` (stdin).
+
+    The options are the engine's (`ScanOptions`, `borderscan._core.ScanConfig`);
+    one left out or given as None takes the engine's default. `progress`, a
+    `ProgressCounter`, is bumped as the scan goes.
 
     Evidence is masked unless `show_values` is true. `threads=0` uses every
     core. Results are identical whatever the thread count. Raises
@@ -175,20 +128,8 @@ def scan(
     uninterrupted scan (`accounting["resumed_files"]` counts the replayed
     ones). A journal of another scan is refused (`ConfigError`).
     """
-    paths = _strs(paths)
     table, accounting_json, summary_json, packs = _core.scan(
-        paths,
-        _core_options(
-            paths,
-            threads=threads, include=include, exclude=exclude, input_format=input_format,
-            max_line=max_line, max_expansion=max_expansion, split_size=split_size,
-            dest_fields=dest_fields,
-            origin_fields=origin_fields, show_values=show_values, rules=rules,
-            builtin_rules=builtin_rules, progress=progress, policy=policy, preset=preset,
-            geoip=geoip, destination=destination, origin=origin, baseline=baseline, today=today,
-            journal=journal,
-        ),
-    )
+        _strs(paths), scan_config(**options), progress)
     summary = orjson.loads(summary_json)
     return ScanResult(
         findings=pl.DataFrame(table),
@@ -220,6 +161,8 @@ class ScanStream:
     def __iter__(self) -> Iterator[pl.DataFrame]:
         for table in self._inner:
             yield pl.DataFrame(table)
+        # Set by the engine once the iteration has ended.
+        assert self._inner.accounting is not None and self._inner.summary is not None
         self.accounting = orjson.loads(self._inner.accounting)
         summary = orjson.loads(self._inner.summary)
         self.summary = category_frame(summary)
@@ -232,105 +175,67 @@ class ScanStream:
         self._inner.cancel()
 
 
-def scan_iter(paths: Sequence[PathLike] | PathLike, **options: Any) -> ScanStream:
+def scan_iter(
+    paths: Sequence[PathLike] | PathLike,
+    *,
+    progress: _core.ProgressCounter | None = None,
+    **options: Unpack[ScanOptions],
+) -> ScanStream:
     """Like `scan` (same options), but yields the findings batch by batch while
     the scan runs.
 
     Memory stays bounded whatever the input size; batches arrive in input
     order, and a record's findings are never split across batches.
     """
-    paths = _strs(paths)
-    return ScanStream(_core.scan_stream(paths, _core_options(paths, **options)))
+    return ScanStream(_core.scan_stream(_strs(paths), scan_config(**options), progress))
 
 
 def scan_write(
     paths: Sequence[PathLike] | PathLike,
-    fmt: str,
+    fmt: Literal["json", "jsonl", "none"],
     out: PathLike | None,
     tool: dict[str, Any],
-    **options: Any,
+    *,
+    progress: _core.ProgressCounter | None = None,
+    **options: Unpack[ScanOptions],
 ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """Scan and let the engine write `json`, `jsonl` or nothing (`none`) to
     `out` (None: stdout) as findings arrive. Returns (accounting, summary,
     rule packs)."""
-    paths = _strs(paths)
     acc, summary, packs = _core.scan_write(
-        paths, _core_options(paths, **options), fmt,
-        None if out is None else os.fspath(out), orjson.dumps(tool).decode(),
+        _strs(paths), scan_config(**options), fmt,
+        None if out is None else os.fspath(out), orjson.dumps(tool).decode(), progress,
     )
     return orjson.loads(acc), orjson.loads(summary), packs
 
 
-def _core_options(
-    paths: list[str],
-    *,
-    threads: int = 0,
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    input_format: str | None = None,
-    max_line: int | None = None,
-    max_expansion: int | None = None,
-    split_size: int | None = None,
-    dest_fields: Sequence[str] | None = None,
-    origin_fields: Sequence[str] | None = None,
-    show_values: bool = False,
-    rules: Sequence[PathLike] = (),
-    builtin_rules: bool = True,
-    progress: _core.ProgressCounter | None = None,
-    policy: PathLike | None = None,
-    preset: str | None = None,
-    geoip: PathLike | None = None,
-    destination: str | None = None,
-    origin: str | None = None,
-    baseline: PathLike | Sequence[str] | None = None,
-    today: str | None = None,
-    journal: PathLike | None = None,
-) -> dict[str, Any]:
-    if baseline is None or isinstance(baseline, list | tuple):
-        fingerprints = None if baseline is None else list(baseline)
-    else:
+def scan_config(**options: Unpack[ScanOptions]) -> _core.ScanConfig:
+    """The engine's scan configuration from the API's options: the engine
+    owns every option, its default and its checks (`ConfigError`). Here only
+    what Python accepts beyond it is converted: a single path where a list
+    is expected, and a baseline file, read into its fingerprints."""
+    given: dict[str, Any] = dict(options)
+    if given.get("rules") is not None:
+        given["rules"] = _strs(given["rules"])
+    baseline = given.get("baseline")
+    if baseline is not None and not isinstance(baseline, list | tuple):
         from borderscan.baseline import load_baseline
 
-        fingerprints = [e["fingerprint"] for e in load_baseline(baseline)["findings"]]
-    options = {
-        "threads": threads,
-        "include": list(include),
-        "exclude": list(exclude),
-        "input_format": input_format,
-        "max_line": max_line,
-        "max_expansion": max_expansion,
-        "split_size": split_size,
-        "dest_fields": None if dest_fields is None else list(dest_fields),
-        "origin_fields": None if origin_fields is None else list(origin_fields),
-        "show_values": show_values,
-        "rule_files": _strs(rules),
-        "builtin_rules": builtin_rules,
-        "progress": progress,
-        "policy": None if policy is None else os.fspath(policy),
-        "preset": preset,
-        "geoip": None if geoip is None else os.fspath(geoip),
-        "destination": destination,
-        "origin": origin,
-        "baseline": fingerprints,
-        "today": today,
-    }
-    if journal is not None:
-        if baseline is not None:
-            # Baseline entries no longer found are worked out from every
-            # file's accepted findings, which a replayed file does not carry.
-            raise _core.ConfigError("--journal cannot be combined with --baseline")
-        options["journal"] = os.fsdecode(journal)
-        options["journal_key"] = journal_key(paths, options)
-    return options
+        given["baseline"] = [e["fingerprint"] for e in load_baseline(baseline)["findings"]]
+    return _core.ScanConfig(**given)
 
 
 def rules(paths: Sequence[PathLike] = (), *, builtin_rules: bool = True) -> list[dict[str, Any]]:
     """Every detector of the built-in pack (and of extra packs), as dicts."""
-    return orjson.loads(_core.rules_json(_strs(paths), builtin_rules=builtin_rules))
+    specs: list[dict[str, Any]] = orjson.loads(
+        _core.rules_json(_strs(paths), builtin_rules=builtin_rules))
+    return specs
 
 
 def check_rules(
     paths: Sequence[PathLike] = (), *, builtin_rules: bool = True
 ) -> list[dict[str, Any]]:
     """Run every rule's examples; returns the ones that misbehaved."""
-    return orjson.loads(_core.check_rules_json(_strs(paths), builtin_rules=builtin_rules))
+    failures: list[dict[str, Any]] = orjson.loads(
+        _core.check_rules_json(_strs(paths), builtin_rules=builtin_rules))
+    return failures

@@ -29,7 +29,14 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # cryptography loads lazily: only signing and verifying need it.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 FORMAT = "borderscan-audit/1"
 GENESIS = "0" * 64
@@ -53,7 +60,7 @@ def now() -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
-def sha256_file(path: str | os.PathLike) -> str:
+def sha256_file(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file: 8 MiB reads into one buffer (1.36 GB/s here, against
     1.0 GB/s with 1 MiB `read`s); hashlib releases the GIL while it hashes."""
     h = hashlib.sha256()
@@ -78,7 +85,7 @@ def entry_hash(entry: dict[str, Any]) -> str:
 # ------------------------------------------------------------------ keys
 
 
-def load_private_key(path: str | os.PathLike):
+def load_private_key(path: str | os.PathLike[str]) -> Ed25519PrivateKey:
     """An Ed25519 private key from a PEM file (PKCS#8, unencrypted), e.g. from
     `borderscan audit keygen` or `openssl genpkey -algorithm ed25519`."""
     from cryptography.hazmat.primitives import serialization
@@ -90,7 +97,7 @@ def load_private_key(path: str | os.PathLike):
     return key
 
 
-def load_public_key(path: str | os.PathLike):
+def load_public_key(path: str | os.PathLike[str]) -> Ed25519PublicKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -100,14 +107,14 @@ def load_public_key(path: str | os.PathLike):
     return key
 
 
-def key_id(public_key) -> str:
+def key_id(public_key: Ed25519PublicKey) -> str:
     from cryptography.hazmat.primitives import serialization
 
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def keygen(private_out: str | os.PathLike, public_out: str | os.PathLike) -> str:
+def keygen(private_out: str | os.PathLike[str], public_out: str | os.PathLike[str]) -> str:
     """Write a new Ed25519 key pair as PEM (the private key readable by its
     owner only); returns its key id."""
     from cryptography.hazmat.primitives import serialization
@@ -241,7 +248,7 @@ class Manifest:
 # ------------------------------------------------------------------ appending
 
 
-def _last_entry(f) -> dict[str, Any] | None:
+def _last_entry(f: IO[bytes]) -> dict[str, Any] | None:
     """The last complete entry of an open log (read from the end)."""
     f.seek(0, os.SEEK_END)
     size = f.tell()
@@ -258,7 +265,8 @@ def _last_entry(f) -> dict[str, Any] | None:
         if len(lines) > 1 or pos == 0:
             last = lines[-1]
             try:
-                return json.loads(last)
+                entry: dict[str, Any] = json.loads(last)
+                return entry
             except ValueError as e:
                 raise AuditError(f"the last line of the audit log is not an entry ({e}); "
                                  "run `borderscan audit verify`") from e
@@ -269,7 +277,8 @@ class AuditError(Exception):
     """The audit log cannot be appended to or read."""
 
 
-def append(path: str | os.PathLike, entry: dict[str, Any], sign_key=None) -> dict[str, Any]:
+def append(path: str | os.PathLike[str], entry: dict[str, Any],
+           sign_key: Ed25519PrivateKey | None = None) -> dict[str, Any]:
     """Chain `entry` to the log's last entry, sign it if a key is given, and
     append it under an exclusive lock (concurrent scans chain in turn)."""
     import fcntl
@@ -323,7 +332,7 @@ class Verification:
         return not self.problems
 
 
-def read_entries(path: str | os.PathLike) -> list[tuple[int, dict[str, Any] | None, str]]:
+def read_entries(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any] | None, str]]:
     """(line number, entry or None, raw line) for every line of a log."""
     out = []
     with open(path, "rb") as f:
@@ -337,7 +346,8 @@ def read_entries(path: str | os.PathLike) -> list[tuple[int, dict[str, Any] | No
     return out
 
 
-def verify(path: str | os.PathLike, public_key=None) -> Verification:
+def verify(path: str | os.PathLike[str],
+           public_key: Ed25519PublicKey | None = None) -> Verification:
     """Check every entry's hash, the chain of `prev` links and sequence
     numbers, and (with a public key) every signature."""
     from cryptography.exceptions import InvalidSignature

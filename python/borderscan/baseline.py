@@ -45,8 +45,8 @@ def load_baseline(path: str | os.PathLike[str]) -> dict[str, Any]:
     findings = doc.get("findings")
     if not isinstance(findings, list):
         raise _core.ConfigError(f"{place}: 'findings' must be a list")
-    for i, e in enumerate(findings):
-        if not isinstance(e, dict) or not _FP.match(str(e.get("fingerprint", ""))):
+    for i, entry in enumerate(findings):
+        if not isinstance(entry, dict) or not _FP.match(str(entry.get("fingerprint", ""))):
             raise _core.ConfigError(
                 f"{place}: findings[{i}]: 'fingerprint' must be 16 lower-case hex digits")
     return doc

@@ -59,7 +59,9 @@ def translator(locale: str) -> Callable[[str], str]:
 
     def gettext(m: str) -> str:
         msg = catalog.get(m)
-        return msg.string if msg is not None and msg.string else m
+        # Plural messages hold a tuple; the catalogs have none.
+        return msg.string if msg is not None and isinstance(msg.string, str) and msg.string \
+            else m
 
     return gettext
 

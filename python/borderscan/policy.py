@@ -17,7 +17,8 @@ def load_policy(policy: str | os.PathLike[str] | None = None, preset: str | None
     marked expired against `today`). Raises `ConfigError` with file, line
     and column when it is invalid."""
     path = None if policy is None else os.fspath(policy)
-    return orjson.loads(_core.policy_json(path, preset, today))
+    compiled: dict[str, Any] = orjson.loads(_core.policy_json(path, preset, today))
+    return compiled
 
 
 def presets() -> dict[str, str]:
@@ -27,7 +28,8 @@ def presets() -> dict[str, str]:
 
 def groups() -> dict[str, Any]:
     """Built-in jurisdiction groups: name -> description, source, members."""
-    return orjson.loads(_core.groups_json())
+    built_in: dict[str, Any] = orjson.loads(_core.groups_json())
+    return built_in
 
 
 def _places(p: dict[str, Any], *, limit: int = 12) -> str:

@@ -36,7 +36,7 @@ class StoreError(Exception):
 class Writer:
     """Writes one stored scan: findings part by part, then `scan.json`."""
 
-    def __init__(self, root: str | os.PathLike) -> None:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
         t = dt.datetime.now(dt.UTC)
         stamp = t.strftime("%Y%m%dT%H%M%S") + f".{t.microsecond // 1000:03d}Z"
         self.dir = Path(root) / f"{stamp}-{secrets.token_hex(4)}"
@@ -75,7 +75,7 @@ class Teed:
         return getattr(self._stream, name)
 
 
-def load(folder: str | os.PathLike) -> tuple[dict[str, Any], pl.LazyFrame]:
+def load(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], pl.LazyFrame]:
     """(scan.json, the findings) of a stored scan."""
     d = Path(folder)
     try:
@@ -96,7 +96,7 @@ def load(folder: str | os.PathLike) -> tuple[dict[str, Any], pl.LazyFrame]:
     return doc, lf
 
 
-def history(root: str | os.PathLike) -> list[Path]:
+def history(root: str | os.PathLike[str]) -> list[Path]:
     """Stored scans under a folder, oldest first (by start time, then name)."""
     def started(p: Path) -> tuple[str, str]:
         try:
@@ -110,11 +110,11 @@ def history(root: str | os.PathLike) -> list[Path]:
 FLOW = ("category", "origin_country", "dest_country", "verdict")
 
 
-def diff(old: str | os.PathLike, new: str | os.PathLike) -> dict[str, Any]:
+def diff(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> dict[str, Any]:
     """What changed from one stored scan to another."""
     (a, fa), (b, fb) = load(old), load(new)
 
-    def flows(doc: dict[str, Any]) -> dict[tuple, dict[str, Any]]:
+    def flows(doc: dict[str, Any]) -> dict[tuple[Any, ...], dict[str, Any]]:
         return {tuple(f[k] for k in FLOW): f for f in doc.get("residency", {}).get("flows", [])}
 
     fo, fn = flows(a), flows(b)

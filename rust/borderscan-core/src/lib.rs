@@ -24,8 +24,10 @@
 pub mod accounting;
 pub mod batch;
 pub mod cloud;
+pub mod config;
 pub mod country;
 pub mod detect;
+pub mod document;
 pub mod engine;
 pub mod error;
 pub mod formats;
@@ -42,6 +44,7 @@ pub mod summary;
 pub mod validate;
 
 pub use accounting::Accounting;
+pub use config::{OPTIONS, ScanConfig};
 pub use detect::Detectors;
 pub use engine::{Finding, Input, Progress, ScanOptions, ScanOutput, check_rules, scan};
 pub use error::{Error, Result};

@@ -1,0 +1,110 @@
+//! The JSON document of a scan (`--format json`), and the JSON lines of
+//! `--format jsonl`, written as findings arrive: the findings rows are
+//! rendered by the workers ([`Rendered`]); this writer only copies their
+//! bytes in input order and closes the document with the summaries and the
+//! accounting. The document's shape is a public contract (README).
+
+use std::io::{self, Write};
+
+use crate::accounting::Accounting;
+use crate::residency::Residency;
+use crate::summary::{Rendered, Summary};
+
+/// The machine formats the engine writes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocFormat {
+    /// One JSON document: tool, findings, summaries, accounting.
+    Json,
+    /// One finding per line.
+    Jsonl,
+    /// Nothing: the caller only wants the summaries.
+    None,
+}
+
+impl DocFormat {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "json" => Some(DocFormat::Json),
+            "jsonl" => Some(DocFormat::Jsonl),
+            "none" => Some(DocFormat::None),
+            _ => None,
+        }
+    }
+
+    /// How workers render rows for this format: (before, after) each row.
+    pub fn row_style(self) -> Option<(&'static [u8], &'static [u8])> {
+        match self {
+            DocFormat::Json => Some((b"", b",")),
+            DocFormat::Jsonl => Some((b"\n", b"")),
+            DocFormat::None => None,
+        }
+    }
+}
+
+/// The summaries of a scan as one JSON value: categories, detectors,
+/// residency (flows, verdicts, violations...), baseline and policy.
+pub fn summary_json(s: &Summary, res: &Residency) -> serde_json::Value {
+    let baseline = res.baseline.as_ref().map(|b| {
+        let absent: Vec<String> = b.absent().iter().map(|f| format!("{f:016x}")).collect();
+        serde_json::json!({"matched": b.matched(), "absent": absent})
+    });
+    serde_json::json!({
+        "categories": s.categories(),
+        "detectors": s.detectors(),
+        "residency": s.residency(),
+        "baseline": baseline,
+        "policy": {"name": res.policy.name, "version": res.policy.version, "place": res.policy.place},
+    })
+}
+
+/// Writes a document batch by batch; memory stays bounded.
+pub struct DocumentWriter<W: Write> {
+    out: W,
+    format: DocFormat,
+    first: bool,
+    pub summary: Summary,
+}
+
+impl<W: Write> DocumentWriter<W> {
+    /// Start a document; `tool_json` is the `tool` object (name, version,
+    /// rule packs).
+    pub fn start(mut out: W, format: DocFormat, tool_json: &str) -> io::Result<Self> {
+        if format == DocFormat::Json {
+            write!(out, "{{\"tool\":{tool_json},\"findings\":[")?;
+        }
+        Ok(DocumentWriter {
+            out,
+            format,
+            first: true,
+            summary: Summary::default(),
+        })
+    }
+
+    /// Add one rendered batch whose lines start at `base`.
+    pub fn add(&mut self, r: Rendered, base: u64) -> io::Result<()> {
+        self.summary.merge(r.summary);
+        match r.json {
+            Some(j) => j.write(&mut self.out, base, &mut self.first),
+            None => Ok(()),
+        }
+    }
+
+    /// Close the document with the summaries and the accounting.
+    pub fn finish(mut self, acc: &Accounting, res: &Residency) -> io::Result<Summary> {
+        if self.format == DocFormat::Json {
+            let s = summary_json(&self.summary, res);
+            writeln!(
+                self.out,
+                "],\"summary\":{},\"detectors\":{},\"residency\":{},\"policy\":{},\"baseline\":{},\"accounting\":{}}}",
+                s["categories"],
+                s["detectors"],
+                s["residency"],
+                s["policy"],
+                s["baseline"],
+                serde_json::to_string(acc).expect("serialisable"),
+            )?;
+        }
+        self.out.flush()?;
+        Ok(self.summary)
+    }
+}

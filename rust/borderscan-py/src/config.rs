@@ -1,0 +1,136 @@
+//! `ScanConfig` for Python: the engine's one scan configuration, built from
+//! keyword arguments named as in [`core::OPTIONS`]. Options are converted
+//! here and validated by the engine; defaults live only in the engine.
+
+use std::path::PathBuf;
+
+use borderscan_core::{self as core, Format};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::errors::{ConfigError, json, to_py};
+
+/// Every option of a scan, checked: `ScanConfig(threads=2, preset="eu-gdpr")`.
+/// An option left out or given as None takes the engine's default.
+#[pyclass(frozen, module = "borderscan._core", name = "ScanConfig")]
+pub struct PyScanConfig {
+    pub inner: core::ScanConfig,
+}
+
+fn arg<'py, T: pyo3::conversion::FromPyObjectOwned<'py>>(
+    name: &str,
+    v: &Bound<'py, PyAny>,
+) -> PyResult<T> {
+    v.extract::<T>().map_err(|e| {
+        let e: PyErr = e.into();
+        PyTypeError::new_err(format!("ScanConfig: option {name}: {e}"))
+    })
+}
+
+/// Set one option on `c`. The one place a Python value becomes an option.
+fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<()> {
+    if v.is_none() {
+        // None means "the default" for every option, so callers can pass
+        // through what their own users left out.
+        return Ok(());
+    }
+    match name {
+        "threads" => c.threads = arg(name, v)?,
+        "include" => c.include = arg(name, v)?,
+        "exclude" => c.exclude = arg(name, v)?,
+        "input_format" => {
+            let f: String = arg(name, v)?;
+            let f = f
+                .parse::<Format>()
+                .map_err(|e| ConfigError::new_err(format!("--input-format: {e}")))?;
+            c.input_format = Some(f);
+        }
+        "max_line" => c.max_line = arg(name, v)?,
+        "max_expansion" => c.max_expansion = arg(name, v)?,
+        "split_size" => c.split_size = arg(name, v)?,
+        "dest_fields" => c.dest_fields = arg(name, v)?,
+        "origin_fields" => c.origin_fields = arg(name, v)?,
+        "show_values" => c.show_values = arg(name, v)?,
+        // Paths, not strings: a file name that is not UTF-8 arrives with
+        // surrogate escapes and must reach the OS unchanged.
+        "rules" => c.rules = arg::<Vec<PathBuf>>(name, v)?,
+        "builtin_rules" => c.builtin_rules = arg(name, v)?,
+        "policy" => c.policy = Some(arg(name, v)?),
+        "preset" => c.preset = Some(arg(name, v)?),
+        "geoip" => c.geoip = Some(arg(name, v)?),
+        "destination" => c.destination = Some(arg(name, v)?),
+        "origin" => c.origin = Some(arg(name, v)?),
+        "baseline" => c.baseline = Some(arg(name, v)?),
+        "today" => c.today = Some(arg(name, v)?),
+        "journal" => c.journal = Some(arg(name, v)?),
+        _ => {
+            let names: Vec<&str> = core::OPTIONS.iter().map(|o| o.name).collect();
+            return Err(PyTypeError::new_err(format!(
+                "ScanConfig: unknown option '{name}' (options: {})",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn build(base: core::ScanConfig, options: Option<&Bound<'_, PyDict>>) -> PyResult<PyScanConfig> {
+    let mut inner = base;
+    if let Some(d) = options {
+        for (k, v) in d.iter() {
+            set(&mut inner, &k.extract::<String>()?, &v)?;
+        }
+    }
+    inner.validate().map_err(to_py)?;
+    Ok(PyScanConfig { inner })
+}
+
+#[pymethods]
+impl PyScanConfig {
+    #[new]
+    #[pyo3(signature = (**options))]
+    fn new(options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        build(core::ScanConfig::default(), options)
+    }
+
+    /// A copy with some options changed (and checked again).
+    #[pyo3(signature = (**changes))]
+    fn replace(&self, changes: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        build(self.inner.clone(), changes)
+    }
+
+    /// Every option: (name, command-line flag or None), in order.
+    #[classattr]
+    #[allow(non_snake_case)]
+    fn OPTIONS(py: Python<'_>) -> PyResult<Py<PyTuple>> {
+        let items: Vec<(&str, Option<&str>)> =
+            core::OPTIONS.iter().map(|o| (o.name, o.flag)).collect();
+        Ok(PyTuple::new(py, items)?.unbind())
+    }
+
+    /// Every option's value (defaults filled in) as JSON.
+    fn to_json(&self) -> PyResult<String> {
+        json(&self.inner)
+    }
+
+    /// The key that ties a journal to this scan of these inputs.
+    fn journal_key(&self, paths: Vec<PathBuf>) -> PyResult<String> {
+        let inputs: Vec<core::Input> = paths.iter().map(|p| core::config::input_of(p)).collect();
+        self.inner.journal_key(&inputs).map_err(to_py)
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        let defaults = serde_json::to_value(core::ScanConfig::default()).expect("serialises");
+        let v = serde_json::to_value(&self.inner).expect("serialises");
+        let changed: Vec<String> = (v.as_object().expect("an object").iter())
+            .filter(|(k, v)| defaults.get(k.as_str()) != Some(v))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        Ok(format!("ScanConfig({})", changed.join(", ")))
+    }
+
+    fn __eq__(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
+}

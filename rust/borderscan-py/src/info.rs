@@ -1,0 +1,166 @@
+//! Information calls: rules, policies, presets, groups, countries,
+//! destinations, GeoIP files, and the engine's vocabularies (severities,
+//! verdicts, the findings schema) so Python never re-declares them.
+
+use std::path::{Path, PathBuf};
+
+use borderscan_core as core;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use crate::arrow::ArrowTable;
+use crate::errors::{BorderscanError, json, to_py};
+
+fn detectors(rules: Vec<PathBuf>, builtin_rules: bool) -> Result<core::Detectors, core::Error> {
+    core::ScanConfig {
+        rules,
+        builtin_rules,
+        ..Default::default()
+    }
+    .detectors()
+}
+
+/// Every rule of the loaded packs, as a JSON list of rule specs.
+#[pyfunction]
+#[pyo3(signature = (rule_files=vec![], builtin_rules=true))]
+fn rules_json(rule_files: Vec<PathBuf>, builtin_rules: bool) -> PyResult<String> {
+    let det = detectors(rule_files, builtin_rules).map_err(to_py)?;
+    serde_json::to_string(&det.rules).map_err(|e| BorderscanError::new_err(e.to_string()))
+}
+
+/// Run every rule's examples; a JSON list of the ones that misbehaved.
+#[pyfunction]
+#[pyo3(signature = (rule_files=vec![], builtin_rules=true))]
+fn check_rules_json(
+    py: Python<'_>,
+    rule_files: Vec<PathBuf>,
+    builtin_rules: bool,
+) -> PyResult<String> {
+    let det = detectors(rule_files, builtin_rules).map_err(to_py)?;
+    let failures = py.detach(|| core::check_rules(&det));
+    serde_json::to_string(&failures).map_err(|e| BorderscanError::new_err(e.to_string()))
+}
+
+/// A policy (file or preset; the built-in one when neither) checked and
+/// compiled, as JSON: rules with their groups expanded, exceptions with
+/// `expired` decided against `today` (default: today).
+#[pyfunction]
+#[pyo3(signature = (policy=None, preset=None, today=None))]
+fn policy_json(
+    policy: Option<PathBuf>,
+    preset: Option<String>,
+    today: Option<String>,
+) -> PyResult<String> {
+    let today = today.unwrap_or_else(core::policy::today_utc);
+    let p =
+        core::config::load_policy(policy.as_deref(), preset.as_deref(), &today).map_err(to_py)?;
+    json(&p)
+}
+
+/// The shipped presets: (name, TOML text).
+#[pyfunction]
+fn presets() -> Vec<(String, String)> {
+    core::policy::PRESETS
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
+}
+
+/// The built-in jurisdiction groups as JSON: name -> description, source,
+/// member country codes.
+#[pyfunction]
+fn groups_json() -> PyResult<String> {
+    let c = core::country::countries();
+    let v: serde_json::Map<String, serde_json::Value> = core::country::builtin_groups()
+        .iter()
+        .map(|(k, g)| {
+            let members: Vec<&str> = g.members.iter().map(|id| c.code(id)).collect();
+            let v = serde_json::json!({
+                "description": g.description, "source": g.source, "members": members,
+            });
+            (k.clone(), v)
+        })
+        .collect();
+    json(&v)
+}
+
+/// The English name of a country code (or the code itself if unknown).
+#[pyfunction]
+fn country_name(code: &str) -> String {
+    let c = core::country::countries();
+    c.lookup(code)
+        .map_or_else(|| code.to_string(), |id| c.name(id).to_string())
+}
+
+/// How a destination resolves under a policy and IP database, step by
+/// step, as JSON: {host, country, source, detail, steps: [...]}.
+#[pyfunction]
+#[pyo3(signature = (destination, policy=None, preset=None, geoip=None))]
+fn explain_destination(
+    destination: &str,
+    policy: Option<PathBuf>,
+    preset: Option<String>,
+    geoip: Option<PathBuf>,
+) -> PyResult<String> {
+    let run = || -> Result<serde_json::Value, core::Error> {
+        let today = core::policy::today_utc();
+        let p = core::config::load_policy(policy.as_deref(), preset.as_deref(), &today)?;
+        let resolver = core::resolve::Resolver {
+            overrides: p.overrides()?,
+            geoip: geoip
+                .as_deref()
+                .map(core::resolve::GeoIp::open)
+                .transpose()?,
+        };
+        let (r, steps) = resolver.explain(destination);
+        Ok(serde_json::json!({
+            "host": r.host,
+            "country": core::country::countries().code(r.country),
+            "source": r.source,
+            "detail": r.detail,
+            "steps": steps,
+        }))
+    };
+    json(&run().map_err(to_py)?)
+}
+
+/// Facts about an mmdb file for manifests: path, database type, build time
+/// (Unix seconds). Raises ConfigError for a missing or corrupt file.
+#[pyfunction]
+fn geoip_info(path: &str) -> PyResult<(String, String, u64)> {
+    let g = core::resolve::GeoIp::open(Path::new(path)).map_err(to_py)?;
+    Ok((g.path, g.database_type, g.build_epoch))
+}
+
+/// An empty findings table: the findings schema (column names and types)
+/// for writers that must produce a table when a scan found nothing.
+#[pyfunction]
+fn empty_findings() -> ArrowTable {
+    ArrowTable {
+        schema: core::batch::findings_schema(),
+        batches: Vec::new(),
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The engine's vocabularies: severities from lowest to highest,
+    // verdicts in the engine's order.
+    let severities: Vec<&str> = (core::policy::Severity::ALL.iter())
+        .map(|s| s.as_str())
+        .collect();
+    m.add("SEVERITIES", PyTuple::new(m.py(), severities)?)?;
+    let verdicts: Vec<&str> = (core::policy::Verdict::ALL.iter())
+        .map(|v| v.as_str())
+        .collect();
+    m.add("VERDICTS", PyTuple::new(m.py(), verdicts)?)?;
+    m.add_function(wrap_pyfunction!(rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(check_rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(policy_json, m)?)?;
+    m.add_function(wrap_pyfunction!(presets, m)?)?;
+    m.add_function(wrap_pyfunction!(groups_json, m)?)?;
+    m.add_function(wrap_pyfunction!(country_name, m)?)?;
+    m.add_function(wrap_pyfunction!(explain_destination, m)?)?;
+    m.add_function(wrap_pyfunction!(geoip_info, m)?)?;
+    m.add_function(wrap_pyfunction!(empty_findings, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+"""Every scan option is declared once, in the engine's ScanConfig: the CLI's
+options, the Python API's parameters and the type stubs must all match it."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+from pathlib import Path
+
+import borderscan
+import pytest
+from borderscan import _core, api
+
+OPTIONS = _core.ScanConfig.OPTIONS
+NAMES = [name for name, _ in OPTIONS]
+STUB = Path(_core.__file__).with_name("_core.pyi")
+
+# A value other than the default for every option (paths exist where read).
+SAMPLES: dict[str, object] = {
+    "threads": 3, "include": ["*.jsonl"], "exclude": ["old/*"], "input_format": "csv",
+    "max_line": 4096, "max_expansion": 9, "split_size": 1 << 16, "dest_fields": ["ziel"],
+    "origin_fields": ["werk"], "show_values": True, "rules": ["RULES"], "builtin_rules": False,
+    "policy": "POLICY", "preset": "eu-gdpr", "geoip": "GEOIP", "destination": "DE",
+    "origin": "CN", "baseline": ["0123456789abcdef"], "today": "2026-12-01",
+    "journal": "JOURNAL",
+}
+
+
+def _stub_class(name: str) -> ast.ClassDef:
+    tree = ast.parse(STUB.read_text("utf-8"))
+    return next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name)
+
+
+def test_stub_typed_dict_lists_every_option_in_order():
+    fields = [n.target.id for n in _stub_class("ScanOptions").body
+              if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
+    assert fields == NAMES
+
+
+def test_config_json_has_every_option_and_no_other():
+    # In declaration order: the struct and OPTIONS list the same fields alike.
+    assert list(json.loads(_core.ScanConfig().to_json())) == NAMES
+    assert set(SAMPLES) == set(NAMES), "give every option a sample value"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_option_reaches_the_engine(name, tmp_path):
+    value = SAMPLES[name]
+    if name in ("rules", "policy", "geoip", "journal"):
+        value = [str(tmp_path / "x")] if name == "rules" else str(tmp_path / "x")
+    extra = {"preset": None} if name == "policy" else {}
+    cfg = _core.ScanConfig(**{name: value}, **extra)
+    got = json.loads(cfg.to_json())[name]
+    assert got == value and got != json.loads(_core.ScanConfig().to_json())[name]
+    # None means the default.
+    assert _core.ScanConfig(**{name: None}) == _core.ScanConfig()
+
+
+def test_journal_key_covers_every_option_but_threads_and_the_journal(tmp_path):
+    base = _core.ScanConfig(today="2026-12-01")
+    key = base.journal_key(["logs"])
+    assert base.journal_key(["logs"]) == key
+    for name in NAMES:
+        value = SAMPLES[name]
+        if name in ("rules", "policy", "geoip", "journal"):
+            value = [str(tmp_path / "r")] if name == "rules" else str(tmp_path / "p")
+        changed = base.replace(**{name: value})
+        if name == "today":
+            changed = base.replace(today="2026-12-02")
+        same = name in ("threads", "journal")
+        assert (changed.journal_key(["logs"]) == key) == same, name
+    assert base.journal_key(["other"]) != key
+
+
+def test_conflicts_are_checked_by_the_engine():
+    with pytest.raises(borderscan.ConfigError, match="not both"):
+        _core.ScanConfig(policy="p.toml", preset="eu-gdpr")
+    with pytest.raises(borderscan.ConfigError, match="--journal"):
+        _core.ScanConfig(journal="j", baseline=[])
+    with pytest.raises(borderscan.ConfigError, match="--today"):
+        _core.ScanConfig(today="2026-13-01")
+    with pytest.raises(TypeError, match="unknown option 'thread'"):
+        _core.ScanConfig(thread=2)
+
+
+def test_api_takes_the_engine_options():
+    for fn in (api.scan, api.scan_iter, api.scan_write, api.scan_config):
+        sig = inspect.signature(fn)
+        kw = [p for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
+        assert kw and kw[0].annotation == "Unpack[ScanOptions]", fn.__name__
+        # No option re-declared as an explicit parameter.
+        assert not set(sig.parameters) & set(NAMES), fn.__name__
