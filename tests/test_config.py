@@ -91,3 +91,29 @@ def test_api_takes_the_engine_options():
         assert kw and kw[0].annotation == "Unpack[ScanOptions]", fn.__name__
         # No option re-declared as an explicit parameter.
         assert not set(sig.parameters) & set(NAMES), fn.__name__
+
+
+def _typed_dict_keys(name: str) -> list[str]:
+    return [n.target.id for n in _stub_class(name).body
+            if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
+
+
+def test_accounting_and_summary_stubs_match_the_engine_json(sample_dir):
+    """The TypedDicts of `_core.pyi` name exactly the keys the engine sends."""
+    table, acc_json, summary_json, _ = _core.scan(
+        [str(sample_dir), str(sample_dir / "missing.jsonl")],
+        _core.ScanConfig(baseline=["0123456789abcdef"]))
+    acc, summary = json.loads(acc_json), json.loads(summary_json)
+    reason = next(r for f in acc["per_file"] for r in f["unparseable_reasons"].values())
+    res = summary["residency"]
+    shapes = {
+        "Accounting": acc, "FileStats": acc["per_file"][0], "ReasonStats": reason,
+        "Location": reason["first"][0], "Summary": summary, "ResidencySummary": res,
+        "FlowRow": res["flows"][0], "ViolationRow": res["violations"][0],
+        "Counts": next(iter(res["verdicts"].values())), "CategoryRow": summary["categories"][0],
+        "DetectorRow": summary["detectors"][0], "BaselineSummary": summary["baseline"],
+        "PolicyName": summary["policy"], "Failure": acc["failures"][0],
+    }
+    for name, value in shapes.items():
+        assert sorted(_typed_dict_keys(name)) == sorted(value), name
+    assert len(table) > 0

@@ -150,3 +150,129 @@ def geoip_info(path: str) -> tuple[str, str, int]:
     """(path, database type, build time in Unix seconds)"""
 def empty_findings() -> ArrowTable:
     """A findings table with no rows: the findings schema."""
+
+# The engine's accounting and summaries cross as JSON (parsed once in
+# Python); these are their shapes. tests/test_config.py checks them against
+# a real scan's JSON.
+
+class Location(TypedDict):
+    path: str
+    line: int
+    byte_offset: int
+    detail: str
+
+class ReasonStats(TypedDict):
+    count: int
+    first: list[Location]
+    """The earliest locations in input order."""
+
+class Failure(TypedDict):
+    path: str
+    error: str
+
+class FileStats(TypedDict):
+    path: str
+    format: str | None
+    compression: str | None
+    bytes: int
+    bytes_read: int
+    bytes_skipped: int
+    decompressed_bytes: int
+    cut_bytes: int
+    lines: int
+    records: int
+    parsed: int
+    unparseable: int
+    blank_lines: int
+    header_lines: int
+    binary_skipped: int
+    binary_bytes_skipped: int
+    truncated_lines: int
+    special_skipped: int
+    note: str | None
+    failed_files: int
+    error: str | None
+    ranges: int
+    unparseable_reasons: dict[str, ReasonStats]
+
+class Accounting(TypedDict):
+    """What a scan read: every input byte accounted for (README, Accounting)."""
+
+    files: int
+    bytes: int
+    bytes_read: int
+    bytes_skipped: int
+    decompressed_bytes: int
+    cut_bytes: int
+    lines: int
+    records: int
+    parsed: int
+    unparseable: int
+    unparseable_reasons: dict[str, ReasonStats]
+    blank_lines: int
+    header_lines: int
+    binary_skipped: int
+    binary_bytes_skipped: int
+    truncated_lines: int
+    special_skipped: int
+    failed_files: int
+    failures: list[Failure]
+    resumed_files: int
+    per_file: list[FileStats]
+
+class Counts(TypedDict):
+    records: int
+    hits: int
+
+class FlowRow(TypedDict):
+    category: str
+    origin_country: str
+    dest_country: str
+    verdict: str
+    records: int
+    hits: int
+
+class ViolationRow(TypedDict):
+    rule: str
+    severity: str
+    records: int
+    hits: int
+
+class ResidencySummary(TypedDict):
+    flows: list[FlowRow]
+    verdicts: dict[str, Counts]
+    violations: list[ViolationRow]
+    dest_sources: dict[str, int]
+    origin_sources: dict[str, int]
+    exceptions: dict[str, tuple[str, int]]
+    """Exception label -> (verdict of its findings, count)."""
+
+class CategoryRow(TypedDict):
+    category: str
+    records: int
+    hits: int
+    detectors: int
+
+class DetectorRow(TypedDict):
+    detector: str
+    category: str
+    records: int
+    hits: int
+
+class BaselineSummary(TypedDict):
+    matched: int
+    absent: list[str]
+
+class PolicyName(TypedDict):
+    name: str
+    version: str
+    place: str
+
+class Summary(TypedDict):
+    """The summary JSON of `scan`, `scan_stream` and `scan_write`."""
+
+    categories: list[CategoryRow]
+    detectors: list[DetectorRow]
+    residency: ResidencySummary
+    baseline: BaselineSummary | None
+    policy: PolicyName
