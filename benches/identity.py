@@ -35,6 +35,7 @@ POLICIES = {
 VOLATILE = {"started", "ended", "startTimeUtc", "endTimeUtc", "time", "hash", "prev",
             "prev_hash", "entry_hash", "signature", "version", "semanticVersion",
             "tool_version", "seq", "command", "commandLine", "duration_s", "elapsed_s"}
+OUT_RE = re.compile(r"\S*/(c\d+-[\w-]+\.\w+)")
 TIME_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 
 
@@ -80,7 +81,8 @@ def normalised(path: Path) -> list[str]:
 
         df = pl.read_parquet(path)
         return [str(df.schema), *(json.dumps(r, sort_keys=True) for r in df.iter_rows())]
-    text = path.read_text("utf-8", "replace")
+    # The capture folder is named in the summary ("findings written to ...").
+    text = OUT_RE.sub(r"<dir>/\1", path.read_text("utf-8", "replace"))
     if path.suffix in (".json", ".sarif"):
         return json.dumps(blank(json.loads(text)), indent=1, sort_keys=True).splitlines()
     if path.suffix == ".jsonl":
