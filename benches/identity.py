@@ -81,13 +81,14 @@ def normalised(path: Path) -> list[str]:
 
         df = pl.read_parquet(path)
         return [str(df.schema), *(json.dumps(r, sort_keys=True) for r in df.iter_rows())]
-    # The capture folder is named in the summary ("findings written to ...").
-    text = OUT_RE.sub(r"<dir>/\1", path.read_text("utf-8", "replace"))
+    text = path.read_text("utf-8", "replace")
     if path.suffix in (".json", ".sarif"):
         return json.dumps(blank(json.loads(text)), indent=1, sort_keys=True).splitlines()
     if path.suffix == ".jsonl":
         return [json.dumps(blank(json.loads(line)), sort_keys=True)
                 for line in text.splitlines() if line.strip()]
+    # The capture folder is named in the summary ("findings written to ...").
+    text = OUT_RE.sub(r"<dir>/\1", text)
     return [TIME_RE.sub("<time>", line) for line in text.splitlines()]
 
 
