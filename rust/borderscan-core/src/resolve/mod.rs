@@ -16,6 +16,9 @@ use crate::cloud::{cloud_table, host_glob, specificity};
 use crate::country::{CountryId, INDETERMINATE, TldCountry, UNKNOWN, countries, tld_country};
 use crate::error::{Error, Result};
 
+mod extract;
+pub(crate) use extract::Extractor;
+
 /// Which step decided a destination (or an origin).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+pub(crate) mod check;
+
 /// The built-in default rule pack.
-pub const DEFAULT_PACK: &str = include_str!("../rules/default.toml");
+pub const DEFAULT_PACK: &str = include_str!("../../rules/default.toml");
 
 /// How a rule recognises its category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
