@@ -11,9 +11,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
+use borderscan_core::Finding;
 use borderscan_core::accounting::Accounting;
-use borderscan_core::engine::Finding;
-use borderscan_core::mask;
+use borderscan_core::rules::mask;
 use borderscan_core::rules::{MaskStyle, RulePackSpec};
 use borderscan_core::summary::Summary;
 use borderscan_core::{Detectors, Format, Input, Policy, Residency, ScanOptions, ScanOutput, scan};
@@ -409,7 +409,7 @@ proptest! {
     #[test]
     fn mask_never_returns_the_raw_value(value in "[^*]{1,200}") {
         for style in [MaskStyle::Email, MaskStyle::Edges, MaskStyle::Full] {
-            let m = mask::mask(style, value.as_bytes());
+            let m = mask(style, value.as_bytes());
             prop_assert!(!m.contains(&value), "{:?}: {:?} -> {:?}", style, value, m);
         }
     }

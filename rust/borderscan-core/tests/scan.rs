@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use borderscan_core::engine::scan_line;
 use borderscan_core::input::LineReader;
+use borderscan_core::rules::scan_line;
 use borderscan_core::{Detectors, Input, ScanOptions, ScanOutput, scan};
 
 fn det() -> Detectors {

@@ -295,9 +295,7 @@ fn prepare(paths: Vec<std::path::PathBuf>, a: ScanArgs) -> PyResult<Prepared> {
     }
     if let Some(dir) = &a.journal {
         let key = a.journal_key.as_deref().unwrap_or_default();
-        opts.journal = Some(Arc::new(
-            core::journal::Journal::open(dir, key).map_err(to_py)?,
-        ));
+        opts.journal = Some(Arc::new(core::Journal::open(dir, key).map_err(to_py)?));
     }
     let cancel = Arc::new(AtomicBool::new(false));
     opts.cancel = Some(cancel.clone());
@@ -363,8 +361,8 @@ fn scan(
         let mut batches = Vec::new();
         let mut summary = Summary::default();
         let (_, accounting) =
-            core::engine::scan_stream_mapped(&inputs, &det, &opts, &map, |(b, s), base| {
-                batches.push(core::batch::shift_lines(b, base));
+            core::scan_stream_mapped(&inputs, &det, &opts, &map, |(b, s), base| {
+                batches.push(core::shift_lines(b, base));
                 summary.merge(s);
                 Ok(())
             })?;
@@ -372,7 +370,7 @@ fn scan(
     })?
     .map_err(to_py)?;
     let table = ArrowTable {
-        schema: core::batch::findings_schema(),
+        schema: core::findings_schema(),
         batches,
     };
     Ok((
@@ -398,7 +396,7 @@ fn scan_stream(paths: Vec<std::path::PathBuf>, options: ScanArgs) -> PyResult<Sc
         .name("borderscan-scan".into())
         .spawn(move || {
             let mut summary = Summary::default();
-            let res = core::engine::scan_stream(&inputs, &det, &opts, |b| {
+            let res = core::scan_stream(&inputs, &det, &opts, |b| {
                 summary.add(&b);
                 // The Python side went away: stop scanning.
                 tx.send(StreamMsg::Batch(b))
@@ -475,14 +473,13 @@ fn scan_write(
                 _ => None,
             };
             let map = |b| Rendered::of(b, style);
-            let (_, acc) =
-                core::engine::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
-                    summary.merge(r.summary);
-                    match r.json {
-                        Some(j) => j.write(&mut w, base, &mut first).map_err(io_err),
-                        None => Ok(()),
-                    }
-                })?;
+            let (_, acc) = core::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
+                summary.merge(r.summary);
+                match r.json {
+                    Some(j) => j.write(&mut w, base, &mut first).map_err(io_err),
+                    None => Ok(()),
+                }
+            })?;
             if format == "json" {
                 let s = summary_json(&summary, &opts.residency);
                 writeln!(
@@ -756,7 +753,7 @@ fn geoip_info(path: &str) -> PyResult<(String, String, u64)> {
 #[pyfunction]
 fn empty_findings() -> ArrowTable {
     ArrowTable {
-        schema: core::batch::findings_schema(),
+        schema: core::findings_schema(),
         batches: Vec::new(),
     }
 }

@@ -149,7 +149,7 @@ impl Detectors {
     /// The combined pattern set runs once over all the record's values
     /// (joined by newlines, `^`/`$` matching at each), not once per field;
     /// fields then only meet the patterns that can match somewhere.
-    pub fn scan(
+    pub(crate) fn scan(
         &self,
         rec: &RecordBuf,
         scratch: &mut Scratch,

@@ -35,7 +35,6 @@ use crate::resolve::Extractor;
 use merge::merge;
 use pool::{Crew, Handoff, Pool};
 
-pub use crate::rules::check::{RuleCheckFailure, check_rules, scan_line};
 pub use options::{
     DEFAULT_DEST_FIELDS, DEFAULT_MAX_EXPANSION, DEFAULT_MAX_LINE, DEFAULT_ORIGIN_FIELDS,
     DEFAULT_SPLIT_SIZE, Progress, ScanOptions,

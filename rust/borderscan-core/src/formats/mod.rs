@@ -1,6 +1,7 @@
-//! Record formats: each line of an input becomes a [`Record`], a flat list
-//! of (field path, value) pairs. Detectors only ever see records, so a new
-//! format is one file in this folder and one arm of [`parse`], nothing else.
+//! Record formats: each line of an input becomes a record ([`RecordBuf`]),
+//! a flat list of (field path, value) pairs. Detectors only ever see
+//! records, so a new format is one file in this folder and one arm of
+//! [`parse`], nothing else.
 
 mod csv;
 mod json;

@@ -7,7 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-pub(crate) mod check;
+mod check;
+
+pub use crate::detect::Hit;
+pub use crate::mask::mask;
+pub use check::{RuleCheckFailure, check_rules, scan_line};
 
 /// The built-in default rule pack.
 pub const DEFAULT_PACK: &str = include_str!("../../rules/default.toml");
