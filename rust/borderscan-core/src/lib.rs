@@ -53,6 +53,10 @@
 //! fingerprints), [`resolve`] (destination resolution and `explain`),
 //! [`rules`] (the rule-pack format, and rule examples run against the
 //! detectors) and [`summary`] (summaries and the JSON row writer).
+//!
+//! The fuzz harnesses (`fuzzing`, hidden) exist only with the `fuzzing`
+//! feature, which is off by default so the shipped library leaves them
+//! out; `fuzz/` and this crate's own tests turn it on.
 
 mod batch;
 mod cloud;
@@ -73,6 +77,7 @@ pub mod resolve;
 pub mod rules;
 pub mod summary;
 
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 
