@@ -13,10 +13,8 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use borderscan_core::batch::shift_lines;
-use borderscan_core::engine::scan_stream_mapped;
 use borderscan_core::summary::{Rendered, Summary};
-use borderscan_core::{Detectors, Input, ScanOptions};
+use borderscan_core::{Detectors, Input, ScanOptions, scan_stream_mapped, shift_lines};
 
 fn main() {
     let mut opts = ScanOptions::default();
@@ -30,7 +28,7 @@ fn main() {
         } else if a == "--keep" {
             keep = true;
         } else if a == "--threads" {
-            opts.threads = args
+            opts.config.threads = args
                 .next()
                 .and_then(|n| n.parse().ok())
                 .expect("--threads N");

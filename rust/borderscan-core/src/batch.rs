@@ -328,6 +328,8 @@ impl BatchBuilder {
         self.rows
     }
 
+    // The pair of `len`, kept for when the builder is used elsewhere.
+    #[allow(dead_code)]
     pub fn is_empty(&self) -> bool {
         self.rows == 0
     }

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::country::CountryId;
 use crate::detect::Detectors;
-use crate::engine::{DEFAULT_DEST_FIELDS, DEFAULT_ORIGIN_FIELDS, Input, ScanOptions};
+use crate::engine::{Input, ScanOptions};
 use crate::error::{Error, Result};
 use crate::formats::Format;
 use crate::journal::Journal;
@@ -37,6 +37,37 @@ pub const DEFAULT_MAX_EXPANSION: u64 = 250;
 /// fit in its channel (so a worker ahead of the merger rarely waits), large
 /// enough that per-range costs vanish.
 pub const DEFAULT_SPLIT_SIZE: u64 = 8 << 20;
+
+/// Field names (leaf names, case-insensitive) that say where a record goes.
+pub const DEFAULT_DEST_FIELDS: &[&str] = &[
+    "url",
+    "uri",
+    "endpoint",
+    "upload_url",
+    "target_url",
+    "dest",
+    "dst",
+    "dst_ip",
+    "dst_host",
+    "dest_host",
+    "destination",
+    "remote_host",
+    "remote_addr",
+    "server",
+    "collector",
+    "bucket_url",
+];
+
+/// Field names that carry the site code the record comes from.
+pub const DEFAULT_ORIGIN_FIELDS: &[&str] = &[
+    "site",
+    "site_code",
+    "site_id",
+    "plant",
+    "plant_code",
+    "origin",
+    "facility",
+];
 
 /// Every option of a scan. `Default` gives the documented defaults; the
 /// field order is the order of [`OPTIONS`] (a test keeps them equal).
@@ -335,19 +366,11 @@ impl ScanConfig {
             None => None,
         };
         let options = ScanOptions {
-            threads: self.threads,
-            include: self.include.clone(),
-            exclude: self.exclude.clone(),
-            input_format: self.input_format,
-            max_line: self.max_line,
-            max_expansion: self.max_expansion,
-            split_size: self.split_size,
-            dest_fields: self.dest_fields.clone(),
-            origin_fields: self.origin_fields.clone(),
-            show_values: self.show_values,
+            config: self.clone(),
             residency,
             journal,
-            ..ScanOptions::default()
+            cancel: None,
+            progress: None,
         };
         Ok(Prepared {
             detectors,

@@ -168,7 +168,7 @@ impl Journal {
     }
 
     /// The finished entry for this file, if its identity is unchanged.
-    pub fn replay(&self, display: &str, identity: Option<Identity>) -> Option<Replay> {
+    pub(crate) fn replay(&self, display: &str, identity: Option<Identity>) -> Option<Replay> {
         let d = self.done.get(display)?;
         (Some(d.identity) == identity).then(|| Replay {
             findings: self.dir.join(&d.findings),
@@ -182,7 +182,7 @@ impl Journal {
     }
 
     /// Start recording a file's findings.
-    pub fn writer(&self) -> Result<Recording> {
+    pub(crate) fn writer(&self) -> Result<Recording> {
         let n = {
             let mut next = self.next.lock().expect("not poisoned");
             *next += 1;
@@ -197,7 +197,7 @@ impl Journal {
     }
 
     /// Record a finished file: its findings were written to `rec`.
-    pub fn finish(
+    pub(crate) fn finish(
         &self,
         mut rec: Recording,
         schema: &arrow_schema::SchemaRef,

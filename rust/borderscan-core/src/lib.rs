@@ -4,7 +4,7 @@
 //! plain Rust.
 //!
 //! ```no_run
-//! use borderscan_core::{Detectors, Input, ScanOptions, engine::scan_stream};
+//! use borderscan_core::{Detectors, Input, ScanOptions, scan_stream};
 //! let det = Detectors::builtin().unwrap();
 //! let mut rows = 0;
 //! // Batches arrive in input order while the scan runs; memory stays bounded.
@@ -20,38 +20,90 @@
 //! .unwrap();
 //! println!("{rows} findings in {} records", accounting.records);
 //! ```
+//!
+//! # What is public, and why
+//!
+//! The surface is what a Rust caller needs to run a scan and use its
+//! results, and nothing of how the engine does it, so the engine's insides
+//! (planning, thread pool, per-record pipeline, merge, journal records,
+//! batch building, validators) can change without breaking callers.
+//!
+//! At the crate root, the everyday API:
+//! - running a scan: [`scan`] (findings in memory), [`scan_stream`]
+//!   (batches handed to a sink in input order), [`scan_stream_mapped`] (the
+//!   same with a step run on the workers, as the bindings use it);
+//! - what a scan is told: [`ScanConfig`] (every option, its default — the
+//!   `DEFAULT_*` constants —, its checks, and [`OPTIONS`] naming each with
+//!   its command-line flag), prepared into [`ScanOptions`]; [`Input`],
+//!   [`Format`], [`Progress`], [`Journal`] (resuming a killed scan);
+//! - what it gives back: [`ScanOutput`], [`Finding`], the findings table's
+//!   [`findings_schema`] and [`shift_lines`], and the [`Accounting`] that
+//!   proves no input was dropped;
+//! - what it looks for and how it judges: [`Detectors`] built from
+//!   [`RulePackSpec`]s (checked by [`check_rules`]), and a [`Residency`]
+//!   holding a [`Policy`] whose verdicts are [`Verdict`]s of a
+//!   [`Severity`];
+//! - [`Summary`] of findings, [`Error`] and [`Result`], and [`VERSION`].
+//!
+//! [`config`] (the scan configuration) and [`document`] (the JSON document
+//! writer the CLI's `json`/`jsonl` outputs use) are public too.
+//!
+//! Modules that stay public are the vocabularies those types speak, each
+//! a whole subject a caller may need more of: [`accounting`] (per-file
+//! counters), [`country`] (country ids, names, jurisdiction groups),
+//! [`formats`] (record formats, and what a line parses into), [`input`]
+//! (decompression and the line reader, usable on their own),
+//! [`policy`] (residency policy as code), [`residency`] (baselines and
+//! fingerprints), [`resolve`] (destination resolution and `explain`),
+//! [`rules`] (the rule-pack format, and rule examples run against the
+//! detectors) and [`summary`] (summaries and the JSON row writer).
+//!
+//! The fuzz harnesses (`fuzzing`, hidden) exist only with the `fuzzing`
+//! feature, which is off by default so the shipped library leaves them
+//! out; `fuzz/` and this crate's own tests turn it on.
+
+mod batch;
+mod cloud;
+mod detect;
+mod engine;
+mod error;
+mod journal;
+mod mask;
+mod validate;
 
 pub mod accounting;
-pub mod batch;
-pub mod cloud;
 pub mod config;
 pub mod country;
-pub mod detect;
 pub mod document;
-pub mod engine;
-pub mod error;
 pub mod formats;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod input;
-pub mod journal;
-pub mod mask;
 pub mod policy;
 pub mod residency;
 pub mod resolve;
 pub mod rules;
 pub mod summary;
-pub mod validate;
+
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 
 pub use accounting::Accounting;
-pub use config::{OPTIONS, ScanConfig};
+pub use batch::{findings_schema, shift_lines};
+pub use config::{
+    DEFAULT_DEST_FIELDS, DEFAULT_MAX_EXPANSION, DEFAULT_MAX_LINE, DEFAULT_ORIGIN_FIELDS,
+    DEFAULT_SPLIT_SIZE, OPTIONS, Prepared, ScanConfig,
+};
 pub use detect::Detectors;
-pub use engine::{Finding, Input, Progress, ScanOptions, ScanOutput, check_rules, scan};
+pub use engine::{
+    Finding, Input, Progress, ScanOptions, ScanOutput, scan, scan_stream, scan_stream_mapped,
+};
 pub use error::{Error, Result};
 pub use formats::Format;
-pub use policy::Policy;
+pub use journal::Journal;
+pub use policy::{Policy, Severity, Verdict};
 pub use residency::Residency;
-pub use rules::RulePackSpec;
+pub use rules::{RuleCheckFailure, RulePackSpec, check_rules};
+pub use summary::Summary;
 
 /// Version of the engine, recorded in manifests and reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,7 +1,7 @@
 //! Everything a scan needs to turn a detector hit into a verdict: the
 //! policy, the destination resolver, the command line's `--origin` and
 //! `--destination`, and an optional baseline of accepted findings. Workers
-//! keep a [`Cache`] each: destinations, origins and decisions repeat, so
+//! keep a `Cache` each: destinations, origins and decisions repeat, so
 //! resolution and policy cost little per record.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -134,7 +134,7 @@ impl Residency {
 /// Caches of one worker. Bounded: cleared when full, since a cache miss
 /// only costs a recomputation.
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     dests: FxHashMap<Box<str>, u32>,
     resolved: Vec<Resolution>,
     origins: FxHashMap<Box<str>, (CountryId, Source)>,

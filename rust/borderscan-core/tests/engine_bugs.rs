@@ -8,17 +8,17 @@ use std::sync::{Arc, LazyLock};
 use borderscan_core::accounting::Accounting;
 use borderscan_core::input::LineReader;
 use borderscan_core::rules::RulePackSpec;
-use borderscan_core::{Detectors, Input, ScanOptions, ScanOutput, scan};
+use borderscan_core::{Detectors, Input, ScanConfig, ScanOptions, ScanOutput, scan};
 
 static DET: LazyLock<Detectors> = LazyLock::new(|| Detectors::builtin().expect("builtin rules"));
 
 fn opts(max_line: usize, threads: usize, split_size: u64) -> ScanOptions {
-    ScanOptions {
+    ScanOptions::from(ScanConfig {
         threads,
         max_line,
         split_size,
-        ..ScanOptions::default()
-    }
+        ..Default::default()
+    })
 }
 
 fn run(p: &Path, o: &ScanOptions) -> ScanOutput {
@@ -185,10 +185,10 @@ mask = "edges"
         data: Arc::from(&line[..]),
     }];
     let evidence = |show_values| {
-        let o = ScanOptions {
+        let o = ScanOptions::from(ScanConfig {
             show_values,
-            ..ScanOptions::default()
-        };
+            ..Default::default()
+        });
         let mut e: Vec<(String, String)> = scan(&input, &det, &o)
             .unwrap()
             .findings()
@@ -231,10 +231,10 @@ fn engine_bug_shown_field_values_mask_what_masking_rules_found() {
         data: Arc::from(&line[..]),
     }];
     let evidence = |show_values| -> Vec<(String, String)> {
-        let o = ScanOptions {
+        let o = ScanOptions::from(ScanConfig {
             show_values,
-            ..ScanOptions::default()
-        };
+            ..Default::default()
+        });
         scan(&input, &DET, &o)
             .unwrap()
             .findings()

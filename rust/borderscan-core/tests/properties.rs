@@ -11,12 +11,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
+use borderscan_core::Finding;
 use borderscan_core::accounting::Accounting;
-use borderscan_core::engine::Finding;
-use borderscan_core::mask;
+use borderscan_core::rules::mask;
 use borderscan_core::rules::{MaskStyle, RulePackSpec};
 use borderscan_core::summary::Summary;
-use borderscan_core::{Detectors, Format, Input, Policy, Residency, ScanOptions, ScanOutput, scan};
+use borderscan_core::{
+    Detectors, Format, Input, Policy, Residency, ScanConfig, ScanOptions, ScanOutput, scan,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
@@ -272,11 +274,13 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 
 fn opts(max_line: usize, threads: usize, split_size: u64) -> ScanOptions {
     ScanOptions {
-        threads,
-        max_line,
-        split_size,
         residency: RESIDENCY.clone(),
-        ..ScanOptions::default()
+        ..ScanOptions::from(ScanConfig {
+            threads,
+            max_line,
+            split_size,
+            ..Default::default()
+        })
     }
 }
 
@@ -409,7 +413,7 @@ proptest! {
     #[test]
     fn mask_never_returns_the_raw_value(value in "[^*]{1,200}") {
         for style in [MaskStyle::Email, MaskStyle::Edges, MaskStyle::Full] {
-            let m = mask::mask(style, value.as_bytes());
+            let m = mask(style, value.as_bytes());
             prop_assert!(!m.contains(&value), "{:?}: {:?} -> {:?}", style, value, m);
         }
     }
@@ -425,7 +429,7 @@ proptest! {
         let data: Arc<[u8]> = render(&file, max_line).1.into();
         let input = [Input::Bytes { name, data }];
         let masked = run(&input, &opts(max_line, 1, u64::MAX));
-        let shown = run(&input, &ScanOptions { show_values: true, ..opts(max_line, 1, u64::MAX) });
+        let shown = run(&input, &{ let base = opts(max_line, 1, u64::MAX); ScanOptions { config: ScanConfig { show_values: true, ..base.config.clone() }, ..base } });
         let (m, s) = (masked.findings(), shown.findings());
         prop_assert_eq!(m.len(), s.len());
         // What masking rules found, per line: no evidence of that line, of
@@ -477,7 +481,7 @@ proptest! {
             let input = [Input::Bytes { name: "site.jsonl".into(), data: text.into_bytes().into() }];
             // The format pinned: detection from the first lines may
             // legitimately differ once they are shuffled.
-            let o = ScanOptions { input_format: Some(Format::Jsonl), ..opts(1 << 20, 1, u64::MAX) };
+            let o = { let base = opts(1 << 20, 1, u64::MAX); ScanOptions { config: ScanConfig { input_format: Some(Format::Jsonl), ..base.config.clone() }, ..base } };
             let out = run(&input, &o);
             let mut s = Summary::default();
             out.batches.iter().for_each(|b| s.add(b));

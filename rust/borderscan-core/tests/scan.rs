@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use borderscan_core::engine::scan_line;
 use borderscan_core::input::LineReader;
-use borderscan_core::{Detectors, Input, ScanOptions, ScanOutput, scan};
+use borderscan_core::rules::scan_line;
+use borderscan_core::{Detectors, Input, ScanConfig, ScanOptions, ScanOutput, scan};
 
 fn det() -> Detectors {
     Detectors::builtin().expect("built-in rules load")
@@ -205,10 +205,12 @@ fn compressed_streams_cut_into_chunks_scan_as_one() {
         ),
     ];
     for (inputs, name) in cases {
-        let opts = |threads| ScanOptions {
-            threads,
-            max_line: 4096,
-            ..Default::default()
+        let opts = |threads| {
+            ScanOptions::from(ScanConfig {
+                threads,
+                max_line: 4096,
+                ..Default::default()
+            })
         };
         let one = run(&inputs, &opts(1));
         assert!(!one.findings().is_empty(), "{name}");
@@ -279,22 +281,22 @@ fn findings_are_identical_whatever_threads_and_ranges() {
     let input = [Input::Path(path.clone())];
     let reference = run(
         &input,
-        &ScanOptions {
+        &ScanOptions::from(ScanConfig {
             threads: 1,
             split_size: u64::MAX,
             ..Default::default()
-        },
+        }),
     );
     assert_eq!(reference.accounting.per_file[0].ranges, 1);
     for threads in [1, 2, 4] {
         for split in [64 * 1024, 1 << 20, 3 << 20] {
             let out = run(
                 &input,
-                &ScanOptions {
+                &ScanOptions::from(ScanConfig {
                     threads,
                     split_size: split,
                     ..Default::default()
-                },
+                }),
             );
             assert!(out.accounting.per_file[0].ranges > 1);
             assert_eq!(
@@ -321,18 +323,18 @@ fn csv_header_applies_to_every_range() {
     std::fs::write(&path, &data).unwrap();
     let one = run(
         &[Input::Path(path.clone())],
-        &ScanOptions {
+        &ScanOptions::from(ScanConfig {
             split_size: u64::MAX,
             ..Default::default()
-        },
+        }),
     );
     let many = run(
         &[Input::Path(path)],
-        &ScanOptions {
+        &ScanOptions::from(ScanConfig {
             split_size: 100_000,
             threads: 2,
             ..Default::default()
-        },
+        }),
     );
     assert_eq!(one.findings(), many.findings());
     assert_eq!(many.accounting.records, 50_000);
@@ -397,10 +399,10 @@ fn directories_are_walked_in_order_with_globs_and_problems_counted() {
     std::os::unix::fs::symlink(root.join("missing"), root.join("dangling")).unwrap();
     let out = run(
         &[Input::Path(root.to_path_buf())],
-        &ScanOptions {
+        &ScanOptions::from(ScanConfig {
             exclude: vec!["*.tmp".into()],
             ..Default::default()
-        },
+        }),
     );
     let names: Vec<String> = out
         .files
@@ -482,10 +484,10 @@ fn many_small_files_arrive_complete_and_in_order() {
     for threads in [1, 2, 4] {
         let out = run(
             &[Input::Path(dir.path().to_path_buf())],
-            &ScanOptions {
+            &ScanOptions::from(ScanConfig {
                 threads,
                 ..Default::default()
-            },
+            }),
         );
         let f = out.findings();
         assert_eq!(out.accounting.files, 3000);

@@ -137,7 +137,7 @@ fn geoip_info(path: &str) -> PyResult<(String, String, u64)> {
 #[pyfunction]
 fn empty_findings() -> ArrowTable {
     ArrowTable {
-        schema: core::batch::findings_schema(),
+        schema: core::findings_schema(),
         batches: Vec::new(),
     }
 }

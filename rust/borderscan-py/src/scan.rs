@@ -110,8 +110,8 @@ pub fn scan(
         let mut batches = Vec::new();
         let mut summary = Summary::default();
         let (_, accounting) =
-            core::engine::scan_stream_mapped(&inputs, &det, &opts, &map, |(b, s), base| {
-                batches.push(core::batch::shift_lines(b, base));
+            core::scan_stream_mapped(&inputs, &det, &opts, &map, |(b, s), base| {
+                batches.push(core::shift_lines(b, base));
                 summary.merge(s);
                 Ok(())
             })?;
@@ -119,7 +119,7 @@ pub fn scan(
     })?
     .map_err(to_py)?;
     let table = ArrowTable {
-        schema: core::batch::findings_schema(),
+        schema: core::findings_schema(),
         batches,
     };
     Ok((
@@ -150,7 +150,7 @@ pub fn scan_stream(
         .name("borderscan-scan".into())
         .spawn(move || {
             let mut summary = Summary::default();
-            let res = core::engine::scan_stream(&inputs, &det, &opts, |b| {
+            let res = core::scan_stream(&inputs, &det, &opts, |b| {
                 summary.add(&b);
                 // The Python side went away: stop scanning.
                 tx.send(StreamMsg::Batch(b))
@@ -219,10 +219,9 @@ pub fn scan_write(
             // thread only merges counts and copies bytes, in input order.
             let style = format.row_style();
             let map = |b| Rendered::of(b, style);
-            let (_, acc) =
-                core::engine::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
-                    doc.add(r, base).map_err(io_err)
-                })?;
+            let (_, acc) = core::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
+                doc.add(r, base).map_err(io_err)
+            })?;
             let summary = doc.finish(&acc, &opts.residency).map_err(io_err)?;
             Ok((acc, summary))
         },

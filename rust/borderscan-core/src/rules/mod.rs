@@ -7,8 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+mod check;
+
+pub use crate::detect::Hit;
+pub use crate::mask::mask;
+pub use check::{RuleCheckFailure, check_rules, scan_line};
+
 /// The built-in default rule pack.
-pub const DEFAULT_PACK: &str = include_str!("../rules/default.toml");
+pub const DEFAULT_PACK: &str = include_str!("../../rules/default.toml");
 
 /// How a rule recognises its category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

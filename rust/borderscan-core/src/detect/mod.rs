@@ -5,19 +5,17 @@
 use rustc_hash::FxHashMap;
 
 use aho_corasick::AhoCorasick;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use regex::bytes::{Regex, RegexSet};
 
-use crate::error::{Error, Result};
 use crate::formats::RecordBuf;
 use crate::mask;
-use crate::rules::{MaskStyle, RuleKind, RulePackSpec, RuleSpec};
-use crate::validate::{self, Validator};
+use crate::rules::{MaskStyle, RuleSpec};
+use crate::validate::Validator;
 
-/// Regexes from rule packs are user input: cap their compiled size so a
-/// pathological pattern fails to load instead of eating memory. The regex
-/// crate never backtracks, so run time stays linear whatever the pattern.
-const REGEX_SIZE_LIMIT: usize = 32 << 20;
+mod build;
+#[cfg(test)]
+mod tests;
 
 struct ValueRule {
     rule: u16,
@@ -140,151 +138,7 @@ impl Scratch {
 /// but a hostile input could make every path unique.
 const PATH_CACHE_MAX: usize = 16 * 1024;
 
-/// The lazy DFAs build states as they meet new input; a cache too small for
-/// the combined pattern set is flushed and rebuilt over and over (we saw a
-/// third of the scan time go to determinisation with the default 2 MB).
-const DFA_CACHE: usize = 64 << 20;
-
 impl Detectors {
-    pub fn builtin() -> Result<Self> {
-        Self::new(&[RulePackSpec::builtin()])
-    }
-
-    pub fn new(packs: &[RulePackSpec]) -> Result<Self> {
-        let mut rules: Vec<RuleSpec> = Vec::new();
-        // The file each rule came from, to name it in errors.
-        let mut origins: Vec<&str> = Vec::new();
-        let mut ids = std::collections::HashSet::new();
-        for p in packs {
-            for r in &p.rules {
-                origins.push(&p.origin);
-                if !ids.insert(r.id.clone()) {
-                    return Err(Error::config(
-                        format!("rule pack {}", p.name),
-                        format!("rule id `{}` is defined twice", r.id),
-                    ));
-                }
-                rules.push(r.clone());
-            }
-        }
-        if rules.len() > u16::MAX as usize {
-            return Err(Error::config("rule packs", "too many rules"));
-        }
-        let mut patterns = Vec::new();
-        let mut value_rules = Vec::new();
-        let mut min_value_len = usize::MAX;
-        let mut keys = GlobSetBuilder::new();
-        let mut key_rule = Vec::new();
-        let mut type_rules = Vec::new();
-        let mut kw = Vec::new();
-        let mut keyword_rule = Vec::new();
-        for (i, r) in rules.iter().enumerate() {
-            let i = i as u16;
-            let place = || format!("{}: rule {}", origins[i as usize], r.id);
-            match r.kind {
-                RuleKind::Value => {
-                    let pat = r.pattern.as_deref().unwrap_or_default();
-                    let re = regex::bytes::RegexBuilder::new(pat)
-                        .size_limit(REGEX_SIZE_LIMIT)
-                        .dfa_size_limit(DFA_CACHE / 8)
-                        .build()
-                        .map_err(|e| Error::config(place(), format!("invalid pattern: {e}")))?;
-                    if r.group >= re.captures_len() {
-                        return Err(Error::config(
-                            place(),
-                            format!("group {} does not exist", r.group),
-                        ));
-                    }
-                    let validator = match &r.validator {
-                        Some(v) => Some(validate::by_name(v).ok_or_else(|| {
-                            Error::config(place(), format!("unknown validator `{v}`"))
-                        })?),
-                        None => None,
-                    };
-                    let this_min = min_len(pat);
-                    min_value_len = min_value_len.min(this_min);
-                    patterns.push(pat.to_string());
-                    value_rules.push(ValueRule {
-                        rule: i,
-                        re,
-                        group: r.group,
-                        validator,
-                        min_len: this_min,
-                    });
-                }
-                RuleKind::Key => {
-                    for g in &r.fields {
-                        let glob = GlobBuilder::new(g)
-                            .case_insensitive(true)
-                            .literal_separator(false)
-                            .build()
-                            .map_err(|e| {
-                                Error::config(place(), format!("invalid field glob `{g}`: {e}"))
-                            })?;
-                        keys.add(glob);
-                        key_rule.push(i);
-                    }
-                }
-                RuleKind::RecordType => {
-                    let lower = |v: &Vec<String>| {
-                        v.iter()
-                            .map(|s| s.to_ascii_lowercase().into_bytes())
-                            .collect()
-                    };
-                    type_rules.push(TypeRule {
-                        rule: i,
-                        names: lower(&r.type_fields),
-                        values: lower(&r.type_values),
-                    });
-                }
-                RuleKind::Keyword => {
-                    for k in &r.keywords {
-                        kw.push(k.clone());
-                        keyword_rule.push(i);
-                    }
-                }
-            }
-        }
-        let set = regex::bytes::RegexSetBuilder::new(&patterns)
-            .size_limit(REGEX_SIZE_LIMIT * 4)
-            .dfa_size_limit(DFA_CACHE)
-            // The set runs over values joined by newlines: `^` and `$` must
-            // match at each value's edges (a superset of per-value matches;
-            // each rule's own regex then confirms per value).
-            .multi_line(true)
-            .build()
-            .map_err(|e| Error::config("value rules", format!("cannot combine patterns: {e}")))?;
-        let min_keyword_len = kw.iter().map(String::len).min().unwrap_or(usize::MAX);
-        let keywords = if kw.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build(&kw)
-                    .map_err(|e| Error::config("keyword rules", e.to_string()))?,
-            )
-        };
-        Ok(Detectors {
-            rules,
-            packs: packs
-                .iter()
-                .map(|p| format!("{}@{}", p.name, p.version))
-                .collect(),
-            set,
-            value_rules,
-            min_value_len: min_value_len.max(1),
-            keys: keys
-                .build()
-                .map_err(|e| Error::config("key rules", e.to_string()))?,
-            key_rule,
-            type_rules,
-            keywords,
-            keyword_rule,
-            min_keyword_len,
-        })
-    }
-
     pub fn rule(&self, i: u16) -> &RuleSpec {
         &self.rules[i as usize]
     }
@@ -295,7 +149,7 @@ impl Detectors {
     /// The combined pattern set runs once over all the record's values
     /// (joined by newlines, `^`/`$` matching at each), not once per field;
     /// fields then only meet the patterns that can match somewhere.
-    pub fn scan(
+    pub(crate) fn scan(
         &self,
         rec: &RecordBuf,
         scratch: &mut Scratch,
@@ -628,188 +482,5 @@ impl Detectors {
         });
         scratch.paths.insert(path.into(), i as u32);
         i
-    }
-}
-
-/// Shortest haystack a pattern can match, from its syntax tree; values
-/// shorter than the shortest pattern skip the regex pass entirely.
-fn min_len(pattern: &str) -> usize {
-    regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()
-        .and_then(|h| h.properties().minimum_len())
-        .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::formats::{self, Header};
-
-    /// The value hits of one record found by running every value rule over
-    /// every field on its own: what the combined prefilter must reproduce.
-    fn brute_force(det: &Detectors, rec: &RecordBuf) -> Vec<(u16, u32, String)> {
-        let mut out = Vec::new();
-        let mut seen: Vec<(u16, Vec<u8>)> = Vec::new();
-        for (fi, f) in rec.fields.iter().enumerate() {
-            let value = rec.value(f);
-            for vr in &det.value_rules {
-                for caps in vr.re.captures_iter(value) {
-                    let Some(m) = caps.get(vr.group) else {
-                        continue;
-                    };
-                    let cand = m.as_bytes();
-                    if vr.validator.is_some_and(|v| !v(cand))
-                        || seen.iter().any(|(r, v)| *r == vr.rule && v == cand)
-                    {
-                        continue;
-                    }
-                    seen.push((vr.rule, cand.to_vec()));
-                    out.push((vr.rule, fi as u32, mask::raw(cand)));
-                }
-            }
-        }
-        out.sort();
-        out
-    }
-
-    fn scan_json(det: &Detectors, line: &str, show: bool) -> (Vec<Hit>, Scratch, RecordBuf) {
-        let mut rec = RecordBuf::default();
-        formats::parse_json(line.as_bytes(), &mut rec).unwrap();
-        let mut scratch = Scratch::default();
-        let mut hits = Vec::new();
-        det.scan(&rec, &mut scratch, show, &mut hits);
-        (hits, scratch, rec)
-    }
-
-    #[test]
-    fn values_in_keys_are_found_and_masked_in_the_path() {
-        let det = Detectors::builtin().unwrap();
-        let id = |h: &Hit| det.rule(h.rule).id.clone();
-        let line = r#"{"contacts": {"li.wei@example.cn": {"role": "admin"}, "+8613800138000": 1}, "sessions": {"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.": "on"}}"#;
-        let (hits, scratch, rec) = scan_json(&det, line, false);
-        let in_key: Vec<(String, String)> = hits
-            .iter()
-            .filter(|h| h.in_key)
-            .map(|h| (id(h), h.evidence.clone()))
-            .collect();
-        assert_eq!(
-            in_key,
-            [
-                // The path has lost where each key ends (keys have dots of
-                // their own): the address takes its neighbours with it,
-                // which hides more, never less.
-                ("personal.email".to_string(), "c***@e***.role".to_string()),
-                ("personal.phone_cn".into(), "+8**********00".into()),
-                ("personal.phone_e164".into(), "+8**********00".into()),
-                ("secret.jwt".into(), "eyJh********[28]In0.".into()),
-            ],
-            "{hits:?}"
-        );
-        for h in hits.iter().filter(|h| h.in_key) {
-            let f = &rec.fields[h.field as usize];
-            // The span indexes the path; the displayed path hides it.
-            let raw = &rec.path(f)[h.start as usize..h.end as usize];
-            assert!(!raw.is_empty());
-            let shown = scratch.masked_path(h.field).unwrap();
-            assert!(
-                !shown.contains("li.wei") && !shown.contains("8613800138000"),
-                "{shown}"
-            );
-            assert!(!shown.contains("eyJhbGciOiJub25lIn0"), "{shown}");
-        }
-        assert_eq!(scratch.masked_path(0), Some("c***@e***.role"));
-        assert_eq!(scratch.masked_path(1), Some("contacts.+8**********00"));
-        // The same key under two fields is one finding.
-        let (hits, _, _) = scan_json(&det, r#"{"li.wei@example.cn": {"a": 1, "b": 2}}"#, true);
-        let emails: Vec<&Hit> = hits.iter().filter(|h| id(h) == "personal.email").collect();
-        assert_eq!(emails.len(), 1);
-        assert_eq!(emails[0].evidence, "li.wei@example.cn");
-        // Clean keys cost nothing and show as they are.
-        let (hits, scratch, _) = scan_json(&det, r#"{"calib": {"fx": 1200.5}}"#, false);
-        assert!(hits.iter().all(|h| !h.in_key) && scratch.masked_path(0).is_none());
-        // Syslog SD-IDs (`name@PEN`) look like addresses but are grammar.
-        let mut rec = RecordBuf::default();
-        let line =
-            br#"<134>1 2026-11-02T00:00:00Z gw shipper 1 TLM [origin@32473 site="CN-SZ-02"] up"#;
-        formats::parse(formats::Format::Syslog, line, &Header::default(), &mut rec).unwrap();
-        let mut scratch = Scratch::default();
-        let mut hits = Vec::new();
-        det.scan(&rec, &mut scratch, false, &mut hits);
-        assert!(hits.iter().all(|h| !h.in_key), "{hits:?}");
-        assert!(scratch.masked_paths.is_empty());
-    }
-
-    #[test]
-    fn unmasked_key_rules_still_mask_values_found_in_them() {
-        let det = Detectors::builtin().unwrap();
-        let line = r#"{"calib": {"note": "sent to li.wei@example.cn, card 4111 1111 1111 1111"}}"#;
-        let (hits, _, _) = scan_json(&det, line, false);
-        let meta = hits
-            .iter()
-            .find(|h| det.rule(h.rule).id == "calibration.metadata")
-            .unwrap();
-        assert_eq!(
-            meta.evidence,
-            "sent to l***@e***.cn, card 41***************11"
-        );
-        let (hits, _, _) = scan_json(&det, line, true);
-        let meta = hits
-            .iter()
-            .find(|h| det.rule(h.rule).id == "calibration.metadata")
-            .unwrap();
-        assert!(meta.evidence.contains("li.wei@example.cn"));
-    }
-
-    #[test]
-    fn combined_prefilter_finds_what_each_rule_alone_finds() {
-        let det = Detectors::builtin().unwrap();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample_data");
-        let mut checked = 0;
-        for name in [
-            "telemetry.jsonl",
-            "process.csv",
-            "process.tsv",
-            "diagnostics.logfmt",
-            "gateway.syslog",
-            "legacy.syslog",
-            "operator.log",
-        ] {
-            let text = std::fs::read(root.join(name)).unwrap();
-            let format = formats::detect(name, &text[..text.len().min(65536)]);
-            let mut lines = text.split(|&b| b == b'\n').filter(|l| !l.is_empty());
-            let header = if format.has_header() {
-                formats::parse_header(format, lines.next().unwrap())
-            } else {
-                Header::default()
-            };
-            let mut rec = RecordBuf::default();
-            let mut scratch = Scratch::default();
-            for line in lines {
-                if formats::parse(format, line, &header, &mut rec).is_err() {
-                    rec.clear();
-                    rec.push_text(line);
-                }
-                let mut hits = Vec::new();
-                det.scan(&rec, &mut scratch, true, &mut hits);
-                let value_rules: Vec<u16> = det.value_rules.iter().map(|v| v.rule).collect();
-                let mut got: Vec<(u16, u32, String)> = hits
-                    .into_iter()
-                    .filter(|h| value_rules.contains(&h.rule) && !h.in_key)
-                    .map(|h| (h.rule, h.field, h.evidence))
-                    .collect();
-                got.sort();
-                assert_eq!(
-                    got,
-                    brute_force(&det, &rec),
-                    "{name}: {}",
-                    String::from_utf8_lossy(line)
-                );
-                checked += got.len();
-            }
-        }
-        assert!(checked > 500, "{checked}");
     }
 }

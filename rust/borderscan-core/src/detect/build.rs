@@ -1,0 +1,175 @@
+//! Compiling rule packs into detectors: rules checked and sorted by kind,
+//! value patterns combined into one set, key globs into one set, keywords
+//! into one automaton. Runs once per scan; `scan` in the parent module is
+//! what runs per record.
+
+use aho_corasick::AhoCorasick;
+use globset::{GlobBuilder, GlobSetBuilder};
+
+use super::{Detectors, TypeRule, ValueRule};
+use crate::error::{Error, Result};
+use crate::rules::{RuleKind, RulePackSpec, RuleSpec};
+use crate::validate;
+
+/// Regexes from rule packs are user input: cap their compiled size so a
+/// pathological pattern fails to load instead of eating memory. The regex
+/// crate never backtracks, so run time stays linear whatever the pattern.
+const REGEX_SIZE_LIMIT: usize = 32 << 20;
+
+/// The lazy DFAs build states as they meet new input; a cache too small for
+/// the combined pattern set is flushed and rebuilt over and over (we saw a
+/// third of the scan time go to determinisation with the default 2 MB).
+const DFA_CACHE: usize = 64 << 20;
+
+impl Detectors {
+    pub fn builtin() -> Result<Self> {
+        Self::new(&[RulePackSpec::builtin()])
+    }
+
+    pub fn new(packs: &[RulePackSpec]) -> Result<Self> {
+        let mut rules: Vec<RuleSpec> = Vec::new();
+        // The file each rule came from, to name it in errors.
+        let mut origins: Vec<&str> = Vec::new();
+        let mut ids = std::collections::HashSet::new();
+        for p in packs {
+            for r in &p.rules {
+                origins.push(&p.origin);
+                if !ids.insert(r.id.clone()) {
+                    return Err(Error::config(
+                        format!("rule pack {}", p.name),
+                        format!("rule id `{}` is defined twice", r.id),
+                    ));
+                }
+                rules.push(r.clone());
+            }
+        }
+        if rules.len() > u16::MAX as usize {
+            return Err(Error::config("rule packs", "too many rules"));
+        }
+        let mut patterns = Vec::new();
+        let mut value_rules = Vec::new();
+        let mut min_value_len = usize::MAX;
+        let mut keys = GlobSetBuilder::new();
+        let mut key_rule = Vec::new();
+        let mut type_rules = Vec::new();
+        let mut kw = Vec::new();
+        let mut keyword_rule = Vec::new();
+        for (i, r) in rules.iter().enumerate() {
+            let i = i as u16;
+            let place = || format!("{}: rule {}", origins[i as usize], r.id);
+            match r.kind {
+                RuleKind::Value => {
+                    let pat = r.pattern.as_deref().unwrap_or_default();
+                    let re = regex::bytes::RegexBuilder::new(pat)
+                        .size_limit(REGEX_SIZE_LIMIT)
+                        .dfa_size_limit(DFA_CACHE / 8)
+                        .build()
+                        .map_err(|e| Error::config(place(), format!("invalid pattern: {e}")))?;
+                    if r.group >= re.captures_len() {
+                        return Err(Error::config(
+                            place(),
+                            format!("group {} does not exist", r.group),
+                        ));
+                    }
+                    let validator = match &r.validator {
+                        Some(v) => Some(validate::by_name(v).ok_or_else(|| {
+                            Error::config(place(), format!("unknown validator `{v}`"))
+                        })?),
+                        None => None,
+                    };
+                    let this_min = min_len(pat);
+                    min_value_len = min_value_len.min(this_min);
+                    patterns.push(pat.to_string());
+                    value_rules.push(ValueRule {
+                        rule: i,
+                        re,
+                        group: r.group,
+                        validator,
+                        min_len: this_min,
+                    });
+                }
+                RuleKind::Key => {
+                    for g in &r.fields {
+                        let glob = GlobBuilder::new(g)
+                            .case_insensitive(true)
+                            .literal_separator(false)
+                            .build()
+                            .map_err(|e| {
+                                Error::config(place(), format!("invalid field glob `{g}`: {e}"))
+                            })?;
+                        keys.add(glob);
+                        key_rule.push(i);
+                    }
+                }
+                RuleKind::RecordType => {
+                    let lower = |v: &Vec<String>| {
+                        v.iter()
+                            .map(|s| s.to_ascii_lowercase().into_bytes())
+                            .collect()
+                    };
+                    type_rules.push(TypeRule {
+                        rule: i,
+                        names: lower(&r.type_fields),
+                        values: lower(&r.type_values),
+                    });
+                }
+                RuleKind::Keyword => {
+                    for k in &r.keywords {
+                        kw.push(k.clone());
+                        keyword_rule.push(i);
+                    }
+                }
+            }
+        }
+        let set = regex::bytes::RegexSetBuilder::new(&patterns)
+            .size_limit(REGEX_SIZE_LIMIT * 4)
+            .dfa_size_limit(DFA_CACHE)
+            // The set runs over values joined by newlines: `^` and `$` must
+            // match at each value's edges (a superset of per-value matches;
+            // each rule's own regex then confirms per value).
+            .multi_line(true)
+            .build()
+            .map_err(|e| Error::config("value rules", format!("cannot combine patterns: {e}")))?;
+        let min_keyword_len = kw.iter().map(String::len).min().unwrap_or(usize::MAX);
+        let keywords = if kw.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&kw)
+                    .map_err(|e| Error::config("keyword rules", e.to_string()))?,
+            )
+        };
+        Ok(Detectors {
+            rules,
+            packs: packs
+                .iter()
+                .map(|p| format!("{}@{}", p.name, p.version))
+                .collect(),
+            set,
+            value_rules,
+            min_value_len: min_value_len.max(1),
+            keys: keys
+                .build()
+                .map_err(|e| Error::config("key rules", e.to_string()))?,
+            key_rule,
+            type_rules,
+            keywords,
+            keyword_rule,
+            min_keyword_len,
+        })
+    }
+}
+
+/// Shortest haystack a pattern can match, from its syntax tree; values
+/// shorter than the shortest pattern skip the regex pass entirely.
+fn min_len(pattern: &str) -> usize {
+    regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()
+        .and_then(|h| h.properties().minimum_len())
+        .unwrap_or(0)
+}

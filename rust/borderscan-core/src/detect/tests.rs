@@ -1,0 +1,166 @@
+use super::*;
+use crate::formats::{self, Header};
+
+/// The value hits of one record found by running every value rule over
+/// every field on its own: what the combined prefilter must reproduce.
+fn brute_force(det: &Detectors, rec: &RecordBuf) -> Vec<(u16, u32, String)> {
+    let mut out = Vec::new();
+    let mut seen: Vec<(u16, Vec<u8>)> = Vec::new();
+    for (fi, f) in rec.fields.iter().enumerate() {
+        let value = rec.value(f);
+        for vr in &det.value_rules {
+            for caps in vr.re.captures_iter(value) {
+                let Some(m) = caps.get(vr.group) else {
+                    continue;
+                };
+                let cand = m.as_bytes();
+                if vr.validator.is_some_and(|v| !v(cand))
+                    || seen.iter().any(|(r, v)| *r == vr.rule && v == cand)
+                {
+                    continue;
+                }
+                seen.push((vr.rule, cand.to_vec()));
+                out.push((vr.rule, fi as u32, mask::raw(cand)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn scan_json(det: &Detectors, line: &str, show: bool) -> (Vec<Hit>, Scratch, RecordBuf) {
+    let mut rec = RecordBuf::default();
+    formats::parse_json(line.as_bytes(), &mut rec).unwrap();
+    let mut scratch = Scratch::default();
+    let mut hits = Vec::new();
+    det.scan(&rec, &mut scratch, show, &mut hits);
+    (hits, scratch, rec)
+}
+
+#[test]
+fn values_in_keys_are_found_and_masked_in_the_path() {
+    let det = Detectors::builtin().unwrap();
+    let id = |h: &Hit| det.rule(h.rule).id.clone();
+    let line = r#"{"contacts": {"li.wei@example.cn": {"role": "admin"}, "+8613800138000": 1}, "sessions": {"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.": "on"}}"#;
+    let (hits, scratch, rec) = scan_json(&det, line, false);
+    let in_key: Vec<(String, String)> = hits
+        .iter()
+        .filter(|h| h.in_key)
+        .map(|h| (id(h), h.evidence.clone()))
+        .collect();
+    assert_eq!(
+        in_key,
+        [
+            // The path has lost where each key ends (keys have dots of
+            // their own): the address takes its neighbours with it,
+            // which hides more, never less.
+            ("personal.email".to_string(), "c***@e***.role".to_string()),
+            ("personal.phone_cn".into(), "+8**********00".into()),
+            ("personal.phone_e164".into(), "+8**********00".into()),
+            ("secret.jwt".into(), "eyJh********[28]In0.".into()),
+        ],
+        "{hits:?}"
+    );
+    for h in hits.iter().filter(|h| h.in_key) {
+        let f = &rec.fields[h.field as usize];
+        // The span indexes the path; the displayed path hides it.
+        let raw = &rec.path(f)[h.start as usize..h.end as usize];
+        assert!(!raw.is_empty());
+        let shown = scratch.masked_path(h.field).unwrap();
+        assert!(
+            !shown.contains("li.wei") && !shown.contains("8613800138000"),
+            "{shown}"
+        );
+        assert!(!shown.contains("eyJhbGciOiJub25lIn0"), "{shown}");
+    }
+    assert_eq!(scratch.masked_path(0), Some("c***@e***.role"));
+    assert_eq!(scratch.masked_path(1), Some("contacts.+8**********00"));
+    // The same key under two fields is one finding.
+    let (hits, _, _) = scan_json(&det, r#"{"li.wei@example.cn": {"a": 1, "b": 2}}"#, true);
+    let emails: Vec<&Hit> = hits.iter().filter(|h| id(h) == "personal.email").collect();
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].evidence, "li.wei@example.cn");
+    // Clean keys cost nothing and show as they are.
+    let (hits, scratch, _) = scan_json(&det, r#"{"calib": {"fx": 1200.5}}"#, false);
+    assert!(hits.iter().all(|h| !h.in_key) && scratch.masked_path(0).is_none());
+    // Syslog SD-IDs (`name@PEN`) look like addresses but are grammar.
+    let mut rec = RecordBuf::default();
+    let line = br#"<134>1 2026-11-02T00:00:00Z gw shipper 1 TLM [origin@32473 site="CN-SZ-02"] up"#;
+    formats::parse(formats::Format::Syslog, line, &Header::default(), &mut rec).unwrap();
+    let mut scratch = Scratch::default();
+    let mut hits = Vec::new();
+    det.scan(&rec, &mut scratch, false, &mut hits);
+    assert!(hits.iter().all(|h| !h.in_key), "{hits:?}");
+    assert!(scratch.masked_paths.is_empty());
+}
+
+#[test]
+fn unmasked_key_rules_still_mask_values_found_in_them() {
+    let det = Detectors::builtin().unwrap();
+    let line = r#"{"calib": {"note": "sent to li.wei@example.cn, card 4111 1111 1111 1111"}}"#;
+    let (hits, _, _) = scan_json(&det, line, false);
+    let meta = hits
+        .iter()
+        .find(|h| det.rule(h.rule).id == "calibration.metadata")
+        .unwrap();
+    assert_eq!(
+        meta.evidence,
+        "sent to l***@e***.cn, card 41***************11"
+    );
+    let (hits, _, _) = scan_json(&det, line, true);
+    let meta = hits
+        .iter()
+        .find(|h| det.rule(h.rule).id == "calibration.metadata")
+        .unwrap();
+    assert!(meta.evidence.contains("li.wei@example.cn"));
+}
+
+#[test]
+fn combined_prefilter_finds_what_each_rule_alone_finds() {
+    let det = Detectors::builtin().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample_data");
+    let mut checked = 0;
+    for name in [
+        "telemetry.jsonl",
+        "process.csv",
+        "process.tsv",
+        "diagnostics.logfmt",
+        "gateway.syslog",
+        "legacy.syslog",
+        "operator.log",
+    ] {
+        let text = std::fs::read(root.join(name)).unwrap();
+        let format = formats::detect(name, &text[..text.len().min(65536)]);
+        let mut lines = text.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+        let header = if format.has_header() {
+            formats::parse_header(format, lines.next().unwrap())
+        } else {
+            Header::default()
+        };
+        let mut rec = RecordBuf::default();
+        let mut scratch = Scratch::default();
+        for line in lines {
+            if formats::parse(format, line, &header, &mut rec).is_err() {
+                rec.clear();
+                rec.push_text(line);
+            }
+            let mut hits = Vec::new();
+            det.scan(&rec, &mut scratch, true, &mut hits);
+            let value_rules: Vec<u16> = det.value_rules.iter().map(|v| v.rule).collect();
+            let mut got: Vec<(u16, u32, String)> = hits
+                .into_iter()
+                .filter(|h| value_rules.contains(&h.rule) && !h.in_key)
+                .map(|h| (h.rule, h.field, h.evidence))
+                .collect();
+            got.sort();
+            assert_eq!(
+                got,
+                brute_force(&det, &rec),
+                "{name}: {}",
+                String::from_utf8_lossy(line)
+            );
+            checked += got.len();
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}

@@ -1,0 +1,177 @@
+//! The merger: drains the task channels in task order, so output never
+//! depends on which worker finishes first; folds each task's counters into
+//! its file's (shifting the line numbers of later ranges and chunks), hands
+//! batches to the sink, and records finished files in the journal.
+
+use std::sync::atomic::Ordering;
+
+use arrow_array::RecordBatch;
+
+use super::ScanOptions;
+use super::plan::{Entry, Task, TaskKind};
+use super::pool::{Handoff, Msg, Pool, TaskOut};
+use crate::accounting::{Accounting, FileStats};
+use crate::batch::shift_lines;
+use crate::error::{Error, Result};
+use crate::journal::{self, Identity};
+
+/// Write a batch, its lines shifted to their place in the file, to the
+/// journal's recording of the file being merged.
+pub(super) fn record(
+    recording: &mut Option<(usize, journal::Recording, bool)>,
+    raw: Option<RecordBatch>,
+    base: u64,
+) -> Result<()> {
+    if let (Some(raw), Some((_, r, _))) = (raw, recording.as_mut()) {
+        r.write(&shift_lines(raw, base))?;
+    }
+    Ok(())
+}
+
+/// Drain the task channels in order; line numbers of later ranges of a file
+/// are shifted by the lines of the ranges before them.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn merge<T>(
+    entries: &[Entry],
+    tasks: &[Task],
+    handoff: &Handoff<T>,
+    pool: &Pool<T>,
+    idents: &[Option<Identity>],
+    opts: &ScanOptions,
+    sink: &mut impl FnMut(T, u64) -> Result<()>,
+) -> Result<(Vec<String>, Accounting)> {
+    let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
+    let mut cancelled = false;
+    let mut resumed = 0u64;
+    // The file being recorded in the journal (one at a time: files are
+    // merged in order) and whether any of its tasks was cancelled.
+    let mut recording: Option<(usize, journal::Recording, bool)> = None;
+    let schema = crate::batch::findings_schema();
+    // Fold a task's (or chunk's) counters into its file's, shifting the
+    // lines it reports by `base`, the lines of the file before it.
+    let fold = |slot: &mut Option<FileStats>, mut o: TaskOut, base: u64| {
+        if base > 0 {
+            for r in o.stats.unparseable_reasons.values_mut() {
+                for l in &mut r.first {
+                    l.line += base;
+                }
+            }
+        }
+        match slot {
+            None => *slot = Some(o.stats),
+            Some(s) => {
+                s.merge_range(&o.stats);
+                // Chunks come before their task's own counters, which
+                // carry the stored size and compression.
+                s.bytes = s.bytes.max(o.stats.bytes);
+                if s.compression.is_none() {
+                    s.compression = o.stats.compression;
+                }
+            }
+        }
+        o.cancelled
+    };
+    let died = |file: usize| TaskOut {
+        // The worker died (a bug): say so rather than lose the file.
+        stats: FileStats {
+            path: entries[file].display.clone(),
+            failed_files: 1,
+            error: Some("internal error: the worker scanning this input stopped".into()),
+            ..Default::default()
+        },
+        cancelled: false,
+    };
+    for (t, task) in tasks.iter().enumerate() {
+        let rx = handoff.take(t);
+        let file = task.file as usize;
+        let replayed = matches!(task.kind, TaskKind::Replay(_));
+        resumed += u64::from(replayed);
+        if let Some(j) = &opts.journal
+            && !replayed
+            && idents[file].is_some()
+            && recording.as_ref().is_none_or(|r| r.0 != file)
+        {
+            recording = Some((file, j.writer()?, false));
+        }
+        let base = per_file[file].as_ref().map_or(0, |s| s.lines);
+        let mut done = None;
+        for msg in rx.iter() {
+            match msg {
+                Msg::Batch(b, raw) => {
+                    record(&mut recording, raw, base)?;
+                    sink(b, base)?
+                }
+                Msg::Done(o) => done = Some(*o),
+                Msg::Nested(chunk, ahead) => {
+                    let base = per_file[file].as_ref().map_or(0, |s| s.lines);
+                    let mut chunk_done = None;
+                    for m in chunk.iter() {
+                        match m {
+                            Msg::Batch(b, raw) => {
+                                record(&mut recording, raw, base)?;
+                                sink(b, base)?
+                            }
+                            Msg::Done(o) => chunk_done = Some(*o),
+                            Msg::Nested(..) => unreachable!("chunks are not cut further"),
+                        }
+                    }
+                    ahead.fetch_sub(1, Ordering::AcqRel);
+                    pool.notify();
+                    let o = chunk_done.unwrap_or_else(|| died(file));
+                    let c = fold(&mut per_file[file], o, base);
+                    cancelled |= c;
+                    if let Some(r) = recording.as_mut().filter(|r| r.0 == file) {
+                        r.2 |= c;
+                    }
+                }
+            }
+        }
+        let o = done.unwrap_or_else(|| died(file));
+        let c = fold(&mut per_file[file], o, base);
+        cancelled |= c;
+        handoff.merged(t);
+        // The file's last task: record it if it was read whole.
+        if tasks.get(t + 1).is_none_or(|n| n.file as usize != file)
+            && let Some((f, r, stopped)) = recording.take_if(|r| r.0 == file)
+        {
+            let stats = per_file[f].as_ref().expect("folded above");
+            if !(stopped || c || stats.failed_files > 0 || !stats.imbalances().is_empty())
+                && let (Some(j), Some(id)) = (&opts.journal, idents[f])
+            {
+                j.finish(r, &schema, &entries[f].display, id, stats)?;
+            }
+        }
+    }
+    if cancelled {
+        return Err(Error::Cancelled);
+    }
+    let files: Vec<String> = entries.iter().map(|e| e.display.clone()).collect();
+    let per_file = per_file
+        .into_iter()
+        .zip(&files)
+        .map(|(s, name)| {
+            let mut s = s.unwrap_or_else(|| FileStats {
+                path: name.clone(),
+                ..Default::default()
+            });
+            // A file that failed (unreadable, corrupt, replaced, a bomb)
+            // skipped the rest it did not read, whatever stage it failed at.
+            if s.failed_files > 0 {
+                s.bytes_skipped = s.bytes.saturating_sub(s.bytes_read);
+            }
+            // A bug that lost input must not pass as a clean scan.
+            let off = s.imbalances();
+            if !off.is_empty() && s.error.is_none() {
+                s.failed_files = 1;
+                s.error = Some(format!(
+                    "internal error: the accounting does not add up ({})",
+                    off.join("; ")
+                ));
+            }
+            s
+        })
+        .collect();
+    let mut acc = Accounting::from_files(per_file);
+    acc.resumed_files = resumed;
+    Ok((files, acc))
+}

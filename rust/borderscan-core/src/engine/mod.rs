@@ -1,0 +1,128 @@
+//! The scan engine, one room per stage. Data flows through it in this
+//! order ([`scan_stream_mapped`] shows it in one screen):
+//!
+//! 1. [`plan`]: the caller's inputs become files (directories walked in a
+//!    deterministic order) and each file becomes tasks: the whole file,
+//!    newline-aligned ranges of a large plain file, or a journal replay;
+//! 2. [`pool`]: worker threads claim tasks in order, and hand the merger
+//!    each task's channel; compressed streams are cut into chunks any idle
+//!    worker scans;
+//! 3. [`worker`]: a worker opens and decodes its input and reads lines;
+//! 4. [`pipeline`]: each line goes through the per-record chain (parse,
+//!    detect, extract, resolve, decide, batch);
+//! 5. [`merge`]: batches and counters are merged in input order, so output
+//!    never depends on timing, and finished files are journaled.
+//!
+//! What callers set and get back lives in [`options`] and [`output`].
+
+mod merge;
+mod options;
+mod output;
+mod pipeline;
+mod plan;
+mod pool;
+mod worker;
+
+use std::sync::atomic::AtomicUsize;
+
+use arrow_array::RecordBatch;
+
+use crate::accounting::Accounting;
+use crate::batch::shift_lines;
+use crate::detect::Detectors;
+use crate::error::Result;
+use crate::resolve::Extractor;
+use merge::merge;
+use pool::{Crew, Handoff, Pool};
+
+pub use options::{Progress, ScanOptions};
+pub use output::{Finding, ScanOutput};
+pub use plan::Input;
+
+/// Scan inputs, collecting the findings table in memory.
+pub fn scan(inputs: &[Input], det: &Detectors, opts: &ScanOptions) -> Result<ScanOutput> {
+    let mut batches = Vec::new();
+    let (files, accounting) = scan_stream(inputs, det, opts, |b| {
+        batches.push(b);
+        Ok(())
+    })?;
+    Ok(ScanOutput {
+        files,
+        batches,
+        accounting,
+    })
+}
+
+/// Scan inputs, handing each findings batch to `sink` in input order as soon
+/// as everything before it is done. Memory stays bounded whatever the input
+/// size: each task (a file or a range of one) buffers at most a couple of
+/// batches ahead of the sink, and at most `threads` tasks run at once.
+///
+/// Returns the display paths of the inputs and the accounting.
+pub fn scan_stream(
+    inputs: &[Input],
+    det: &Detectors,
+    opts: &ScanOptions,
+    mut sink: impl FnMut(RecordBatch) -> Result<()>,
+) -> Result<(Vec<String>, Accounting)> {
+    scan_stream_mapped(inputs, det, opts, &|b| b, |b, base| {
+        sink(shift_lines(b, base))
+    })
+}
+
+/// [`scan_stream`] with a step run on the workers: each batch goes through
+/// `map` on the worker that made it, in parallel, and `sink` gets the
+/// results in input order with the number of lines before the batch's range
+/// (0 except for later ranges of a split file, whose line numbers count from
+/// the range's start: add it).
+pub fn scan_stream_mapped<T: Send>(
+    inputs: &[Input],
+    det: &Detectors,
+    opts: &ScanOptions,
+    map: &(dyn Fn(RecordBatch) -> T + Sync),
+    mut sink: impl FnMut(T, u64) -> Result<()>,
+) -> Result<(Vec<String>, Accounting)> {
+    let entries = plan::enumerate(inputs, opts)?;
+    let idents = plan::journal_identities(&entries, opts);
+    let tasks = plan::plan_tasks(&entries, &idents, opts);
+    let extract = Extractor::new();
+    let threads = pool::thread_count(opts, &tasks);
+
+    // One small bounded channel per task, made when a worker starts it: the
+    // merger drains them in task order, so output order never depends on
+    // which worker finishes first.
+    let handoff = Handoff::new(tasks.len(), 2 * threads + 2);
+    let next = AtomicUsize::new(0);
+    let pool = Pool::new();
+
+    let crew = Crew {
+        det,
+        opts,
+        extract: &extract,
+        map,
+        tasks: &tasks,
+        entries: &entries,
+        handoff: &handoff,
+        next: &next,
+        pool: &pool,
+        threads,
+    };
+
+    std::thread::scope(|scope| {
+        for i in 0..threads {
+            let crew = &crew;
+            std::thread::Builder::new()
+                .name(format!("borderscan-{i}"))
+                .spawn_scoped(scope, move || crew.work())
+                .expect("can spawn a worker thread");
+        }
+        let result = merge(&entries, &tasks, &handoff, &pool, &idents, opts, &mut sink);
+        if result.is_err() {
+            // Unblock and stop the workers: their sends now fail and no
+            // further task starts.
+            handoff.close();
+            pool.close();
+        }
+        result
+    })
+}

@@ -1,0 +1,220 @@
+//! The per-record chain, one line at a time, top to bottom:
+//!
+//! 1. **parse** the line in its file's format into a record (a record that
+//!    does not parse is kept and scanned as text, and the reason counted);
+//! 2. **detect**: run the detectors over the record's fields and text;
+//! 3. when anything was found, **extract** the record's raw destination and
+//!    origin ([`Extractor`]), with the destination's secrets redacted unless
+//!    values are shown;
+//! 4. **resolve** them to countries (cached per file: [`residency::Cache`]);
+//! 5. per hit: fingerprint it, drop it if the baseline has it, and
+//!    **decide** its verdict under the policy;
+//! 6. **batch** the rows, and send the batch when it is full, only ever
+//!    between records.
+//!
+//! Everything else in the engine exists to feed this function lines and to
+//! put its batches back in input order; it runs once per line, so it
+//! allocates nothing in the steady state (the buffers live in the
+//! [`Worker`] and are reused).
+
+use std::sync::Arc;
+
+use super::pool::TaskOut;
+use super::worker::Worker;
+use crate::accounting::Location;
+use crate::batch::{BATCH_ROWS, RecordValues, Row};
+use crate::formats::{self, Format, Header};
+use crate::residency;
+#[cfg(doc)]
+use crate::resolve::Extractor;
+
+/// Rows short of [`BATCH_ROWS`] at which a batch is sent (see its use).
+pub(super) const BATCH_MARGIN: usize = 256;
+
+/// What the per-line step needs to know and keeps between lines.
+pub(super) struct LineState {
+    pub(super) format: Format,
+    pub(super) header: Arc<Header>,
+    pub(super) read_header: bool,
+    pub(super) line_no: u64,
+}
+
+impl<T> Worker<'_, T> {
+    /// One line: a header, a blank line or a record to parse and scan.
+    pub(super) fn line(
+        &mut self,
+        st: &mut LineState,
+        bytes: &[u8],
+        offset: u64,
+        truncated: bool,
+        out: &mut TaskOut,
+    ) {
+        st.line_no += 1;
+        let line_no = st.line_no;
+        let format = st.format;
+        if truncated {
+            out.stats.truncated_lines += 1;
+        }
+        if st.read_header {
+            st.read_header = false;
+            st.header = Arc::new(formats::parse_header(format, bytes));
+            out.stats.header_lines += 1;
+            return;
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            out.stats.blank_lines += 1;
+            return;
+        }
+        out.stats.records += 1;
+        let parsed = formats::parse(format, bytes, &st.header, &mut self.rec);
+        if parsed.is_ok() {
+            out.stats.parsed += 1;
+        }
+        if let Err(pe) = parsed {
+            out.stats.unparseable += 1;
+            let path = &out.stats.path;
+            out.stats
+                .unparseable_reasons
+                .entry(pe.reason.to_string())
+                .or_default()
+                .add(|| Location {
+                    path: path.clone(),
+                    line: line_no,
+                    byte_offset: offset,
+                    detail: pe.detail.clone(),
+                });
+            // Nothing is lost: an unparseable record is scanned as text.
+            self.rec.clear();
+            self.rec.push_text(bytes);
+        }
+        self.hits.clear();
+        self.det.scan(
+            &self.rec,
+            &mut self.scratch,
+            self.opts.config.show_values,
+            &mut self.hits,
+        );
+        if !self.hits.is_empty() {
+            let (has_dest, has_origin) = self.extract.extract(
+                &self.rec,
+                self.scratch.roles(),
+                &mut self.dest,
+                &mut self.origin,
+            );
+            if has_dest
+                && !self.opts.config.show_values
+                && let Some(clean) = crate::resolve::redact_destination(&self.dest)
+            {
+                self.dest = clean;
+            }
+            let res = &*self.opts.residency;
+            let entry = self
+                .cache
+                .destination(res, has_dest.then_some(self.dest.as_str()));
+            let (origin_id, origin_source) = self
+                .cache
+                .origin(res, has_origin.then_some(self.origin.as_str()));
+            for h in self.hits.drain(..) {
+                let f = &self.rec.fields[h.field as usize];
+                self.field.clear();
+                if !f.text {
+                    self.field
+                        .push_str(&String::from_utf8_lossy(self.rec.path(f)));
+                }
+                let field = (!f.text).then_some(self.field.as_str());
+                let spec = self.det.rule(h.rule);
+                // A value found in a key lies in the path, not the value.
+                let (raw, from) = if h.in_key {
+                    (&self.rec.path(f)[h.start as usize..h.end as usize], 0)
+                } else {
+                    let v = &self.rec.value(f)[h.start as usize..h.end as usize];
+                    (v, f.line_from as usize + h.start as usize)
+                };
+                let host = self.cache.resolution(entry).host.as_deref();
+                // The fingerprint takes the path as found (it must not change
+                // with --show-values); the table shows keys holding values
+                // masked.
+                let fp = residency::fingerprint(&out.stats.path, &spec.id, field, raw, host);
+                let field = match self.scratch.masked_path(h.field) {
+                    Some(masked) if !self.opts.config.show_values && !f.text => Some(masked),
+                    _ => field,
+                };
+                if res.baselined(fp) {
+                    continue;
+                }
+                let d = self
+                    .cache
+                    .decide(res, h.rule, &spec.id, &spec.category, origin_id, entry);
+                self.batch.push(&Row {
+                    path: &out.stats.path,
+                    line: line_no,
+                    column: column_of(bytes, raw, from),
+                    byte_offset: offset,
+                    rule: h.rule,
+                    field,
+                    evidence: &h.evidence,
+                    verdict: d.verdict,
+                    severity: d.severity,
+                    policy_rule: d.rule,
+                    exception: d.exception,
+                    fingerprint: fp,
+                });
+            }
+            let r = self.cache.resolution(entry);
+            self.batch.end_record(&RecordValues {
+                destination: has_dest.then_some(self.dest.as_str()),
+                dest_host: r.host.as_deref(),
+                dest_country: r.country,
+                dest_source: r.source,
+                origin: has_origin.then_some(self.origin.as_str()),
+                origin_country: origin_id,
+                origin_source,
+            });
+            // Flush only between records, so a record's findings are
+            // never split across batches (per-batch counts stay exact),
+            // and a little before BATCH_ROWS: column buffers grow by
+            // doubling, and a batch a few rows over would hold twice
+            // the memory it needs.
+            if self.batch.len() >= BATCH_ROWS - BATCH_MARGIN {
+                self.send_batch();
+            }
+        }
+    }
+}
+
+/// 1-based column, in code points, of a value in its line: its first
+/// occurrence from `from` (where the parser saw it, or a place before it),
+/// else its first occurrence; 1 when the value does not appear as such (it
+/// was unescaped).
+pub(super) fn column_of(line: &[u8], value: &[u8], from: usize) -> u64 {
+    let after = line
+        .get(from..)
+        .and_then(|rest| find_in_line(rest, value))
+        .map(|i| from + i);
+    let Some(at) = after.or_else(|| find_in_line(line, value)) else {
+        return 1;
+    };
+    let before = &line[..at];
+    if before.is_ascii() {
+        return at as u64 + 1;
+    }
+    // Count UTF-8 lead bytes: one per code point.
+    1 + before.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
+}
+
+/// The first occurrence of a non-empty `needle` in `line`. A value usually
+/// occurs once in its line, so try the places of its first byte before
+/// paying for a memmem searcher (whose set-up costs more than a short
+/// line's search); a byte that recurs often falls back to memmem.
+pub(super) fn find_in_line(line: &[u8], needle: &[u8]) -> Option<usize> {
+    let &first = needle.first()?;
+    let mut from = 0;
+    for _ in 0..8 {
+        let i = from + memchr::memchr(first, &line[from..])?;
+        if line[i..].starts_with(needle) {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    memchr::memmem::find(&line[from..], needle).map(|i| from + i)
+}

@@ -1,0 +1,520 @@
+//! A worker runs tasks: it opens the input (a range of a file, a whole file
+//! or stream through its decoder), reads lines, and feeds each one to the
+//! per-record chain ([`super::pipeline`]), sending batches as they fill.
+
+use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{SyncSender, channel};
+
+use arrow_array::RecordBatch;
+
+use super::ScanOptions;
+use super::options::Progress;
+use super::pipeline::LineState;
+use super::plan::{Entry, SNIFF, Source, Task, TaskKind, describe_open_error, open_listed};
+use super::pool::{CHUNK_BYTES, CHUNKS_AHEAD, Chunk, ChunkLine, Msg, Pool, TaskOut, Tx};
+use crate::accounting::FileStats;
+use crate::batch::BatchBuilder;
+use crate::detect::{Detectors, Hit, Scratch};
+use crate::formats::{self, Format, Header, RecordBuf};
+use crate::input::{self, Compression, LineReader};
+use crate::journal;
+use crate::residency;
+use crate::resolve::Extractor;
+
+/// Input bytes read so far as stored: the raw reader's count for a
+/// compressed stream, else the bytes of the lines read.
+pub(super) fn stored_bytes<R: Read>(lr: &LineReader<R>, stored: Option<&AtomicU64>) -> u64 {
+    stored.map_or_else(|| lr.position(), |c| c.load(Ordering::Relaxed))
+}
+
+/// Reports a task's progress as deltas since its last report.
+#[derive(Default)]
+pub(super) struct Reporter {
+    pub(super) bytes: u64,
+    pub(super) records: u64,
+}
+
+impl Reporter {
+    pub(super) fn update(&mut self, p: Option<&Progress>, bytes: u64, records: u64) {
+        if let Some(p) = p {
+            p.bytes
+                .fetch_add(bytes.saturating_sub(self.bytes), Ordering::Relaxed);
+            p.records
+                .fetch_add(records.saturating_sub(self.records), Ordering::Relaxed);
+        }
+        self.bytes = self.bytes.max(bytes);
+        self.records = self.records.max(records);
+    }
+}
+
+pub(super) struct Worker<'a, T> {
+    pub(super) det: &'a Detectors,
+    pub(super) opts: &'a ScanOptions,
+    pub(super) extract: &'a Extractor,
+    pub(super) scratch: Scratch,
+    pub(super) rec: RecordBuf,
+    pub(super) hits: Vec<Hit>,
+    pub(super) batch: BatchBuilder,
+    pub(super) dest: String,
+    pub(super) origin: String,
+    pub(super) field: String,
+    pub(super) cache: residency::Cache,
+    /// Where the current task's batches go; `None` once the merger hung up.
+    pub(super) tx: Option<Tx<T>>,
+    /// Chunks of streams waiting for a worker (see [`Pool`]).
+    pub(super) pool: &'a Pool<T>,
+    /// Whether compressed streams and standard input are cut into chunks
+    /// for all workers (more than one worker).
+    pub(super) chunking: bool,
+    /// What the worker makes of each batch before sending it (rendering and
+    /// counting run here, in parallel, rather than in the one merger).
+    pub(super) map: &'a (dyn Fn(RecordBatch) -> T + Sync),
+}
+
+pub(super) struct Lines<'h> {
+    pub(super) format: Format,
+    pub(super) header: Option<&'h Header>,
+    /// Whether the first line is the header to read.
+    pub(super) read_header: bool,
+    /// Added to line offsets (start of a range).
+    pub(super) offset_base: u64,
+    /// Stored bytes read so far, when they differ from the bytes of lines
+    /// (a compressed stream); progress counts these.
+    pub(super) stored: Option<Arc<AtomicU64>>,
+}
+
+impl<T> Worker<'_, T> {
+    pub(super) fn send_batch(&mut self) {
+        if let Some(b) = self.batch.finish()
+            && let Some(tx) = &self.tx
+            && !tx.send({
+                let raw = self.opts.journal.is_some().then(|| b.clone());
+                Msg::Batch((self.map)(b), raw)
+            })
+        {
+            self.tx = None;
+        }
+    }
+
+    /// Run one task, sending its batches and then its counters to `tx`.
+    pub(super) fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg<T>>) {
+        if let TaskKind::Replay(r) = &task.kind {
+            let mut stats = r.stats.clone();
+            match journal::read_findings(&r.findings) {
+                Ok(batches) => {
+                    for b in batches {
+                        if tx.send(Msg::Batch((self.map)(b), None)).is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(e) => {
+                    stats.failed_files = 1;
+                    stats.error = Some(format!("cannot replay from the journal: {e}"));
+                }
+            }
+            Reporter::default().update(self.opts.progress.as_deref(), stats.bytes, stats.records);
+            let out = TaskOut {
+                stats,
+                cancelled: false,
+            };
+            let _ = tx.send(Msg::Done(Box::new(out)));
+            return;
+        }
+        self.tx = Some(Tx::Task(tx));
+        let out = self.run(task, entry);
+        self.send_batch();
+        if let Some(tx) = self.tx.take() {
+            tx.send(Msg::Done(Box::new(out)));
+        }
+    }
+
+    /// Scan a chunk of another (or this) task's stream, sending its batches
+    /// and counters to the chunk's channel.
+    pub(super) fn run_chunk(&mut self, c: Chunk<T>) {
+        let task_tx = self.tx.replace(Tx::Chunk(c.tx));
+        let mut out = TaskOut {
+            stats: FileStats {
+                path: c.path,
+                format: Some(c.format.to_string()),
+                ..Default::default()
+            },
+            cancelled: false,
+        };
+        self.cache.start_file(&self.opts.residency, &out.stats.path);
+        let mut st = LineState {
+            format: c.format,
+            header: c.header,
+            read_header: c.read_header,
+            line_no: 0,
+        };
+        let progress = self.opts.progress.clone();
+        let mut reporter = Reporter::default();
+        for &(start, end, offset, truncated) in &c.lines {
+            let bytes = &c.data[start as usize..end as usize];
+            self.line(&mut st, bytes, offset, truncated, &mut out);
+            if st.line_no.is_multiple_of(4096) {
+                if self.stopped() {
+                    out.cancelled = true;
+                    break;
+                }
+                reporter.update(progress.as_deref(), 0, out.stats.records);
+            }
+        }
+        reporter.update(progress.as_deref(), 0, out.stats.records);
+        out.stats.lines = st.line_no;
+        self.send_batch();
+        if let Some(tx) = self.tx.take() {
+            tx.send(Msg::Done(Box::new(out)));
+        }
+        self.tx = task_tx;
+    }
+
+    /// The merger hung up or the caller cancelled.
+    pub(super) fn stopped(&self) -> bool {
+        self.tx.is_none()
+            || self
+                .opts
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    pub(super) fn run(&mut self, task: &Task, entry: &Entry) -> TaskOut {
+        let mut out = TaskOut {
+            stats: FileStats {
+                path: entry.display.clone(),
+                ranges: 1,
+                ..Default::default()
+            },
+            cancelled: false,
+        };
+        self.cache.start_file(&self.opts.residency, &entry.display);
+        let source = match &entry.source {
+            Ok(Source::Special(why)) => {
+                out.stats.special_skipped = 1;
+                out.stats.note = Some(why.clone());
+                return out;
+            }
+            Ok(s) => s,
+            Err(e) => {
+                out.stats.failed_files = 1;
+                out.stats.error = Some(e.clone());
+                out.stats.ranges = 0;
+                return out;
+            }
+        };
+        if let Source::File { size, .. } = source
+            && matches!(
+                task.kind,
+                TaskKind::Whole | TaskKind::Range { first: true, .. }
+            )
+        {
+            out.stats.bytes = *size;
+        }
+        let result = match (&task.kind, source) {
+            (
+                TaskKind::Range {
+                    start,
+                    end,
+                    format,
+                    header,
+                    first,
+                },
+                Source::File { path, id, .. },
+            ) => {
+                out.stats.format = Some(format.to_string());
+                out.stats.compression = Some("none".into());
+                let lines = Lines {
+                    format: *format,
+                    header: Some(header),
+                    read_header: *first && format.has_header(),
+                    offset_base: *start,
+                    stored: None,
+                };
+                let want = end - start;
+                let res = open_listed(path, *id)
+                    .and_then(|mut f| {
+                        f.seek(SeekFrom::Start(*start))
+                            .map_err(|e| describe_open_error(path, &e))?;
+                        Ok(f)
+                    })
+                    .and_then(|f| self.scan_stream(f.take(want), &lines, &mut out, false, false));
+                // Lines are read whole, so a range read to its end has read
+                // exactly its bytes; fewer means the file shrank under us.
+                let read = out.stats.decompressed_bytes.min(want);
+                out.stats.bytes_read = read;
+                out.stats.bytes_skipped = want - read;
+                match res {
+                    Ok(()) if read < want && !out.cancelled => Err(format!(
+                        "the file shrank while it was read (truncated?): bytes {}..{} \
+                         were listed, only {read} of them were there",
+                        start, end
+                    )),
+                    r => r,
+                }
+            }
+            (
+                _,
+                Source::File {
+                    path, regular, id, ..
+                },
+            ) => {
+                let size = regular.then_some(out.stats.bytes);
+                open_listed(path, *id).and_then(|f| self.scan_whole(f, &mut out, size))
+            }
+            (_, Source::Stdin) => self.scan_whole(io::stdin(), &mut out, None),
+            (_, Source::Bytes(data)) => {
+                out.stats.bytes = data.len() as u64;
+                let size = Some(out.stats.bytes);
+                self.scan_whole(io::Cursor::new(data.clone()), &mut out, size)
+            }
+            (_, Source::Special(_)) => unreachable!("returned above"),
+        };
+        if let Err(e) = result {
+            out.stats.failed_files = 1;
+            out.stats.error = Some(e);
+        }
+        out
+    }
+
+    /// A whole file or stream: `size` for a regular file, which is read up
+    /// to that size and no further; `None` for a stream (standard input, a
+    /// FIFO), whose size is what it delivers. A compressed input, or a
+    /// stream, is cut into chunks for all workers.
+    pub(super) fn scan_whole<R: Read + Send>(
+        &mut self,
+        raw: R,
+        out: &mut TaskOut,
+        size: Option<u64>,
+    ) -> std::result::Result<(), String> {
+        let stored = Arc::new(AtomicU64::new(0));
+        let limit = size.unwrap_or(u64::MAX);
+        let raw = input::CountingReader::new(raw.take(limit), stored.clone());
+        let res = input::decoder(raw).map_err(|e| e.to_string());
+        let res = res.and_then(|(reader, comp)| {
+            out.stats.compression = Some(comp.as_str().into());
+            let lines = Lines {
+                format: Format::Text,
+                header: None,
+                read_header: false,
+                offset_base: 0,
+                stored: Some(stored.clone()),
+            };
+            let chunk = self.chunking && (size.is_none() || comp != Compression::None);
+            let res = if comp == Compression::None {
+                self.scan_stream(reader, &lines, out, true, chunk)
+            } else {
+                let ratio = self.opts.config.max_expansion;
+                let guarded = input::ExpansionGuard::new(reader, stored.clone(), ratio);
+                self.scan_stream(guarded, &lines, out, true, chunk)
+            };
+            res.map_err(|e| match comp {
+                Compression::None => e,
+                _ if e.contains("decompression bomb") => e,
+                c => format!("{} stream is corrupt or truncated: {e}", c.as_str()),
+            })
+        });
+        let read = stored.load(Ordering::Relaxed);
+        let total = size.unwrap_or(read);
+        out.stats.bytes = total;
+        if out.stats.binary_skipped == 1 {
+            out.stats.binary_bytes_skipped = total;
+            out.stats.bytes_skipped = total;
+            return res;
+        }
+        out.stats.bytes_read = read.min(total);
+        out.stats.bytes_skipped = total - read.min(total);
+        match res {
+            Ok(()) if read < total && !out.cancelled => Err(format!(
+                "the file shrank while it was read (truncated?): {total} bytes were listed, \
+                 only {read} were there"
+            )),
+            r => r,
+        }
+    }
+
+    /// Read lines and scan records. With `sniff`, the head of the stream
+    /// decides binary/format/header (whole-file tasks); range tasks were
+    /// told these by the planner. With `chunk`, the lines are cut into
+    /// chunks that any worker scans (see [`Chunk`]).
+    pub(super) fn scan_stream<R: Read>(
+        &mut self,
+        reader: R,
+        lines: &Lines,
+        out: &mut TaskOut,
+        sniff: bool,
+        chunk: bool,
+    ) -> std::result::Result<(), String> {
+        let mut lr = LineReader::new(reader, self.opts.config.max_line);
+        let mut st = LineState {
+            format: lines.format,
+            header: Arc::new(lines.header.cloned().unwrap_or_default()),
+            read_header: lines.read_header,
+            line_no: 0,
+        };
+        let err_at = |lr: &LineReader<R>, e: io::Error| {
+            format!("read error after {} bytes: {e}", lr.position())
+        };
+        if sniff {
+            if let Err(e) = lr.peek(SNIFF) {
+                return Err(err_at(&lr, e));
+            }
+            let head = lr.peek(SNIFF).map_err(|e| e.to_string())?;
+            // peek may return more than asked (a whole read); judge on
+            // exactly the head the range planner sniffs, so a file is
+            // binary, and has a format, whether or not it is split.
+            let head = &head[..head.len().min(SNIFF)];
+            if input::looks_binary(head) {
+                // The caller sets the bytes skipped: it knows the size.
+                out.stats.binary_skipped = 1;
+                return Ok(());
+            }
+            st.format = self
+                .opts
+                .config
+                .input_format
+                .unwrap_or_else(|| formats::detect(&out.stats.path, head));
+            st.read_header = st.format.has_header();
+        }
+        out.stats.format = Some(st.format.to_string());
+        if chunk {
+            let result = self.produce(&mut lr, st, lines.stored.as_deref(), out);
+            out.stats.decompressed_bytes = lr.position();
+            out.stats.cut_bytes = lr.cut_bytes();
+            return result.map_err(|e| err_at(&lr, e));
+        }
+        let progress = self.opts.progress.as_deref();
+        let stored = lines.stored.as_deref();
+        let mut reporter = Reporter::default();
+        let result = loop {
+            let line = match lr.next_line() {
+                Ok(Some(l)) => l,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            };
+            let offset = lines.offset_base + line.offset;
+            self.line(&mut st, line.bytes, offset, line.truncated, out);
+            if st.line_no.is_multiple_of(4096) {
+                if self.stopped() {
+                    out.cancelled = true;
+                    break Ok(());
+                }
+                reporter.update(progress, stored_bytes(&lr, stored), out.stats.records);
+            }
+        };
+        reporter.update(progress, stored_bytes(&lr, stored), out.stats.records);
+        out.stats.lines = st.line_no;
+        out.stats.decompressed_bytes = lr.position();
+        out.stats.cut_bytes = lr.cut_bytes();
+        result.map_err(|e| err_at(&lr, e))
+    }
+
+    /// Cut a stream into chunks for all workers. Lines are cut by this
+    /// reader (so long lines are cut and counted as always); the lines
+    /// themselves are counted by the chunks.
+    pub(super) fn produce<R: Read>(
+        &mut self,
+        lr: &mut LineReader<R>,
+        st: LineState,
+        stored: Option<&AtomicU64>,
+        out: &mut TaskOut,
+    ) -> io::Result<()> {
+        // Bytes are reported here, records by the chunks' workers.
+        let progress = self.opts.progress.as_deref();
+        let mut reporter = Reporter::default();
+        let ahead = Arc::new(AtomicUsize::new(0));
+        let mut header = st.header;
+        let mut read_header = st.read_header;
+        let mut first = true;
+        let mut data = Vec::with_capacity(CHUNK_BYTES + 4096);
+        let mut cut = Vec::new();
+        let result = loop {
+            let line = match lr.next_line() {
+                Ok(Some(l)) => l,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            };
+            if read_header {
+                // Every chunk needs the header; the first also counts it.
+                header = Arc::new(formats::parse_header(st.format, line.bytes));
+                read_header = false;
+            }
+            let at = data.len() as u32;
+            data.extend_from_slice(line.bytes);
+            cut.push((at, data.len() as u32, line.offset, line.truncated));
+            if data.len() >= CHUNK_BYTES || cut.len() >= u16::MAX as usize {
+                let c = (std::mem::take(&mut data), std::mem::take(&mut cut));
+                if !self.submit(c, st.format, &header, &mut first, &ahead, out) {
+                    out.cancelled = true;
+                    break Ok(());
+                }
+                data.reserve(CHUNK_BYTES + 4096);
+                reporter.update(progress, stored_bytes(lr, stored), 0);
+            }
+        };
+        // Lines read before a read error are scanned too.
+        if !cut.is_empty() && !out.cancelled {
+            let c = (data, cut);
+            if !self.submit(c, st.format, &header, &mut first, &ahead, out) {
+                out.cancelled = true;
+            }
+        }
+        reporter.update(progress, stored_bytes(lr, stored), 0);
+        result
+    }
+
+    /// Queue a chunk and announce it to the merger, after waiting (and
+    /// meanwhile scanning queued chunks) until this task has fewer than
+    /// `CHUNKS_AHEAD` chunks unmerged. False when the scan is stopping.
+    pub(super) fn submit(
+        &mut self,
+        (data, lines): (Vec<u8>, Vec<ChunkLine>),
+        format: Format,
+        header: &Arc<Header>,
+        first: &mut bool,
+        ahead: &Arc<AtomicUsize>,
+        out: &TaskOut,
+    ) -> bool {
+        loop {
+            let mut st = self.pool.lock();
+            if st.closed {
+                return false;
+            }
+            if ahead.load(Ordering::Acquire) < CHUNKS_AHEAD {
+                break;
+            }
+            if let Some(c) = st.queue.pop_front() {
+                drop(st);
+                self.run_chunk(c);
+                continue;
+            }
+            drop(self.pool.ready.wait(st).expect("not poisoned"));
+        }
+        if self.stopped() {
+            return false;
+        }
+        let (tx, rx) = channel();
+        ahead.fetch_add(1, Ordering::AcqRel);
+        let sent = self
+            .tx
+            .as_ref()
+            .is_some_and(|t| t.send(Msg::Nested(rx, ahead.clone())));
+        if !sent {
+            self.tx = None;
+            return false;
+        }
+        self.pool.push(Chunk {
+            path: out.stats.path.clone(),
+            data,
+            lines,
+            format,
+            header: header.clone(),
+            read_header: std::mem::take(first) && format.has_header(),
+            tx,
+        });
+        true
+    }
+}

@@ -1,0 +1,234 @@
+//! Record formats: each line of an input becomes a record ([`RecordBuf`]),
+//! a flat list of (field path, value) pairs. Detectors only ever see
+//! records, so a new format is one file in this folder and one arm of
+//! [`parse`], nothing else.
+
+mod csv;
+mod json;
+mod logfmt;
+mod sniff;
+mod syslog;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use csv::parse_delimited;
+use syslog::parse_syslog;
+
+pub use csv::parse_header;
+pub use json::parse_json;
+pub use logfmt::parse_logfmt;
+pub use sniff::detect;
+
+/// A record format. Detected per file; `--input-format` overrides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Jsonl,
+    Csv,
+    Tsv,
+    Logfmt,
+    /// RFC 5424 and RFC 3164, told apart per line.
+    Syslog,
+    Text,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Logfmt => "logfmt",
+            Format::Syslog => "syslog",
+            Format::Text => "text",
+        }
+    }
+
+    /// Does this format start with a header line that names the columns?
+    pub fn has_header(self) -> bool {
+        matches!(self, Format::Csv | Format::Tsv)
+    }
+
+    fn delimiter(self) -> u8 {
+        if self == Format::Tsv { b'\t' } else { b',' }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.to_ascii_lowercase();
+        match s.as_str() {
+            "jsonl" | "ndjson" | "json" => Ok(Format::Jsonl),
+            "csv" => Ok(Format::Csv),
+            "tsv" => Ok(Format::Tsv),
+            "logfmt" => Ok(Format::Logfmt),
+            "syslog" => Ok(Format::Syslog),
+            "text" | "plain" => Ok(Format::Text),
+            _ => Err(format!(
+                "unknown input format `{s}` (expected one of jsonl, csv, tsv, logfmt, syslog, text)"
+            )),
+        }
+    }
+}
+
+/// Why a record could not be parsed. The record is still scanned as plain
+/// text so nothing it holds escapes detection; the reason is counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// A short stable key for the accounting (`invalid_json`, ...).
+    pub reason: &'static str,
+    pub detail: String,
+}
+
+impl ParseError {
+    fn new(reason: &'static str, detail: impl Into<String>) -> Self {
+        ParseError {
+            reason,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// One field of a record. `path` and `value` index into the record's arenas.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub path: std::ops::Range<u32>,
+    pub value: std::ops::Range<u32>,
+    /// Free text (a plain line, a syslog message) rather than a named value.
+    pub text: bool,
+    /// Where in its line the value starts, or a place before it: a JSON
+    /// string without escapes is a slice of the line, and other JSON
+    /// values follow their key. 0 when unknown.
+    pub line_from: u32,
+}
+
+/// A parsed record, reused across lines to avoid allocating per record.
+#[derive(Debug, Default)]
+pub struct RecordBuf {
+    paths: Vec<u8>,
+    values: Vec<u8>,
+    pub fields: Vec<Field>,
+    /// Path of the field being built (JSON nesting).
+    stack: Vec<u8>,
+    /// Where in the line the last JSON key ended (its value follows).
+    key_end: u32,
+    /// Field names come from a fixed grammar, not from the data: syslog
+    /// structured data (`origin@32473.site`, an SD-ID `name@PEN` that reads
+    /// like an e-mail address), so detectors do not look for values in them.
+    pub structured_keys: bool,
+}
+
+impl RecordBuf {
+    pub fn clear(&mut self) {
+        self.paths.clear();
+        self.values.clear();
+        self.fields.clear();
+        self.stack.clear();
+        self.key_end = 0;
+        self.structured_keys = false;
+    }
+
+    pub fn path(&self, f: &Field) -> &[u8] {
+        &self.paths[f.path.start as usize..f.path.end as usize]
+    }
+
+    pub fn value(&self, f: &Field) -> &[u8] {
+        &self.values[f.value.start as usize..f.value.end as usize]
+    }
+
+    /// Every field value, each followed by a newline: one haystack in which
+    /// a pattern that matches some value (with `^`/`$` read as line
+    /// boundaries) also matches.
+    pub fn joined_values(&self) -> &[u8] {
+        &self.values
+    }
+
+    /// The last segment of a field's path (`fx` of `calib.intrinsics.fx`).
+    pub fn leaf<'a>(&'a self, f: &Field) -> &'a [u8] {
+        let p = self.path(f);
+        match memchr::memrchr(b'.', p) {
+            Some(i) => &p[i + 1..],
+            None => p,
+        }
+    }
+
+    fn push(&mut self, path: &[u8], value: &[u8], text: bool) {
+        let ps = self.paths.len() as u32;
+        self.paths.extend_from_slice(path);
+        let vs = self.values.len() as u32;
+        self.values.extend_from_slice(value);
+        let ve = self.values.len() as u32;
+        // Values are kept one after another with a newline between them, so
+        // detectors can prefilter all of a record's values in one pass
+        // (see `joined_values`).
+        self.values.push(b'\n');
+        self.fields.push(Field {
+            path: ps..self.paths.len() as u32,
+            value: vs..ve,
+            text,
+            line_from: 0,
+        });
+    }
+
+    /// A value found after the last key.
+    fn push_stack_value(&mut self, value: &[u8]) {
+        self.push_stack_value_at(value, self.key_end);
+    }
+
+    fn push_stack_value_at(&mut self, value: &[u8], line_from: u32) {
+        let ps = self.paths.len() as u32;
+        self.paths.extend_from_slice(&self.stack);
+        let vs = self.values.len() as u32;
+        self.values.extend_from_slice(value);
+        let ve = self.values.len() as u32;
+        // Values are kept one after another with a newline between them, so
+        // detectors can prefilter all of a record's values in one pass
+        // (see `joined_values`).
+        self.values.push(b'\n');
+        self.fields.push(Field {
+            path: ps..self.paths.len() as u32,
+            value: vs..ve,
+            text: false,
+            line_from,
+        });
+    }
+}
+
+/// Per-file parsing state: the CSV header, once read.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    pub columns: Vec<Vec<u8>>,
+}
+
+/// Parse one line of `format` into `rec` (which is cleared first).
+pub fn parse(
+    format: Format,
+    line: &[u8],
+    header: &Header,
+    rec: &mut RecordBuf,
+) -> Result<(), ParseError> {
+    rec.clear();
+    match format {
+        Format::Jsonl => parse_json(line, rec),
+        Format::Csv | Format::Tsv => parse_delimited(line, format.delimiter(), header, rec, false),
+        Format::Logfmt => parse_logfmt(line, rec),
+        Format::Syslog => parse_syslog(line, rec),
+        Format::Text => {
+            rec.push_text(line);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Record parsers and format detection: each parser against a model or a
+//! reference (serde_json for JSON), and every record well formed.
+
+use crate::formats::{self, Format, Header, RecordBuf};
+
+/// What every parsed record must satisfy whatever the format: fields index
+/// into the arenas, and `joined_values` is each value followed by `\n`
+/// (the detectors' prefilter relies on that to see every value).
+fn check_record(rec: &RecordBuf) {
+    let mut joined = Vec::new();
+    for f in &rec.fields {
+        assert!(f.path.start <= f.path.end && f.value.start <= f.value.end);
+        joined.extend_from_slice(rec.value(f));
+        joined.push(b'\n');
+        let _ = rec.path(f);
+        let leaf = rec.leaf(f);
+        assert!(rec.path(f).ends_with(leaf));
+    }
+    assert_eq!(
+        rec.joined_values(),
+        &joined[..],
+        "joined values out of step"
+    );
+}
+
+const KNOWN_REASONS: &[&str] = &[
+    "truncated_json",
+    "json_too_deep",
+    "invalid_utf8",
+    "invalid_json",
+    "unterminated_quote",
+    "ragged_row",
+    "invalid_logfmt",
+    "invalid_syslog",
+];
+
+fn check_result(r: &Result<(), formats::ParseError>) {
+    if let Err(e) = r {
+        assert!(
+            KNOWN_REASONS.contains(&e.reason),
+            "unknown reason {}",
+            e.reason
+        );
+    }
+}
+
+// ---------------------------------------------------------------- JSON
+
+/// `parse_json` accepts exactly what serde_json accepts as one document and
+/// emits one field per non-null scalar leaf, with its dotted path and value.
+pub fn parse_json(data: &[u8]) {
+    let mut rec = RecordBuf::default();
+    let r = formats::parse(Format::Jsonl, data, &Header::default(), &mut rec);
+    check_result(&r);
+    check_record(&rec);
+    let reference = serde_json::from_slice::<serde_json::Value>(data);
+    assert_eq!(
+        r.is_ok(),
+        reference.is_ok(),
+        "parse_json and serde_json disagree: {r:?} vs {reference:?}"
+    );
+    let Ok(value) = reference else { return };
+    let mut want = Vec::new();
+    json_leaves(&value, &mut String::new(), &mut want);
+    let mut got: Vec<(Vec<u8>, Vec<u8>)> = rec
+        .fields
+        .iter()
+        .map(|f| (rec.path(f).to_vec(), rec.value(f).to_vec()))
+        .collect();
+    // serde_json's map keeps only the last of a repeated key; the walker
+    // keeps every repeat (all of them are scanned). So: every leaf that
+    // serde_json sees is emitted, and no fewer leaves than it sees.
+    assert!(got.len() >= want.len(), "leaf count");
+    got.sort();
+    for (wp, wv) in &want {
+        assert!(
+            got.iter()
+                .any(|(gp, gv)| gp == wp.as_bytes() && leaf_matches(gv, wv)),
+            "leaf {wp} = {wv:?} not emitted"
+        );
+    }
+    for f in &rec.fields {
+        assert!(
+            f.line_from as usize <= data.len(),
+            "line_from past the line"
+        );
+    }
+}
+
+fn leaf_matches(got: &[u8], want: &Leaf) -> bool {
+    match want {
+        Leaf::Text(s) => got == s.as_bytes(),
+        Leaf::Num(x) => std::str::from_utf8(got)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .is_some_and(|g| g == *x || (g.is_nan() && x.is_nan())),
+    }
+}
+
+#[derive(Debug)]
+enum Leaf {
+    Text(String),
+    Num(f64),
+}
+
+fn json_leaves(v: &serde_json::Value, path: &mut String, out: &mut Vec<(String, Leaf)>) {
+    use serde_json::Value;
+    match v {
+        Value::Null => {}
+        Value::Bool(b) => out.push((path.clone(), Leaf::Text(b.to_string()))),
+        Value::Number(n) => {
+            let leaf = if n.is_f64() {
+                Leaf::Num(n.as_f64().expect("f64"))
+            } else {
+                Leaf::Text(n.to_string())
+            };
+            out.push((path.clone(), leaf));
+        }
+        Value::String(s) => out.push((path.clone(), Leaf::Text(s.clone()))),
+        Value::Array(a) => a.iter().for_each(|x| json_leaves(x, path, out)),
+        Value::Object(m) => {
+            for (k, x) in m {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                json_leaves(x, path, out);
+                path.truncate(len);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- logfmt
+
+/// Every key is a non-empty run of the line without whitespace or `=`, keys
+/// appear in line order, a bare word is kept as free text, and a line that
+/// parses has at least one pair.
+pub fn parse_logfmt(data: &[u8]) {
+    for line in data.split(|&b| b == b'\n') {
+        let mut rec = RecordBuf::default();
+        let r = formats::parse(Format::Logfmt, line, &Header::default(), &mut rec);
+        check_result(&r);
+        check_record(&rec);
+        if r.is_err() {
+            continue;
+        }
+        assert!(rec.fields.iter().any(|f| !f.text), "parsed without a pair");
+        let mut at = 0;
+        for f in &rec.fields {
+            let word = if f.text { rec.value(f) } else { rec.path(f) };
+            assert!(!word.is_empty());
+            assert!(!word.iter().any(|b| b.is_ascii_whitespace()));
+            assert!(!word.contains(&b'='));
+            let i = memchr::memmem::find(&line[at..], word).expect("key in line order");
+            at += i + word.len();
+            if !f.text && !line.contains(&b'"') {
+                // An unquoted value is cut at whitespace.
+                assert!(!rec.value(f).iter().any(|b| b.is_ascii_whitespace()));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- CSV / TSV
+
+/// After a control byte (odd: TSV, even: CSV), the first line is a header,
+/// the others rows. A row without quotes must come out as exactly its
+/// cells, each named by its header column (`_N` past the header or for an
+/// unnamed column); with quotes, fields must still be consistent.
+pub fn parse_csv(data: &[u8]) {
+    let Some((&ctl, data)) = data.split_first() else {
+        return;
+    };
+    let format = if ctl & 1 == 1 {
+        Format::Tsv
+    } else {
+        Format::Csv
+    };
+    let delim = if format == Format::Tsv { b'\t' } else { b',' };
+    // The engine hands the parser lines, never a newline.
+    let mut lines = data.split(|&b| b == b'\n');
+    let Some(head) = lines.next() else { return };
+    let header = formats::parse_header(format, head);
+    if !head.contains(&b'"') {
+        let want: Vec<&[u8]> = if head.is_empty() {
+            Vec::new()
+        } else {
+            head.split(|&b| b == delim)
+                .map(<[u8]>::trim_ascii)
+                .collect()
+        };
+        let got: Vec<&[u8]> = header.columns.iter().map(Vec::as_slice).collect();
+        assert_eq!(got, want, "header columns of a quote-free line");
+    }
+    let mut rec = RecordBuf::default();
+    for line in lines {
+        let r = formats::parse(format, line, &header, &mut rec);
+        check_result(&r);
+        check_record(&rec);
+        if line.contains(&b'"') {
+            continue;
+        }
+        let cells: Vec<&[u8]> = if line.is_empty() {
+            Vec::new()
+        } else {
+            line.split(|&b| b == delim).collect()
+        };
+        let want: Vec<(Vec<u8>, &[u8])> = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(i, c)| {
+                let name = match header.columns.get(i) {
+                    Some(n) if !n.is_empty() => n.clone(),
+                    _ => format!("_{}", i + 1).into_bytes(),
+                };
+                (name, *c)
+            })
+            .collect();
+        let got: Vec<(Vec<u8>, &[u8])> = rec
+            .fields
+            .iter()
+            .map(|f| (rec.path(f).to_vec(), rec.value(f)))
+            .collect();
+        assert_eq!(got, want, "cells of a quote-free row");
+        let ragged = !header.columns.is_empty() && cells.len() != header.columns.len();
+        assert_eq!(r.is_err(), ragged, "ragged_row iff the cell count differs");
+    }
+}
+
+// ---------------------------------------------------------------- syslog
+
+/// Header fields of either RFC are slices of the line; structured-data
+/// values (which may hold escapes) are not checked that way.
+pub fn parse_syslog(data: &[u8]) {
+    for line in data.split(|&b| b == b'\n') {
+        let mut rec = RecordBuf::default();
+        let r = formats::parse(Format::Syslog, line, &Header::default(), &mut rec);
+        check_result(&r);
+        check_record(&rec);
+        if r.is_err() {
+            assert!(rec.fields.is_empty() || line.get(1..).is_some());
+            continue;
+        }
+        assert!(line.starts_with(b"<"));
+        for f in &rec.fields {
+            let p = rec.path(f);
+            if !p.contains(&b'.') {
+                assert!(
+                    memchr::memmem::find(line, rec.value(f)).is_some(),
+                    "field {:?} is not part of the line",
+                    String::from_utf8_lossy(p)
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- text
+
+/// A plain line is one free-text field holding the whole line.
+pub fn parse_text(data: &[u8]) {
+    let mut rec = RecordBuf::default();
+    formats::parse(Format::Text, data, &Header::default(), &mut rec).expect("text always parses");
+    check_record(&rec);
+    assert_eq!(rec.fields.len(), 1);
+    assert!(rec.fields[0].text);
+    assert_eq!(rec.value(&rec.fields[0]), data);
+    assert_eq!(rec.path(&rec.fields[0]), b"");
+}
+
+// ---------------------------------------------------------------- detection
+
+/// Detection is total, ignores the case of the name, and a content-less
+/// head is judged by the name alone; every line then parses (or fails
+/// with a known reason) in the detected format.
+pub fn detect_format(data: &[u8]) {
+    const NAMES: &[&str] = &[
+        "x",
+        "a.log",
+        "a.jsonl",
+        "a.csv",
+        "a.tsv",
+        "a.logfmt",
+        "a.syslog",
+        "a.csv.gz",
+        "A.JSON.ZST",
+    ];
+    let name = NAMES[usize::from(data.first().copied().unwrap_or(0)) % NAMES.len()];
+    let head = data.get(1..).unwrap_or_default();
+    let f = formats::detect(name, head);
+    assert_eq!(f, formats::detect(&name.to_ascii_uppercase(), head));
+    assert_eq!(f, formats::detect(&name.to_ascii_lowercase(), head));
+    if head.iter().all(u8::is_ascii_whitespace) {
+        assert_eq!(f, formats::detect(name, b""));
+    }
+    let mut lines = head.split(|&b| b == b'\n');
+    let header = if f.has_header() {
+        formats::parse_header(f, lines.next().unwrap_or_default())
+    } else {
+        Header::default()
+    };
+    let mut rec = RecordBuf::default();
+    for l in lines {
+        let r = formats::parse(f, l, &header, &mut rec);
+        check_result(&r);
+        check_record(&rec);
+    }
+}

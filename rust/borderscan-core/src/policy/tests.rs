@@ -1,0 +1,256 @@
+#[test]
+fn all_in_declaration_order() {
+    for (i, v) in super::Verdict::ALL.iter().enumerate() {
+        assert_eq!(*v as usize, i);
+    }
+    for (i, s) in super::Severity::ALL.iter().enumerate() {
+        assert_eq!(*s as usize, i);
+    }
+    for (i, s) in crate::resolve::Source::ALL.iter().enumerate() {
+        assert_eq!(*s as usize, i);
+    }
+}
+
+use super::*;
+use crate::country::{INDETERMINATE, UNKNOWN};
+use crate::resolve::{Overrides, Source};
+
+fn id(c: &str) -> CountryId {
+    countries().lookup(c).unwrap()
+}
+
+const POLICY: &str = r#"
+name = "t"
+version = "1"
+description = "test"
+sources = ["test"]
+
+[groups]
+HOME = ["DE", "@EEA"]
+
+[origins]
+sites = { "PLANT-7*" = "VN" }
+
+[[rule]]
+id = "personal-home"
+description = "personal data stays home"
+categories = ["personal"]
+origins = ["@HOME"]
+allow = ["@HOME", "JP"]
+severity = "high"
+
+[[rule]]
+id = "secrets"
+description = "no secrets anywhere"
+categories = ["secret"]
+deny = ["@any"]
+severity = "critical"
+unknown_destination = "violation"
+
+[[rule]]
+id = "sensor-in-country"
+description = "sensor data stays in its country"
+categories = ["sensor"]
+allow = ["@origin"]
+severity = "low"
+
+[[exception]]
+rule = "personal-home"
+owner = "dpo@example.com"
+reason = "SCCs with vendor"
+expires = 2999-12-31
+destinations = ["US"]
+hosts = ["*.vendor.example"]
+
+[[exception]]
+rule = "personal-home"
+owner = "old@example.com"
+reason = "old contract"
+expires = 2001-01-01
+destinations = ["CN"]
+"#;
+
+fn subj<'a>(cat: &'a str, o: &str, d: &str, host: Option<&'a str>) -> Subject<'a> {
+    let c = |s: &str| match s {
+        "?" => UNKNOWN,
+        "*" => INDETERMINATE,
+        s => id(s),
+    };
+    Subject {
+        category: cat,
+        detector: "x.y",
+        origin: c(o),
+        dest: c(d),
+        host,
+    }
+}
+
+#[test]
+fn verdicts() {
+    let p = Policy::parse(POLICY, "t.toml", "2026-11-23").unwrap();
+    let v = |s: Subject| {
+        let d = p.evaluate(&s);
+        (
+            d.verdict,
+            d.severity,
+            d.rule.map(|r| p.rules[r as usize].id.clone()),
+        )
+    };
+    use Verdict::*;
+    assert_eq!(v(subj("personal", "DE", "FR", None)).0, Allowed);
+    assert_eq!(v(subj("personal", "DE", "JP", None)).0, Allowed);
+    assert_eq!(
+        v(subj("personal", "DE", "US", None)),
+        (
+            Violation,
+            Some(Severity::High),
+            Some("personal-home".into())
+        )
+    );
+    // The exception covers US only through the vendor's hosts.
+    let d = p.evaluate(&subj("personal", "DE", "US", Some("api.vendor.example")));
+    assert_eq!((d.verdict, d.exception), (Exempted, Some(0)));
+    // An expired exception no longer applies, and is named.
+    let d = p.evaluate(&subj("personal", "DE", "CN", None));
+    assert_eq!((d.verdict, d.exception), (Violation, Some(1)));
+    assert!(p.exceptions[1].expired && !p.exceptions[0].expired);
+    // Not from a HOME origin: the rule does not apply.
+    assert_eq!(v(subj("personal", "CN", "US", None)), (Allowed, None, None));
+    assert_eq!(v(subj("personal", "?", "US", None)).0, Allowed);
+    assert_eq!(v(subj("personal", "DE", "?", None)).0, Unknown);
+    assert_eq!(v(subj("personal", "DE", "*", None)).0, Unknown);
+    // Unknown destinations count as violations where the rule says so.
+    assert_eq!(v(subj("secret", "?", "?", None)).0, Violation);
+    assert_eq!(v(subj("secret", "DE", "DE", None)).0, Violation);
+    assert_eq!(v(subj("sensor", "CN", "CN", None)).0, Allowed);
+    assert_eq!(v(subj("sensor", "CN", "DE", None)).0, Violation);
+    assert_eq!(v(subj("sensor", "?", "DE", None)).0, Unknown);
+    assert_eq!(v(subj("quality", "CN", "DE", None)), (Allowed, None, None));
+}
+
+#[test]
+fn exceptions_expire_by_date() {
+    let p = Policy::parse(POLICY, "t.toml", "3000-01-01").unwrap();
+    assert!(p.exceptions[0].expired);
+    let d = p.evaluate(&subj("personal", "DE", "US", Some("api.vendor.example")));
+    assert_eq!((d.verdict, d.exception), (Verdict::Violation, Some(0)));
+    // The last valid day still applies.
+    let p = Policy::parse(POLICY, "t.toml", "2999-12-31").unwrap();
+    assert!(!p.exceptions[0].expired);
+}
+
+#[test]
+fn origins() {
+    let p = Policy::parse(POLICY, "t.toml", "2026-11-23").unwrap();
+    assert_eq!(
+        p.origin(Some("PLANT-7A"), None, None),
+        (id("VN"), Source::Policy)
+    );
+    assert_eq!(
+        p.origin(Some("CN-SZ-02"), None, None),
+        (id("CN"), Source::SitePrefix)
+    );
+    assert_eq!(
+        p.origin(Some("de_muc_4"), None, None),
+        (id("DE"), Source::SitePrefix)
+    );
+    assert_eq!(
+        p.origin(Some("CN-SZ-02"), None, Some(id("JP"))),
+        (id("JP"), Source::Cli)
+    );
+    assert_eq!(
+        p.origin(Some("XX-1"), None, None),
+        (UNKNOWN, Source::Unresolved)
+    );
+    assert_eq!(p.origin(None, None, None), (UNKNOWN, Source::None));
+    assert_eq!(site_prefix_country("CNC-7"), None);
+}
+
+#[test]
+fn errors_name_line_and_column() {
+    let bad = POLICY.replace(
+        r#"allow = ["@HOME", "JP"]"#,
+        r#"allow = ["@HOME", "Japan"]"#,
+    );
+    let line_of =
+        |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let e = Policy::parse(&bad, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    let want = format!("p.toml:{}:19:", line_of(&bad, "Japan"));
+    assert!(e.starts_with(&want), "{e}");
+    assert!(e.contains("Japan"), "{e}");
+    let bad = POLICY.replace(r#"severity = "low""#, r#"severity = "urgent""#);
+    let e = Policy::parse(&bad, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    let want = format!("p.toml:{}:", line_of(&bad, "urgent"));
+    assert!(e.starts_with(&want), "{e}");
+    let bad = POLICY.replace("deny = [\"@any\"]", "deny = [\"@any\"]\nallow = [\"DE\"]");
+    let e = Policy::parse(&bad, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("exactly one of allow"), "{e}");
+    let bad = POLICY.replace("expires = 2999-12-31", "");
+    let e = Policy::parse(&bad, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("expires"), "{e}");
+    let bad = POLICY.replace("version = \"1\"", "version = \"1\"\ncolour = 1");
+    let e = Policy::parse(&bad, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("colour"), "{e}");
+    let bad = POLICY.replace(
+        "rule = \"personal-home\"\nowner = \"old",
+        "rule = \"nope\"\nowner = \"old",
+    );
+    let e = Policy::parse(&bad, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no such rule"), "{e}");
+}
+
+#[test]
+fn presets_load() {
+    for (name, _) in PRESETS {
+        let p = Policy::preset(name, "2026-11-23").unwrap();
+        assert_eq!(&p.name, name);
+    }
+    assert!(Policy::preset("nope", "2026-11-23").is_err());
+}
+
+#[test]
+fn the_most_specific_pattern_wins() {
+    let text = POLICY.replace(
+        r#"sites = { "PLANT-7*" = "VN" }"#,
+        r#"sites = { "*" = "JP", "PLANT-7*" = "VN", "PLANT-7B" = "KR" }"#,
+    );
+    let p = Policy::parse(&text, "t.toml", "2026-11-23").unwrap();
+    assert_eq!(p.origin(Some("PLANT-7B"), None, None).0, id("KR"));
+    assert_eq!(p.origin(Some("PLANT-7C"), None, None).0, id("VN"));
+    assert_eq!(p.origin(Some("OTHER"), None, None).0, id("JP"));
+    let o = Overrides::new(
+        vec![
+            ("*.example".into(), id("US")),
+            ("api.vendor.example".into(), id("DE")),
+            ("*.vendor.example".into(), id("FR")),
+        ],
+        vec![],
+    )
+    .unwrap();
+    let r = crate::resolve::Resolver {
+        overrides: o,
+        geoip: None,
+    };
+    assert_eq!(r.resolve("https://api.vendor.example/").country, id("DE"));
+    assert_eq!(r.resolve("https://x.vendor.example/").country, id("FR"));
+    assert_eq!(r.resolve("https://x.example/").country, id("US"));
+}
+
+#[test]
+fn today_is_a_date() {
+    let t = today_utc();
+    assert_eq!(t.len(), 10);
+    assert!(t.as_str() > "2025-01-01");
+}

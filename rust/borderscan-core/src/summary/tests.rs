@@ -1,0 +1,145 @@
+use super::render::needs_escape;
+use super::*;
+use crate::Detectors;
+
+#[test]
+fn escape_check_agrees_with_the_bytewise_one() {
+    let slow = |s: &[u8]| s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+    let mut cases: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"plain ascii value".to_vec(),
+        "caf\u{e9} \u{6771}\u{4eac} \u{1f600}".as_bytes().to_vec(),
+    ];
+    for special in [
+        0u8, 0x1f, b'"', b'\\', 0x7f, 0x80, 0xff, b' ', b'!', b'#', b'[', b']',
+    ] {
+        for len in 1..20 {
+            for at in 0..len {
+                let mut v = vec![b'a'; len];
+                v[at] = special;
+                cases.push(v);
+            }
+        }
+    }
+    for c in cases {
+        assert_eq!(needs_escape(&c), slow(&c), "{c:?}");
+    }
+}
+use crate::config::ScanConfig;
+use crate::engine::{Input, ScanOptions, scan};
+
+#[test]
+fn counts_records_once_per_category_and_detector() {
+    let data =
+        br#"{"operator":{"email":"a.b@example.de","name":"x"},"contact":"c.d@example.de","we\"ird\\key\t":"e.f@example.de"}
+{"calib":{"intrinsics":{"fx":1}}}
+"#;
+    let det = Detectors::builtin().unwrap();
+    let out = scan(
+        &[Input::Bytes {
+            name: "x".into(),
+            data: std::sync::Arc::from(&data[..]),
+        }],
+        &det,
+        &ScanOptions::default(),
+    )
+    .unwrap();
+    let mut s = Summary::default();
+    for b in &out.batches {
+        s.add(b);
+    }
+    let email = s
+        .detectors()
+        .into_iter()
+        .find(|d| d.detector == "personal.email")
+        .unwrap();
+    assert_eq!((email.records, email.hits), (1, 3));
+    let personal = s
+        .categories()
+        .into_iter()
+        .find(|c| c.category == "personal")
+        .unwrap();
+    assert_eq!(personal.records, 1);
+    let mut buf = Vec::new();
+    let mut first = true;
+    write_json_rows(&out.batches[0], &mut buf, b"\n", b"", &mut first).unwrap();
+    let rows: Vec<serde_json::Value> = buf
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(rows[0]["path"], "x");
+    assert_eq!(rows[0]["line"], 1);
+    // Keys with quotes, backslashes and control characters round-trip.
+    assert!(
+        rows.iter().any(|r| r["field"] == "we\"ird\\key\t"),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn rendered_rows_shift_lines_and_merged_summaries_add_up() {
+    let mut data = Vec::new();
+    for i in 0..12_000 {
+        data.extend_from_slice(
+            format!(
+                "{{\"site\":\"DE-MUC-01\",\"operator\":{{\"email\":\"op{i}@example.de\"}},\"endpoint\":\"https://x{}.example.cn/\"}}\n",
+                i % 7
+            )
+            .as_bytes(),
+        );
+    }
+    let det = Detectors::builtin().unwrap();
+    let opts = ScanOptions::from(ScanConfig {
+        threads: 2,
+        ..Default::default()
+    });
+    let input = Input::Bytes {
+        name: "x".into(),
+        data: std::sync::Arc::from(&data[..]),
+    };
+    let out = scan(std::slice::from_ref(&input), &det, &opts).unwrap();
+    assert!(out.batches.len() >= 2, "{} batches", out.batches.len());
+    let mut whole = Summary::default();
+    let mut merged = Summary::default();
+    let mut plain = Vec::new();
+    let mut first = true;
+    for b in &out.batches {
+        whole.add(b);
+        let r = Rendered::of(b.clone(), Some((b"\n", b"")));
+        merged.merge(r.summary);
+        r.json.unwrap().write(&mut plain, 0, &mut first).unwrap();
+    }
+    let json = |s: &Summary| {
+        serde_json::to_string(&(s.categories(), s.detectors(), s.residency())).unwrap()
+    };
+    assert_eq!(json(&whole), json(&merged));
+    let mut direct = Vec::new();
+    let mut first = true;
+    for b in &out.batches {
+        write_json_rows(b, &mut direct, b"\n", b"", &mut first).unwrap();
+    }
+    assert_eq!(plain, direct);
+
+    // A later range of a split file: lines shift, nothing else changes.
+    let mut shifted = Vec::new();
+    let mut first = true;
+    let r = JsonRows::render(&out.batches[0], b"\n", b",");
+    r.write(&mut shifted, 1000, &mut first).unwrap();
+    let rows = |buf: &[u8]| -> Vec<serde_json::Value> {
+        buf.split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l.strip_prefix(b",").unwrap_or(l)).unwrap())
+            .collect()
+    };
+    let (a, b) = (rows(&direct), rows(&shifted));
+    assert!(
+        !b.is_empty() && shifted[0] == b'{',
+        "first row goes without its lead"
+    );
+    for (x, y) in a.iter().zip(&b) {
+        let mut x = x.clone();
+        x["line"] = (x["line"].as_u64().unwrap() + 1000).into();
+        assert_eq!(&x, y);
+    }
+}

@@ -1,0 +1,126 @@
+//! Secrets: JSON Web Tokens and high-entropy strings that are not
+//! placeholders.
+
+fn b64url_value(b: u8) -> Option<u32> {
+    Some(match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'-' | b'+' => 62,
+        b'_' | b'/' => 63,
+        _ => return None,
+    } as u32)
+}
+
+/// Decode unpadded base64url (a trailing `=` padding is tolerated).
+fn b64url_decode(s: &[u8]) -> Option<Vec<u8>> {
+    let s = s
+        .strip_suffix(b"==")
+        .or_else(|| s.strip_suffix(b"="))
+        .unwrap_or(s);
+    if s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in s {
+        acc = (acc << 6) | b64url_value(b)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// JSON Web Token: three base64url segments (the signature may be empty),
+/// a header that decodes to a JSON object with an `alg` member and a
+/// payload that decodes.
+pub fn jwt(s: &[u8]) -> bool {
+    if s.len() > 16 * 1024 {
+        return false;
+    }
+    let parts: Vec<&[u8]> = s.split(|&b| b == b'.').collect();
+    if parts.len() != 3
+        || parts[0].len() < 10
+        || parts[1].is_empty()
+        || !parts[0].starts_with(b"eyJ")
+    {
+        return false;
+    }
+    let url_safe = |p: &&[u8]| {
+        p.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if !parts.iter().all(url_safe) {
+        return false;
+    }
+    let Some(header) = b64url_decode(parts[0]) else {
+        return false;
+    };
+    let header = header.trim_ascii();
+    if header.first() != Some(&b'{') || !header.windows(5).any(|w| w == b"\"alg\"") {
+        return false;
+    }
+    b64url_decode(parts[1]).is_some() && b64url_decode(parts[2]).is_some()
+}
+
+/// Words that mark a value as a placeholder, not a real secret.
+const PLACEHOLDERS: &[&[u8]] = &[
+    b"example",
+    b"placeholder",
+    b"changeme",
+    b"change_me",
+    b"your_",
+    b"your-",
+    b"redacted",
+    b"xxxxxx",
+    b"******",
+    b"<",
+    b"${",
+    b"{{",
+    b"123456",
+    b"abcdef",
+    b"qwerty",
+];
+
+/// A keyword-anchored secret value: at least 16 characters, Shannon
+/// entropy >= 3.0 bits per character, both letters and digits, and not a
+/// placeholder (`your_api_key_here`, `${TOKEN}`, `xxxxxxxx…`, `123456…`).
+pub fn high_entropy(s: &[u8]) -> bool {
+    let s = s.trim_ascii();
+    let s = s.strip_prefix(b"\"").unwrap_or(s);
+    let s = s.strip_suffix(b"\"").unwrap_or(s);
+    if s.len() < 16 || s.len() > 4096 {
+        return false;
+    }
+    if !s.iter().any(u8::is_ascii_digit) || !s.iter().any(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if PLACEHOLDERS
+        .iter()
+        .any(|p| lower.windows(p.len()).any(|w| w == *p))
+    {
+        return false;
+    }
+    shannon(s) >= 3.0
+}
+
+fn shannon(s: &[u8]) -> f64 {
+    let mut counts = [0u32; 256];
+    for &b in s {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
