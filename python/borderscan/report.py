@@ -15,11 +15,20 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, None: 4}
-VERDICT_COLOUR = {"violation": "rgba(214,39,40,0.55)", "allowed": "rgba(44,160,44,0.45)",
-                  "unknown": "rgba(127,127,127,0.45)", "exempted": "rgba(31,119,180,0.45)"}
-SEVERITY_COLOUR = {"critical": "#7f0000", "high": "#d62728", "medium": "#ff7f0e",
-                   "low": "#bcbd22"}
+from borderscan import _core
+from borderscan._verdict import explain, violations_by_severity
+
+# Most serious first (the engine lists severities from the least); a
+# finding without a severity comes last.
+SEVERITY_RANK = {s: i for i, s in enumerate(reversed(_core.SEVERITIES))}
+# Per verdict and per severity, in the engine's orders.
+VERDICT_COLOUR = dict(zip(_core.VERDICTS, ("rgba(44,160,44,0.45)", "rgba(31,119,180,0.45)",
+                                           "rgba(127,127,127,0.45)", "rgba(214,39,40,0.55)"),
+                          strict=True))
+SEVERITY_COLOUR = dict(zip(_core.SEVERITIES, ("#bcbd22", "#ff7f0e", "#d62728", "#7f0000"),
+                           strict=True))
+# The findings the report lists: violations, then destinations to review.
+SHOWN_VERDICTS = ("violation", "unknown")
 TOP = 50
 INTRO = ("Violations first, by severity, then destinations that could not be placed. "
          "Evidence is masked.")
@@ -30,28 +39,9 @@ def top_findings(rows: Iterable[dict[str, Any]], n: int = TOP) -> list[dict[str,
     def key(r: dict[str, Any]) -> tuple[int, int]:
         v = r.get("verdict")
         return (0 if v == "violation" else 1 if v == "unknown" else 2,
-                SEVERITY_RANK.get(r.get("severity"), 4))
-    chosen = [r for r in rows if r.get("verdict") in ("violation", "unknown")]
+                SEVERITY_RANK.get(r.get("severity"), len(SEVERITY_RANK)))
+    chosen = [r for r in rows if r.get("verdict") in SHOWN_VERDICTS]
     return sorted(chosen, key=key)[:n]
-
-
-def explain(r: dict[str, Any]) -> str:
-    """One sentence: what was found where, where it goes and why that is the verdict."""
-    field = f" in field {r['field']}" if r.get("field") else ""
-    dest = r.get("dest_country") or "unknown"
-    how = r.get("dest_source") or "none"
-    origin = r.get("origin_country") or "unknown"
-    s = (f"{r.get('detector')} ({r.get('category')}){field}; origin {origin} "
-         f"({r.get('origin_source')}), destination {dest} (decided by {how}")
-    s += f", host {r['dest_host']})" if r.get("dest_host") else ")"
-    v = r.get("verdict")
-    if v == "violation":
-        s += f": violates rule {r.get('rule')} ({r.get('severity')})"
-    elif v == "unknown":
-        s += ": the destination could not be placed in one country"
-    elif v == "exempted":
-        s += f": exempted by {r.get('exception')}"
-    return s + "."
 
 
 SITES = ["origin", "origin_country", "category", "dest_country", "verdict"]
@@ -134,7 +124,7 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
     # Violations by rule, stacked by severity.
     viol = residency.get("violations", [])
     bars = go.Figure()
-    for sev in ("critical", "high", "medium", "low"):
+    for sev in reversed(_core.SEVERITIES):
         rows = [v for v in viol if v["severity"] == sev]
         if rows:
             bars.add_trace(go.Bar(name=_(sev), x=[v["rule"] for v in rows],
@@ -152,7 +142,7 @@ def _trend_figure(trends: list[dict[str, Any]], _: Any = lambda m: m) -> Any:
 
     x = [t["started"] for t in trends]
     fig = go.Figure()
-    for sev in ("critical", "high", "medium", "low"):
+    for sev in reversed(_core.SEVERITIES):
         fig.add_trace(go.Scatter(x=x, y=[t["by_severity"].get(sev, 0) for t in trends],
                                  name=f"{_(sev)}: {_('violation findings')}",
                                  mode="lines+markers",
@@ -167,9 +157,7 @@ def _trend_figure(trends: list[dict[str, Any]], _: Any = lambda m: m) -> Any:
 
 def trend_point(doc: dict[str, Any]) -> dict[str, Any]:
     """What the trends chart needs of one stored scan's scan.json."""
-    by: dict[str, int] = {}
-    for v in doc.get("residency", {}).get("violations", []):
-        by[v["severity"]] = by.get(v["severity"], 0) + v["hits"]
+    by = violations_by_severity(doc.get("residency", {}))
     return {"started": doc.get("started", ""), "records": doc.get("accounting", {})
             .get("records", 0), "by_severity": by, "exit_code": doc.get("exit_code")}
 
