@@ -135,26 +135,42 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
                      if v in verdicts)
     console.print(f"Policy {pol.get('name')} {pol.get('version')} ({pol.get('place')}): "
                   f"{line or 'no findings'}", highlight=False, markup=False)
-    flows = result.flows
-    if not flows.is_empty():
-        t = Table(title=f"Flows (top {min(top, flows.height)} of {flows.height})",
-                  title_justify="left")
-        for col, just in (("category", "left"), ("origin", "left"), ("dest", "left"),
-                          ("verdict", "left"), ("records", "right"), ("hits", "right")):
-            t.add_column(col, justify=just)
-        for row in flows.head(top).iter_rows(named=True):
-            t.add_row(_e(row["category"]), _e(row["origin_country"]), _e(row["dest_country"]),
-                      _e(row["verdict"]), f"{row['records']:,}", f"{row['hits']:,}")
-        console.print(t)
+    if not result.flows.is_empty():
+        console.print(_flows_table(result.flows, top))
     violations = r.get("violations", [])
     if violations:
-        t = Table(title="Violations by rule", title_justify="left")
-        for col, just in (("rule", "left"), ("severity", "left"), ("records", "right"),
-                          ("hits", "right")):
-            t.add_column(col, justify=just, overflow="fold")
-        for v in violations[:top]:
-            t.add_row(_e(v["rule"]), _e(v["severity"]), f"{v['records']:,}", f"{v['hits']:,}")
-        console.print(t)
+        console.print(_violations_table(violations, top))
+    _print_sources(r, console)
+    _print_exceptions(r, console)
+    _print_baseline(result, console, top)
+    for reason in result.exit_reasons:
+        console.print(f"exit: {reason}", highlight=False, markup=False)
+
+
+def _flows_table(flows: pl.DataFrame, top: int) -> Table:
+    t = Table(title=f"Flows (top {min(top, flows.height)} of {flows.height})",
+              title_justify="left")
+    for col, just in (("category", "left"), ("origin", "left"), ("dest", "left"),
+                      ("verdict", "left"), ("records", "right"), ("hits", "right")):
+        t.add_column(col, justify=just)
+    for row in flows.head(top).iter_rows(named=True):
+        t.add_row(_e(row["category"]), _e(row["origin_country"]), _e(row["dest_country"]),
+                  _e(row["verdict"]), f"{row['records']:,}", f"{row['hits']:,}")
+    return t
+
+
+def _violations_table(violations: list[dict[str, Any]], top: int) -> Table:
+    t = Table(title="Violations by rule", title_justify="left")
+    for col, just in (("rule", "left"), ("severity", "left"), ("records", "right"),
+                      ("hits", "right")):
+        t.add_column(col, justify=just, overflow="fold")
+    for v in violations[:top]:
+        t.add_row(_e(v["rule"]), _e(v["severity"]), f"{v['records']:,}", f"{v['hits']:,}")
+    return t
+
+
+def _print_sources(r: dict[str, Any], console: Console) -> None:
+    """How destinations and origins were decided, most findings first."""
     ds, os_ = r.get("dest_sources", {}), r.get("origin_sources", {})
     if ds:
         console.print("Destinations decided by: " + ", ".join(
@@ -168,6 +184,9 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
         console.print(f"note: {os_['site-prefix']:,} finding(s) took their origin from a site "
                       "code's country prefix (CN-SZ-02 -> CN); map sites in the policy's "
                       "[origins] to be explicit.", highlight=False, markup=False)
+
+
+def _print_exceptions(r: dict[str, Any], console: Console) -> None:
     for label, (verdict, n) in r.get("exceptions", {}).items():
         if verdict == "exempted":
             console.print(f"exception applied to {n:,} finding(s): {label}", highlight=False,
@@ -175,19 +194,21 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
         else:
             console.print(f"[yellow]expired exception[/yellow] no longer covers {n:,} "
                           f"finding(s): {_e(label)}", highlight=False)
-    b = r.get("baseline")
-    if b:
-        console.print(f"baseline: {b['matched']:,} known finding(s) left out, "
-                      f"{len(b['absent']):,} baseline entr(ies) no longer found",
-                      highlight=False)
-        if result.baseline_doc and b["absent"]:
-            from borderscan.baseline import absent_entries
 
-            for e in absent_entries(result.baseline_doc, b["absent"])[:top]:
-                console.print(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
-                              f" (was line {e['line']})", highlight=False, markup=False)
-    for reason in result.exit_reasons:
-        console.print(f"exit: {reason}", highlight=False, markup=False)
+
+def _print_baseline(result: Report, console: Console, top: int) -> None:
+    b = result.residency.get("baseline")
+    if not b:
+        return
+    console.print(f"baseline: {b['matched']:,} known finding(s) left out, "
+                  f"{len(b['absent']):,} baseline entr(ies) no longer found",
+                  highlight=False)
+    if result.baseline_doc and b["absent"]:
+        from borderscan.baseline import absent_entries
+
+        for e in absent_entries(result.baseline_doc, b["absent"])[:top]:
+            console.print(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
+                          f" (was line {e['line']})", highlight=False, markup=False)
 
 
 def print_problems(result: Report, console: Console, *, limit: int = 10) -> None:

@@ -61,16 +61,27 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
     """(id, title, plotly figure) of each chart; `_` translates labels. With
     `sites` (rows of `site_flows`), the flow diagram starts at the origin
     site (the busiest MAX_SITES; the rest as their country)."""
-    import plotly.graph_objects as go
-
     from borderscan.export import CATEGORY
 
     def cat(c: str) -> str:
         return _(CATEGORY.get(c, c))
 
     flows = residency.get("flows", [])
-    figs: list[tuple[str, str, Any]] = []
-    # Flow diagram: origin country -> category -> destination country.
+    return [
+        ("flows", _("Flows: origin, data category, destination (findings; red: "
+                    "violation, green: allowed, grey: unknown, blue: exempted)"),
+         _sankey(flows, sites, _, cat)),
+        ("heatmap", _("Data category by destination country (findings)"), _heatmap(flows, cat)),
+        ("violations", _("Violations by policy rule and severity (findings)"),
+         _violation_bars(residency.get("violations", []), _)),
+    ]
+
+
+def _sankey(flows: list[dict[str, Any]], sites: list[dict[str, Any]] | None, _: Any,
+            cat: Any) -> Any:
+    """Flow diagram: origin country (or site) -> category -> destination country."""
+    import plotly.graph_objects as go
+
     labels: list[str] = []
     index: dict[tuple[str, str], int] = {}
 
@@ -83,13 +94,7 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
         return index[k]
 
     links: dict[tuple[int, int, str], int] = {}
-    busiest: set[str] = set()
-    if sites:
-        per: dict[str, int] = {}
-        for f in sites:
-            if f.get("origin"):
-                per[f["origin"]] = per.get(f["origin"], 0) + f["hits"]
-        busiest = set(sorted(per, key=lambda k: (-per[k], k))[:MAX_SITES])
+    busiest = _busiest_sites(sites or [])
     for f in sites or flows:
         site = f.get("origin") if sites else None
         o = (node("site", f"{site} ({f['origin_country']})") if site in busiest
@@ -108,9 +113,22 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
               "hovertemplate": "%{source.label} -> %{target.label}<br>%{value} findings, "
                                "%{customdata}<extra></extra>"}))
     sankey.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("flows", _("Flows: origin, data category, destination (findings; red: "
-                            "violation, green: allowed, grey: unknown, blue: exempted)"), sankey))
-    # Heat map: category x destination country.
+    return sankey
+
+
+def _busiest_sites(sites: list[dict[str, Any]]) -> set[str]:
+    """The MAX_SITES origin sites with the most findings (ties by name)."""
+    per: dict[str, int] = {}
+    for f in sites:
+        if f.get("origin"):
+            per[f["origin"]] = per.get(f["origin"], 0) + f["hits"]
+    return set(sorted(per, key=lambda k: (-per[k], k))[:MAX_SITES])
+
+
+def _heatmap(flows: list[dict[str, Any]], cat: Any) -> Any:
+    """Heat map: category x destination country."""
+    import plotly.graph_objects as go
+
     cats = sorted({f["category"] for f in flows})
     dests = sorted({f["dest_country"] for f in flows})
     z = [[0] * len(dests) for _ in cats]
@@ -120,9 +138,13 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
                                 hovertemplate="%{y} to %{x}: %{z} findings<extra></extra>"))
     heat.update_layout(height=80 + 32 * max(len(cats), 1),
                        margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("heatmap", _("Data category by destination country (findings)"), heat))
-    # Violations by rule, stacked by severity.
-    viol = residency.get("violations", [])
+    return heat
+
+
+def _violation_bars(viol: list[dict[str, Any]], _: Any) -> Any:
+    """Violations by rule, stacked by severity (most serious first)."""
+    import plotly.graph_objects as go
+
     bars = go.Figure()
     for sev in reversed(_core.SEVERITIES):
         rows = [v for v in viol if v["severity"] == sev]
@@ -132,8 +154,7 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
                                   marker_color=SEVERITY_COLOUR[sev]))
     bars.update_layout(barmode="stack", height=360,
                        margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("violations", _("Violations by policy rule and severity (findings)"), bars))
-    return figs
+    return bars
 
 
 def _trend_figure(trends: list[dict[str, Any]], _: Any = lambda m: m) -> Any:

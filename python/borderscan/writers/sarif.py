@@ -125,9 +125,55 @@ def write_sarif(
     Raises ValueError if a batch lacks a column (the log is then incomplete).
     """
     rules = [_policy_rule(r, policy) for r in policy.get("rules", [])]
-    rule_index = {r["id"]: i for i, r in enumerate(rules)}
     locator = _Locator(base_dir)
+    head = b'{"$schema":%b,"version":%b,"runs":[{"tool":%b' % (
+        orjson.dumps(SARIF_SCHEMA_URI),
+        orjson.dumps(SARIF_VERSION),
+        orjson.dumps(_tool(tool, rules, detectors)),
+    )
+    if locator.base_uri is not None:
+        head += b',"originalUriBaseIds":' + orjson.dumps({SRCROOT: {"uri": locator.base_uri}})
+    head += b',"columnKind":"unicodeCodePoints","results":['
+    out.write(head)
 
+    counts: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    unlisted: Counter[str] = Counter()
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    written = 0
+    for batch in batches:
+        missing = [c for c in COLUMNS if c not in batch.columns]
+        if missing:
+            raise ValueError(f"findings batch lacks column(s): {', '.join(missing)}")
+        if batch.height == 0:
+            continue
+        if residency is None:
+            _tally(batch, counts, by_severity)
+        written += _write_results(batch, out, rule_index, locator, unlisted, first=not written)
+
+    if residency is not None:
+        counts, by_severity = _summary_counts(residency() if callable(residency) else residency)
+    summary = {
+        "results": written,
+        **{v: counts.get(v, 0) for v in VERDICTS},
+        "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+    }
+
+    tail = b"]"
+    inv = invocation(dict(summary)) if callable(invocation) else invocation
+    if inv is not None:
+        notes = _unlisted_notes(unlisted)
+        tail += b',"invocations":' + orjson.dumps([_invocation(inv, notes, locator)])
+    props = _run_properties(policy, tool, summary, counts, unlisted)
+    tail += b',"properties":' + orjson.dumps(props) + b"}]}\n"
+    out.write(tail)
+    return summary
+
+
+def _tool(tool: Mapping[str, Any], rules: list[dict[str, Any]],
+          detectors: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The run's tool: the driver with the policy's rules, and one
+    extension per rule pack with its detectors."""
     driver: dict[str, Any] = {"name": str(tool.get("name", "borderscan"))}
     version = tool.get("version")
     if version:
@@ -140,55 +186,32 @@ def write_sarif(
     extensions = _extensions(list(tool.get("rule_packs") or []), detectors, driver["name"])
     if extensions:
         tool_obj["extensions"] = extensions
+    return tool_obj
 
-    head = b'{"$schema":%b,"version":%b,"runs":[{"tool":%b' % (
-        orjson.dumps(SARIF_SCHEMA_URI),
-        orjson.dumps(SARIF_VERSION),
-        orjson.dumps(tool_obj),
-    )
-    if locator.base_uri is not None:
-        head += b',"originalUriBaseIds":' + orjson.dumps({SRCROOT: {"uri": locator.base_uri}})
-    head += b',"columnKind":"unicodeCodePoints","results":['
-    out.write(head)
 
-    counts: Counter[str] = Counter()
-    by_severity: Counter[str] = Counter()
-    unlisted: Counter[str] = Counter()
-    written = 0
-    for batch in batches:
-        missing = [c for c in COLUMNS if c not in batch.columns]
-        if missing:
-            raise ValueError(f"findings batch lacks column(s): {', '.join(missing)}")
-        if batch.height == 0:
-            continue
-        if residency is None:
-            _tally(batch, counts, by_severity)
-        reported = batch.filter(pl.col("verdict").is_in(list(REPORTED_VERDICTS)))
-        if reported.height == 0:
-            continue
-        # Each result is serialized as soon as it is built: keeping a batch of nested
-        # dicts alive instead makes the cyclic GC rescan them (measured 1.25x slower).
-        chunks = [b""] if written else []
-        for row in zip(*(reported.get_column(c).to_list() for c in COLUMNS), strict=True):
-            f = dict(zip(COLUMNS, row, strict=True))
-            idx = rule_index.get(f["rule"]) if f["rule"] is not None else None
-            if idx is None:
-                unlisted[f["rule"] or "(none)"] += 1
-            chunks.append(orjson.dumps(_result(f, idx, locator)))
-        out.write(b",".join(chunks))
-        written += reported.height
+def _write_results(batch: pl.DataFrame, out: IO[bytes], rule_index: Mapping[str, int],
+                   locator: _Locator, unlisted: Counter[str], *, first: bool) -> int:
+    """Write the results of a batch's problems (comma-separated from those
+    before, unless `first`); how many. Rules the policy does not list are
+    counted in `unlisted`."""
+    reported = batch.filter(pl.col("verdict").is_in(list(REPORTED_VERDICTS)))
+    if reported.height == 0:
+        return 0
+    # Each result is serialized as soon as it is built: keeping a batch of nested
+    # dicts alive instead makes the cyclic GC rescan them (measured 1.25x slower).
+    chunks = [] if first else [b""]
+    for row in zip(*(reported.get_column(c).to_list() for c in COLUMNS), strict=True):
+        f = dict(zip(COLUMNS, row, strict=True))
+        idx = rule_index.get(f["rule"]) if f["rule"] is not None else None
+        if idx is None:
+            unlisted[f["rule"] or "(none)"] += 1
+        chunks.append(orjson.dumps(_result(f, idx, locator)))
+    out.write(b",".join(chunks))
+    return reported.height
 
-    if residency is not None:
-        counts, by_severity = _summary_counts(residency() if callable(residency) else residency)
-    summary = {
-        "results": written,
-        **{v: counts.get(v, 0) for v in VERDICTS},
-        "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
-    }
 
-    tail = b"]"
-    inv = invocation(dict(summary)) if callable(invocation) else invocation
-    config_notes = [
+def _unlisted_notes(unlisted: Mapping[str, int]) -> list[dict[str, Any]]:
+    return [
         {
             "level": "warning",
             "message": {
@@ -198,10 +221,12 @@ def write_sarif(
         }
         for rule_id, n in sorted(unlisted.items())
     ]
-    if inv is not None:
-        tail += b',"invocations":' + orjson.dumps([_invocation(inv, config_notes, locator)])
 
-    run_props: dict[str, Any] = {
+
+def _run_properties(policy: Mapping[str, Any], tool: Mapping[str, Any],
+                    summary: Mapping[str, Any], counts: Mapping[str, int],
+                    unlisted: Mapping[str, int]) -> dict[str, Any]:
+    props: dict[str, Any] = {
         "policy": {
             k: policy[k]
             for k in ("name", "version", "description", "sources")
@@ -211,16 +236,14 @@ def write_sarif(
         "allowed_count": summary["allowed"],
         "counts": {v: summary[v] for v in VERDICTS},
         "violations_by_severity": summary["by_severity"],
-        "results": written,
+        "results": summary["results"],
     }
     other = {k: n for k, n in counts.items() if k not in VERDICTS}
     if other:
-        run_props["other_verdicts"] = other
+        props["other_verdicts"] = other
     if unlisted:
-        run_props["unlisted_rules"] = dict(sorted(unlisted.items()))
-    tail += b',"properties":' + orjson.dumps(run_props) + b"}]}\n"
-    out.write(tail)
-    return summary
+        props["unlisted_rules"] = dict(sorted(unlisted.items()))
+    return props
 
 
 def _tally(batch: pl.DataFrame, counts: Counter[str], by_severity: Counter[str]) -> None:
