@@ -293,10 +293,13 @@ def _read_baseline(baseline_file: str | None) -> dict[str, Any] | None:
         _config_error(e)
 
 
-def _configure(threads, include, exclude, input_format, max_line_bytes, rule_files, dest_field,
-               origin_field, policy_file, preset, geoip, destination, origin, today,
-               show_values, max_expansion, journal_dir,
-               baseline_doc: dict[str, Any] | None) -> dict[str, Any]:
+def _configure(threads: int, include: tuple[str, ...], exclude: tuple[str, ...],
+               input_format: str | None, max_line_bytes: int | None,
+               rule_files: tuple[str, ...], dest_field: tuple[str, ...],
+               origin_field: tuple[str, ...], policy_file: str | None, preset: str | None,
+               geoip: str | None, destination: str | None, origin: str | None,
+               today: str | None, show_values: bool, max_expansion: int | None,
+               journal_dir: str | None, baseline_doc: dict[str, Any] | None) -> dict[str, Any]:
     """The scan's options: what `api.scan_iter` and `api.scan_write` take."""
     baseline = (None if baseline_doc is None
                 else [e["fingerprint"] for e in baseline_doc["findings"]])
@@ -340,23 +343,29 @@ def _audit(run: _Run, writer: Writer, result: Report, key: Any, code: int, reaso
     """Append the scan's manifest to the audit log (unless --no-audit-log).
     Failing to is an error a pipeline must see: exit 2, unless already 3.
     `described`: something else (the stored scan) names the policy and inputs."""
-    # The audit entry, the HTML report and the stored scan all name the
-    # policy and every input's SHA-256: work them out (and read inputs) once.
-    pol, inputs = None, None
-    if not run.no_audit_log or writer.describes_inputs or described:
-        pol = audit.describe_policy(run.policy_file, run.preset, run.today)
-        inputs = audit.describe_inputs(result.accounting.get("per_file", []))
+    if run.no_audit_log:
+        # Worked out only when an output names them (reading every input again).
+        pol, inputs = (_describe(run, result) if writer.describes_inputs or described
+                       else (None, None))
+        return Outcome(code, reasons, None, pol, inputs)
+    pol, inputs = _describe(run, result)
+    log = run.audit_log or audit.default_path()
     entry = None
-    if not run.no_audit_log:
-        log = run.audit_log or audit.default_path()
-        try:
-            entry = _append_audit(log, key, result, started=run.started, code=code,
-                                  reasons=reasons, fail_on=run.fail_on, policy=pol,
-                                  inputs=inputs, geoip=run.geoip)
-        except (OSError, audit.AuditError, borderscan.ConfigError) as e:
-            code = EXIT_USAGE if code in (EXIT_OK, EXIT_FINDINGS) else code
-            reasons.append(f"could not append to the audit log {log}: {e} (exit {code})")
+    try:
+        entry = _append_audit(log, key, result, started=run.started, code=code,
+                              reasons=reasons, fail_on=run.fail_on, policy=pol,
+                              inputs=inputs, geoip=run.geoip)
+    except (OSError, audit.AuditError, borderscan.ConfigError) as e:
+        code = EXIT_USAGE if code in (EXIT_OK, EXIT_FINDINGS) else code
+        reasons.append(f"could not append to the audit log {log}: {e} (exit {code})")
     return Outcome(code, reasons, entry, pol, inputs)
+
+
+def _describe(run: _Run, result: Report) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The policy and every input with its SHA-256, which the audit entry,
+    the HTML report and the stored scan all name: worked out once."""
+    return (audit.describe_policy(run.policy_file, run.preset, run.today),
+            audit.describe_inputs(result.accounting.get("per_file", [])))
 
 
 def _print(run: _Run, writer: Writer, result: Report, outcome: Outcome,
@@ -415,14 +424,16 @@ def _on_ctrl_c(report, grace: float = 3.0):
         signal.signal(signal.SIGINT, old)
 
 
-def _interrupted(err: Console, counter, journal_dir: str | None, out: str | None) -> NoReturn:
+def _interrupted(err: Console, counter: _core.ProgressCounter, journal_dir: str | None,
+                 out: str | None) -> NoReturn:
     """Ctrl-C: say how far the scan got, that its results are
     incomplete, and exit 130 so no pipeline mistakes it for a pass."""
     _report_interrupt(err, counter, journal_dir, out)
     sys.exit(EXIT_INTERRUPTED)
 
 
-def _report_interrupt(err: Console, counter, journal_dir: str | None, out: str | None) -> None:
+def _report_interrupt(err: Console, counter: _core.ProgressCounter, journal_dir: str | None,
+                      out: str | None) -> None:
     err.print(f"borderscan: interrupted after {counter.records:,} records "
               f"({counter.bytes:,} bytes as stored); the scan is incomplete: no verdict, "
               "no audit entry" + (f", {out} is incomplete" if out and out != "-" else ""),
@@ -433,9 +444,10 @@ def _report_interrupt(err: Console, counter, journal_dir: str | None, out: str |
     err.file.flush()
 
 
-def _append_audit(log, key, result: Report, *, started: str, code: int,
-                  reasons: list[str], fail_on: str | None, policy: dict, inputs: list[dict],
-                  geoip: str | None) -> dict:
+def _append_audit(log: str | os.PathLike[str], key: Any, result: Report, *, started: str,
+                  code: int, reasons: list[str], fail_on: str | None,
+                  policy: dict[str, Any], inputs: list[dict[str, Any]],
+                  geoip: str | None) -> dict[str, Any]:
     """Append this scan's manifest to the audit log."""
     acc = result.accounting
     res = result.residency or {}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
@@ -150,8 +150,10 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
 def _flows_table(flows: pl.DataFrame, top: int) -> Table:
     t = Table(title=f"Flows (top {min(top, flows.height)} of {flows.height})",
               title_justify="left")
-    for col, just in (("category", "left"), ("origin", "left"), ("dest", "left"),
-                      ("verdict", "left"), ("records", "right"), ("hits", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("category", "left"), ("origin", "left"), ("dest", "left"), ("verdict", "left"),
+        ("records", "right"), ("hits", "right"))
+    for col, just in columns:
         t.add_column(col, justify=just)
     for row in flows.head(top).iter_rows(named=True):
         t.add_row(_e(row["category"]), _e(row["origin_country"]), _e(row["dest_country"]),
@@ -161,8 +163,9 @@ def _flows_table(flows: pl.DataFrame, top: int) -> Table:
 
 def _violations_table(violations: list[dict[str, Any]], top: int) -> Table:
     t = Table(title="Violations by rule", title_justify="left")
-    for col, just in (("rule", "left"), ("severity", "left"), ("records", "right"),
-                      ("hits", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("rule", "left"), ("severity", "left"), ("records", "right"), ("hits", "right"))
+    for col, just in columns:
         t.add_column(col, justify=just, overflow="fold")
     for v in violations[:top]:
         t.add_row(_e(v["rule"]), _e(v["severity"]), f"{v['records']:,}", f"{v['hits']:,}")

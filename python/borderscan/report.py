@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from borderscan import _core
 from borderscan._verdict import explain, violations_by_severity
+
+# Translates a label into the report's language.
+Translate = Callable[[str], str]
 
 # Most serious first (the engine lists severities from the least); a
 # finding without a severity comes last.
@@ -39,7 +42,7 @@ def top_findings(rows: Iterable[dict[str, Any]], n: int = TOP) -> list[dict[str,
     def key(r: dict[str, Any]) -> tuple[int, int]:
         v = r.get("verdict")
         return (0 if v == "violation" else 1 if v == "unknown" else 2,
-                SEVERITY_RANK.get(r.get("severity"), len(SEVERITY_RANK)))
+                SEVERITY_RANK.get(r.get("severity") or "", len(SEVERITY_RANK)))
     chosen = [r for r in rows if r.get("verdict") in SHOWN_VERDICTS]
     return sorted(chosen, key=key)[:n]
 
@@ -56,7 +59,7 @@ def site_flows(frame: Any) -> Any:
     return frame.group_by(SITES).agg(pl.len().cast(pl.Int64).alias("hits"))
 
 
-def _figures(residency: dict[str, Any], _: Any = lambda m: m,
+def _figures(residency: dict[str, Any], _: Translate = lambda m: m,
              sites: list[dict[str, Any]] | None = None) -> list[tuple[str, str, Any]]:
     """(id, title, plotly figure) of each chart; `_` translates labels. With
     `sites` (rows of `site_flows`), the flow diagram starts at the origin
@@ -77,8 +80,8 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
     ]
 
 
-def _sankey(flows: list[dict[str, Any]], sites: list[dict[str, Any]] | None, _: Any,
-            cat: Any) -> Any:
+def _sankey(flows: list[dict[str, Any]], sites: list[dict[str, Any]] | None, _: Translate,
+            cat: Translate) -> Any:
     """Flow diagram: origin country (or site) -> category -> destination country."""
     import plotly.graph_objects as go
 
@@ -125,7 +128,7 @@ def _busiest_sites(sites: list[dict[str, Any]]) -> set[str]:
     return set(sorted(per, key=lambda k: (-per[k], k))[:MAX_SITES])
 
 
-def _heatmap(flows: list[dict[str, Any]], cat: Any) -> Any:
+def _heatmap(flows: list[dict[str, Any]], cat: Translate) -> Any:
     """Heat map: category x destination country."""
     import plotly.graph_objects as go
 
@@ -141,7 +144,7 @@ def _heatmap(flows: list[dict[str, Any]], cat: Any) -> Any:
     return heat
 
 
-def _violation_bars(viol: list[dict[str, Any]], _: Any) -> Any:
+def _violation_bars(viol: list[dict[str, Any]], _: Translate) -> Any:
     """Violations by rule, stacked by severity (most serious first)."""
     import plotly.graph_objects as go
 

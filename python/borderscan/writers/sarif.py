@@ -23,7 +23,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -101,7 +101,7 @@ def write_sarif(
     out: IO[bytes],
     *,
     tool: Mapping[str, Any],
-    detectors: list[Mapping[str, Any]],
+    detectors: Sequence[Mapping[str, Any]],
     policy: Mapping[str, Any],
     base_dir: str | os.PathLike[str] | None = None,
     invocation: Invocation | None = None,
@@ -171,7 +171,7 @@ def write_sarif(
 
 
 def _tool(tool: Mapping[str, Any], rules: list[dict[str, Any]],
-          detectors: list[Mapping[str, Any]]) -> dict[str, Any]:
+          detectors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The run's tool: the driver with the policy's rules, and one
     extension per rule pack with its detectors."""
     driver: dict[str, Any] = {"name": str(tool.get("name", "borderscan"))}
@@ -382,7 +382,7 @@ def _policy_rule(rule: Mapping[str, Any], policy: Mapping[str, Any]) -> dict[str
 
 
 def _extensions(
-    packs: list[str], detectors: list[Mapping[str, Any]], tool_name: str
+    packs: list[str], detectors: Sequence[Mapping[str, Any]], tool_name: str
 ) -> list[dict[str, Any]]:
     """One toolComponent per rule pack, its detectors as rules.
 
