@@ -14,7 +14,7 @@ import orjson
 import polars as pl
 
 from borderscan import _core, _verdict
-from borderscan._verdict import residency_of
+from borderscan._verdict import residency_of  # by name: `scan` builds its result with it
 from borderscan.aggregate import category_frame, detector_frame, flow_frame, violation_frame
 
 PathLike = str | os.PathLike[str]

@@ -213,6 +213,7 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     options = _configure(threads, include, exclude, input_format, max_line_bytes, rule_files,
                          dest_field, origin_field, policy_file, preset, geoip, destination,
                          origin, today, show_values, max_expansion, journal_dir, baseline_doc)
+    # --store: the findings are also kept there, part by part, as they pass.
     keep = store.Writer(store_dir) if store_dir else None
     result = _scan(run, writer, Scan(run.paths, options, keep), err)
     result.baseline_doc = baseline_doc
