@@ -1,12 +1,7 @@
-"""The SARIF 2.1.0 writer: schema-valid, and the semantics code-scanning UIs rely on.
-
-The module is loaded from its file, not through `import borderscan`, so these
-tests run without the compiled engine.
-"""
+"""The SARIF 2.1.0 writer: schema-valid, and the semantics code-scanning UIs rely on."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import re
@@ -17,22 +12,9 @@ from urllib.parse import unquote, urlsplit
 import orjson
 import polars as pl
 import pytest
+from borderscan.writers import sarif
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
-
-
-def _load_sarif_module():
-    spec = importlib.util.spec_from_file_location(
-        "borderscan_sarif_under_test", ROOT / "python" / "borderscan" / "sarif.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sarif = _load_sarif_module()
 
 SCHEMA = {
     "path": pl.String,

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 import polars as pl
 
-from borderscan import _core
+from borderscan import _core, _verdict
+from borderscan._verdict import residency_of  # by name: `scan` builds its result with it
 from borderscan.aggregate import category_frame, detector_frame, flow_frame, violation_frame
 
 if TYPE_CHECKING:
@@ -50,37 +51,11 @@ class ScanResult:
     @property
     def problems(self) -> bool:
         """True when some input was unreadable, unparseable, binary or cut."""
-        return has_problems(self.accounting)
+        return _verdict.has_problems(self.accounting)
 
     def failing(self, threshold: str) -> int:
         """Violations at or above a severity (`low` ... `critical`)."""
-        return failing(self.residency, threshold)
-
-
-SEVERITIES = ("low", "medium", "high", "critical")
-
-
-def failing(residency: dict[str, Any], threshold: str) -> int:
-    """Violations (findings) at or above `threshold` in a residency summary."""
-    floor = SEVERITIES.index(threshold)
-    return sum(v["hits"] for v in residency.get("violations", [])
-               if SEVERITIES.index(v["severity"]) >= floor)
-
-
-def residency_of(summary: dict[str, Any]) -> dict[str, Any]:
-    """The residency part of the engine's summary JSON, in one dict."""
-    r = dict(summary.get("residency") or {})
-    r["policy"] = summary.get("policy")
-    r["baseline"] = summary.get("baseline")
-    return r
-
-
-def has_problems(accounting: dict[str, Any]) -> bool:
-    """Did any input fail, fail to parse, get skipped (binary, FIFO, link
-    loop) or get cut?"""
-    a = accounting
-    return bool(a["failed_files"] or a["unparseable"] or a["binary_skipped"]
-                or a["truncated_lines"] or a.get("special_skipped"))
+        return _verdict.failing(self.residency, threshold)
 
 
 def _strs(values: Iterable[PathLike] | PathLike | None) -> list[str]:

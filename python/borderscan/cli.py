@@ -7,7 +7,9 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NoReturn
 
 import click
 import orjson
@@ -17,25 +19,18 @@ from rich.markup import escape
 from rich.table import Table
 
 import borderscan
-from borderscan import api, audit, output, progress, store
+from borderscan import _core, _verdict, api, audit, output, progress, store, writers
+from borderscan._verdict import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 from borderscan.baseline import load_baseline, write_baseline
+from borderscan.output import Report
 from borderscan.policy import describe, groups, load_policy, presets
-
-# Exit codes (PRODUCT.md): 0 fine, 1 findings at or above --fail-on,
-# 2 usage or configuration error, 3 unreadable or corrupt input.
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
-# 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
-EXIT_INTERRUPTED = 130
-
-
-@contextmanager
-def _open_out(out: str | None):
-    if out is None or out == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-    else:
-        with open(out, "wb") as fh:
-            yield fh
+from borderscan.writers import Outcome, Scan, Target, Writer
 
 
 def _err_console() -> Console:
@@ -134,20 +129,20 @@ def _options(threads, include, exclude, input_format, max_line_bytes, rule_files
     }
 
 
-def _config_error(e: Exception) -> None:
+def _config_error(e: Exception | str) -> NoReturn:
     _err_console().print(f"borderscan: configuration error: {e}", markup=False)
     sys.exit(EXIT_USAGE)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
+@click.option("--format", "fmt", type=click.Choice(writers.FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the output here instead of stdout (the summary is then "
                    "printed on stdout).")
 @_scan_options
-@click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None,
+@click.option("--fail-on", type=click.Choice(_core.SEVERITIES), default=None,
               help="Exit 1 when violations of this severity or higher are found.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="Leave out findings accepted in this baseline (`borderscan baseline "
@@ -207,139 +202,201 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     rule packs, counts, verdict) to the audit log; see `borderscan audit`.
     """
     err = _err_console()
-    started = audit.now()
-    if no_audit_log and (audit_log or sign_key):
-        err.print("borderscan: --no-audit-log cannot be combined with --audit-log or --sign-key")
-        sys.exit(EXIT_USAGE)
+    run = _Run(paths=list(paths), out=out, fail_on=fail_on, strict=strict,
+               keep_going=keep_going, quiet=quiet, no_progress=no_progress,
+               store_dir=store_dir, journal_dir=journal_dir, baseline_file=baseline_file,
+               audit_log=audit_log, no_audit_log=no_audit_log, sign_key=sign_key,
+               policy_file=policy_file, preset=preset, today=today, geoip=geoip)
+    writer = writers.WRITERS[fmt](Target(out, run.exit_code, locale=locale, quiet=quiet))
+    key = _validate(run, writer, err)
+    baseline_doc = _read_baseline(baseline_file)
+    options = _configure(threads, include, exclude, input_format, max_line_bytes, rule_files,
+                         dest_field, origin_field, policy_file, preset, geoip, destination,
+                         origin, today, show_values, max_expansion, journal_dir, baseline_doc)
+    # --store: the findings are also kept there, part by part, as they pass.
+    keep = store.Writer(store_dir) if store_dir else None
+    result = _scan(run, writer, Scan(run.paths, options, keep), err)
+    result.baseline_doc = baseline_doc
+    code, reasons = run.exit_code(result)
+    _note_journal(run, result, err)
+    outcome = _audit(run, writer, result, key, code, reasons, described=keep is not None)
+    _print(run, writer, result, outcome, keep, err)
+    sys.exit(outcome.code)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What `scan` was asked for besides the scan itself: where its output
+    goes, how its exit code is decided, what is recorded of it."""
+
+    paths: list[str]
+    out: str | None
+    fail_on: str | None
+    strict: bool
+    keep_going: bool
+    quiet: bool
+    no_progress: bool
+    store_dir: str | None
+    journal_dir: str | None
+    baseline_file: str | None
+    audit_log: str | None
+    no_audit_log: bool
+    sign_key: str | None
+    # Named by the audit entry, the HTML report and the stored scan.
+    policy_file: str | None
+    preset: str | None
+    today: str | None
+    geoip: str | None
+    started: str = field(default_factory=audit.now)
+
+    def exit_code(self, report: Report) -> tuple[int, list[str]]:
+        """The exit code and, for every non-zero cause, a sentence naming it."""
+        return _verdict.exit_code(report.accounting, report.residency, fail_on=self.fail_on,
+                                  strict=self.strict, keep_going=self.keep_going)
+
+
+def _usage_error(err: Console, message: str) -> NoReturn:
+    err.print(f"borderscan: {message}")
+    sys.exit(EXIT_USAGE)
+
+
+def _validate(run: _Run, writer: Writer, err: Console) -> Any:
+    """Refuse combinations that cannot work, before anything is read; the
+    signing key (or None), loaded."""
+    if run.no_audit_log and (run.audit_log or run.sign_key):
+        _usage_error(err, "--no-audit-log cannot be combined with --audit-log or --sign-key")
     key = None
-    if sign_key:
+    if run.sign_key:
         try:
-            key = audit.load_private_key(sign_key)
+            key = audit.load_private_key(run.sign_key)
         except (ValueError, TypeError, OSError) as e:
-            _config_error(f"--sign-key {sign_key}: {e}")
-    if store_dir and fmt in ("json", "jsonl"):
-        err.print("borderscan: --store works with --format table, html, sarif or parquet "
-                  "(json and jsonl are written by the engine directly)")
-        sys.exit(EXIT_USAGE)
-    if journal_dir and baseline_file:
-        err.print("borderscan: --journal cannot be combined with --baseline (entries no longer "
-                  "found are worked out from every file's accepted findings)")
-        sys.exit(EXIT_USAGE)
-    if fmt == "parquet" and out is None and sys.stdout.isatty():
-        err.print("borderscan: refusing to write Parquet to a terminal; use --out FILE")
-        sys.exit(EXIT_USAGE)
+            _config_error(f"--sign-key {run.sign_key}: {e}")
+    if run.store_dir and not writer.stores:
+        _usage_error(err, "--store works with --format table, html, sarif or parquet "
+                          "(json and jsonl are written by the engine directly)")
+    if run.journal_dir and run.baseline_file:
+        _usage_error(err, "--journal cannot be combined with --baseline (entries no longer "
+                          "found are worked out from every file's accepted findings)")
+    if writer.binary and run.out is None and sys.stdout.isatty():
+        _usage_error(err, f"refusing to write {writer.name.title()} to a terminal; "
+                          "use --out FILE")
+    return key
+
+
+def _read_baseline(baseline_file: str | None) -> dict[str, Any] | None:
+    """The --baseline document (its fingerprints are left out of the scan;
+    the summary lists its entries no longer found)."""
+    if not baseline_file:
+        return None
+    try:
+        return load_baseline(baseline_file)
+    except borderscan.ConfigError as e:
+        _config_error(e)
+
+
+def _configure(threads: int, include: tuple[str, ...], exclude: tuple[str, ...],
+               input_format: str | None, max_line_bytes: int | None,
+               rule_files: tuple[str, ...], dest_field: tuple[str, ...],
+               origin_field: tuple[str, ...], policy_file: str | None, preset: str | None,
+               geoip: str | None, destination: str | None, origin: str | None,
+               today: str | None, show_values: bool, max_expansion: int | None,
+               journal_dir: str | None, baseline_doc: dict[str, Any] | None) -> dict[str, Any]:
+    """The scan's options: what `api.scan_iter` and `api.scan_write` take."""
+    baseline = (None if baseline_doc is None
+                else [e["fingerprint"] for e in baseline_doc["findings"]])
     options = _options(threads, include, exclude, input_format, max_line_bytes, rule_files,
                        dest_field, origin_field, policy_file, preset, geoip, destination,
-                       origin, today, show_values=show_values)
+                       origin, today, show_values=show_values, baseline=baseline)
     options["max_expansion"] = max_expansion
     options["journal"] = journal_dir
-    baseline_doc = None
-    show_progress = err.is_terminal and not (quiet or no_progress)
+    return options
+
+
+def _scan(run: _Run, writer: Writer, scan: Scan, err: Console) -> Report:
+    """Run the scan, the writer writing as findings arrive, under a
+    progress bar (on a terminal) and a Ctrl-C handler."""
+    show_progress = err.is_terminal and not (run.quiet or run.no_progress)
     # The bar is gone (and the terminal clean) before anything is printed.
-    with progress.progress_bar(list(paths), show_progress, err) as bar_counter:
+    with progress.progress_bar(run.paths, show_progress, err) as bar_counter:
         # Counted even without a bar: an interrupted scan says how far it got.
-        counter = bar_counter or borderscan._core.ProgressCounter()
-        options["progress"] = counter
+        counter = bar_counter or _core.ProgressCounter()
+        scan.options["progress"] = counter
         # A scan blocked on input (a pipe nobody writes to) cannot reach its
         # next cancellation check: Ctrl-C then ends the process after a grace period.
-        with _on_ctrl_c(lambda: _report_interrupt(err, counter, journal_dir, out)):
+        with _on_ctrl_c(lambda: _report_interrupt(err, counter, run.journal_dir, run.out)):
             try:
-                if baseline_file:
-                    baseline_doc = load_baseline(baseline_file)
-                    options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
-                writer = store.Writer(store_dir) if store_dir else None
-
-                def streamed():
-                    s = api.scan_iter(list(paths), **options)
-                    return store.Teed(s, writer) if writer else s
-
-                if fmt == "html":
-                    # Written once the exit code and the audit entry are known.
-                    result, top, sites = output.gather_for_html(streamed())
-                elif fmt == "table" and writer:
-                    stream = streamed()
-                    for _ in stream:
-                        pass
-                    result = output.report_from_stream(stream)
-                elif fmt in ("parquet", "sarif"):
-                    stream = streamed()
-                    with _open_out(out) as fh:
-                        if fmt == "parquet":
-                            result = output.write_parquet(stream, fh)
-                        else:
-                            result = output.write_sarif_report(
-                                stream, fh, options,
-                                lambda rep: _exit_code(rep, fail_on=fail_on, strict=strict,
-                                                       keep_going=keep_going))
-                else:
-                    # The engine writes JSON itself, batch by batch; `table` only
-                    # needs the summaries.
-                    native = "none" if fmt == "table" else fmt
-                    target = None if (fmt == "table" or out in (None, "-")) else out
-                    acc, summary, packs = api.scan_write(list(paths), native, target,
-                                                         output.tool_info(), **options)
-                    result = output.report_from(acc, summary, packs)
+                return writer.write(scan)
             except borderscan.ConfigError as e:
                 _config_error(e)
             except (borderscan.ScanCancelled, KeyboardInterrupt):
-                _interrupted(err, counter, journal_dir, out)
+                _interrupted(err, counter, run.journal_dir, run.out)
 
-    code, reasons = _exit_code(result, fail_on=fail_on, strict=strict, keep_going=keep_going)
-    if journal_dir and not quiet:
+
+def _note_journal(run: _Run, result: Report, err: Console) -> None:
+    if run.journal_dir and not run.quiet:
         resumed = result.accounting.get("resumed_files", 0)
-        err.print(f"borderscan: journal {journal_dir}: {resumed} finished file(s) replayed, "
+        err.print(f"borderscan: journal {run.journal_dir}: {resumed} finished file(s) replayed, "
                   f"{result.accounting['files'] - resumed} scanned", markup=False)
-    # The audit entry, the HTML report and the stored scan all name the
-    # policy and every input's SHA-256: work them out (and read inputs) once.
-    pol, inputs = None, None
-    if not no_audit_log or fmt == "html" or writer:
-        pol = audit.describe_policy(policy_file, preset, today)
-        inputs = audit.describe_inputs(result.accounting.get("per_file", []))
+
+
+def _audit(run: _Run, writer: Writer, result: Report, key: Any, code: int, reasons: list[str],
+           *, described: bool) -> Outcome:
+    """Append the scan's manifest to the audit log (unless --no-audit-log).
+    Failing to is an error a pipeline must see: exit 2, unless already 3.
+    `described`: something else (the stored scan) names the policy and inputs."""
+    if run.no_audit_log:
+        # Worked out only when an output names them (reading every input again).
+        pol, inputs = (_describe(run, result) if writer.describes_inputs or described
+                       else (None, None))
+        return Outcome(code, reasons, None, pol, inputs)
+    pol, inputs = _describe(run, result)
+    log = run.audit_log or audit.default_path()
     entry = None
-    if not no_audit_log:
-        log = audit_log or audit.default_path()
-        try:
-            entry = _append_audit(log, key, result, started=started, code=code,
-                                  reasons=reasons, fail_on=fail_on, policy=pol,
-                                  inputs=inputs, geoip=geoip)
-        except (OSError, audit.AuditError, borderscan.ConfigError) as e:
-            # The scan's evidence is part of its result: not writing it is
-            # an error a pipeline must see.
-            code = EXIT_USAGE if code in (EXIT_OK, EXIT_FINDINGS) else code
-            reasons.append(f"could not append to the audit log {log}: {e} (exit {code})")
+    try:
+        entry = _append_audit(log, key, result, started=run.started, code=code,
+                              reasons=reasons, fail_on=run.fail_on, policy=pol,
+                              inputs=inputs, geoip=run.geoip)
+    except (OSError, audit.AuditError, borderscan.ConfigError) as e:
+        code = EXIT_USAGE if code in (EXIT_OK, EXIT_FINDINGS) else code
+        reasons.append(f"could not append to the audit log {log}: {e} (exit {code})")
+    return Outcome(code, reasons, entry, pol, inputs)
+
+
+def _describe(run: _Run, result: Report) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The policy and every input with its SHA-256, which the audit entry,
+    the HTML report and the stored scan all name: worked out once."""
+    return (audit.describe_policy(run.policy_file, run.preset, run.today),
+            audit.describe_inputs(result.accounting.get("per_file", [])))
+
+
+def _print(run: _Run, writer: Writer, result: Report, outcome: Outcome,
+           keep: store.Writer | None, err: Console) -> None:
+    """Write what needed the outcome, keep the stored scan, and print the
+    summary and the reasons of the exit code."""
     # The summary always says why the exit code is what it is.
-    result.exit_reasons = reasons or [
-        f"nothing at or above {fail_on}, every input read (exit 0)" if fail_on else
+    result.exit_reasons = outcome.reasons or [
+        f"nothing at or above {run.fail_on}, every input read (exit 0)" if run.fail_on else
         "every input read, no --fail-on threshold (exit 0)"]
-    result.baseline_doc = baseline_doc
-    if fmt == "html":
-        _write_html(out or "report.html", result, top, code, reasons, entry, pol, inputs,
-                    locale, sites)
-    if writer:
-        kept = writer.finish({
-            "tool": output.tool_info(), "started": started, "ended": audit.now(),
-            "accounting": result.accounting, "summary": result.summary.to_dicts(),
-            "residency": result.residency,
-            "policy": pol, "rule_packs": list(result.rule_packs), "exit_code": code,
-            "reasons": reasons, "inputs": inputs,
-            "audit": {"seq": entry["seq"], "hash": entry["hash"]} if entry else None})
-        err.print(f"borderscan: scan stored in {kept}", markup=False)
-    if fmt == "table":
-        if out:
-            with open(out, "w", encoding="utf-8") as fh:
-                output.print_summary(result, Console(file=fh, width=80, highlight=False))
-        elif not quiet:
-            output.print_summary(result, Console(width=80, highlight=False))
-    elif (out or fmt == "html") and out != "-" and not quiet:
-        output.print_summary(result, Console(width=80, highlight=False))
-        Console(highlight=False).print(f"findings written to {out or 'report.html'} ({fmt})",
-                                       markup=False)
-    elif not out:
-        # stdout holds the machine output; problems still go to stderr.
-        output.print_problems(result, err)
-    for r in reasons:
+    writer.finish(result, outcome)
+    if keep:
+        _keep(run, keep, result, outcome, err)
+    writer.show(result, err)
+    for r in outcome.reasons:
         err.print(f"borderscan: {r}", markup=False)
-    sys.exit(code)
+
+
+def _keep(run: _Run, keep: store.Writer, result: Report, outcome: Outcome,
+          err: Console) -> None:
+    """Finish the stored scan (--store): its findings are written already."""
+    entry = outcome.audit_entry
+    kept = keep.finish({
+        "tool": output.tool_info(), "started": run.started, "ended": audit.now(),
+        "accounting": result.accounting, "summary": result.summary.to_dicts(),
+        "residency": result.residency,
+        "policy": outcome.policy, "rule_packs": list(result.rule_packs),
+        "exit_code": outcome.code, "reasons": outcome.reasons, "inputs": outcome.inputs,
+        "audit": {"seq": entry["seq"], "hash": entry["hash"]} if entry else None})
+    err.print(f"borderscan: scan stored in {kept}", markup=False)
 
 
 @contextmanager
@@ -368,14 +425,16 @@ def _on_ctrl_c(report, grace: float = 3.0):
         signal.signal(signal.SIGINT, old)
 
 
-def _interrupted(err: Console, counter, journal_dir: str | None, out: str | None) -> None:
+def _interrupted(err: Console, counter: _core.ProgressCounter, journal_dir: str | None,
+                 out: str | None) -> NoReturn:
     """Ctrl-C: say how far the scan got, that its results are
     incomplete, and exit 130 so no pipeline mistakes it for a pass."""
     _report_interrupt(err, counter, journal_dir, out)
     sys.exit(EXIT_INTERRUPTED)
 
 
-def _report_interrupt(err: Console, counter, journal_dir: str | None, out: str | None) -> None:
+def _report_interrupt(err: Console, counter: _core.ProgressCounter, journal_dir: str | None,
+                      out: str | None) -> None:
     err.print(f"borderscan: interrupted after {counter.records:,} records "
               f"({counter.bytes:,} bytes as stored); the scan is incomplete: no verdict, "
               "no audit entry" + (f", {out} is incomplete" if out and out != "-" else ""),
@@ -386,16 +445,14 @@ def _report_interrupt(err: Console, counter, journal_dir: str | None, out: str |
     err.file.flush()
 
 
-def _append_audit(log, key, result: output.Report, *, started: str, code: int,
-                  reasons: list[str], fail_on: str | None, policy: dict, inputs: list[dict],
-                  geoip: str | None) -> dict:
+def _append_audit(log: str | os.PathLike[str], key: Any, result: Report, *, started: str,
+                  code: int, reasons: list[str], fail_on: str | None,
+                  policy: dict[str, Any], inputs: list[dict[str, Any]],
+                  geoip: str | None) -> dict[str, Any]:
     """Append this scan's manifest to the audit log."""
     acc = result.accounting
     res = result.residency or {}
     violations = res.get("violations", [])
-    by_severity: dict[str, int] = {}
-    for v in violations:
-        by_severity[v["severity"]] = by_severity.get(v["severity"], 0) + v["hits"]
     manifest = audit.Manifest(
         started=started,
         ended=audit.now(),
@@ -416,51 +473,10 @@ def _append_audit(log, key, result: output.Report, *, started: str, code: int,
             "reasons": list(reasons),
             "fail_on": fail_on,
             "violations": sum(v["hits"] for v in violations),
-            "violations_by_severity": by_severity,
+            "violations_by_severity": _verdict.violations_by_severity(res),
         },
     )
     return audit.append(log, manifest.entry(), key)
-
-
-def _write_html(out: str, result: output.Report, top: list[dict], code: int | None,
-                reasons: list[str], entry: dict | None, pol: dict | None,
-                inputs: list[dict] | None, locale: str = "en",
-                sites: list[dict] | None = None) -> None:
-    """The self-contained HTML report of a scan."""
-    from borderscan import report
-
-    page = report.build_html(
-        accounting=result.accounting, summary=result.summary.to_dicts(),
-        residency=result.residency, findings=top, exit_code=code, reasons=reasons,
-        tool=output.tool_info(), policy=pol, inputs=inputs, audit_entry=entry, locale=locale,
-        sites=sites)
-    if out == "-":
-        sys.stdout.write(page)
-        sys.stdout.flush()
-        return
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(page)
-
-
-def _exit_code(result: output.Report, *, fail_on: str | None, strict: bool,
-               keep_going: bool) -> tuple[int, list[str]]:
-    """The exit code and, for every non-zero cause, a sentence naming it."""
-    reasons: list[str] = []
-    a = result.accounting
-    code = EXIT_OK
-    if fail_on:
-        n = api.failing(result.residency, fail_on)
-        if n:
-            code = EXIT_FINDINGS
-            reasons.append(f"{n:,} violation(s) at or above {fail_on} (exit 1)")
-    if a["failed_files"] and not keep_going:
-        code = EXIT_INPUT
-        reasons.append(f"{a['failed_files']} input(s) could not be read (exit 3; "
-                       "--keep-going to accept)")
-    elif strict and result.problems:
-        code = EXIT_INPUT
-        reasons.append("input problems found and --strict given (exit 3)")
-    return code, reasons
 
 
 @main.group()
@@ -770,7 +786,7 @@ def audit_path() -> None:
                                   "report the latest one when no FINDINGS file is given.")
 @click.option("--out", "-o", default="report.html", show_default=True,
               type=click.Path(dir_okay=False, writable=True), help="Where to write the HTML.")
-@click.option("--fail-on", type=click.Choice(api.SEVERITIES), default=None,
+@click.option("--fail-on", type=click.Choice(_core.SEVERITIES), default=None,
               help="State PASS or FAIL against this severity threshold.")
 @click.option("--locale", type=click.Choice(["en", "zh", "de", "ja", "vi"]), default="en",
               show_default=True, help="Language of the report's labels and numbers.")
@@ -795,12 +811,12 @@ def report_cmd(findings, history_dir, out, fail_on, locale) -> None:
                 doc = orjson.loads(fh.read())
             rows = doc["findings"]
             inputs = audit.describe_inputs(doc["accounting"].get("per_file", []))
-            table = (pl.DataFrame(rows, schema=output.FINDINGS_SCHEMA) if rows
-                     else pl.DataFrame(schema=output.FINDINGS_SCHEMA))
+            schema = pl.DataFrame(_core.empty_findings()).schema
+            table = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
             sites = report.site_flows(table).to_dicts()
         else:
             doc, lf = store.load(scans[-1])
-            rows = (lf.filter(pl.col("verdict").is_in(["violation", "unknown"]))
+            rows = (lf.filter(pl.col("verdict").is_in(report.SHOWN_VERDICTS))
                     .collect().to_dicts())
             sites = report.site_flows(lf).collect().to_dicts()
             inputs, entry = doc.get("inputs"), doc.get("audit")
@@ -811,7 +827,7 @@ def report_cmd(findings, history_dir, out, fail_on, locale) -> None:
         _config_error(f"{findings}: not a `scan --format json` document ({e})")
     code, reasons = None, []
     if fail_on:
-        n = api.failing(res, fail_on)
+        n = _verdict.failing(res, fail_on)
         code = EXIT_FINDINGS if n else EXIT_OK
         reasons = [f"{n:,} violation(s) at or above {fail_on}" if n
                    else f"nothing at or above {fail_on}"]

@@ -1,32 +1,20 @@
-"""Writers for the scan's machine formats and the terminal summary."""
+"""What a scan's outputs need of it (`Report`), and the terminal summary.
+The output formats themselves are `borderscan.writers`."""
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import IO, Any
+from typing import Any
 
 import polars as pl
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
-from borderscan import __version__, api
+from borderscan import __version__, _core
+from borderscan._verdict import has_problems, residency_of
 from borderscan.aggregate import category_frame, detector_frame, flow_frame
-from borderscan.api import ScanStream, has_problems
-
-FORMATS = ("table", "json", "jsonl", "parquet", "sarif", "html")
-
-_S, _U = pl.String, pl.UInt64
-FINDINGS_SCHEMA = {
-    "path": _S, "line": _U, "column": _U, "byte_offset": _U, "detector": _S, "category": _S,
-    "field": _S, "evidence": _S, "destination": _S, "dest_host": _S, "dest_country": _S,
-    "dest_source": _S, "origin": _S, "origin_country": _S, "origin_source": _S,
-    "verdict": _S, "severity": _S, "rule": _S, "exception": _S, "fingerprint": _S,
-}
+from borderscan.api import ScanStream
 
 
 @dataclass
@@ -52,15 +40,6 @@ def tool_info() -> dict[str, Any]:
     return {"name": "borderscan", "version": __version__}
 
 
-def write_parquet(stream: ScanStream, out: IO[bytes]) -> Report:
-    """The findings table as Parquet. Polars writes one file at once, so the
-    findings are gathered first (as compact Arrow, not Python objects)."""
-    frames = list(stream)
-    table = pl.concat(frames) if frames else pl.DataFrame(schema=FINDINGS_SCHEMA)
-    table.write_parquet(out)
-    return report_from_stream(stream)
-
-
 def report_from_stream(stream: ScanStream) -> Report:
     """The report of an exhausted stream."""
     assert stream.accounting is not None and stream.summary is not None
@@ -69,66 +48,11 @@ def report_from_stream(stream: ScanStream) -> Report:
                   stream.flows, stream.residency)
 
 
-def gather_for_html(stream: ScanStream, keep: int = 50
-                    ) -> tuple[Report, list[dict[str, Any]], list[dict[str, Any]]]:
-    """Stream a scan, keeping only what the HTML report shows of the findings
-    (the top violations and unknown destinations, and counts by origin
-    site): memory stays bounded."""
-    from borderscan.report import SITES, site_flows, top_findings
-
-    kept: list[dict[str, Any]] = []
-    sites: pl.DataFrame | None = None
-    for frame in stream:
-        rows = frame.filter(pl.col("verdict").is_in(["violation", "unknown"])).to_dicts()
-        kept = top_findings([*kept, *rows], keep)
-        part = site_flows(frame)
-        sites = part if sites is None else site_flows_sum(pl.concat([sites, part]), SITES)
-    return report_from_stream(stream), kept, [] if sites is None else sites.to_dicts()
-
-
-def site_flows_sum(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    return frame.group_by(keys).agg(pl.col("hits").sum())
-
-
 def report_from(accounting: dict[str, Any], summary: dict[str, Any],
                 rule_packs: list[str]) -> Report:
+    """The report of a scan the engine wrote (`_core.scan_write`)."""
     return Report(category_frame(summary), detector_frame(summary), accounting, rule_packs,
-                  flow_frame(summary), api.residency_of(summary))
-
-
-def write_sarif_report(stream: ScanStream, out: IO[bytes], options: dict[str, Any],
-                       exit_code: Callable[[Report], tuple[int, list[str]]]) -> Report:
-    """SARIF 2.1.0 for code-scanning UIs, written as findings arrive. The
-    invocation (exit code, input problems) is written once the scan is
-    over, after the results."""
-    from borderscan.policy import load_policy
-    from borderscan.sarif import write_sarif
-
-    start = datetime.now(UTC)
-    policy = load_policy(options.get("policy"), options.get("preset"), options.get("today"))
-    detectors = api.rules(options.get("rules") or ())
-    tool = {**tool_info(), "rule_packs": stream.rule_packs}
-
-    def invocation(_counts: dict[str, Any]) -> dict[str, Any]:
-        report = report_from_stream(stream)
-        code, reasons = exit_code(report)
-        a = report.accounting
-        notes = [{"level": "error", "message": f"could not be read: {f['error']}",
-                  "path": f["path"]} for f in a["failures"]]
-        for reason, st in a["unparseable_reasons"].items():
-            first = st["first"][0] if st["first"] else None
-            notes.append({"level": "warning",
-                          "message": f"{st['count']} record(s) unparseable ({reason}); "
-                                     "scanned as text",
-                          "path": first["path"] if first else None})
-        notes += [{"level": "warning", "message": r} for r in reasons]
-        return {"command_line": " ".join(sys.argv), "exit_code": code,
-                "start": start.isoformat(), "end": datetime.now(UTC).isoformat(),
-                "successful": code in (0, 1), "notifications": notes}
-
-    write_sarif(stream, out, tool=tool, detectors=detectors, policy=policy,
-                base_dir=os.getcwd(), invocation=invocation)
-    return report_from_stream(stream)
+                  flow_frame(summary), residency_of(summary))
 
 
 def _human_bytes(n: int) -> str:
@@ -206,30 +130,50 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
         return
     pol = r.get("policy") or {}
     verdicts = r.get("verdicts", {})
-    line = ", ".join(f"{v} {verdicts[v]['hits']:,}" for v in
-                     ("violation", "unknown", "exempted", "allowed") if v in verdicts)
+    # Most serious first: the engine lists verdicts from the least.
+    line = ", ".join(f"{v} {verdicts[v]['hits']:,}" for v in reversed(_core.VERDICTS)
+                     if v in verdicts)
     console.print(f"Policy {pol.get('name')} {pol.get('version')} ({pol.get('place')}): "
                   f"{line or 'no findings'}", highlight=False, markup=False)
-    flows = result.flows
-    if not flows.is_empty():
-        t = Table(title=f"Flows (top {min(top, flows.height)} of {flows.height})",
-                  title_justify="left")
-        for col, just in (("category", "left"), ("origin", "left"), ("dest", "left"),
-                          ("verdict", "left"), ("records", "right"), ("hits", "right")):
-            t.add_column(col, justify=just)
-        for row in flows.head(top).iter_rows(named=True):
-            t.add_row(_e(row["category"]), _e(row["origin_country"]), _e(row["dest_country"]),
-                      _e(row["verdict"]), f"{row['records']:,}", f"{row['hits']:,}")
-        console.print(t)
+    if not result.flows.is_empty():
+        console.print(_flows_table(result.flows, top))
     violations = r.get("violations", [])
     if violations:
-        t = Table(title="Violations by rule", title_justify="left")
-        for col, just in (("rule", "left"), ("severity", "left"), ("records", "right"),
-                          ("hits", "right")):
-            t.add_column(col, justify=just, overflow="fold")
-        for v in violations[:top]:
-            t.add_row(_e(v["rule"]), _e(v["severity"]), f"{v['records']:,}", f"{v['hits']:,}")
-        console.print(t)
+        console.print(_violations_table(violations, top))
+    _print_sources(r, console)
+    _print_exceptions(r, console)
+    _print_baseline(result, console, top)
+    for reason in result.exit_reasons:
+        console.print(f"exit: {reason}", highlight=False, markup=False)
+
+
+def _flows_table(flows: pl.DataFrame, top: int) -> Table:
+    t = Table(title=f"Flows (top {min(top, flows.height)} of {flows.height})",
+              title_justify="left")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("category", "left"), ("origin", "left"), ("dest", "left"), ("verdict", "left"),
+        ("records", "right"), ("hits", "right"))
+    for col, just in columns:
+        t.add_column(col, justify=just)
+    for row in flows.head(top).iter_rows(named=True):
+        t.add_row(_e(row["category"]), _e(row["origin_country"]), _e(row["dest_country"]),
+                  _e(row["verdict"]), f"{row['records']:,}", f"{row['hits']:,}")
+    return t
+
+
+def _violations_table(violations: list[dict[str, Any]], top: int) -> Table:
+    t = Table(title="Violations by rule", title_justify="left")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("rule", "left"), ("severity", "left"), ("records", "right"), ("hits", "right"))
+    for col, just in columns:
+        t.add_column(col, justify=just, overflow="fold")
+    for v in violations[:top]:
+        t.add_row(_e(v["rule"]), _e(v["severity"]), f"{v['records']:,}", f"{v['hits']:,}")
+    return t
+
+
+def _print_sources(r: dict[str, Any], console: Console) -> None:
+    """How destinations and origins were decided, most findings first."""
     ds, os_ = r.get("dest_sources", {}), r.get("origin_sources", {})
     if ds:
         console.print("Destinations decided by: " + ", ".join(
@@ -243,6 +187,9 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
         console.print(f"note: {os_['site-prefix']:,} finding(s) took their origin from a site "
                       "code's country prefix (CN-SZ-02 -> CN); map sites in the policy's "
                       "[origins] to be explicit.", highlight=False, markup=False)
+
+
+def _print_exceptions(r: dict[str, Any], console: Console) -> None:
     for label, (verdict, n) in r.get("exceptions", {}).items():
         if verdict == "exempted":
             console.print(f"exception applied to {n:,} finding(s): {label}", highlight=False,
@@ -250,19 +197,21 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
         else:
             console.print(f"[yellow]expired exception[/yellow] no longer covers {n:,} "
                           f"finding(s): {_e(label)}", highlight=False)
-    b = r.get("baseline")
-    if b:
-        console.print(f"baseline: {b['matched']:,} known finding(s) left out, "
-                      f"{len(b['absent']):,} baseline entr(ies) no longer found",
-                      highlight=False)
-        if result.baseline_doc and b["absent"]:
-            from borderscan.baseline import absent_entries
 
-            for e in absent_entries(result.baseline_doc, b["absent"])[:top]:
-                console.print(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
-                              f" (was line {e['line']})", highlight=False, markup=False)
-    for reason in result.exit_reasons:
-        console.print(f"exit: {reason}", highlight=False, markup=False)
+
+def _print_baseline(result: Report, console: Console, top: int) -> None:
+    b = result.residency.get("baseline")
+    if not b:
+        return
+    console.print(f"baseline: {b['matched']:,} known finding(s) left out, "
+                  f"{len(b['absent']):,} baseline entr(ies) no longer found",
+                  highlight=False)
+    if result.baseline_doc and b["absent"]:
+        from borderscan.baseline import absent_entries
+
+        for e in absent_entries(result.baseline_doc, b["absent"])[:top]:
+            console.print(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
+                          f" (was line {e['line']})", highlight=False, markup=False)
 
 
 def print_problems(result: Report, console: Console, *, limit: int = 10) -> None:

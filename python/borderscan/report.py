@@ -12,14 +12,26 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, None: 4}
-VERDICT_COLOUR = {"violation": "rgba(214,39,40,0.55)", "allowed": "rgba(44,160,44,0.45)",
-                  "unknown": "rgba(127,127,127,0.45)", "exempted": "rgba(31,119,180,0.45)"}
-SEVERITY_COLOUR = {"critical": "#7f0000", "high": "#d62728", "medium": "#ff7f0e",
-                   "low": "#bcbd22"}
+from borderscan import _core
+from borderscan._verdict import explain, violations_by_severity
+
+# Translates a label into the report's language.
+Translate = Callable[[str], str]
+
+# Most serious first (the engine lists severities from the least); a
+# finding without a severity comes last.
+SEVERITY_RANK = {s: i for i, s in enumerate(reversed(_core.SEVERITIES))}
+# Per verdict and per severity, in the engine's orders.
+VERDICT_COLOUR = dict(zip(_core.VERDICTS, ("rgba(44,160,44,0.45)", "rgba(31,119,180,0.45)",
+                                           "rgba(127,127,127,0.45)", "rgba(214,39,40,0.55)"),
+                          strict=True))
+SEVERITY_COLOUR = dict(zip(_core.SEVERITIES, ("#bcbd22", "#ff7f0e", "#d62728", "#7f0000"),
+                           strict=True))
+# The findings the report lists: violations, then destinations to review.
+SHOWN_VERDICTS = ("violation", "unknown")
 TOP = 50
 INTRO = ("Violations first, by severity, then destinations that could not be placed. "
          "Evidence is masked.")
@@ -30,28 +42,9 @@ def top_findings(rows: Iterable[dict[str, Any]], n: int = TOP) -> list[dict[str,
     def key(r: dict[str, Any]) -> tuple[int, int]:
         v = r.get("verdict")
         return (0 if v == "violation" else 1 if v == "unknown" else 2,
-                SEVERITY_RANK.get(r.get("severity"), 4))
-    chosen = [r for r in rows if r.get("verdict") in ("violation", "unknown")]
+                SEVERITY_RANK.get(r.get("severity") or "", len(SEVERITY_RANK)))
+    chosen = [r for r in rows if r.get("verdict") in SHOWN_VERDICTS]
     return sorted(chosen, key=key)[:n]
-
-
-def explain(r: dict[str, Any]) -> str:
-    """One sentence: what was found where, where it goes and why that is the verdict."""
-    field = f" in field {r['field']}" if r.get("field") else ""
-    dest = r.get("dest_country") or "unknown"
-    how = r.get("dest_source") or "none"
-    origin = r.get("origin_country") or "unknown"
-    s = (f"{r.get('detector')} ({r.get('category')}){field}; origin {origin} "
-         f"({r.get('origin_source')}), destination {dest} (decided by {how}")
-    s += f", host {r['dest_host']})" if r.get("dest_host") else ")"
-    v = r.get("verdict")
-    if v == "violation":
-        s += f": violates rule {r.get('rule')} ({r.get('severity')})"
-    elif v == "unknown":
-        s += ": the destination could not be placed in one country"
-    elif v == "exempted":
-        s += f": exempted by {r.get('exception')}"
-    return s + "."
 
 
 SITES = ["origin", "origin_country", "category", "dest_country", "verdict"]
@@ -66,21 +59,32 @@ def site_flows(frame: Any) -> Any:
     return frame.group_by(SITES).agg(pl.len().cast(pl.Int64).alias("hits"))
 
 
-def _figures(residency: dict[str, Any], _: Any = lambda m: m,
+def _figures(residency: dict[str, Any], _: Translate = lambda m: m,
              sites: list[dict[str, Any]] | None = None) -> list[tuple[str, str, Any]]:
     """(id, title, plotly figure) of each chart; `_` translates labels. With
     `sites` (rows of `site_flows`), the flow diagram starts at the origin
     site (the busiest MAX_SITES; the rest as their country)."""
-    import plotly.graph_objects as go
-
     from borderscan.export import CATEGORY
 
     def cat(c: str) -> str:
         return _(CATEGORY.get(c, c))
 
     flows = residency.get("flows", [])
-    figs: list[tuple[str, str, Any]] = []
-    # Flow diagram: origin country -> category -> destination country.
+    return [
+        ("flows", _("Flows: origin, data category, destination (findings; red: "
+                    "violation, green: allowed, grey: unknown, blue: exempted)"),
+         _sankey(flows, sites, _, cat)),
+        ("heatmap", _("Data category by destination country (findings)"), _heatmap(flows, cat)),
+        ("violations", _("Violations by policy rule and severity (findings)"),
+         _violation_bars(residency.get("violations", []), _)),
+    ]
+
+
+def _sankey(flows: list[dict[str, Any]], sites: list[dict[str, Any]] | None, _: Translate,
+            cat: Translate) -> Any:
+    """Flow diagram: origin country (or site) -> category -> destination country."""
+    import plotly.graph_objects as go
+
     labels: list[str] = []
     index: dict[tuple[str, str], int] = {}
 
@@ -93,13 +97,7 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
         return index[k]
 
     links: dict[tuple[int, int, str], int] = {}
-    busiest: set[str] = set()
-    if sites:
-        per: dict[str, int] = {}
-        for f in sites:
-            if f.get("origin"):
-                per[f["origin"]] = per.get(f["origin"], 0) + f["hits"]
-        busiest = set(sorted(per, key=lambda k: (-per[k], k))[:MAX_SITES])
+    busiest = _busiest_sites(sites or [])
     for f in sites or flows:
         site = f.get("origin") if sites else None
         o = (node("site", f"{site} ({f['origin_country']})") if site in busiest
@@ -118,9 +116,22 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
               "hovertemplate": "%{source.label} -> %{target.label}<br>%{value} findings, "
                                "%{customdata}<extra></extra>"}))
     sankey.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("flows", _("Flows: origin, data category, destination (findings; red: "
-                            "violation, green: allowed, grey: unknown, blue: exempted)"), sankey))
-    # Heat map: category x destination country.
+    return sankey
+
+
+def _busiest_sites(sites: list[dict[str, Any]]) -> set[str]:
+    """The MAX_SITES origin sites with the most findings (ties by name)."""
+    per: dict[str, int] = {}
+    for f in sites:
+        if f.get("origin"):
+            per[f["origin"]] = per.get(f["origin"], 0) + f["hits"]
+    return set(sorted(per, key=lambda k: (-per[k], k))[:MAX_SITES])
+
+
+def _heatmap(flows: list[dict[str, Any]], cat: Translate) -> Any:
+    """Heat map: category x destination country."""
+    import plotly.graph_objects as go
+
     cats = sorted({f["category"] for f in flows})
     dests = sorted({f["dest_country"] for f in flows})
     z = [[0] * len(dests) for _ in cats]
@@ -130,11 +141,15 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
                                 hovertemplate="%{y} to %{x}: %{z} findings<extra></extra>"))
     heat.update_layout(height=80 + 32 * max(len(cats), 1),
                        margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("heatmap", _("Data category by destination country (findings)"), heat))
-    # Violations by rule, stacked by severity.
-    viol = residency.get("violations", [])
+    return heat
+
+
+def _violation_bars(viol: list[dict[str, Any]], _: Translate) -> Any:
+    """Violations by rule, stacked by severity (most serious first)."""
+    import plotly.graph_objects as go
+
     bars = go.Figure()
-    for sev in ("critical", "high", "medium", "low"):
+    for sev in reversed(_core.SEVERITIES):
         rows = [v for v in viol if v["severity"] == sev]
         if rows:
             bars.add_trace(go.Bar(name=_(sev), x=[v["rule"] for v in rows],
@@ -142,8 +157,7 @@ def _figures(residency: dict[str, Any], _: Any = lambda m: m,
                                   marker_color=SEVERITY_COLOUR[sev]))
     bars.update_layout(barmode="stack", height=360,
                        margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    figs.append(("violations", _("Violations by policy rule and severity (findings)"), bars))
-    return figs
+    return bars
 
 
 def _trend_figure(trends: list[dict[str, Any]], _: Any = lambda m: m) -> Any:
@@ -152,7 +166,7 @@ def _trend_figure(trends: list[dict[str, Any]], _: Any = lambda m: m) -> Any:
 
     x = [t["started"] for t in trends]
     fig = go.Figure()
-    for sev in ("critical", "high", "medium", "low"):
+    for sev in reversed(_core.SEVERITIES):
         fig.add_trace(go.Scatter(x=x, y=[t["by_severity"].get(sev, 0) for t in trends],
                                  name=f"{_(sev)}: {_('violation findings')}",
                                  mode="lines+markers",
@@ -167,9 +181,7 @@ def _trend_figure(trends: list[dict[str, Any]], _: Any = lambda m: m) -> Any:
 
 def trend_point(doc: dict[str, Any]) -> dict[str, Any]:
     """What the trends chart needs of one stored scan's scan.json."""
-    by: dict[str, int] = {}
-    for v in doc.get("residency", {}).get("violations", []):
-        by[v["severity"]] = by.get(v["severity"], 0) + v["hits"]
+    by = violations_by_severity(doc.get("residency", {}))
     return {"started": doc.get("started", ""), "records": doc.get("accounting", {})
             .get("records", 0), "by_severity": by, "exit_code": doc.get("exit_code")}
 

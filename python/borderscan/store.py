@@ -26,6 +26,8 @@ from typing import Any
 
 import polars as pl
 
+from borderscan import _core
+
 FORMAT = "borderscan-stored-scan/1"
 
 
@@ -87,12 +89,11 @@ def load(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], pl.LazyFrame]:
     parts = sorted((d / "findings").glob("part-*.parquet"))
     if len(parts) != doc.get("parts"):
         raise StoreError(f"{d}: {len(parts)} findings parts, scan.json says {doc.get('parts')}")
-    from borderscan.output import FINDINGS_SCHEMA
-
     # glob=False: the parts are listed already, and a folder named with `[`
-    # or `*` (which came from the user) is not a pattern.
+    # or `*` (which came from the user) is not a pattern. No parts: no
+    # findings, with the engine's findings schema.
     lf = (pl.scan_parquet(parts, glob=False) if parts
-          else pl.LazyFrame(schema=FINDINGS_SCHEMA))
+          else pl.DataFrame(_core.empty_findings()).lazy())
     return doc, lf
 
 

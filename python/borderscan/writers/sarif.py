@@ -1,8 +1,8 @@
 """SARIF 2.1.0 output: one result per finding that is a problem.
 
-Self-contained on purpose: it imports only polars, orjson and the standard
-library, never `borderscan._core`, so it can be used and tested without the
-engine.
+`write_sarif` builds the log from findings tables (any, not only a scan's);
+`SarifWriter` is `--format sarif`: it feeds it a scan's stream, the
+engine's summary and the invocation (exit code, input problems).
 
 The log is written as a stream: the head of the run (tool, rules, rule packs)
 first, then the results batch by batch as the findings arrive, then what is
@@ -11,17 +11,19 @@ one batch, whatever the number of findings.
 
 Results are written for verdicts `violation`, `unknown` and `exempted`.
 `allowed` findings are not problems: they are counted (run.properties) but
-get no result. Evidence is copied as the engine masked it; the raw
-destination (a URL may carry tokens in its query) is never copied, only its
-host.
+get no result. The counts come from the engine's residency summary when
+given (it counted the same batches), else from the batches. Evidence is
+copied as the engine masked it; the raw destination (a URL may carry tokens
+in its query) is never copied, only its host.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -30,7 +32,12 @@ from urllib.parse import quote
 import orjson
 import polars as pl
 
-__all__ = ["FINGERPRINT_KEY", "SARIF_SCHEMA_URI", "SARIF_VERSION", "write_sarif"]
+from borderscan import _core, api
+from borderscan._verdict import EXIT_FINDINGS, EXIT_OK, explain, violations_by_severity
+from borderscan.output import Report, report_from_stream, tool_info
+from borderscan.writers.base import Scan, Writer, open_out
+
+__all__ = ["FINGERPRINT_KEY", "SARIF_SCHEMA_URI", "SARIF_VERSION", "SarifWriter", "write_sarif"]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = (
@@ -62,25 +69,18 @@ COLUMNS = (
     "exception",
 )
 
-REPORTED_VERDICTS = ("violation", "unknown", "exempted")
-VERDICTS = ("violation", "unknown", "exempted", "allowed")
-SEVERITIES = ("critical", "high", "medium", "low")
+# The log lists verdicts and severities most serious first: the engine's
+# orders (lowest first) reversed.
+VERDICTS = tuple(reversed(_core.VERDICTS))
+SEVERITIES = tuple(reversed(_core.SEVERITIES))
+# Every verdict but `allowed` is a problem to show as a result.
+REPORTED_VERDICTS = tuple(v for v in VERDICTS if v != "allowed")
 
-LEVEL_BY_SEVERITY = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+# Per severity, lowest first (as `_core.SEVERITIES`).
+LEVEL_BY_SEVERITY = dict(zip(_core.SEVERITIES, ("note", "warning", "error", "error"), strict=True))
 # GitHub code scanning reads `security-severity` (a number as a string, 0.0-10.0) on rules
 # and shows critical >= 9.0, high >= 7.0, medium >= 4.0, low > 0.
-SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
-
-DEST_SOURCE_TEXT = {
-    "policy": "policy override",
-    "cloud": "cloud region table",
-    "geoip": "geoip",
-    "tld": "country-code TLD",
-    "cli": "--destination",
-    "unresolved": "not resolved",
-    "none": "no destination in the record",
-}
-UNRESOLVED_COUNTRIES = ("unknown", "indeterminate")
+SECURITY_SEVERITY = dict(zip(_core.SEVERITIES, ("3.0", "5.5", "8.0", "9.5"), strict=True))
 
 EXIT_CODE_TEXT = {
     0: "no finding at or above --fail-on",
@@ -93,6 +93,7 @@ _SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
 _RULE_NAME_SPLIT = re.compile(r"[^0-9A-Za-z]+")
 
 Invocation = Mapping[str, Any] | Callable[[dict[str, Any]], Mapping[str, Any] | None]
+Residency = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
 
 def write_sarif(
@@ -100,10 +101,11 @@ def write_sarif(
     out: IO[bytes],
     *,
     tool: Mapping[str, Any],
-    detectors: list[Mapping[str, Any]],
+    detectors: Sequence[Mapping[str, Any]],
     policy: Mapping[str, Any],
     base_dir: str | os.PathLike[str] | None = None,
     invocation: Invocation | None = None,
+    residency: Residency | None = None,
 ) -> dict[str, Any]:
     """Write one SARIF 2.1.0 log with one run to `out`; return the counts.
 
@@ -113,15 +115,65 @@ def write_sarif(
     callable that gets the counts once the last batch is written and returns
     the dict (so the exit code, end time and input problems, which are known
     only after the scan, can be filled in); it is written after the results.
+    `residency` is the engine's residency summary of these same batches (or
+    a callable returning it once the last batch is written): its verdict
+    counts and violations by severity are reported instead of counting the
+    batches again. Without it, the batches are counted.
 
     Returns {"results", "violation", "unknown", "exempted", "allowed",
     "by_severity"} where by_severity counts violations per severity.
     Raises ValueError if a batch lacks a column (the log is then incomplete).
     """
     rules = [_policy_rule(r, policy) for r in policy.get("rules", [])]
-    rule_index = {r["id"]: i for i, r in enumerate(rules)}
     locator = _Locator(base_dir)
+    head = b'{"$schema":%b,"version":%b,"runs":[{"tool":%b' % (
+        orjson.dumps(SARIF_SCHEMA_URI),
+        orjson.dumps(SARIF_VERSION),
+        orjson.dumps(_tool(tool, rules, detectors)),
+    )
+    if locator.base_uri is not None:
+        head += b',"originalUriBaseIds":' + orjson.dumps({SRCROOT: {"uri": locator.base_uri}})
+    head += b',"columnKind":"unicodeCodePoints","results":['
+    out.write(head)
 
+    counts: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    unlisted: Counter[str] = Counter()
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    written = 0
+    for batch in batches:
+        missing = [c for c in COLUMNS if c not in batch.columns]
+        if missing:
+            raise ValueError(f"findings batch lacks column(s): {', '.join(missing)}")
+        if batch.height == 0:
+            continue
+        if residency is None:
+            _tally(batch, counts, by_severity)
+        written += _write_results(batch, out, rule_index, locator, unlisted, first=not written)
+
+    if residency is not None:
+        counts, by_severity = _summary_counts(residency() if callable(residency) else residency)
+    summary = {
+        "results": written,
+        **{v: counts.get(v, 0) for v in VERDICTS},
+        "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+    }
+
+    tail = b"]"
+    inv = invocation(dict(summary)) if callable(invocation) else invocation
+    if inv is not None:
+        notes = _unlisted_notes(unlisted)
+        tail += b',"invocations":' + orjson.dumps([_invocation(inv, notes, locator)])
+    props = _run_properties(policy, tool, summary, counts, unlisted)
+    tail += b',"properties":' + orjson.dumps(props) + b"}]}\n"
+    out.write(tail)
+    return summary
+
+
+def _tool(tool: Mapping[str, Any], rules: list[dict[str, Any]],
+          detectors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The run's tool: the driver with the policy's rules, and one
+    extension per rule pack with its detectors."""
     driver: dict[str, Any] = {"name": str(tool.get("name", "borderscan"))}
     version = tool.get("version")
     if version:
@@ -134,55 +186,32 @@ def write_sarif(
     extensions = _extensions(list(tool.get("rule_packs") or []), detectors, driver["name"])
     if extensions:
         tool_obj["extensions"] = extensions
+    return tool_obj
 
-    head = b'{"$schema":%b,"version":%b,"runs":[{"tool":%b' % (
-        orjson.dumps(SARIF_SCHEMA_URI),
-        orjson.dumps(SARIF_VERSION),
-        orjson.dumps(tool_obj),
-    )
-    if locator.base_uri is not None:
-        head += b',"originalUriBaseIds":' + orjson.dumps({SRCROOT: {"uri": locator.base_uri}})
-    head += b',"columnKind":"unicodeCodePoints","results":['
-    out.write(head)
 
-    counts: Counter[str] = Counter()
-    by_severity: Counter[str] = Counter()
-    unlisted: Counter[str] = Counter()
-    written = 0
-    for batch in batches:
-        missing = [c for c in COLUMNS if c not in batch.columns]
-        if missing:
-            raise ValueError(f"findings batch lacks column(s): {', '.join(missing)}")
-        if batch.height == 0:
-            continue
-        for verdict, n in batch.get_column("verdict").value_counts().iter_rows():
-            counts["null" if verdict is None else verdict] += n
-        reported = batch.filter(pl.col("verdict").is_in(list(REPORTED_VERDICTS)))
-        if reported.height == 0:
-            continue
-        # Each result is serialized as soon as it is built: keeping a batch of nested
-        # dicts alive instead makes the cyclic GC rescan them (measured 1.25x slower).
-        chunks = [b""] if written else []
-        for row in zip(*(reported.get_column(c).to_list() for c in COLUMNS), strict=True):
-            f = dict(zip(COLUMNS, row, strict=True))
-            if f["verdict"] == "violation":
-                by_severity[f["severity"] or "none"] += 1
-            idx = rule_index.get(f["rule"]) if f["rule"] is not None else None
-            if idx is None:
-                unlisted[f["rule"] or "(none)"] += 1
-            chunks.append(orjson.dumps(_result(f, idx, locator)))
-        out.write(b",".join(chunks))
-        written += reported.height
+def _write_results(batch: pl.DataFrame, out: IO[bytes], rule_index: Mapping[str, int],
+                   locator: _Locator, unlisted: Counter[str], *, first: bool) -> int:
+    """Write the results of a batch's problems (comma-separated from those
+    before, unless `first`); how many. Rules the policy does not list are
+    counted in `unlisted`."""
+    reported = batch.filter(pl.col("verdict").is_in(list(REPORTED_VERDICTS)))
+    if reported.height == 0:
+        return 0
+    # Each result is serialized as soon as it is built: keeping a batch of nested
+    # dicts alive instead makes the cyclic GC rescan them (measured 1.25x slower).
+    chunks = [] if first else [b""]
+    for row in zip(*(reported.get_column(c).to_list() for c in COLUMNS), strict=True):
+        f = dict(zip(COLUMNS, row, strict=True))
+        idx = rule_index.get(f["rule"]) if f["rule"] is not None else None
+        if idx is None:
+            unlisted[f["rule"] or "(none)"] += 1
+        chunks.append(orjson.dumps(_result(f, idx, locator)))
+    out.write(b",".join(chunks))
+    return reported.height
 
-    summary = {
-        "results": written,
-        **{v: counts.get(v, 0) for v in VERDICTS},
-        "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
-    }
 
-    tail = b"]"
-    inv = invocation(dict(summary)) if callable(invocation) else invocation
-    config_notes = [
+def _unlisted_notes(unlisted: Mapping[str, int]) -> list[dict[str, Any]]:
+    return [
         {
             "level": "warning",
             "message": {
@@ -192,10 +221,12 @@ def write_sarif(
         }
         for rule_id, n in sorted(unlisted.items())
     ]
-    if inv is not None:
-        tail += b',"invocations":' + orjson.dumps([_invocation(inv, config_notes, locator)])
 
-    run_props: dict[str, Any] = {
+
+def _run_properties(policy: Mapping[str, Any], tool: Mapping[str, Any],
+                    summary: Mapping[str, Any], counts: Mapping[str, int],
+                    unlisted: Mapping[str, int]) -> dict[str, Any]:
+    props: dict[str, Any] = {
         "policy": {
             k: policy[k]
             for k in ("name", "version", "description", "sources")
@@ -205,16 +236,29 @@ def write_sarif(
         "allowed_count": summary["allowed"],
         "counts": {v: summary[v] for v in VERDICTS},
         "violations_by_severity": summary["by_severity"],
-        "results": written,
+        "results": summary["results"],
     }
     other = {k: n for k, n in counts.items() if k not in VERDICTS}
     if other:
-        run_props["other_verdicts"] = other
+        props["other_verdicts"] = other
     if unlisted:
-        run_props["unlisted_rules"] = dict(sorted(unlisted.items()))
-    tail += b',"properties":' + orjson.dumps(run_props) + b"}]}\n"
-    out.write(tail)
-    return summary
+        props["unlisted_rules"] = dict(sorted(unlisted.items()))
+    return props
+
+
+def _tally(batch: pl.DataFrame, counts: Counter[str], by_severity: Counter[str]) -> None:
+    """Add a batch's findings per verdict, and its violations per severity."""
+    for verdict, n in batch.get_column("verdict").value_counts().iter_rows():
+        counts["null" if verdict is None else verdict] += n
+    violations = batch.filter(pl.col("verdict") == "violation").get_column("severity")
+    for severity, n in violations.value_counts().iter_rows():
+        by_severity[severity or "none"] += n
+
+
+def _summary_counts(residency: Mapping[str, Any]) -> tuple[Counter[str], Counter[str]]:
+    """What `_tally` counts, as the engine's residency summary has it."""
+    counts = Counter({v: c["hits"] for v, c in residency.get("verdicts", {}).items()})
+    return counts, Counter(violations_by_severity(residency))
 
 
 def _result(f: dict[str, Any], rule_idx: int | None, locator: _Locator) -> dict[str, Any]:
@@ -274,38 +318,11 @@ def _result(f: dict[str, Any], rule_idx: int | None, locator: _Locator) -> dict[
 
 
 def _message(f: dict[str, Any]) -> str:
-    """One plain sentence: what, where, from, to, and why it is a problem."""
-    where = f"in field {f['field']}" if f["field"] is not None else "in free text"
-    if f["origin_country"] and f["origin_country"] != "unknown":
-        origin = f"from {f['origin_country']} ({f['origin_source']})"
-    else:
-        origin = "from an unknown origin"
-    dest = _destination_text(f["dest_country"], f["dest_source"], f["dest_host"])
-    rule = f["rule"] if f["rule"] is not None else "(none)"
-    sev = f" ({f['severity']})" if f["severity"] else ""
-    verdict = f["verdict"]
-    if verdict == "violation":
-        why = f"violates rule {rule}{sev}"
-    elif verdict == "exempted":
-        why = f"would violate rule {rule}{sev}; exempted"
-        if f["exception"]:
-            why += f" by {f['exception']}"
-    else:
-        why = f"rule {rule} cannot decide without the destination country; review it"
-    text = f"{f['detector']} ({f['category']}) {where} {origin} {dest}: {why}."
+    """The finding's verdict in one sentence, then its evidence as masked."""
+    text = explain(f)
     if f["evidence"]:
         text += f" Evidence (masked): {f['evidence']}"
     return text
-
-
-def _destination_text(country: str | None, source: str | None, host: str | None) -> str:
-    host_part = f", host {host}" if host else ""
-    how = DEST_SOURCE_TEXT.get(source or "none", source or "")
-    if country and country not in UNRESOLVED_COUNTRIES:
-        return f"sent to {country} (resolved by {how}{host_part})"
-    if source == "none" and not host:
-        return "with no destination in the record"
-    return f"sent to a destination of {country or 'unknown'} country ({how}{host_part})"
 
 
 def _rule_name(rule_id: str) -> str:
@@ -365,7 +382,7 @@ def _policy_rule(rule: Mapping[str, Any], policy: Mapping[str, Any]) -> dict[str
 
 
 def _extensions(
-    packs: list[str], detectors: list[Mapping[str, Any]], tool_name: str
+    packs: list[str], detectors: Sequence[Mapping[str, Any]], tool_name: str
 ) -> list[dict[str, Any]]:
     """One toolComponent per rule pack, its detectors as rules.
 
@@ -501,3 +518,50 @@ def _relative_uri(path: str) -> str:
     while path.startswith("./"):
         path = path[2:]
     return quote(path, safe="/", errors="surrogateescape")
+
+
+class SarifWriter(Writer):
+    """`--format sarif`: the log, written as the scan streams; its
+    invocation (exit code, input problems) once the scan is over."""
+
+    name = "sarif"
+
+    def write(self, scan: Scan) -> Report:
+        from borderscan.policy import load_policy
+
+        stream = scan.stream()
+        with open_out(self.target.out) as fh:
+            start = datetime.now(UTC)
+            opts = scan.options
+            policy = load_policy(opts.get("policy"), opts.get("preset"), opts.get("today"))
+            detectors = api.rules(opts.get("rules") or ())
+            tool = {**tool_info(), "rule_packs": stream.rule_packs}
+
+            def invocation(_counts: dict[str, Any]) -> dict[str, Any]:
+                report = report_from_stream(stream)
+                code, reasons = self.target.exit_code(report)
+                return {"command_line": " ".join(sys.argv), "exit_code": code,
+                        "start": start.isoformat(), "end": datetime.now(UTC).isoformat(),
+                        "successful": code in (EXIT_OK, EXIT_FINDINGS),
+                        "notifications": _input_notes(report.accounting, reasons)}
+
+            write_sarif(stream, fh, tool=tool, detectors=detectors, policy=policy,
+                        base_dir=os.getcwd(), invocation=invocation,
+                        residency=lambda: stream.residency)
+        return report_from_stream(stream)
+
+
+def _input_notes(accounting: Mapping[str, Any], reasons: list[str]) -> list[dict[str, Any]]:
+    """The invocation's notifications: inputs that could not be read or
+    parsed, and the reasons of the exit code."""
+    notes: list[dict[str, Any]] = [
+        {"level": "error", "message": f"could not be read: {f['error']}", "path": f["path"]}
+        for f in accounting["failures"]]
+    for reason, st in accounting["unparseable_reasons"].items():
+        first = st["first"][0] if st["first"] else None
+        notes.append({"level": "warning",
+                      "message": f"{st['count']} record(s) unparseable ({reason}); "
+                                 "scanned as text",
+                      "path": first["path"] if first else None})
+    notes += [{"level": "warning", "message": r} for r in reasons]
+    return notes

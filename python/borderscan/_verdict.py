@@ -1,0 +1,125 @@
+"""What a scan's results mean: the sentence that explains a finding's
+verdict, violations at a severity threshold, input problems, and the exit
+code with its reasons. Private: the CLI and the writers use it; the public
+API exposes it as `ScanResult.failing()` and `ScanResult.problems`.
+
+The vocabularies (severities, verdicts) are the engine's own
+(`_core.SEVERITIES`, `_core.VERDICTS`): they are never re-typed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from borderscan import _core
+
+# Exit codes (PRODUCT.md): 0 fine, 1 findings at or above --fail-on,
+# 2 usage or configuration error, 3 unreadable or corrupt input.
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+# 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
+
+# How the destination of a finding was decided (its `dest_source`), in words.
+DEST_SOURCE_TEXT = {
+    "policy": "policy override",
+    "cloud": "cloud region table",
+    "geoip": "geoip",
+    "tld": "country-code TLD",
+    "cli": "--destination",
+    "unresolved": "not resolved",
+    "none": "no destination in the record",
+}
+# Destination countries that are not a country: the engine could not place it.
+UNRESOLVED_COUNTRIES = ("unknown", "indeterminate")
+
+
+def explain(f: Mapping[str, Any]) -> str:
+    """One plain sentence about a finding (a findings row): what, where,
+    from, to, and why that is its verdict. The SARIF message and the HTML
+    report both show it. Missing keys read as null: the HTML report also
+    takes rows from a saved JSON document."""
+    field, rule, severity = f.get("field"), f.get("rule"), f.get("severity")
+    where = f"in field {field}" if field is not None else "in free text"
+    if f.get("origin_country") and f.get("origin_country") != "unknown":
+        origin = f"from {f.get('origin_country')} ({f.get('origin_source')})"
+    else:
+        origin = "from an unknown origin"
+    dest = _destination_text(f.get("dest_country"), f.get("dest_source"), f.get("dest_host"))
+    rule_text = rule if rule is not None else "(none)"
+    sev = f" ({severity})" if severity else ""
+    verdict = f.get("verdict")
+    if verdict == "violation":
+        why = f"violates rule {rule_text}{sev}"
+    elif verdict == "exempted":
+        why = f"would violate rule {rule_text}{sev}; exempted"
+        if f.get("exception"):
+            why += f" by {f.get('exception')}"
+    elif verdict == "allowed":
+        why = f"allowed by rule {rule}" if rule is not None else "no rule covers it; allowed"
+    else:
+        why = f"rule {rule_text} cannot decide without the destination country; review it"
+    return f"{f.get('detector')} ({f.get('category')}) {where} {origin} {dest}: {why}."
+
+
+def _destination_text(country: str | None, source: str | None, host: str | None) -> str:
+    host_part = f", host {host}" if host else ""
+    how = DEST_SOURCE_TEXT.get(source or "none", source or "")
+    if country and country not in UNRESOLVED_COUNTRIES:
+        return f"sent to {country} (resolved by {how}{host_part})"
+    if source == "none" and not host:
+        return "with no destination in the record"
+    return f"sent to a destination of {country or 'unknown'} country ({how}{host_part})"
+
+
+def violations_by_severity(residency: Mapping[str, Any]) -> dict[str, int]:
+    """Violation findings per severity, from the engine's residency summary
+    (severities that had none are left out)."""
+    by: dict[str, int] = {}
+    for v in residency.get("violations", []):
+        by[v["severity"]] = by.get(v["severity"], 0) + v["hits"]
+    return by
+
+
+def failing(residency: Mapping[str, Any], threshold: str) -> int:
+    """Violations (findings) at or above `threshold` in a residency summary."""
+    floor = _core.SEVERITIES.index(threshold)
+    return sum(v["hits"] for v in residency.get("violations", [])
+               if _core.SEVERITIES.index(v["severity"]) >= floor)
+
+
+def residency_of(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The residency part of the engine's summary JSON, in one dict."""
+    r = dict(summary.get("residency") or {})
+    r["policy"] = summary.get("policy")
+    r["baseline"] = summary.get("baseline")
+    return r
+
+
+def has_problems(accounting: Mapping[str, Any]) -> bool:
+    """Did any input fail, fail to parse, get skipped (binary, FIFO, link
+    loop) or get cut?"""
+    a = accounting
+    return bool(a["failed_files"] or a["unparseable"] or a["binary_skipped"]
+                or a["truncated_lines"] or a.get("special_skipped"))
+
+
+def exit_code(accounting: Mapping[str, Any], residency: Mapping[str, Any], *,
+              fail_on: str | None, strict: bool, keep_going: bool) -> tuple[int, list[str]]:
+    """The exit code of a scan and, for every non-zero cause, a sentence
+    naming it. Unreadable input (3) takes precedence over findings (1)."""
+    reasons: list[str] = []
+    code = EXIT_OK
+    if fail_on:
+        n = failing(residency, fail_on)
+        if n:
+            code = EXIT_FINDINGS
+            reasons.append(f"{n:,} violation(s) at or above {fail_on} (exit 1)")
+    if accounting["failed_files"] and not keep_going:
+        code = EXIT_INPUT
+        reasons.append(f"{accounting['failed_files']} input(s) could not be read (exit 3; "
+                       "--keep-going to accept)")
+    elif strict and has_problems(accounting):
+        code = EXIT_INPUT
+        reasons.append("input problems found and --strict given (exit 3)")
+    return code, reasons
