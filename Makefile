@@ -22,6 +22,7 @@ lint: install
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	$(PY) -m ruff check python tests benches sample_data
+	$(PY) -m mypy
 	$(PY) -m mypy.stubtest borderscan._core --allowlist python/stubtest-allowlist.txt
 
 bench: install

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import borderscan
 import pytest
-from borderscan import _core, api
+from borderscan import _core, api, cli
 
 OPTIONS = _core.ScanConfig.OPTIONS
 NAMES = [name for name, _ in OPTIONS]
@@ -82,6 +82,23 @@ def test_conflicts_are_checked_by_the_engine():
         _core.ScanConfig(today="2026-13-01")
     with pytest.raises(TypeError, match="unknown option 'thread'"):
         _core.ScanConfig(thread=2)
+
+
+@pytest.mark.parametrize("command", ["scan", "explain"])
+def test_cli_options_are_the_engine_options(command):
+    """A CLI option that sets a scan option is named like it and has its
+    flag; every option with a flag is on `scan`."""
+    params = {p.name: p for p in cli.main.commands[command].params}
+    flags = dict(OPTIONS)
+    for name, flag in OPTIONS:
+        if name in params:
+            assert flag in params[name].opts, (command, name, params[name].opts)
+        elif command == "scan":
+            assert flag is None, f"scan lacks {flag}"
+    for p in params.values():
+        for opt in p.opts:
+            if opt in flags.values():
+                assert flags.get(p.name) == opt, f"{opt} must set option {p.name!r}"
 
 
 def test_api_takes_the_engine_options():

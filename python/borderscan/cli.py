@@ -6,9 +6,11 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from types import FrameType
 from typing import Any, NoReturn
 
 import click
@@ -51,9 +53,10 @@ def main() -> None:
     """
 
 
-def _scan_options(f):
+def _scan_options(f: Any) -> Any:
     """Options shared by every command that scans (scan, baseline create,
-    explain): inputs, detectors, policy and resolution."""
+    explain): inputs, detectors, policy and resolution. Each sets the scan
+    option of its name (`_core.ScanConfig.OPTIONS`, tests/test_config.py)."""
     opts = [
         click.option("--threads", "-j", type=click.IntRange(min=0), default=0,
                      show_default=True, help="Worker threads; 0 = one per core."),
@@ -64,18 +67,18 @@ def _scan_options(f):
         click.option("--input-format", type=click.Choice(
             ["jsonl", "csv", "tsv", "logfmt", "syslog", "text"]),
             help="Parse every input as this format instead of detecting it per file."),
-        click.option("--max-line-bytes", type=click.IntRange(min=1), default=None,
+        click.option("--max-line-bytes", "max_line", type=click.IntRange(min=1), default=None,
                      help="Cut longer lines (their start is scanned, the cut is counted). "
                           "Default 1 MiB."),
-        click.option("--rules", "rule_files", multiple=True,
+        click.option("--rules", "rules", multiple=True,
                      type=click.Path(exists=True, dir_okay=False),
                      help="Extra rule pack (TOML); repeatable."),
-        click.option("--dest-field", multiple=True, metavar="NAME",
+        click.option("--dest-field", "dest_fields", multiple=True, metavar="NAME",
                      help="Field name that holds the destination (replaces the defaults)."),
-        click.option("--origin-field", multiple=True, metavar="NAME",
+        click.option("--origin-field", "origin_fields", multiple=True, metavar="NAME",
                      help="Field name that holds the origin site code (replaces the "
                           "defaults)."),
-        click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
+        click.option("--policy", "policy", type=click.Path(dir_okay=False),
                      help="Residency policy (TOML); see `borderscan policy check`."),
         click.option("--preset", metavar="NAME",
                      help="A shipped policy: default, cn-industrial-export, eu-gdpr, "
@@ -97,7 +100,7 @@ def _scan_options(f):
     return f
 
 
-def _check_date(_ctx, _param, value: str | None) -> str | None:
+def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
         try:
             date.fromisoformat(value)
@@ -106,27 +109,12 @@ def _check_date(_ctx, _param, value: str | None) -> str | None:
     return value
 
 
-def _options(threads, include, exclude, input_format, max_line_bytes, rule_files, dest_field,
-             origin_field, policy_file, preset, geoip, destination, origin, today=None,
-             show_values=False, baseline=None) -> dict:
-    return {
-        "threads": threads,
-        "include": include,
-        "exclude": exclude,
-        "input_format": input_format,
-        "max_line": max_line_bytes,
-        "dest_fields": list(dest_field) or None,
-        "origin_fields": list(origin_field) or None,
-        "show_values": show_values,
-        "rules": rule_files,
-        "policy": policy_file,
-        "preset": preset,
-        "geoip": geoip,
-        "destination": destination,
-        "origin": origin,
-        "baseline": baseline,
-        "today": today,
-    }
+def _options(**given: Any) -> dict[str, Any]:
+    """The scan options among a command's parameters (named as the engine
+    names them), as `api.scan` takes them: repeatable options given no
+    value are left to the engine's default."""
+    names = {name for name, _ in _core.ScanConfig.OPTIONS}
+    return {k: (v if v != () else None) for k, v in given.items() if k in names}
 
 
 def _config_error(e: Exception | str) -> NoReturn:
@@ -144,7 +132,7 @@ def _config_error(e: Exception | str) -> NoReturn:
 @_scan_options
 @click.option("--fail-on", type=click.Choice(_core.SEVERITIES), default=None,
               help="Exit 1 when violations of this severity or higher are found.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False),
               help="Leave out findings accepted in this baseline (`borderscan baseline "
                    "create`); report only new ones and list entries no longer found.")
 @click.option("--show-values", is_flag=True, help="Show raw values in evidence (unmasked).")
@@ -170,19 +158,19 @@ def _config_error(e: Exception | str) -> NoReturn:
 @click.option("--sign-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
               help="Sign the audit entry with this Ed25519 private key "
                    "(`borderscan audit keygen`).")
-@click.option("--max-expansion", type=click.IntRange(min=0), default=None, metavar="RATIO",
+@click.option("--max-expansion", "max_expansion", type=click.IntRange(min=0), default=None,
+              metavar="RATIO",
               help="Stop a compressed input that expands to more than RATIO times its size "
                    "(past 64 MiB) as a decompression bomb (exit 3). Default 250; 0 = no "
                    "limit.")
-@click.option("--journal", "journal_dir", type=click.Path(file_okay=False), metavar="DIR",
+@click.option("--journal", "journal", type=click.Path(file_okay=False), metavar="DIR",
               help="Record each finished file in DIR; the same scan run again with the same "
                    "DIR (after a crash, a kill or Ctrl-C) replays finished files instead of "
                    "reading them and ends with the results of an uninterrupted scan.")
-def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_bytes,
-         rule_files, dest_field, origin_field, policy_file, preset, geoip, destination, origin,
-         today, fail_on, baseline_file, show_values, strict, keep_going, quiet, no_progress,
-         locale, store_dir, audit_log, no_audit_log, sign_key, max_expansion,
-         journal_dir) -> None:
+def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None, strict: bool,
+         keep_going: bool, quiet: bool, no_progress: bool, locale: str, store_dir: str | None,
+         audit_log: str | None, no_audit_log: bool, sign_key: str | None,
+         **options: Any) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -204,15 +192,14 @@ def scan(paths, fmt, out, threads, include, exclude, input_format, max_line_byte
     err = _err_console()
     run = _Run(paths=list(paths), out=out, fail_on=fail_on, strict=strict,
                keep_going=keep_going, quiet=quiet, no_progress=no_progress,
-               store_dir=store_dir, journal_dir=journal_dir, baseline_file=baseline_file,
-               audit_log=audit_log, no_audit_log=no_audit_log, sign_key=sign_key,
-               policy_file=policy_file, preset=preset, today=today, geoip=geoip)
+               store_dir=store_dir, journal_dir=options["journal"],
+               baseline_file=options["baseline"], audit_log=audit_log,
+               no_audit_log=no_audit_log, sign_key=sign_key, policy_file=options["policy"],
+               preset=options["preset"], today=options["today"], geoip=options["geoip"])
     writer = writers.WRITERS[fmt](Target(out, run.exit_code, locale=locale, quiet=quiet))
     key = _validate(run, writer, err)
-    baseline_doc = _read_baseline(baseline_file)
-    options = _configure(threads, include, exclude, input_format, max_line_bytes, rule_files,
-                         dest_field, origin_field, policy_file, preset, geoip, destination,
-                         origin, today, show_values, max_expansion, journal_dir, baseline_doc)
+    baseline_doc = _read_baseline(run.baseline_file)
+    options = _configure(options, baseline_doc)
     # --store: the findings are also kept there, part by part, as they pass.
     keep = store.Writer(store_dir) if store_dir else None
     result = _scan(run, writer, Scan(run.paths, options, keep), err)
@@ -274,9 +261,6 @@ def _validate(run: _Run, writer: Writer, err: Console) -> Any:
     if run.store_dir and not writer.stores:
         _usage_error(err, "--store works with --format table, html, sarif or parquet "
                           "(json and jsonl are written by the engine directly)")
-    if run.journal_dir and run.baseline_file:
-        _usage_error(err, "--journal cannot be combined with --baseline (entries no longer "
-                          "found are worked out from every file's accepted findings)")
     if writer.binary and run.out is None and sys.stdout.isatty():
         _usage_error(err, f"refusing to write {writer.name.title()} to a terminal; "
                           "use --out FILE")
@@ -294,21 +278,17 @@ def _read_baseline(baseline_file: str | None) -> dict[str, Any] | None:
         _config_error(e)
 
 
-def _configure(threads: int, include: tuple[str, ...], exclude: tuple[str, ...],
-               input_format: str | None, max_line_bytes: int | None,
-               rule_files: tuple[str, ...], dest_field: tuple[str, ...],
-               origin_field: tuple[str, ...], policy_file: str | None, preset: str | None,
-               geoip: str | None, destination: str | None, origin: str | None,
-               today: str | None, show_values: bool, max_expansion: int | None,
-               journal_dir: str | None, baseline_doc: dict[str, Any] | None) -> dict[str, Any]:
-    """The scan's options: what `api.scan_iter` and `api.scan_write` take."""
-    baseline = (None if baseline_doc is None
-                else [e["fingerprint"] for e in baseline_doc["findings"]])
-    options = _options(threads, include, exclude, input_format, max_line_bytes, rule_files,
-                       dest_field, origin_field, policy_file, preset, geoip, destination,
-                       origin, today, show_values=show_values, baseline=baseline)
-    options["max_expansion"] = max_expansion
-    options["journal"] = journal_dir
+def _configure(given: dict[str, Any], baseline_doc: dict[str, Any] | None) -> dict[str, Any]:
+    """The scan's options as `api.scan_iter` and `api.scan_write` take them,
+    checked by the engine (conflicts and values: exit 2) before anything
+    is read."""
+    options = _options(**given)
+    if baseline_doc is not None:
+        options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
+    try:
+        api.scan_config(**options)
+    except borderscan.ConfigError as e:
+        _config_error(e)
     return options
 
 
@@ -400,15 +380,15 @@ def _keep(run: _Run, keep: store.Writer, result: Report, outcome: Outcome,
 
 
 @contextmanager
-def _on_ctrl_c(report, grace: float = 3.0):
+def _on_ctrl_c(report: Callable[[], None], grace: float = 3.0) -> Iterator[None]:
     """Ctrl-C raises KeyboardInterrupt as usual (the engine stops at its
     next check and `_interrupted` reports), and also arms a timer: a scan
     still running `grace` seconds later is blocked in a read that no flag can
     interrupt (a pipe or FIFO nobody writes to), so the timer reports and ends
     the process itself. Finished journal entries are already on disk."""
 
-    def handler(signum, frame):
-        def force():
+    def handler(signum: int, frame: FrameType | None) -> None:
+        def force() -> None:
             report()
             os._exit(EXIT_INTERRUPTED)
 
@@ -489,7 +469,7 @@ def rules() -> None:
               dir_okay=False), help="Extra rule pack (TOML); repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-def rules_list(rule_files, fmt) -> None:
+def rules_list(rule_files: tuple[str, ...], fmt: str) -> None:
     """Show every detector: id, category, kind and description."""
     try:
         specs = api.rules(rule_files)
@@ -510,7 +490,7 @@ def rules_list(rule_files, fmt) -> None:
 @rules.command("check")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(exists=True,
               dir_okay=False), help="Extra rule pack (TOML); repeatable.")
-def rules_check(rule_files) -> None:
+def rules_check(rule_files: tuple[str, ...]) -> None:
     """Run every rule's positive and negative examples; exit 1 if one misbehaves."""
     try:
         specs = api.rules(rule_files)
@@ -542,7 +522,7 @@ def policy() -> None:
 @click.option("--today", metavar="YYYY-MM-DD",
               help="Decide exception expiry as of this date (default: today).")
 @click.option("--quiet", "-q", is_flag=True, help="Only report errors.")
-def policy_check(files, today, quiet) -> None:
+def policy_check(files: tuple[str, ...], today: str | None, quiet: bool) -> None:
     """Validate policy files and print what each means in plain words.
 
     Exit 2 (naming file, line and column) when one is invalid; 0 otherwise.
@@ -576,7 +556,7 @@ def policy_list() -> None:
 
 @policy.command("show")
 @click.argument("name")
-def policy_show(name) -> None:
+def policy_show(name: str) -> None:
     """Print a shipped preset's TOML (a starting point for your own policy)."""
     text = presets().get(name)
     if text is None:
@@ -612,7 +592,7 @@ def baseline() -> None:
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
               help="The baseline file to write (JSON).")
 @_scan_options
-def baseline_create(paths, out, **kw) -> None:
+def baseline_create(paths: tuple[str, ...], out: str, **kw: Any) -> None:
     """Scan PATHS and write every finding as accepted.
 
     Entries hold the fingerprint (which ignores line numbers, so inserted
@@ -643,7 +623,7 @@ def baseline_create(paths, out, **kw) -> None:
 @click.argument("paths", nargs=-1)
 @_scan_options
 @click.option("--show-values", is_flag=True, help="Show raw values in evidence (unmasked).")
-def explain(target, paths, show_values, **kw) -> None:
+def explain(target: str, paths: tuple[str, ...], show_values: bool, **kw: Any) -> None:
     """Explain a record or a finding: which detector fired on which field,
     how the origin and destination were resolved (step by step), and which
     policy rule decided the verdict.
@@ -686,7 +666,7 @@ def audit_group() -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--public-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
               help="Also check every entry's Ed25519 signature with this public key.")
-def audit_verify(file, public_key) -> None:
+def audit_verify(file: str | None, public_key: str | None) -> None:
     """Verify the hash chain (and signatures) of an audit log (default: the
     default log). Exit 0 when intact, 1 when any entry was edited, removed,
     reordered or inserted (each is named), 2 when the log cannot be read."""
@@ -725,7 +705,8 @@ def audit_verify(file, public_key) -> None:
               help="Also verify every entry's signature before exporting.")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write here instead of stdout.")
-def audit_export(file, start, end, fmt, locale, tz, public_key, out) -> None:
+def audit_export(file: str | None, start: str | None, end: str | None, fmt: str, locale: str,
+                 tz: str, public_key: str | None, out: str | None) -> None:
     """Export the scans of a period from an audit log, localized. The log is
     verified first: a log with any problem is not exported (exit 1)."""
     from zoneinfo import ZoneInfoNotFoundError
@@ -748,7 +729,8 @@ def audit_export(file, start, end, fmt, locale, tz, public_key, out) -> None:
             click.echo(f"{path}: {p.message}", err=True)
         click.echo(f"{path}: not exported: the log does not verify", err=True)
         sys.exit(EXIT_FINDINGS)
-    period = tuple(date.fromisoformat(d) if d else None for d in (start, end))
+    period = (date.fromisoformat(start) if start else None,
+              date.fromisoformat(end) if end else None)
     chosen = [e for e in entries if ex.in_period(e, *period, exporter.zone)]
     status = exporter._("intact") + (f", {v.signed} signed" if public_key else "")
     text = ex.export(chosen, fmt, exporter, period=period, verified=status, source=path)
@@ -762,7 +744,7 @@ def audit_export(file, start, end, fmt, locale, tz, public_key, out) -> None:
 @audit_group.command("keygen")
 @click.option("--out", "-o", required=True, metavar="PREFIX",
               help="Write PREFIX.key (private, mode 600) and PREFIX.pub (public).")
-def audit_keygen(out) -> None:
+def audit_keygen(out: str) -> None:
     """Make an Ed25519 key pair for `scan --sign-key` and `audit verify --public-key`."""
     try:
         kid = audit.keygen(f"{out}.key", f"{out}.pub")
@@ -790,7 +772,8 @@ def audit_path() -> None:
               help="State PASS or FAIL against this severity threshold.")
 @click.option("--locale", type=click.Choice(["en", "zh", "de", "ja", "vi"]), default="en",
               show_default=True, help="Language of the report's labels and numbers.")
-def report_cmd(findings, history_dir, out, fail_on, locale) -> None:
+def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on: str | None,
+               locale: str) -> None:
     """Write the self-contained HTML report (one file, opens offline) of a
     scan saved with `scan --format json`, or of the latest stored scan in
     --history DIR, with the trends of all stored scans."""
@@ -799,6 +782,7 @@ def report_cmd(findings, history_dir, out, fail_on, locale) -> None:
     if not findings and not history_dir:
         _config_error("give a FINDINGS file from `scan --format json`, or --history DIR")
     trends, entry = None, None
+    inputs: list[dict[str, Any]] | None
     try:
         if history_dir:
             scans = store.history(history_dir)
@@ -848,7 +832,7 @@ def report_cmd(findings, history_dir, out, fail_on, locale) -> None:
               show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="Rows shown per section in the table.")
-def diff_cmd(old, new, fmt, limit) -> None:
+def diff_cmd(old: str, new: str, fmt: str, limit: int) -> None:
     """What changed between two stored scans (`scan --store DIR`): new and
     gone flows, new and resolved violations (by fingerprint), and
     destinations never seen before."""

@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any, ClassVar, cast
+from typing import IO, Any, ClassVar, Literal, cast
 
 from rich.console import Console
 
@@ -55,7 +55,7 @@ class Scan:
         # A Teed stream forwards every attribute of the stream it wraps.
         return cast(ScanStream, store.Teed(s, self.keep)) if self.keep else s
 
-    def native(self, fmt: str, out: str | None) -> Report:
+    def native(self, fmt: Literal["json", "jsonl", "none"], out: str | None) -> Report:
         """Let the engine write `json`, `jsonl` or nothing (`none`) to `out`
         (None: stdout) as findings arrive, without handing them to Python."""
         acc, summary, packs = api.scan_write(self.paths, fmt, out, tool_info(), **self.options)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Literal
+
 from borderscan.output import Report
 from borderscan.writers.base import Scan, Writer
 
@@ -10,7 +12,7 @@ from borderscan.writers.base import Scan, Writer
 class JsonWriter(Writer):
     """One document: tool, findings, summary, detectors, residency, accounting."""
 
-    name = "json"
+    name: ClassVar[Literal["json", "jsonl"]] = "json"
     # No Python stream to tee the findings from.
     stores = False
 
@@ -22,4 +24,4 @@ class JsonWriter(Writer):
 class JsonlWriter(JsonWriter):
     """One finding per line."""
 
-    name = "jsonl"
+    name: ClassVar[Literal["json", "jsonl"]] = "jsonl"
