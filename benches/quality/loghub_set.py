@@ -58,6 +58,16 @@ OTHER = {"V", "VERBOSE", "D", "DEBUG", "I", "INFO", "INFORMATION", "NOTICE", "TR
 
 E_MAIL = "personal.email"
 
+# An IPv4 look-alike that is a version number: `~~6.1.1.0`, `version=1.2.8.57`, or a
+# piece of a longer dotted run. A heuristic label, reported as such.
+_VERSION_BEFORE = re.compile(r"(?i)\b(?:version|ver|build|release|v)[\s=:]*$|~~$|\d\.$")
+_VERSION_AFTER = re.compile(r"\.\d")
+
+
+def version_like(line: str, start: int, end: int) -> bool:
+    return bool(_VERSION_BEFORE.search(line[max(0, start - 12):start])
+                or _VERSION_AFTER.match(line, end))
+
 
 @dataclass
 class Dataset:
@@ -165,6 +175,8 @@ def run(root: Path, threads: int) -> dict:
     det_lines: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     misplaced = 0
     personal_rows = []
+    versions: Counter = Counter()
+    version_examples: list[dict] = []
     for f in result.findings:
         d = by_path[f.path]
         cats[d.name][f.line - 1].add(f.category)
@@ -174,6 +186,11 @@ def run(root: Path, threads: int) -> dict:
             misplaced += 1
         if f.category == "personal":
             personal_rows.append((d, f, text))
+        if f.detector == "network_id.ipv4" and version_like(text, f.start, f.end):
+            versions[d.name] += 1
+            if len(version_examples) < 40:
+                version_examples.append({"dataset": d.name, "line": f.line,
+                                         "context": context(text, f.start, f.end)})
 
     total_lines = sum(len(d.lines) for d in datasets)
     out: dict = {
@@ -196,6 +213,9 @@ def run(root: Path, threads: int) -> dict:
     out["diagnostic"] = _diagnostic(datasets, cats, det_lines)
     out["personal"] = _personal(datasets, plist, personal_rows, total_lines)
     out["categories"] = _categories(datasets, cats, det_lines, total_lines)
+    out["ipv4_version_like"] = {"findings": sum(versions.values()),
+                                "by_dataset": dict(versions.most_common()),
+                                "examples": _spread(version_examples, 4)}
     return out
 
 
