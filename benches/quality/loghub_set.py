@@ -188,7 +188,7 @@ def run(root: Path, threads: int) -> dict:
             personal_rows.append((d, f, text))
         if f.detector == "network_id.ipv4" and version_like(text, f.start, f.end):
             versions[d.name] += 1
-            if len(version_examples) < 40:
+            if sum(e["dataset"] == d.name for e in version_examples) < 3:
                 version_examples.append({"dataset": d.name, "line": f.line,
                                          "context": context(text, f.start, f.end)})
 
@@ -215,7 +215,7 @@ def run(root: Path, threads: int) -> dict:
     out["categories"] = _categories(datasets, cats, det_lines, total_lines)
     out["ipv4_version_like"] = {"findings": sum(versions.values()),
                                 "by_dataset": dict(versions.most_common()),
-                                "examples": _spread(version_examples, 4)}
+                                "examples": _spread(version_examples, 4, versions)}
     return out
 
 
@@ -288,7 +288,7 @@ def _personal(datasets, plist: PersonalList, rows, total_lines: int) -> dict:
         per_det[f.detector]["false"] += 1
         per_det_ds[f.detector][d.name] += 1
         ex = examples[f.detector]
-        if len(ex) < 40:
+        if sum(e["dataset"] == d.name for e in ex) < 3:
             ex.append({"dataset": d.name, "line": f.line, "value_shape": shape(f.evidence),
                        "context": context(text, f.start, f.end)})
     detectors = []
@@ -300,7 +300,7 @@ def _personal(datasets, plist: PersonalList, rows, total_lines: int) -> dict:
             "false_alarms": c["false"], "per_10k_lines": 1e4 * c["false"] / total_lines,
             "precision": ratio(c["true"], c["true"] + c["false"]),
             "by_dataset": dict(per_det_ds[det].most_common()),
-            "examples": _spread(examples[det], 6),
+            "examples": _spread(examples[det], 6, per_det_ds[det]),
         })
     fa_no_email = sum(x["false_alarms"] for x in detectors if x["detector"] != E_MAIL)
     cards = sum(x["findings"] for x in detectors if x["detector"] == "personal.payment_card")
@@ -322,8 +322,11 @@ def _personal(datasets, plist: PersonalList, rows, total_lines: int) -> dict:
     }
 
 
-def _spread(examples: list[dict], k: int) -> list[dict]:
-    """Up to k examples, one per dataset first, so that each source of noise shows."""
+def _spread(examples: list[dict], k: int, counts: Counter | None = None) -> list[dict]:
+    """Up to k examples, one per dataset first (most frequent first), so that each
+    source of noise shows."""
+    if counts:
+        examples = sorted(examples, key=lambda e: -counts[e["dataset"]])
     out, seen = [], set()
     for ex in examples:
         if ex["dataset"] not in seen:
