@@ -1,0 +1,417 @@
+"""Classification quality of borderscan on labelled data nobody on this project wrote.
+
+    python3 benches/quality/run.py --loghub DIR --presidio FILE \\
+        [--presidio-python VENV/bin/python] [--out benches/quality/RESULTS.md]
+
+Scans (a) loghub's 16 `*_2k.log` files (DIR: a loghub checkout, or any folder with
+`<Name>/<Name>_2k.log` and `<Name>_2k.log_structured.csv`) and (b) presidio-research's
+`data/synth_dataset_v2.json` with the installed `borderscan` CLI, scores them, and
+writes a Markdown report (`--out`) and the same figures as JSON (`--json`, default:
+`--out` with `.json`). Either set may be left out. `--presidio-python` is an
+interpreter with presidio-analyzer and presidio-evaluator: with it, set (b) is scored
+by presidio-evaluator's own SpanEvaluator and Presidio's pattern recognizers are run
+beside ours; without it only the plain span scorer of presidio_set.py runs.
+See README.md next to this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import loghub_set
+import presidio_set
+from common import fmt, scanner_identity
+
+HERE = Path(__file__).resolve().parent
+
+BAR_DIAGNOSTIC_RECALL = 0.95
+BAR_PERSONAL_FA_PER_10K = 2.0
+BAR_PRESIDIO_RECALL = 0.95
+
+
+def source_commit(path: Path) -> str | None:
+    """Commit of a data source: a COMMIT file beside it, or its git checkout."""
+    folder = path if path.is_dir() else path.parent
+    marker = folder / "COMMIT"
+    if marker.is_file():
+        return marker.read_text(encoding="utf-8").strip()[:40]
+    proc = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--loghub", type=Path, help="loghub checkout (or a copy of its 2k files)")
+    ap.add_argument("--presidio", type=Path, help="presidio-research's synth_dataset_v2.json")
+    ap.add_argument("--presidio-python",
+                    help="Python with presidio-analyzer and presidio-evaluator installed")
+    ap.add_argument("--iou", type=float, default=0.9,
+                    help="span IoU threshold (presidio-evaluator's default: 0.9)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--json", type=Path, help="default: --out with the suffix .json")
+    ap.add_argument("--label", default="before",
+                    help="what this measurement is (before / after ...), put in the title")
+    a = ap.parse_args(argv)
+    if not a.loghub and not a.presidio:
+        ap.error("give --loghub DIR and/or --presidio FILE")
+
+    started = time.monotonic()
+    doc: dict = {
+        "label": a.label,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "python3 " + " ".join(shlex.quote(x) for x in
+                                         [_rel(Path(sys.argv[0])), *sys.argv[1:]]),
+        "scanner": scanner_identity(),
+        "bars": {},
+    }
+    if a.loghub:
+        doc["loghub"] = loghub_set.run(a.loghub.resolve(), a.threads)
+        doc["loghub"]["source_commit"] = source_commit(a.loghub)
+    if a.presidio:
+        doc["presidio"] = presidio_set.run(a.presidio.resolve(), a.threads, a.presidio_python,
+                                           a.iou)
+        doc["presidio"]["source_commit"] = source_commit(a.presidio)
+    doc["bars"] = bars(doc)
+    doc["seconds"] = round(time.monotonic() - started, 1)
+
+    out_json = a.json or a.out.with_suffix(".json")
+    a.out.write_text(render(doc), encoding="utf-8")
+    out_json.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for b in doc["bars"]:
+        print(f"{'MET ' if b['met'] else 'MISS'}  {b['bar']}: {b['measured']}")
+    print(f"wrote {a.out} and {out_json}")
+    return 0
+
+
+def _rel(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+def bars(doc: dict) -> list[dict]:
+    out = []
+    if "loghub" in doc:
+        lh = doc["loghub"]
+        d = lh["diagnostic"]["summary"]
+        out.append({"set": "loghub", "bar": "diagnostic recall on WARN/ERROR/FATAL/SEVERE lines",
+                    "target": f">= {BAR_DIAGNOSTIC_RECALL}",
+                    "measured": f"{fmt(d['recall'])} ({d['warn_diagnostic']} of "
+                                f"{d['warn_lines']})",
+                    "met": (d["recall"] or 0) >= BAR_DIAGNOSTIC_RECALL})
+        p = lh["personal"]
+        out.append({"set": "loghub",
+                    "bar": "personal.* false alarms (not e-mail, not on the hand-checked list)",
+                    "target": f"<= {BAR_PERSONAL_FA_PER_10K:g} per 10,000 lines",
+                    "measured": f"{p['false_alarms_per_10k_excluding_email']:.1f} per 10,000 "
+                                f"({p['false_alarms_excluding_email']} in {lh['lines']:,} lines)",
+                    "met": p["false_alarms_per_10k_excluding_email"] <= BAR_PERSONAL_FA_PER_10K})
+        out.append({"set": "loghub", "bar": "payment-card findings", "target": "0",
+                    "measured": str(p["payment_card_findings"]),
+                    "met": p["payment_card_findings"] == 0})
+    if "presidio" in doc:
+        pr = doc["presidio"]
+        ours, theirs, how = _headline(pr)
+        out.append({"set": "presidio-research",
+                    "bar": f"recall over email, phone, card, IBAN, IP ({how})",
+                    "target": f">= {BAR_PRESIDIO_RECALL}",
+                    "measured": f"{fmt(ours['recall'])} ({ours['tp']} of {ours['annotated']})",
+                    "met": (ours["recall"] or 0) >= BAR_PRESIDIO_RECALL})
+        if theirs is not None:
+            out.append({"set": "presidio-research",
+                        "bar": "false alarms fewer than Presidio's pattern recognizers",
+                        "target": f"< {theirs['fp']} (Presidio)",
+                        "measured": str(ours["fp"]), "met": ours["fp"] < theirs["fp"]})
+    return out
+
+
+def _pooled(per_type: dict) -> dict:
+    tp = sum(v["tp"] for v in per_type.values() if v)
+    fp = sum(v["fp"] for v in per_type.values() if v)
+    n = sum(v["annotated"] for v in per_type.values() if v)
+    return {"annotated": n, "tp": tp, "fp": fp, "fn": n - tp,
+            "recall": tp / n if n else None, "precision": tp / (tp + fp) if tp + fp else None}
+
+
+def _headline(pr: dict) -> tuple[dict, dict | None, str]:
+    """Pooled over the five entities, entity type must match: the bar's figure."""
+    if "evaluator" in pr:
+        s = pr["evaluator"]["systems"]
+        return (_pooled(s["borderscan"]["per_type"]), _pooled(s["presidio"]["per_type"]),
+                "presidio-evaluator SpanEvaluator, pooled per entity")
+    return pr["native"]["overall"], None, "plain span scorer; presidio-evaluator not run"
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render(doc: dict) -> str:
+    sc = doc["scanner"]
+    commit = sc.get("commit", "not a git checkout")
+    if sc.get("dirty"):
+        commit += " (with uncommitted changes)"
+    parts = [
+        f"# Classification quality: {doc['label']}",
+        "",
+        f"- date: {doc['date']}",
+        f"- scanner: {sc['version']}, commit `{commit}` of `{sc.get('checkout', '?')}` "
+        f"(package at `{sc['package']}`)",
+        f"- command: `{doc['command']}`",
+        f"- run time: {doc['seconds']} s",
+        "",
+        "How the labels were made and how to read this: [README.md](README.md). "
+        "Every figure is also in the JSON file written beside this one.",
+        "",
+        "## Bars",
+        "",
+        _table(["set", "bar", "target", "measured", ""],
+               [[b["set"], b["bar"], b["target"], b["measured"], "met" if b["met"] else
+                 "**not met**"] for b in doc["bars"]]),
+    ]
+    if "loghub" in doc:
+        parts += render_loghub(doc["loghub"])
+    if "presidio" in doc:
+        parts += render_presidio(doc["presidio"])
+    return "\n".join(parts) + "\n"
+
+
+def render_loghub(lh: dict) -> list[str]:
+    d = lh["diagnostic"]
+    s = d["summary"]
+    p = lh["personal"]
+    out = [
+        "",
+        "## (a) loghub 2k logs",
+        "",
+        f"Source: `{lh['root']}`, loghub commit `{lh.get('source_commit') or 'unknown'}`; "
+        f"{lh['accounting']['files']} files, {lh['lines']:,} lines, scanner read "
+        f"{lh['accounting']['records']:,} records, {lh['accounting']['failed_files']} failed "
+        "files. " + ("Problems: " + "; ".join(lh["problems"]) if lh["problems"] else
+                     "Every file's line count matches its structured CSV.") +
+        f" Findings whose evidence is not at their column: {lh['evidence_not_at_column']}.",
+        "",
+        "Short excerpts below quote loghub (https://github.com/logpai/loghub; J. Zhu, S. He, "
+        "P. He, J. Liu, M. R. Lyu, *Loghub: A Large Collection of System Log Datasets for "
+        "AI-driven Log Analytics*, ISSRE 2023), with each hit replaced by its shape.",
+        "",
+        "### Per category (labelled where labels exist)",
+        "",
+    ]
+    cat = lh["categories"]
+    rows = [["diagnostic", "level column", cat["lines"].get("diagnostic", 0),
+             fmt(s["precision"]), fmt(s["recall"]),
+             f"recall on {s['warn_lines']:,} warn+ lines; rate on {s['other_lines']:,} "
+             f"other-level lines {fmt(s['fp_rate'])}"],
+            ["personal", "hand-checked list", cat["lines"].get("personal", 0),
+             fmt(p["precision"]), fmt(p["list_recall"]),
+             f"{p['false_alarms_all']} false alarms ({p['false_alarms_excluding_email']} "
+             f"not e-mail); recall over {len(p['list_entries'])} list entries"]]
+    v = lh["ipv4_version_like"]
+    for c in cat["categories"]:
+        if c in ("diagnostic", "personal"):
+            continue
+        note = "no labels: lines with a hit"
+        if c == "network_id":
+            note += (f"; {v['findings']} network_id.ipv4 findings are version numbers "
+                     "(heuristic, below)")
+        rows.append([c, "none", cat["lines"][c], "", "", note])
+    out.append(_table(["category", "labels", "lines with it", "precision", "recall", "notes"],
+                      rows))
+    out += ["", "Categories no line got: " + ", ".join(
+        sorted({"personal", "device_id", "network_id", "geolocation", "secret", "calibration",
+                "sensor", "diagnostic", "operational", "quality", "model"}
+               - set(cat["categories"]))) + ".", ""]
+
+    out += ["### diagnostic, by dataset", "",
+            "warn+ = WARN, WARNING, ERROR, FATAL, SEVERE (and W, E, F, CRITICAL, ...); other = "
+            "INFO, DEBUG, NOTICE, ...; datasets without a level column are excluded from "
+            "recall and rate.", ""]
+    rows = []
+    for r in d["per_dataset"]:
+        if r["has_level"]:
+            rows.append([r["dataset"], r["warn_lines"], r["warn_diagnostic"], fmt(r["recall"]),
+                         r["other_lines"], r["other_diagnostic"], fmt(r["fp_rate"]), ""])
+        else:
+            rows.append([r["dataset"], "", "", "", "", "", "",
+                         f"{r['unlabelled_diagnostic']} of {r['unlabelled_lines']} lines; "
+                         + lh["level_sources"][r["dataset"]]["reason"]])
+    rows.append(["**all with levels**", s["warn_lines"], s["warn_diagnostic"],
+                 f"**{fmt(s['recall'])}**", s["other_lines"], s["other_diagnostic"],
+                 fmt(s["fp_rate"]), f"{s['unlabelled_diagnostic']} of {s['unlabelled_lines']} "
+                 "unlabelled lines diagnostic"])
+    out.append(_table(["dataset", "warn+ lines", "diagnostic", "recall", "other lines",
+                       "diagnostic", "rate", "no level"], rows))
+    if "bgl_alert_lines" in s:
+        out += ["", f"BGL's own alert tags (`Label` != `-`, {s['bgl_alert_lines']} lines): "
+                f"{s['bgl_alert_diagnostic']} diagnostic, recall {fmt(s['bgl_alert_recall'])}."]
+    if d["detectors"]:
+        out += ["", _table(["detector", "warn+ lines", "other lines", "unlabelled lines",
+                            "recall", "precision"],
+                           [[x["detector"], x["warn_lines"], x["other_lines"],
+                             x["unlabelled_lines"], fmt(x["recall"]), fmt(x["precision"])]
+                            for x in d["detectors"]])]
+    else:
+        out += ["", "No diagnostic.* detector fired on any line."]
+
+    out += ["", "### personal, by detector", "",
+            "true = overlaps an entry of `loghub_personal.toml`; ambiguous = overlaps one of its "
+            "ambiguous patterns (not counted either way); false alarm = everything else. "
+            f"Per 10,000 of the {lh['lines']:,} lines.", ""]
+    rows = [[x["detector"], x["findings"], x["true"], x["ambiguous"], x["false_alarms"],
+             f"{x['per_10k_lines']:.1f}", fmt(x["precision"]),
+             ", ".join(f"{k} {n}" for k, n in x["by_dataset"].items())]
+            for x in p["detectors"]]
+    rows.append(["**all but personal.email**", "", "", "", p["false_alarms_excluding_email"],
+                 f"**{p['false_alarms_per_10k_excluding_email']:.1f}**", "", ""])
+    out.append(_table(["detector", "findings", "true", "ambiguous", "false alarms",
+                       "per 10k lines", "precision", "false alarms by dataset"], rows))
+    out += ["", "Examples of false alarms (value shown as its shape: digits 9, letters x):", ""]
+    for x in p["detectors"]:
+        for ex in x["examples"]:
+            out.append(f"- `{x['detector']}` {ex['dataset']}:{ex['line']}: `{ex['context']}`")
+    out += ["", "Hand-checked personal data (`loghub_personal.toml`) and whether a personal.* "
+            "detector found it:", ""]
+    out.append(_table(["dataset", "line", "type", "value (masked)", "found"],
+                      [[e["dataset"], e["line"], e["type"], f"`{e['hint']}`",
+                        "yes" if e["found"] else "no"] for e in p["list_entries"]]))
+
+    out += ["", "### Other categories, lines with a hit per dataset (no labels)", ""]
+    others = [c for c in cat["categories"] if c not in ("diagnostic",)]
+    out.append(_table(["dataset", *others],
+                      [[ds, *[row[c] for c in others]]
+                       for ds, row in cat["lines_per_dataset"].items()]))
+    out += ["", "Per detector (lines): " + "; ".join(
+        f"`{det}` {x['lines']}" for det, x in cat["detectors"].items()) + "."]
+    out += ["", f"network_id.ipv4 on version numbers (heuristic: after `~~`, `version`, `v`, or "
+            f"inside a longer dotted run): {v['findings']} findings "
+            f"({', '.join(f'{k} {n}' for k, n in v['by_dataset'].items()) or 'none'}), e.g.:", ""]
+    out += [f"- {ex['dataset']}:{ex['line']}: `{ex['context']}`" for ex in v["examples"]]
+    return out
+
+
+def render_presidio(pr: dict) -> list[str]:
+    out = [
+        "",
+        "## (b) presidio-research synth_dataset_v2.json",
+        "",
+        f"Source: `{pr['dataset']}`, presidio-research commit "
+        f"`{pr.get('source_commit') or 'unknown'}`; {pr['samples']:,} samples, "
+        f"{pr['records_scanned']:,} scanned as one line each; findings whose evidence is not at "
+        f"their column: {pr['evidence_not_at_column']}.",
+        "",
+        "Detector → entity: " + "; ".join(f"`{k}` → {v}" for k, v in
+                                         pr["detector_entity"].items()) +
+        ". Other gold entities count as not-PII (O).",
+        "",
+    ]
+    ents = presidio_set.ENTITIES
+    if "evaluator" in pr:
+        ev = pr["evaluator"]
+        b = ev["systems"]["borderscan"]
+        z = ev["systems"]["presidio"]
+        out += [
+            "### Scored by presidio-evaluator (SpanEvaluator)",
+            "",
+            f"presidio-evaluator {ev['versions']['presidio-evaluator']}, SpanEvaluator with its "
+            f"defaults (character IoU >= {ev['iou_threshold']} over normalised tokens, default "
+            f"skip words); tokens from {ev['tokenizer']} (the `en_core_web_sm` download is not "
+            "available offline; its tokenizer uses the same rules). **Presidio's figures are "
+            f"computed here, not cited**: presidio-analyzer {ev['versions']['presidio-analyzer']}"
+            f", {ev['presidio_setup']}, score threshold {ev['presidio_score_threshold']} (as in "
+            "presidio-research's notebook 4).",
+            "",
+        ]
+        rows = []
+        for e in ents:
+            x, y = b["per_type"][e], z["per_type"][e]
+            rows.append([e, x["annotated"], x["tp"], x["fp"], x["fn"], fmt(x["recall"]),
+                         fmt(x["precision"]), y["tp"], y["fp"], y["fn"], fmt(y["recall"]),
+                         fmt(y["precision"])])
+        pb, pz = _pooled(b["per_type"]), _pooled(z["per_type"])
+        rows.append(["**pooled, type must match**", pb["annotated"], pb["tp"], pb["fp"], pb["fn"],
+                     f"**{fmt(pb['recall'])}**", fmt(pb["precision"]), pz["tp"], pz["fp"],
+                     pz["fn"], f"**{fmt(pz['recall'])}**", fmt(pz["precision"])])
+        rows.append(["PII, any type (evaluator's pii_*)", b["pii"]["annotated"], b["pii"]["tp"],
+                     b["pii"]["fp"], b["pii"]["fn"], fmt(b["pii"]["recall"]),
+                     fmt(b["pii"]["precision"]), z["pii"]["tp"], z["pii"]["fp"],
+                     z["pii"]["fn"], fmt(z["pii"]["recall"]), fmt(z["pii"]["precision"])])
+        out.append(_table(["entity", "gold", "TP", "FP", "FN", "recall", "precision",
+                           "Presidio TP", "FP", "FN", "recall", "precision"], rows))
+        out += ["", "(`gold` is the evaluator's count of annotated spans after its token "
+                "merging: two adjacent phone numbers separated only by skip words become one.)",
+                ""]
+    n = pr["native"]
+    out += ["### Plain span scorer (this harness)", "",
+            f"One-to-one matching, same entity, character IoU >= {n['iou_threshold']} on the raw "
+            "text; overlapping findings of one entity merged first (three phone detectors on "
+            "one number are one prediction). `any overlap` = recall when any overlap counts.",
+            ""]
+    pn = pr.get("presidio_native")
+    rows = []
+    for e in ents:
+        x = n["per_type"][e]
+        row = [e, x["annotated"], x["tp"], x["fp"], x["fn"], fmt(x["recall"]),
+               fmt(x["recall_any_overlap"]), fmt(x["precision"])]
+        if pn:
+            y = pn["per_type"][e]
+            row += [y["tp"], y["fp"], fmt(y["recall"]), fmt(y["precision"])]
+        rows.append(row)
+    o = n["overall"]
+    row = ["**overall**", o["annotated"], o["tp"], o["fp"], o["fn"], f"**{fmt(o['recall'])}**",
+           fmt(o["recall_any_overlap"]), fmt(o["precision"])]
+    if pn:
+        y = pn["overall"]
+        row += [y["tp"], y["fp"], fmt(y["recall"]), fmt(y["precision"])]
+    rows.append(row)
+    header = ["entity", "gold", "TP", "FP", "FN", "recall", "any overlap", "precision"]
+    if pn:
+        header += ["Presidio TP", "FP", "recall", "precision"]
+    out.append(_table(header, rows))
+    out += ["", "Every finding by detector and the gold entity it landed on (most overlap; O = "
+            "none). `own` = share on the detector's own entity (none for detectors outside the "
+            "five, whose findings count in no column above):", ""]
+    allx = {**n["detectors"], **pr["other_detectors"]}
+    rows = []
+    for d, c in sorted(allx.items()):
+        own = presidio_set.entity_of(d)
+        share = fmt(c.get(own, 0) / sum(c.values())) if own else "none"
+        rows.append([f"`{d}`", sum(c.values()), share,
+                     ", ".join(f"{k} {v}" for k, v in c.items())])
+    out.append(_table(["detector", "findings", "own", "landed on"], rows))
+    out += ["", "Missed (shape of the gold value, count):", ""]
+    for e in ents:
+        ms = n["per_type"][e]["missed_shapes"]
+        if ms:
+            out.append(f"- {e}: " + ", ".join(f"`{s}` {c}" for s, c in ms))
+    out += ["", "False alarms (detector, gold entity under it, shape, count):", ""]
+    for e in ents:
+        fa = n["per_type"][e]["false_alarms"]
+        if fa:
+            out.append(f"- {e}: " + ", ".join(f"`{d}` on {on} `{s}` {c}" for d, on, s, c in fa))
+    if pn:
+        out += ["", "Presidio's false alarms, same scorer:", ""]
+        for e in ents:
+            fa = pn["per_type"][e]["false_alarms"]
+            if fa:
+                out.append(f"- {e}: " + ", ".join(f"on {on} `{s}` {c}" for _, on, s, c in fa))
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
