@@ -77,6 +77,20 @@ impl Detectors {
                         })?),
                         None => None,
                     };
+                    let optional = |p: &Option<String>, what: &str| {
+                        p.as_deref()
+                            .map(|p| {
+                                regex::bytes::RegexBuilder::new(p)
+                                    .size_limit(REGEX_SIZE_LIMIT)
+                                    .build()
+                                    .map_err(|e| {
+                                        Error::config(place(), format!("invalid {what}: {e}"))
+                                    })
+                            })
+                            .transpose()
+                    };
+                    let context = optional(&r.context, "context")?;
+                    let context_free = optional(&r.context_free, "context_free")?;
                     let this_min = min_len(pat);
                     min_value_len = min_value_len.min(this_min);
                     patterns.push(pat.to_string());
@@ -86,6 +100,9 @@ impl Detectors {
                         group: r.group,
                         validator,
                         min_len: this_min,
+                        context,
+                        context_free,
+                        context_window: r.context_window,
                     });
                 }
                 RuleKind::Key => {

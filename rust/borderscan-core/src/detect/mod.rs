@@ -23,6 +23,43 @@ struct ValueRule {
     group: usize,
     validator: Option<Validator>,
     min_len: usize,
+    /// Must match near the value or in the field path (see `RuleSpec::context`).
+    context: Option<Regex>,
+    /// Values it matches need no context.
+    context_free: Option<Regex>,
+    context_window: usize,
+}
+
+impl ValueRule {
+    /// The value a match holds: its `group`, or, when a pattern of several
+    /// alternatives matched by another one, the first later group that took
+    /// part (`A(x)B|C(y)D` with `group = 1`).
+    fn value<'h>(&self, caps: &regex::bytes::Captures<'h>) -> Option<regex::bytes::Match<'h>> {
+        caps.get(self.group).or_else(|| {
+            if self.group == 0 {
+                return None;
+            }
+            (self.group + 1..caps.len()).find_map(|g| caps.get(g))
+        })
+    }
+
+    /// Whether a candidate at `start..end` of `value` (in the field `path`)
+    /// has the context its rule asks for.
+    fn in_context(&self, path: &[u8], value: &[u8], start: usize, end: usize) -> bool {
+        let Some(ctx) = &self.context else {
+            return true;
+        };
+        if self
+            .context_free
+            .as_ref()
+            .is_some_and(|f| f.is_match(&value[start..end]))
+        {
+            return true;
+        }
+        let before = &value[start.saturating_sub(self.context_window)..start];
+        let after = &value[end..value.len().min(end + self.context_window)];
+        ctx.is_match(path) || ctx.is_match(before) || ctx.is_match(after)
+    }
 }
 
 /// A record-type rule: field leaf names and values, lower-cased.
@@ -176,7 +213,7 @@ impl Detectors {
                 for k in 0..scratch.candidates.len() {
                     let vr = &self.value_rules[scratch.candidates[k]];
                     if value.len() >= vr.min_len {
-                        self.value_hits(vr, value, fi, scratch, show_values, out);
+                        self.value_hits(vr, rec.path(f), value, fi, scratch, show_values, out);
                     }
                 }
             }
@@ -349,7 +386,7 @@ impl Detectors {
             for i in self.set.matches(h).iter() {
                 let vr = &self.value_rules[i];
                 for caps in vr.re.captures_iter(h) {
-                    let Some(m) = caps.get(vr.group) else {
+                    let Some(m) = vr.value(&caps) else {
                         continue;
                     };
                     if vr.validator.is_some_and(|v| !v(m.as_bytes())) {
@@ -394,9 +431,11 @@ impl Detectors {
         (found, Some(out.into()))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn value_hits(
         &self,
         vr: &ValueRule,
+        path: &[u8],
         value: &[u8],
         fi: u32,
         scratch: &mut Scratch,
@@ -404,11 +443,14 @@ impl Detectors {
         out: &mut Vec<Hit>,
     ) {
         for caps in vr.re.captures_iter(value) {
-            let Some(m) = caps.get(vr.group) else {
+            let Some(m) = vr.value(&caps) else {
                 continue;
             };
             let cand = m.as_bytes();
             if vr.validator.is_some_and(|v| !v(cand)) {
+                continue;
+            }
+            if !vr.in_context(path, value, m.start(), m.end()) {
                 continue;
             }
             if scratch

@@ -10,11 +10,12 @@ fn brute_force(det: &Detectors, rec: &RecordBuf) -> Vec<(u16, u32, String)> {
         let value = rec.value(f);
         for vr in &det.value_rules {
             for caps in vr.re.captures_iter(value) {
-                let Some(m) = caps.get(vr.group) else {
+                let Some(m) = vr.value(&caps) else {
                     continue;
                 };
                 let cand = m.as_bytes();
                 if vr.validator.is_some_and(|v| !v(cand))
+                    || !vr.in_context(rec.path(f), value, m.start(), m.end())
                     || seen.iter().any(|(r, v)| *r == vr.rule && v == cand)
                 {
                     continue;

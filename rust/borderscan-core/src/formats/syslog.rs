@@ -23,8 +23,22 @@ pub(super) fn syslog_kind(line: &[u8]) -> Option<SyslogKind> {
     }
 }
 
+/// RFC 5424 severity names, indexed by `PRI % 8`.
+const SEVERITIES: [&[u8]; 8] = [
+    b"emerg", b"alert", b"crit", b"err", b"warning", b"notice", b"info", b"debug",
+];
+
 pub(super) fn parse_syslog(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
     rec.structured_keys = true;
+    // The severity the PRI carries, as a field of its own: the rule pack
+    // decides what a severity means (`diagnostic.log_level_field`).
+    if syslog_kind(line).is_some() {
+        let close = memchr::memchr(b'>', line).expect("checked by syslog_kind");
+        let pri = line[1..close]
+            .iter()
+            .fold(0usize, |n, d| n * 10 + usize::from(d - b'0'));
+        rec.push(b"severity", SEVERITIES[pri % 8], false);
+    }
     match syslog_kind(line) {
         Some(SyslogKind::Rfc5424) => parse_5424(line, rec),
         Some(SyslogKind::Rfc3164) => parse_3164(line, rec),

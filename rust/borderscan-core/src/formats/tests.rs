@@ -100,6 +100,7 @@ fn syslog_5424_and_3164() {
         r#"<134>1 2026-11-02T10:11:12.003Z gw-01 shipper 4123 TLM [origin@32473 site="CN-SZ-02" dst="47.96.1.2"] uploaded to https://x.cn/a"#,
         &Header::default(),
     );
+    assert_eq!(f[0], ("severity".into(), "info".into()));
     assert!(f.contains(&("origin@32473.site".into(), "CN-SZ-02".into())));
     assert!(f.contains(&("origin@32473.dst".into(), "47.96.1.2".into())));
     assert_eq!(
@@ -111,11 +112,12 @@ fn syslog_5424_and_3164() {
         "<34>Nov  2 10:11:12 plc-7 maintd[311]: remote maintenance from 203.0.113.7",
         &Header::default(),
     );
-    assert_eq!(f[0], ("hostname".into(), "plc-7".into()));
-    assert_eq!(f[1], ("app_name".into(), "maintd".into()));
-    assert_eq!(f[2], ("procid".into(), "311".into()));
+    assert_eq!(f[0], ("severity".into(), "crit".into()));
+    assert_eq!(f[1], ("hostname".into(), "plc-7".into()));
+    assert_eq!(f[2], ("app_name".into(), "maintd".into()));
+    assert_eq!(f[3], ("procid".into(), "311".into()));
     assert_eq!(
-        f[3],
+        f[4],
         ("msg".into(), "remote maintenance from 203.0.113.7".into())
     );
 }

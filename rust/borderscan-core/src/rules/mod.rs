@@ -68,12 +68,26 @@ pub struct RuleSpec {
     /// `value`: the regex (byte regex; `(?i)` etc. allowed).
     #[serde(default)]
     pub pattern: Option<String>,
-    /// `value`: the capture group that holds the value to validate and mask.
+    /// `value`: the capture group that holds the value to validate and mask;
+    /// when it did not take part in a match, the first later group that did
+    /// (one group per alternative of a pattern).
     #[serde(default)]
     pub group: usize,
     /// `value`: name of a validator in `validate::by_name`.
     #[serde(default)]
     pub validator: Option<String>,
+    /// `value`: a regex (byte regex) that must match near the value (within
+    /// `context_window` bytes before or after it in the same field) or in the
+    /// field's path, for the value to be reported: a bare number is a phone
+    /// only next to `tel`/`phone`/`电话` or in a `phone` field.
+    #[serde(default)]
+    pub context: Option<String>,
+    /// `value`: values this regex matches need no `context` (`+49...`).
+    #[serde(default)]
+    pub context_free: Option<String>,
+    /// `value`: how far (bytes) around the value `context` is looked for.
+    #[serde(default = "default_context_window")]
+    pub context_window: usize,
     /// `key`: case-insensitive globs over the dotted field path.
     #[serde(default)]
     pub fields: Vec<String>,
@@ -90,6 +104,10 @@ pub struct RuleSpec {
     pub mask: MaskStyle,
     #[serde(default)]
     pub examples: Examples,
+}
+
+fn default_context_window() -> usize {
+    48
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -155,6 +173,14 @@ impl RulePackSpec {
                     return Err(bad("a keyword rule needs `keywords`".into()));
                 }
                 _ => {}
+            }
+            if r.kind != RuleKind::Value && (r.context.is_some() || r.context_free.is_some()) {
+                return Err(bad(
+                    "`context` and `context_free` are for value rules".into()
+                ));
+            }
+            if r.context_free.is_some() && r.context.is_none() {
+                return Err(bad("`context_free` needs `context`".into()));
             }
             if let Some(v) = &r.validator
                 && crate::validate::by_name(v).is_none()
