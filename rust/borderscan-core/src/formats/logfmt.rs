@@ -1,6 +1,6 @@
 //! logfmt: `key=value` pairs, as Go and Heroku loggers write them.
 
-use super::{ParseError, RecordBuf};
+use super::{ParseError, RecordBuf, unquote};
 
 /// `key=value key2="quoted value" flag` as used by Go and Heroku loggers.
 /// A bare word is kept as free text so nothing of the line is lost.
@@ -26,24 +26,7 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
             val.clear();
             if i < n && line[i] == b'"' {
                 i += 1;
-                let mut closed = false;
-                while i < n {
-                    match line[i] {
-                        b'\\' if i + 1 < n => {
-                            val.push(line[i + 1]);
-                            i += 2;
-                        }
-                        b'"' => {
-                            i += 1;
-                            closed = true;
-                            break;
-                        }
-                        b => {
-                            val.push(b);
-                            i += 1;
-                        }
-                    }
-                }
+                let closed = unquote(line, &mut i, &mut val);
                 if !closed {
                     return Err(ParseError::new(
                         "unterminated_quote",

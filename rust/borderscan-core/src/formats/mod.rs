@@ -232,3 +232,27 @@ pub fn parse(
         }
     }
 }
+
+/// Read a double-quoted value whose opening quote is just before `*i`
+/// (backslash escapes the next byte) into `val`; `*i` ends after the
+/// closing quote. False when the quote never closes (logfmt values and
+/// syslog structured-data values share this rule).
+pub(super) fn unquote(src: &[u8], i: &mut usize, val: &mut Vec<u8>) -> bool {
+    while *i < src.len() {
+        match src[*i] {
+            b'\\' if *i + 1 < src.len() => {
+                val.push(src[*i + 1]);
+                *i += 2;
+            }
+            b'"' => {
+                *i += 1;
+                return true;
+            }
+            b => {
+                val.push(b);
+                *i += 1;
+            }
+        }
+    }
+    false
+}

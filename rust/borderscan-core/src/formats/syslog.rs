@@ -1,7 +1,7 @@
 //! Syslog: RFC 5424 and RFC 3164, told apart per line by their header.
 //! Field names come from the protocol's grammar, not from the data.
 
-use super::{ParseError, RecordBuf};
+use super::{ParseError, RecordBuf, unquote};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum SyslogKind {
@@ -112,24 +112,7 @@ fn parse_5424(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
                 }
                 i += 2;
                 val.clear();
-                let mut closed = false;
-                while i < rest.len() {
-                    match rest[i] {
-                        b'\\' if i + 1 < rest.len() => {
-                            val.push(rest[i + 1]);
-                            i += 2;
-                        }
-                        b'"' => {
-                            i += 1;
-                            closed = true;
-                            break;
-                        }
-                        b => {
-                            val.push(b);
-                            i += 1;
-                        }
-                    }
-                }
+                let closed = unquote(rest, &mut i, &mut val);
                 if !closed {
                     return Err(ParseError::new(
                         "unterminated_quote",
