@@ -1,17 +1,19 @@
-"""Classification quality of borderscan on labelled data nobody on this project wrote.
+"""Classification quality of borderscan on labelled data the detectors were not tuned on.
 
-    python3 benches/quality/run.py --loghub DIR --presidio FILE \\
-        [--presidio-python VENV/bin/python] [--out benches/quality/RESULTS.md]
+    python3 benches/quality/run.py [--loghub DIR] [--presidio FILE] \\
+        [--presidio-python VENV/bin/python] [--own DIR | --no-own] \\
+        [--out benches/quality/RESULTS.md]
 
 Scans (a) loghub's 16 `*_2k.log` files (DIR: a loghub checkout, or any folder with
-`<Name>/<Name>_2k.log` and `<Name>_2k.log_structured.csv`) and (b) presidio-research's
-`data/synth_dataset_v2.json` with the installed `borderscan` CLI, scores them, and
-writes a Markdown report (`--out`) and the same figures as JSON (`--json`, default:
-`--out` with `.json`). Either set may be left out. `--presidio-python` is an
-interpreter with presidio-analyzer and presidio-evaluator: with it, set (b) is scored
-by presidio-evaluator's own SpanEvaluator and Presidio's pattern recognizers are run
-beside ours; without it only the plain span scorer of presidio_set.py runs.
-See README.md next to this file.
+`<Name>/<Name>_2k.log` and `<Name>_2k.log_structured.csv`), (b) presidio-research's
+`data/synth_dataset_v2.json` and (c) our own labelled fixtures in many vocabularies
+(`--own`, default: `benches/quality/own` of this checkout) with the installed
+`borderscan` CLI, scores them, and writes a Markdown report (`--out`) and the same
+figures as JSON (`--json`, default: `--out` with `.json`). Any set may be left out
+((c) with `--no-own`). `--presidio-python` is an interpreter with presidio-analyzer and
+presidio-evaluator: with it, set (b) is scored by presidio-evaluator's own SpanEvaluator
+and Presidio's pattern recognizers are run beside ours; without it only the plain span
+scorer of presidio_set.py runs. See README.md next to this file.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import time
 from pathlib import Path
 
 import loghub_set
+import own_set
 import presidio_set
 from common import fmt, scanner_identity
 
@@ -34,6 +37,9 @@ HERE = Path(__file__).resolve().parent
 BAR_DIAGNOSTIC_RECALL = 0.95
 BAR_PERSONAL_FA_PER_10K = 2.0
 BAR_PRESIDIO_RECALL = 0.95
+BAR_OWN_RECALL = 0.95
+BAR_OWN_PRECISION = 0.95
+BAR_OWN_LOOKALIKE = 0.01
 
 
 def source_commit(path: Path) -> str | None:
@@ -55,14 +61,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="Python with presidio-analyzer and presidio-evaluator installed")
     ap.add_argument("--iou", type=float, default=0.9,
                     help="span IoU threshold (presidio-evaluator's default: 0.9)")
+    ap.add_argument("--own", type=Path, default=own_set.DEFAULT_ROOT,
+                    help="set (c): folder with labels.json and the fixtures "
+                         "(default: benches/quality/own)")
+    ap.add_argument("--no-own", action="store_true", help="leave set (c) out")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--json", type=Path, help="default: --out with the suffix .json")
     ap.add_argument("--label", default="before",
                     help="what this measurement is (before / after ...), put in the title")
     a = ap.parse_args(argv)
-    if not a.loghub and not a.presidio:
-        ap.error("give --loghub DIR and/or --presidio FILE")
+    if not a.loghub and not a.presidio and a.no_own:
+        ap.error("give --loghub DIR, --presidio FILE and/or --own DIR")
 
     started = time.monotonic()
     doc: dict = {
@@ -80,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         doc["presidio"] = presidio_set.run(a.presidio.resolve(), a.threads, a.presidio_python,
                                            a.iou)
         doc["presidio"]["source_commit"] = source_commit(a.presidio)
+    if not a.no_own:
+        doc["own"] = own_set.run(a.own, a.threads)
+        doc["own"]["source_commit"] = source_commit(a.own)
     doc["bars"] = bars(doc)
     doc["seconds"] = round(time.monotonic() - started, 1)
 
@@ -132,6 +145,48 @@ def bars(doc: dict) -> list[dict]:
                         "bar": "false alarms fewer than Presidio's pattern recognizers",
                         "target": f"< {theirs['fp']} (Presidio)",
                         "measured": str(ours["fp"]), "met": ours["fp"] < theirs["fp"]})
+    if "own" in doc:
+        out += own_bars(doc["own"])
+    return out
+
+
+def own_cells(own: dict, what: str) -> list[tuple[str, str, float | None, dict]]:
+    """(category, format, value, cell) for every cell the bar applies to: recall where a
+    category has support in a format, precision where it has support or predictions."""
+    out = []
+    for f, table in own["per_format"].items():
+        for c in own_set.ALL:
+            x = table[c]
+            if what == "recall" and x["support"]:
+                out.append((c, f, x["recall"], x))
+            if what == "precision" and (x["support"] or x["predicted"]):
+                out.append((c, f, x["precision"], x))
+    return out
+
+
+def own_bars(own: dict) -> list[dict]:
+    out = []
+    for what, target in (("recall", BAR_OWN_RECALL), ("precision", BAR_OWN_PRECISION)):
+        cells = own_cells(own, what)
+        met = [x for x in cells if (x[2] or 0) >= target]
+        worst = min(cells, key=lambda x: (x[2] or 0, -x[3]["support"]))
+        out.append({"set": "own", "bar": f"{what} of every category (and none) in every format",
+                    "target": f">= {target}",
+                    "measured": f"{len(met)} of {len(cells)} cells; lowest {fmt(worst[2])} "
+                                f"({worst[0]}, {worst[1]})",
+                    "met": len(met) == len(cells)})
+    lk = own["lookalikes"]
+    out.append({"set": "own", "bar": "look-alike identifiers (bad check digits) reported as "
+                "personal/device_id", "target": f"<= {BAR_OWN_LOOKALIKE:.0%}",
+                "measured": f"{100 * (lk['rate'] or 0):.1f} % ({lk['reported']} of "
+                            f"{lk['values']})",
+                "met": (lk["rate"] or 0) <= BAR_OWN_LOOKALIKE})
+    rows = own["rows"]
+    out.append({"set": "own", "bar": "every record has a row in the output",
+                "target": "all records",
+                "measured": f"{rows['records_with_row']} of {own['records']} "
+                            f"({fmt(rows['share'])})",
+                "met": rows["records_with_row"] == own["records"]})
     return out
 
 
@@ -188,6 +243,8 @@ def render(doc: dict) -> str:
         parts += render_loghub(doc["loghub"])
     if "presidio" in doc:
         parts += render_presidio(doc["presidio"])
+    if "own" in doc:
+        parts += render_own(doc["own"])
     return "\n".join(parts) + "\n"
 
 
@@ -410,6 +467,118 @@ def render_presidio(pr: dict) -> list[str]:
             fa = pn["per_type"][e]["false_alarms"]
             if fa:
                 out.append(f"- {e}: " + ", ".join(f"on {on} `{s}` {c}" for _, on, s, c in fa))
+    return out
+
+
+def _pr(x: dict) -> str:
+    """A cell: precision / recall (support)."""
+    if not x["support"] and not x["predicted"]:
+        return ""
+    return f"{fmt(x['precision'], 2)} / {fmt(x['recall'], 2)} ({x['support']})"
+
+
+def render_own(own: dict) -> list[str]:
+    c = own["counts"]
+    out = [
+        "",
+        "## (c) own labelled fixtures, many vocabularies",
+        "",
+        f"Source: `{own['root']}` (commit `{own.get('source_commit') or 'unknown'}`), written "
+        "by `own/make.py` and two hand-written files, labelled per record by "
+        "`own/labels.json` (rules: `own/README.md`). "
+        f"{own['records']:,} records in {own['files']} files; {c['multi_label']} have more "
+        f"than one category. Findings: {own['findings']:,} ({own['findings_off_records']} "
+        f"on lines that are not records, such as CSV headers); findings whose evidence is "
+        f"not at their column: {own['evidence_not_at_column']}. "
+        + ("Problems: " + "; ".join(own["problems"]) if own["problems"] else
+           "Every labelled line was scanned as one record."),
+        "",
+        "Records per format: " + ", ".join(f"{k} {v}" for k, v in c["format"].items())
+        + "; per language: " + ", ".join(f"{k} {v}" for k, v in c["lang"].items()) + ".",
+        "",
+        "Scored per record: a category is reported when a finding of that category is on "
+        "the record's line; `none` = no category (labels: the record carries nothing of the "
+        "eleven; scanner: no finding on it, since records without findings have no row).",
+        "",
+        "### Per category",
+        "",
+    ]
+    rows = []
+    for cat in own_set.ALL:
+        x = own["overall"][cat]
+        rows.append([cat, x["support"], x["predicted"], x["tp"], x["fp"], x["fn"],
+                     fmt(x["precision"]), fmt(x["recall"])])
+    p = own["pooled"]
+    rows.append(["**eleven categories pooled**", p["tp"] + p["fn"], p["tp"] + p["fp"], p["tp"],
+                 p["fp"], p["fn"], f"**{fmt(p['precision'])}**", f"**{fmt(p['recall'])}**"])
+    out.append(_table(["category", "support", "reported", "TP", "FP", "FN", "precision",
+                       "recall"], rows))
+    formats = list(own["per_format"])
+    out += ["", "### Per format", "",
+            "Each cell: precision / recall (support). Bars: both >= 0.95 in every cell that "
+            "has support (recall) or support or reports (precision).", ""]
+    out.append(_table(["category", *formats],
+                      [[cat, *[_pr(own["per_format"][f][cat]) for f in formats]]
+                       for cat in own_set.ALL]))
+    langs = list(own["per_lang"])
+    out += ["", "### Per language", "", "Each cell: precision / recall (support).", ""]
+    out.append(_table(["category", *langs],
+                      [[cat, *[_pr(own["per_lang"][x][cat]) for x in langs]]
+                       for cat in own_set.ALL]))
+    out += ["", "### Files", "",
+            "`format`: what the fixture is; `scanner`: what the scanner took it for; "
+            "`unparseable`: records the scanner could not parse in that format (scanned as "
+            "text).", ""]
+    out.append(_table(["file", "format", "scanner", "records", "unparseable"],
+                      [[f"`{k}`", x["format"], x["scanner_format"], x["records"],
+                        x["unparseable"]] for k, x in own["per_file"].items()]))
+    out += ["", "### Per detector", "",
+            "`records`: records with a finding of the detector; `labelled`: those whose "
+            "labels have the detector's category.", ""]
+    out.append(_table(["detector", "category", "findings", "records", "labelled", "precision",
+                       "records by format"],
+                      [[f"`{d['detector']}`", d["category"], d["findings"], d["records"],
+                        d["records_labelled"], fmt(d["precision"]),
+                        ", ".join(f"{k} {v}" for k, v in d["by_format"].items())]
+                       for d in own["detectors"]]))
+    lk = own["lookalikes"]
+    out += ["", "### Look-alike identifiers", "",
+            "Values shaped like a card number, IBAN, Chinese resident id, German tax id, IMEI "
+            "or My Number whose check digits are wrong, in neutral fields (a reference, a "
+            "tracking number, an order). Reported = a `personal` or `device_id` finding "
+            f"overlaps the value. **{lk['reported']} of {lk['values']} "
+            f"({100 * (lk['rate'] or 0):.1f} %)**.", ""]
+    out.append(_table(["kind", "values", "reported", "rate"],
+                      [[k, x["values"], x["reported"], fmt(x["rate"])]
+                       for k, x in lk["per_kind"].items()]))
+    if lk["by_detector"]:
+        out += ["", "By detector: " + ", ".join(f"`{k}` {v}" for k, v in
+                                                 lk["by_detector"].items()) + "."]
+    for ex in lk["examples"]:
+        out.append(f"- `{ex['detector']}` on {ex['kind']} {ex['file']}:{ex['line']}: "
+                   f"`{ex['context']}`")
+    out += ["", "### Misses and false alarms", "",
+            "A few per category, different formats and templates first. A miss shows the "
+            "record's shape (digits 9, Latin letters x/X; other scripts as written) and what "
+            "was reported; a false alarm shows the detector and the hit's shape in its "
+            "context.", ""]
+    for cat in own_set.ALL:
+        ex = own["examples"][cat]
+        if not ex["missed"] and not ex["false_alarms"]:
+            continue
+        out.append(f"**{cat}**")
+        out.append("")
+        for m in ex["missed"]:
+            out.append(f"- missed, {m['format']}/{m['lang']} `{m['template']}` "
+                       f"{m['file']}:{m['line']} (reported: {', '.join(m['reported'])}): "
+                       f"`{m['shape'].replace('`', chr(39))}`")
+        for a in ex["false_alarms"]:
+            what = a.get("context") or a.get("shape", "")
+            det = f"`{a['detector']}` " if a.get("detector") else ""
+            out.append(f"- false alarm, {a['format']}/{a['lang']} {det}on `{a['template']}` "
+                       f"(labels: {', '.join(a['labels'])}) {a['file']}:{a['line']}: "
+                       f"`{what.replace('`', chr(39))}`")
+        out.append("")
     return out
 
 
