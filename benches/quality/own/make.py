@@ -446,14 +446,16 @@ def render_logfmt(rec: Rec, dialect: str, r: random.Random) -> str:
 
 SD_ID = {"calibration": "cal", "quality": "qc", "sensor": "tlm", "operational": "proc",
          "diagnostic": "diag", "model": "ml", "personal": "usr", "device_id": "dev",
-         "network_id": "net", "geolocation": "geo", "secret": "cfg", "none": "meta"}
+         "network_id": "net", "geolocation": "geo", "secret": "cfg", "none": "data"}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def render_syslog(rec: Rec, dialect: str, r: random.Random) -> str:
     pri = 8 * r.choice([16, 17, 18, 19, 20, 21, 22, 23, 1, 3]) + SYSLOG_SEV[rec.level]
     if dialect == "rfc5424":
-        msgid = re.sub(r"[^\x21-\x7e]", "_", rec.kind)[:32] if r.random() < 0.8 else "-"
+        msgid = rec.kind[:32] if r.random() < 0.8 else "-"
+        if not re.fullmatch(r"[\x21-\x7e]+", msgid):  # MSGID is printable ASCII
+            msgid = "-"
         sd = []
         meta = [("site", rec.site)]
         if rec.dest[0].isdigit() or "://1" in rec.dest or r.random() < 0.3:
