@@ -16,9 +16,16 @@ def test_scan_returns_polars_frames(sample_dir):
     assert res.findings.schema["path"] == pl.String
     assert isinstance(res.summary, pl.DataFrame)
     assert res.summary.columns == ["category", "records", "hits", "detectors"]
-    # Records per category never exceed hits, and hits add up to the table.
-    assert (res.summary["records"] <= res.summary["hits"]).all()
+    # Records per category never exceed hits (but for `none`, records in
+    # which nothing was found), and hits add up to the table.
+    found = res.summary.filter(pl.col("category") != "none")
+    assert (found["records"] <= found["hits"]).all()
     assert res.summary["hits"].sum() == res.findings.height
+    # Every record is somewhere: records with a finding, and `none`.
+    none = res.summary.filter(pl.col("category") == "none")
+    assert none["hits"].to_list() == [0]
+    classified = res.accounting["records"] - none["records"][0]
+    assert classified == res.findings.select(pl.struct("path", "byte_offset").n_unique()).item()
     assert res.accounting["records"] > 0
     assert res.rule_packs and res.rule_packs[0].startswith("default@")
 

@@ -10,7 +10,7 @@ import polars as pl
 ACCOUNTING_KEYS = {"files", "bytes", "records", "unparseable", "binary_skipped",
                    "truncated_lines", "failed_files", "per_file"}
 FINDING_COLUMNS = ["path", "line", "column", "byte_offset", "detector", "category", "field",
-                   "evidence", "destination", "dest_host", "dest_country", "dest_source",
+                   "evidence", "confidence", "reason", "destination", "dest_host", "dest_country", "dest_source",
                    "origin", "origin_country", "origin_source", "verdict", "severity", "rule",
                    "exception", "fingerprint"]
 

@@ -25,6 +25,8 @@ SCHEMA = {
     "category": pl.String,
     "field": pl.String,
     "evidence": pl.String,
+    "confidence": pl.String,
+    "reason": pl.String,
     "destination": pl.String,
     "dest_host": pl.String,
     "dest_country": pl.String,
@@ -102,6 +104,8 @@ def _row(**kw):
         "category": "personal",
         "field": "contact.email",
         "evidence": MASKED_EMAIL,
+        "confidence": "high",
+        "reason": "validated",
         "destination": RAW_DESTINATION,
         "dest_host": "api.vendor.example",
         "dest_country": "US",
@@ -420,7 +424,7 @@ def test_message_in_plain_words(full):
     _, log, _ = full
     r = by_fp(log)
     assert r["0123456789abcdef"]["message"]["text"] == (
-        "personal.email (personal) in field contact.email from DE (site-prefix) sent to US "
+        "personal.email (personal; high confidence: validated) in field contact.email from DE (site-prefix) sent to US "
         "(resolved by geoip, host api.vendor.example): violates rule gdpr-personal (high). "
         f"Evidence (masked): {MASKED_EMAIL}"
     )
@@ -458,6 +462,8 @@ def test_result_properties(full):
         "category": "personal",
         "field": "contact.email",
         "evidence": MASKED_EMAIL,
+        "confidence": "high",
+        "confidence_reason": "validated",
         "dest_host": "api.vendor.example",
         "dest_country": "US",
         "dest_source": "geoip",

@@ -8,6 +8,7 @@ from typing import ClassVar, Literal, TypedDict, Unpack, final
 _StrPath = str | os.PathLike[str]
 
 __all__ = [
+    "CONFIDENCES",
     "SEVERITIES",
     "VERDICTS",
     "ArrowTable",
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 __version__: str
+CONFIDENCES: tuple[str, ...]
+"""Confidences from lowest to highest: ("low", "medium", "high")."""
 SEVERITIES: tuple[str, ...]
 """Severities from lowest to highest: ("low", "medium", "high", "critical")."""
 VERDICTS: tuple[str, ...]
@@ -89,6 +92,8 @@ class ScanOptions(TypedDict, total=False):
     dest_fields: Sequence[str] | None
     origin_fields: Sequence[str] | None
     show_values: bool | None
+    min_confidence: Literal["low", "medium", "high"] | None
+    """Leave out findings less sure than this (default `medium`)."""
     rules: Sequence[_StrPath] | _StrPath | None
     builtin_rules: bool | None
     policy: _StrPath | None
@@ -166,6 +171,16 @@ class ReasonStats(TypedDict):
     first: list[Location]
     """The earliest locations in input order."""
 
+class RecordFlow(TypedDict):
+    """Records from one origin country to one destination country, each
+    record once, whether or not anything was found in it."""
+
+    origin_country: str
+    dest_country: str
+    records: int
+    classified: int
+    """Of `records`, those with at least one finding (the rest: `none`)."""
+
 class Failure(TypedDict):
     path: str
     error: str
@@ -194,6 +209,7 @@ class FileStats(TypedDict):
     error: str | None
     ranges: int
     unparseable_reasons: dict[str, ReasonStats]
+    records_by_flow: list[RecordFlow]
 
 class Accounting(TypedDict):
     """What a scan read: every input byte accounted for (README, Accounting)."""
@@ -218,6 +234,8 @@ class Accounting(TypedDict):
     failed_files: int
     failures: list[Failure]
     resumed_files: int
+    records_by_flow: list[RecordFlow]
+    """Every record once by origin x destination; sums to `records`."""
     per_file: list[FileStats]
 
 class Counts(TypedDict):
@@ -246,6 +264,8 @@ class ResidencySummary(TypedDict):
     origin_sources: dict[str, int]
     exceptions: dict[str, tuple[str, int]]
     """Exception label -> (verdict of its findings, count)."""
+    records: list[RecordFlow]
+    """Every record once by origin x destination (`Accounting.records_by_flow`)."""
 
 class CategoryRow(TypedDict):
     category: str

@@ -59,7 +59,10 @@ def explain(f: Mapping[str, Any]) -> str:
         why = f"allowed by rule {rule}" if rule is not None else "no rule covers it; allowed"
     else:
         why = f"rule {rule_text} cannot decide without the destination country; review it"
-    return f"{f.get('detector')} ({f.get('category')}) {where} {origin} {dest}: {why}."
+    what = f"{f.get('detector')} ({f.get('category')}"
+    if f.get("confidence"):
+        what += f"; {f.get('confidence')} confidence: {f.get('reason')}"
+    return f"{what}) {where} {origin} {dest}: {why}."
 
 
 def _destination_text(country: str | None, source: str | None, host: str | None) -> str:

@@ -16,7 +16,8 @@ DETECTOR_SCHEMA = {"detector": pl.String, "category": pl.String, "records": pl.U
 
 def category_frame(summary: dict[str, Any]) -> pl.DataFrame:
     """One row per category: records with a hit, hits, detectors that fired;
-    most records first."""
+    most records first. Records with no hit at all are the category `none`
+    (last; no hits, no detectors), so every record is in the table."""
     return pl.DataFrame(summary["categories"], schema=CATEGORY_SCHEMA, orient="row")
 
 
@@ -38,6 +39,19 @@ def flow_frame(summary: dict[str, Any]) -> pl.DataFrame:
     flows = (summary.get("residency") or {}).get("flows", [])
     return pl.DataFrame(flows, schema=FLOW_SCHEMA, orient="row") if flows else \
         pl.DataFrame(schema=FLOW_SCHEMA)
+
+
+RECORD_FLOW_SCHEMA = {"origin_country": pl.String, "dest_country": pl.String,
+                      "records": pl.UInt64, "classified": pl.UInt64}
+
+
+def records_frame(summary: dict[str, Any]) -> pl.DataFrame:
+    """Every record once, by origin country x destination country: records,
+    and of them those with at least one finding (`classified`; the rest are
+    the category `none`). `records` sums to `accounting["records"]`."""
+    rows = (summary.get("residency") or {}).get("records", [])
+    return pl.DataFrame(rows, schema=RECORD_FLOW_SCHEMA, orient="row") if rows else \
+        pl.DataFrame(schema=RECORD_FLOW_SCHEMA)
 
 
 def violation_frame(summary: dict[str, Any]) -> pl.DataFrame:

@@ -12,7 +12,13 @@ import polars as pl
 
 from borderscan import _core, _verdict
 from borderscan._verdict import residency_of  # by name: `scan` builds its result with it
-from borderscan.aggregate import category_frame, detector_frame, flow_frame, violation_frame
+from borderscan.aggregate import (
+    category_frame,
+    detector_frame,
+    flow_frame,
+    records_frame,
+    violation_frame,
+)
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -35,7 +41,7 @@ class ScanResult:
     accounting: dict[str, Any]
     summary: pl.DataFrame
     """One row per data category: records with at least one hit, hits, and
-    how many detectors fired."""
+    how many detectors fired; records with no hit are the category `none`."""
     detectors: pl.DataFrame
     """One row per detector that fired: category, records, hits."""
     rule_packs: list[str] = field(default_factory=list)
@@ -44,6 +50,9 @@ class ScanResult:
     with records and hits."""
     violations: pl.DataFrame = field(default_factory=lambda: violation_frame({}))
     """Violations by policy rule and severity: records, hits."""
+    records: pl.DataFrame = field(default_factory=lambda: records_frame({}))
+    """Every record once, by origin_country x dest_country: records, and
+    `classified` (with at least one finding). Sums to accounting["records"]."""
     residency: dict[str, Any] = field(default_factory=dict)
     """Verdict counts, how destinations and origins were resolved, the
     exceptions that applied (or expired), the policy, the baseline."""
@@ -114,6 +123,7 @@ def scan(
         rule_packs=packs,
         flows=flow_frame(summary),
         violations=violation_frame(summary),
+        records=records_frame(summary),
         residency=residency_of(summary),
     )
 
@@ -130,6 +140,7 @@ class ScanStream:
         self.summary: pl.DataFrame | None = None
         self.detectors: pl.DataFrame | None = None
         self.flows: pl.DataFrame | None = None
+        self.records: pl.DataFrame | None = None
         self.residency: dict[str, Any] = {}
         self.rule_packs: list[str] = inner.rule_packs
 
@@ -143,6 +154,7 @@ class ScanStream:
         self.summary = category_frame(summary)
         self.detectors = detector_frame(summary)
         self.flows = flow_frame(summary)
+        self.records = records_frame(summary)
         self.residency = residency_of(summary)
 
     def cancel(self) -> None:

@@ -78,6 +78,11 @@ def _scan_options(f: Any) -> Any:
         click.option("--origin-field", "origin_fields", multiple=True, metavar="NAME",
                      help="Field name that holds the origin site code (replaces the "
                           "defaults)."),
+        click.option("--min-confidence", "min_confidence",
+                     type=click.Choice(list(_core.CONFIDENCES)), default=None,
+                     help="Leave out findings less sure than this: `low` adds numbers that "
+                          "only have the shape of an identifier (a phone number with no "
+                          "phone word near). Default: medium."),
         click.option("--policy", "policy", type=click.Path(dir_okay=False),
                      help="Residency policy (TOML); see `borderscan policy check`."),
         click.option("--preset", metavar="NAME",

@@ -29,6 +29,7 @@ CATEGORY = {
     "diagnostic": "diagnostics",
     "geolocation": "geolocation",
     "model": "AI model data",
+    "none": "nothing found",
     "network_id": "network identifiers",
     "operational": "operational data",
     "personal": "personal data",

@@ -137,6 +137,9 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
                   f"{line or 'no findings'}", highlight=False, markup=False)
     if not result.flows.is_empty():
         console.print(_flows_table(result.flows, top))
+    records = r.get("records", [])
+    if records:
+        console.print(_records_table(records, top))
     violations = r.get("violations", [])
     if violations:
         console.print(_violations_table(violations, top))
@@ -158,6 +161,25 @@ def _flows_table(flows: pl.DataFrame, top: int) -> Table:
     for row in flows.head(top).iter_rows(named=True):
         t.add_row(_e(row["category"]), _e(row["origin_country"]), _e(row["dest_country"]),
                   _e(row["verdict"]), f"{row['records']:,}", f"{row['hits']:,}")
+    return t
+
+
+def _records_table(records: list[dict[str, Any]], top: int) -> Table:
+    """Every record once by origin and destination, found anything or not:
+    the flows a governance team must see even when nothing in them is
+    sensitive."""
+    rows = sorted(records, key=lambda f: (-f["records"], f["origin_country"],
+                                          f["dest_country"]))
+    t = Table(title=f"Records by origin and destination (top {min(top, len(rows))} of "
+                    f"{len(rows)})", title_justify="left")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("origin", "left"), ("dest", "left"), ("records", "right"),
+        ("with findings", "right"), ("none", "right"))
+    for col, just in columns:
+        t.add_column(col, justify=just)
+    for f in rows[:top]:
+        t.add_row(_e(f["origin_country"]), _e(f["dest_country"]), f"{f['records']:,}",
+                  f"{f['classified']:,}", f"{f['records'] - f['classified']:,}")
     return t
 
 

@@ -267,6 +267,17 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                [[_(CATEGORY.get(c["category"], c["category"])), n(c["records"]),
                  n(c["hits"]), n(c.get("detectors", ""))] for c in summary]),
     ]
+    records = sorted(residency.get("records", []),
+                     key=lambda f: (-f["records"], f["origin_country"], f["dest_country"]))
+    if records:
+        parts += [
+            f"<h2>{e(_('Records by origin and destination'))}</h2>",
+            _table([_("origin"), _("destination"), _("records"), _("with findings"),
+                    _("nothing found")],
+                   [[f["origin_country"], f["dest_country"], n(f["records"]),
+                     n(f["classified"]), n(f["records"] - f["classified"])]
+                    for f in records], "records"),
+        ]
     charts = _figures(residency, _, sites)
     if trends:
         charts.append(("trends", f"{_('Trends over stored scans')} ({len(trends)})",

@@ -91,6 +91,44 @@ pub struct FileStats {
     /// Number of ranges the file was split into for parallel scanning.
     pub ranges: u32,
     pub unparseable_reasons: BTreeMap<String, ReasonStats>,
+    /// Every record once, by origin and destination country, whether or
+    /// not anything was found in it: telemetry with nothing sensitive in it
+    /// is still a flow. Sums to `records`.
+    #[serde(default)]
+    pub records_by_flow: Vec<RecordFlow>,
+}
+
+/// Records of one origin country to one destination country.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecordFlow {
+    pub origin_country: String,
+    pub dest_country: String,
+    /// Records from `origin_country` to `dest_country`.
+    pub records: u64,
+    /// Of them, records with at least one finding (the rest are `none`).
+    pub classified: u64,
+}
+
+/// Add `(origin, dest, records, classified)` counts to a table kept
+/// sorted by (origin, destination).
+pub(crate) fn add_flow(table: &mut Vec<RecordFlow>, origin: &str, dest: &str, n: u64, c: u64) {
+    match table.binary_search_by(|f| {
+        (f.origin_country.as_str(), f.dest_country.as_str()).cmp(&(origin, dest))
+    }) {
+        Ok(i) => {
+            table[i].records += n;
+            table[i].classified += c;
+        }
+        Err(i) => table.insert(
+            i,
+            RecordFlow {
+                origin_country: origin.to_string(),
+                dest_country: dest.to_string(),
+                records: n,
+                classified: c,
+            },
+        ),
+    }
 }
 
 impl FileStats {
@@ -116,6 +154,13 @@ impl FileStats {
             out.push(format!(
                 "{} lines, but {} records + {} blank + {} header",
                 self.lines, self.records, self.blank_lines, self.header_lines
+            ));
+        }
+        let by_flow: u64 = self.records_by_flow.iter().map(|f| f.records).sum();
+        if by_flow != self.records {
+            out.push(format!(
+                "{} records, but {by_flow} counted by origin and destination",
+                self.records
             ));
         }
         out
@@ -149,6 +194,15 @@ impl FileStats {
                 .entry(k.clone())
                 .or_default()
                 .merge(v);
+        }
+        for f in &other.records_by_flow {
+            add_flow(
+                &mut self.records_by_flow,
+                &f.origin_country,
+                &f.dest_country,
+                f.records,
+                f.classified,
+            );
         }
     }
 }
@@ -185,6 +239,10 @@ pub struct Accounting {
     /// finished by an earlier run of the same scan.
     #[serde(default)]
     pub resumed_files: u64,
+    /// Every record once, by origin and destination country (sums to
+    /// `records`); `classified` of them had a finding.
+    #[serde(default)]
+    pub records_by_flow: Vec<RecordFlow>,
     pub per_file: Vec<FileStats>,
 }
 
@@ -219,6 +277,15 @@ impl Accounting {
             }
             for (k, v) in &f.unparseable_reasons {
                 a.unparseable_reasons.entry(k.clone()).or_default().merge(v);
+            }
+            for r in &f.records_by_flow {
+                add_flow(
+                    &mut a.records_by_flow,
+                    &r.origin_country,
+                    &r.dest_country,
+                    r.records,
+                    r.classified,
+                );
             }
         }
         a.per_file = per_file;

@@ -15,7 +15,12 @@ use crate::detect::Detectors;
 use crate::policy::{Severity, Verdict};
 use crate::residency::Residency;
 use crate::resolve::Source;
+use crate::rules::{Confidence, reason};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
+
+/// The name of every set of reasons, indexed by its bits.
+static REASONS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| (0..=u8::MAX).map(reason::name).collect());
 
 /// Rows per batch: large enough to amortise per-batch costs, small enough
 /// that in-flight batches keep memory bounded.
@@ -32,18 +37,22 @@ pub const COL_DETECTOR: usize = 4;
 pub const COL_CATEGORY: usize = 5;
 pub const COL_FIELD: usize = 6;
 pub const COL_EVIDENCE: usize = 7;
-pub const COL_DESTINATION: usize = 8;
-pub const COL_DEST_HOST: usize = 9;
-pub const COL_DEST_COUNTRY: usize = 10;
-pub const COL_DEST_SOURCE: usize = 11;
-pub const COL_ORIGIN: usize = 12;
-pub const COL_ORIGIN_COUNTRY: usize = 13;
-pub const COL_ORIGIN_SOURCE: usize = 14;
-pub const COL_VERDICT: usize = 15;
-pub const COL_SEVERITY: usize = 16;
-pub const COL_RULE: usize = 17;
-pub const COL_EXCEPTION: usize = 18;
-pub const COL_FINGERPRINT: usize = 19;
+pub const COL_CONFIDENCE: usize = 8;
+pub const COL_REASON: usize = 9;
+pub const COL_DESTINATION: usize = 10;
+pub const COL_DEST_HOST: usize = 11;
+pub const COL_DEST_COUNTRY: usize = 12;
+pub const COL_DEST_SOURCE: usize = 13;
+pub const COL_ORIGIN: usize = 14;
+pub const COL_ORIGIN_COUNTRY: usize = 15;
+pub const COL_ORIGIN_SOURCE: usize = 16;
+pub const COL_VERDICT: usize = 17;
+pub const COL_SEVERITY: usize = 18;
+pub const COL_RULE: usize = 19;
+pub const COL_EXCEPTION: usize = 20;
+pub const COL_FINGERPRINT: usize = 21;
+/// Number of columns in [`findings_schema`].
+pub const COLUMNS: usize = 22;
 
 /// The findings table's columns, in order. Names are a public contract.
 pub fn findings_schema() -> SchemaRef {
@@ -58,6 +67,8 @@ pub fn findings_schema() -> SchemaRef {
         s("category", false),
         s("field", true),
         s("evidence", false),
+        s("confidence", false),
+        s("reason", false),
         s("destination", true),
         s("dest_host", true),
         s("dest_country", false),
@@ -84,6 +95,9 @@ pub struct Row<'a> {
     pub rule: u16,
     pub field: Option<&'a str>,
     pub evidence: &'a str,
+    pub confidence: Confidence,
+    /// [`crate::rules::reason`] bits.
+    pub reason: u8,
     pub verdict: Verdict,
     pub severity: Option<Severity>,
     /// Index of the policy rule that decided, and of the exception.
@@ -216,6 +230,8 @@ pub struct BatchBuilder {
     category: ConstColumn,
     field: StringViewBuilder,
     evidence: StringViewBuilder,
+    confidence: ConstColumn,
+    reason: ConstColumn,
     destination: StringViewBuilder,
     dest_host: StringViewBuilder,
     dest_country: ConstColumn,
@@ -260,6 +276,8 @@ impl BatchBuilder {
             category: ConstColumn::new(det.rules.iter().map(|r| r.category.as_str())),
             field: dedup(),
             evidence: plain(),
+            confidence: ConstColumn::new(Confidence::ALL.iter().map(|c| c.as_str())),
+            reason: ConstColumn::new(REASONS.iter().map(String::as_str)),
             destination: dedup(),
             dest_host: dedup(),
             dest_country: codes(),
@@ -299,6 +317,8 @@ impl BatchBuilder {
         self.category.append(r.rule as usize);
         self.field.append_option(r.field);
         self.evidence.append_value(r.evidence);
+        self.confidence.append(r.confidence as usize);
+        self.reason.append(r.reason as usize);
         self.verdict.append(r.verdict as usize);
         self.severity.append_option(r.severity.map(|s| s as u16));
         self.rule.append_option(r.policy_rule);
@@ -322,6 +342,12 @@ impl BatchBuilder {
         append_n(&mut self.origin, v.origin, n);
         self.origin_country.append_n(v.origin_country as usize, n);
         self.origin_source.append_n(v.origin_source as usize, n);
+    }
+
+    /// Rows pushed since the last [`BatchBuilder::end_record`]: the current
+    /// record's findings so far.
+    pub fn pending(&self) -> usize {
+        self.open
     }
 
     pub fn len(&self) -> usize {
@@ -352,6 +378,8 @@ impl BatchBuilder {
             Arc::new(self.category.finish()),
             Arc::new(self.field.finish()),
             Arc::new(self.evidence.finish()),
+            Arc::new(self.confidence.finish()),
+            Arc::new(self.reason.finish()),
             Arc::new(self.destination.finish()),
             Arc::new(self.dest_host.finish()),
             Arc::new(self.dest_country.finish()),

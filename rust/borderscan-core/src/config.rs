@@ -24,7 +24,7 @@ use crate::journal::Journal;
 use crate::policy::{Policy, today_utc};
 use crate::residency::{Baseline, Residency, cli_country, parse_fingerprint};
 use crate::resolve::GeoIp;
-use crate::rules::RulePackSpec;
+use crate::rules::{Confidence, RulePackSpec};
 
 /// Default maximum line length; longer lines are cut and counted.
 pub const DEFAULT_MAX_LINE: usize = 1 << 20;
@@ -99,6 +99,9 @@ pub struct ScanConfig {
     pub origin_fields: Vec<String>,
     /// Put raw values into evidence instead of masked ones.
     pub show_values: bool,
+    /// Findings less sure than this are left out (`low` shows the bare
+    /// numbers that have the shape of a phone but no phone word near).
+    pub min_confidence: Confidence,
     /// Extra rule packs (TOML files).
     #[serde(serialize_with = "paths")]
     pub rules: Vec<PathBuf>,
@@ -139,6 +142,7 @@ impl Default for ScanConfig {
             dest_fields: strings(DEFAULT_DEST_FIELDS),
             origin_fields: strings(DEFAULT_ORIGIN_FIELDS),
             show_values: false,
+            min_confidence: Confidence::Medium,
             rules: Vec::new(),
             builtin_rules: true,
             policy: None,
@@ -178,6 +182,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     opt("dest_fields", Some("--dest-field")),
     opt("origin_fields", Some("--origin-field")),
     opt("show_values", Some("--show-values")),
+    opt("min_confidence", Some("--min-confidence")),
     opt("rules", Some("--rules")),
     // The CLI always loads the built-in pack; the API may leave it out.
     opt("builtin_rules", None),
@@ -290,7 +295,9 @@ impl ScanConfig {
             })?;
             packs.push(RulePackSpec::parse(&text, &place)?);
         }
-        Detectors::new(&packs)
+        let mut d = Detectors::new(&packs)?;
+        d.min_confidence = self.min_confidence;
+        Ok(d)
     }
 
     /// The policy the scan runs under: a file, a preset, or the built-in one.

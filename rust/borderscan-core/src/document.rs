@@ -8,7 +8,10 @@ use std::io::{self, Write};
 
 use crate::accounting::Accounting;
 use crate::residency::Residency;
-use crate::summary::{Rendered, Summary};
+use crate::summary::{CategoryRow, Rendered, Summary};
+
+/// The category of a record in which nothing was found.
+pub const NONE_CATEGORY: &str = "none";
 
 /// The machine formats the engine writes itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,16 +45,34 @@ impl DocFormat {
 }
 
 /// The summaries of a scan as one JSON value: categories, detectors,
-/// residency (flows, verdicts, violations...), baseline and policy.
-pub fn summary_json(s: &Summary, res: &Residency) -> serde_json::Value {
+/// residency (flows, verdicts, violations..., and every record by origin and
+/// destination), baseline and policy. Records with no finding are the
+/// category `none`, so every record is in the categories too.
+pub fn summary_json(s: &Summary, res: &Residency, acc: &Accounting) -> serde_json::Value {
     let baseline = res.baseline.as_ref().map(|b| {
         let absent: Vec<String> = b.absent().iter().map(|f| format!("{f:016x}")).collect();
         serde_json::json!({"matched": b.matched(), "absent": absent})
     });
+    let mut categories = s.categories();
+    let none: u64 = acc
+        .records_by_flow
+        .iter()
+        .map(|f| f.records - f.classified)
+        .sum();
+    if none > 0 {
+        categories.push(CategoryRow {
+            category: NONE_CATEGORY.into(),
+            records: none,
+            hits: 0,
+            detectors: 0,
+        });
+    }
+    let mut residency = serde_json::to_value(s.residency()).expect("serialisable");
+    residency["records"] = serde_json::to_value(&acc.records_by_flow).expect("serialisable");
     serde_json::json!({
-        "categories": s.categories(),
+        "categories": categories,
         "detectors": s.detectors(),
-        "residency": s.residency(),
+        "residency": residency,
         "baseline": baseline,
         "policy": {"name": res.policy.name, "version": res.policy.version, "place": res.policy.place},
     })
@@ -92,7 +113,7 @@ impl<W: Write> DocumentWriter<W> {
     /// Close the document with the summaries and the accounting.
     pub fn finish(mut self, acc: &Accounting, res: &Residency) -> io::Result<Summary> {
         if self.format == DocFormat::Json {
-            let s = summary_json(&self.summary, res);
+            let s = summary_json(&self.summary, res, acc);
             writeln!(
                 self.out,
                 "],\"summary\":{},\"detectors\":{},\"residency\":{},\"policy\":{},\"baseline\":{},\"accounting\":{}}}",

@@ -52,6 +52,12 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
         "dest_fields" => c.dest_fields = arg(name, v)?,
         "origin_fields" => c.origin_fields = arg(name, v)?,
         "show_values" => c.show_values = arg(name, v)?,
+        "min_confidence" => {
+            let m: String = arg(name, v)?;
+            c.min_confidence = m
+                .parse()
+                .map_err(|e| ConfigError::new_err(format!("--min-confidence: {e}")))?;
+        }
         // Paths, not strings: a file name that is not UTF-8 arrives with
         // surrogate escapes and must reach the OS unchanged.
         "rules" => c.rules = arg::<Vec<PathBuf>>(name, v)?,

@@ -153,6 +153,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         .map(|v| v.as_str())
         .collect();
     m.add("VERDICTS", PyTuple::new(m.py(), verdicts)?)?;
+    let confidences: Vec<&str> = (core::rules::Confidence::ALL.iter())
+        .map(|c| c.as_str())
+        .collect();
+    m.add("CONFIDENCES", PyTuple::new(m.py(), confidences)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(check_rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(policy_json, m)?)?;

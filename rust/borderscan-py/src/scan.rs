@@ -125,7 +125,7 @@ pub fn scan(
     Ok((
         table,
         json(&accounting)?,
-        json(&summary_json(&summary, &opts.residency))?,
+        json(&summary_json(&summary, &opts.residency, &accounting))?,
         det.packs.clone(),
     ))
 }
@@ -156,7 +156,10 @@ pub fn scan_stream(
                 tx.send(StreamMsg::Batch(b))
                     .map_err(|_| core::Error::Cancelled)
             });
-            let end = res.map(|(_, acc)| (acc, summary_json(&summary, &opts.residency)));
+            let end = res.map(|(_, acc)| {
+                let s = summary_json(&summary, &opts.residency, &acc);
+                (acc, s)
+            });
             let _ = tx.send(StreamMsg::End(Box::new(end)));
         })
         .map_err(|e| BorderscanError::new_err(format!("cannot start the scan thread: {e}")))?;
@@ -229,7 +232,7 @@ pub fn scan_write(
     let (acc, summary) = result.map_err(to_py)?;
     Ok((
         json(&acc)?,
-        json(&summary_json(&summary, &opts.residency))?,
+        json(&summary_json(&summary, &opts.residency, &acc))?,
         det.packs.clone(),
     ))
 }

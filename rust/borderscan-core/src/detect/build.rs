@@ -8,7 +8,7 @@ use globset::{GlobBuilder, GlobSetBuilder};
 
 use super::{Detectors, TypeRule, ValueRule};
 use crate::error::{Error, Result};
-use crate::rules::{RuleKind, RulePackSpec, RuleSpec};
+use crate::rules::{Confidence, RuleKind, RulePackSpec, RuleSpec, reason};
 use crate::validate;
 
 /// Regexes from rule packs are user input: cap their compiled size so a
@@ -94,11 +94,18 @@ impl Detectors {
                     let this_min = min_len(pat);
                     min_value_len = min_value_len.min(this_min);
                     patterns.push(pat.to_string());
+                    let bits = match r.validator.as_deref() {
+                        Some(v) if validate::is_checksum(v) => reason::CHECKSUM,
+                        Some(_) => reason::VALIDATED,
+                        None => 0,
+                    };
                     value_rules.push(ValueRule {
                         rule: i,
                         re,
                         group: r.group,
                         validator,
+                        confidence: r.base_confidence(),
+                        bits,
                         min_len: this_min,
                         context,
                         context_free,
@@ -158,7 +165,24 @@ impl Detectors {
                     .map_err(|e| Error::config("keyword rules", e.to_string()))?,
             )
         };
+        let base = rules
+            .iter()
+            .map(|r| {
+                let bits = match r.kind {
+                    RuleKind::Key => reason::FIELD_NAME,
+                    RuleKind::RecordType => reason::RECORD_TYPE,
+                    RuleKind::Keyword => reason::KEYWORD,
+                    RuleKind::Value => match r.validator.as_deref() {
+                        Some(v) if validate::is_checksum(v) => reason::CHECKSUM,
+                        Some(_) => reason::VALIDATED,
+                        None => 0,
+                    },
+                };
+                (r.base_confidence(), bits)
+            })
+            .collect();
         Ok(Detectors {
+            base,
             rules,
             packs: packs
                 .iter()
@@ -175,6 +199,7 @@ impl Detectors {
             keywords,
             keyword_rule,
             min_keyword_len,
+            min_confidence: Confidence::Medium,
         })
     }
 }

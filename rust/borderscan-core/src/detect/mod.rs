@@ -10,7 +10,7 @@ use regex::bytes::{Regex, RegexSet};
 
 use crate::formats::RecordBuf;
 use crate::mask;
-use crate::rules::{MaskStyle, RuleSpec};
+use crate::rules::{Confidence, MaskStyle, RuleSpec, reason};
 use crate::validate::Validator;
 
 mod build;
@@ -22,6 +22,9 @@ struct ValueRule {
     re: Regex,
     group: usize,
     validator: Option<Validator>,
+    /// Confidence and reasons of a match that needs no context.
+    confidence: Confidence,
+    bits: u8,
     min_len: usize,
     /// Must match near the value or in the field path (see `RuleSpec::context`).
     context: Option<Regex>,
@@ -43,22 +46,31 @@ impl ValueRule {
         })
     }
 
-    /// Whether a candidate at `start..end` of `value` (in the field `path`)
-    /// has the context its rule asks for.
-    fn in_context(&self, path: &[u8], value: &[u8], start: usize, end: usize) -> bool {
+    /// How sure a candidate at `start..end` of `value` (in the field
+    /// `path`) is, and why: a rule that wants context is `high` where it
+    /// finds it (in the field's name, or within its window), its base
+    /// confidence where the value's form needs none (`context_free`), and
+    /// `low` without either.
+    fn judge(&self, path: &[u8], value: &[u8], start: usize, end: usize) -> (Confidence, u8) {
         let Some(ctx) = &self.context else {
-            return true;
+            return (self.confidence, self.bits);
         };
+        if ctx.is_match(path) {
+            return (Confidence::High, self.bits | reason::FIELD_NAME);
+        }
+        let before = &value[start.saturating_sub(self.context_window)..start];
+        let after = &value[end..value.len().min(end + self.context_window)];
+        if ctx.is_match(before) || ctx.is_match(after) {
+            return (Confidence::High, self.bits | reason::KEYWORD_NEARBY);
+        }
         if self
             .context_free
             .as_ref()
             .is_some_and(|f| f.is_match(&value[start..end]))
         {
-            return true;
+            return (self.confidence, self.bits | reason::DISTINCTIVE_FORM);
         }
-        let before = &value[start.saturating_sub(self.context_window)..start];
-        let after = &value[end..value.len().min(end + self.context_window)];
-        ctx.is_match(path) || ctx.is_match(before) || ctx.is_match(after)
+        (Confidence::Low, self.bits | reason::NO_CONTEXT)
     }
 }
 
@@ -84,10 +96,16 @@ pub struct Hit {
     /// The value was found in the field's path (a key that is an e-mail
     /// address or a token), not in its value: `start..end` index the path.
     pub in_key: bool,
+    pub confidence: Confidence,
+    /// Why, as [`reason`] bits.
+    pub reason: u8,
 }
 
 pub struct Detectors {
     pub rules: Vec<RuleSpec>,
+    /// Per rule: the confidence and reasons of a finding that needs no
+    /// context (key, record-type and keyword rules; values found in keys).
+    base: Vec<(Confidence, u8)>,
     /// `name@version` of each pack loaded, for manifests.
     pub packs: Vec<String>,
     set: RegexSet,
@@ -99,6 +117,8 @@ pub struct Detectors {
     keywords: Option<AhoCorasick>,
     keyword_rule: Vec<u16>,
     min_keyword_len: usize,
+    /// Findings less sure than this are not reported (`--min-confidence`).
+    pub min_confidence: Confidence,
 }
 
 /// What the detectors know about one distinct field path, computed once per
@@ -230,7 +250,8 @@ impl Detectors {
                 let info = &infos[idx];
                 role = info.role;
                 for &r in info.key_rules.iter() {
-                    if !fired[r as usize] {
+                    let (confidence, reason) = self.base[r as usize];
+                    if !fired[r as usize] && confidence >= self.min_confidence {
                         fired[r as usize] = true;
                         touched.push(r);
                         let evidence = if show_values || self.rule(r).mask != MaskStyle::None {
@@ -245,12 +266,16 @@ impl Detectors {
                             start: 0,
                             end: value.len() as u32,
                             in_key: false,
+                            confidence,
+                            reason,
                         });
                     }
                 }
                 if !value.is_empty() && value.len() <= 64 {
                     for &r in info.type_rules.iter() {
+                        let (confidence, reason) = self.base[r as usize];
                         if !fired[r as usize]
+                            && confidence >= self.min_confidence
                             && self.type_rules[self.type_index(r)]
                                 .values
                                 .iter()
@@ -265,6 +290,8 @@ impl Detectors {
                                 start: 0,
                                 end: value.len() as u32,
                                 in_key: false,
+                                confidence,
+                                reason,
                             });
                         }
                     }
@@ -274,6 +301,10 @@ impl Detectors {
                     scratch.masked_paths.push((fi, m.clone()));
                     for &(r, start, end) in info.key_values.iter() {
                         let cand = &path[start as usize..end as usize];
+                        let (confidence, reason) = self.base[r as usize];
+                        if confidence < self.min_confidence {
+                            continue;
+                        }
                         if scratch
                             .seen_values
                             .iter()
@@ -289,6 +320,8 @@ impl Detectors {
                             start,
                             end,
                             in_key: true,
+                            confidence,
+                            reason,
                         });
                     }
                 }
@@ -299,7 +332,8 @@ impl Detectors {
             {
                 for m in ac.find_iter(value) {
                     let r = self.keyword_rule[m.pattern().as_usize()];
-                    if !scratch.fired[r as usize] {
+                    let (confidence, reason) = self.base[r as usize];
+                    if !scratch.fired[r as usize] && confidence >= self.min_confidence {
                         scratch.fired[r as usize] = true;
                         scratch.touched.push(r);
                         out.push(Hit {
@@ -309,6 +343,8 @@ impl Detectors {
                             start: m.start() as u32,
                             end: m.end() as u32,
                             in_key: false,
+                            confidence,
+                            reason,
                         });
                     }
                 }
@@ -450,7 +486,8 @@ impl Detectors {
             if vr.validator.is_some_and(|v| !v(cand)) {
                 continue;
             }
-            if !vr.in_context(path, value, m.start(), m.end()) {
+            let (confidence, reason) = vr.judge(path, value, m.start(), m.end());
+            if confidence < self.min_confidence {
                 continue;
             }
             if scratch
@@ -468,6 +505,8 @@ impl Detectors {
                 start: m.start() as u32,
                 end: m.end() as u32,
                 in_key: false,
+                confidence,
+                reason,
             });
         }
     }

@@ -15,7 +15,7 @@ fn brute_force(det: &Detectors, rec: &RecordBuf) -> Vec<(u16, u32, String)> {
                 };
                 let cand = m.as_bytes();
                 if vr.validator.is_some_and(|v| !v(cand))
-                    || !vr.in_context(rec.path(f), value, m.start(), m.end())
+                    || vr.judge(rec.path(f), value, m.start(), m.end()).0 < det.min_confidence
                     || seen.iter().any(|(r, v)| *r == vr.rule && v == cand)
                 {
                     continue;
@@ -27,6 +27,47 @@ fn brute_force(det: &Detectors, rec: &RecordBuf) -> Vec<(u16, u32, String)> {
     }
     out.sort();
     out
+}
+
+#[test]
+fn confidence_says_why() {
+    let det = Detectors::builtin().unwrap();
+    let hit = |line: &str| {
+        let (hits, _, _) = scan_json(&det, line, false);
+        hits.into_iter()
+            .find(|h| det.rule(h.rule).category == "personal")
+            .map(|h| (h.confidence, reason::name(h.reason)))
+    };
+    // A Luhn-valid card: its checksum makes it high without a card word
+    // (16 digits need none), and a card word adds its reason.
+    assert_eq!(
+        hit(r#"{"msg": "order 4111 1111 1111 1111"}"#),
+        Some((Confidence::High, "checksum+distinctive form".to_string()))
+    );
+    assert_eq!(
+        hit(r#"{"msg": "paid with 4111 1111 1111 1111"}"#),
+        Some((Confidence::High, "checksum+keyword nearby".to_string()))
+    );
+    // A national phone number next to a phone word.
+    let (c, why) = hit(r#"{"msg": "call 13912345678 for pickup"}"#).unwrap();
+    assert_eq!(c, Confidence::High);
+    assert!(why.contains("keyword nearby"), "{why}");
+    // The same digits in a field named for phones.
+    let (c, why) = hit(r#"{"contact_phone": "13912345678"}"#).unwrap();
+    assert_eq!(c, Confidence::High);
+    assert!(why.contains("field name"), "{why}");
+    // Without context they are low, and left out at the default floor...
+    assert_eq!(hit(r#"{"msg": "user 13912345678 logged in"}"#), None);
+    // ...but shown, low and saying so, when the floor is low.
+    let mut low = Detectors::builtin().unwrap();
+    low.min_confidence = Confidence::Low;
+    let (hits, _, _) = scan_json(&low, r#"{"msg": "user 13912345678 logged in"}"#, false);
+    let h = hits
+        .iter()
+        .find(|h| low.rule(h.rule).category == "personal")
+        .expect("a low-confidence phone");
+    assert_eq!(h.confidence, Confidence::Low);
+    assert!(reason::name(h.reason).contains("no context"));
 }
 
 fn scan_json(det: &Detectors, line: &str, show: bool) -> (Vec<Hit>, Scratch, RecordBuf) {

@@ -10,8 +10,9 @@ use arrow_array::RecordBatch;
 use super::ScanOptions;
 use super::plan::{Entry, Task, TaskKind};
 use super::pool::{Handoff, Msg, Pool, TaskOut};
-use crate::accounting::{Accounting, FileStats};
+use crate::accounting::{Accounting, FileStats, add_flow};
 use crate::batch::shift_lines;
+use crate::country::countries;
 use crate::error::{Error, Result};
 use crate::journal::{self, Identity};
 
@@ -50,6 +51,10 @@ pub(super) fn merge<T>(
     // Fold a task's (or chunk's) counters into its file's, shifting the
     // lines it reports by `base`, the lines of the file before it.
     let fold = |slot: &mut Option<FileStats>, mut o: TaskOut, base: u64| {
+        let c = countries();
+        for ((oc, dc), (n, k)) in o.flows.drain() {
+            add_flow(&mut o.stats.records_by_flow, c.code(oc), c.code(dc), n, k);
+        }
         if base > 0 {
             for r in o.stats.unparseable_reasons.values_mut() {
                 for l in &mut r.first {
@@ -79,7 +84,7 @@ pub(super) fn merge<T>(
             error: Some("internal error: the worker scanning this input stopped".into()),
             ..Default::default()
         },
-        cancelled: false,
+        ..Default::default()
     };
     for (t, task) in tasks.iter().enumerate() {
         let rx = handoff.take(t);

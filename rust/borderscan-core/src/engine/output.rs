@@ -4,9 +4,10 @@ use arrow_array::RecordBatch;
 
 use crate::accounting::Accounting;
 use crate::batch::{
-    COL_CATEGORY, COL_DEST_COUNTRY, COL_DEST_HOST, COL_DEST_SOURCE, COL_DESTINATION, COL_DETECTOR,
-    COL_EVIDENCE, COL_EXCEPTION, COL_FIELD, COL_FINGERPRINT, COL_LINE, COL_OFFSET, COL_ORIGIN,
-    COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE, COL_SEVERITY, COL_VERDICT,
+    COL_CATEGORY, COL_CONFIDENCE, COL_DEST_COUNTRY, COL_DEST_HOST, COL_DEST_SOURCE,
+    COL_DESTINATION, COL_DETECTOR, COL_EVIDENCE, COL_EXCEPTION, COL_FIELD, COL_FINGERPRINT,
+    COL_LINE, COL_OFFSET, COL_ORIGIN, COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_REASON,
+    COL_RULE, COL_SEVERITY, COL_VERDICT,
 };
 
 /// One finding decoded from the findings table (for tests and Rust callers
@@ -21,6 +22,9 @@ pub struct Finding {
     /// Dotted field path; `None` for free text.
     pub field: Option<String>,
     pub evidence: String,
+    /// `low`, `medium` or `high`, and why (`checksum+keyword nearby`).
+    pub confidence: String,
+    pub reason: String,
     pub destination: Option<String>,
     pub origin: Option<String>,
     pub column: u64,
@@ -69,6 +73,8 @@ impl ScanOutput {
                     category: val(COL_CATEGORY, i),
                     field: opt(COL_FIELD, i),
                     evidence: val(COL_EVIDENCE, i),
+                    confidence: val(COL_CONFIDENCE, i),
+                    reason: val(COL_REASON, i),
                     destination: opt(COL_DESTINATION, i),
                     origin: opt(COL_ORIGIN, i),
                     column: column.value(i),

@@ -3,10 +3,10 @@
 //! 1. **parse** the line in its file's format into a record (a record that
 //!    does not parse is kept and scanned as text, and the reason counted);
 //! 2. **detect**: run the detectors over the record's fields and text;
-//! 3. when anything was found, **extract** the record's raw destination and
-//!    origin ([`Extractor`]), with the destination's secrets redacted unless
-//!    values are shown;
-//! 4. **resolve** them to countries (cached per file: [`residency::Cache`]);
+//! 3. **extract** the record's raw destination and origin ([`Extractor`]),
+//!    with the destination's secrets redacted unless values are shown;
+//! 4. **resolve** them to countries (cached per file: [`residency::Cache`])
+//!    and count the record by origin and destination, found anything or not;
 //! 5. per hit: fingerprint it, drop it if the baseline has it, and
 //!    **decide** its verdict under the policy;
 //! 6. **batch** the rows, and send the batch when it is full, only ever
@@ -94,7 +94,9 @@ impl<T> Worker<'_, T> {
             self.opts.config.show_values,
             &mut self.hits,
         );
-        if !self.hits.is_empty() {
+        // Every record is placed, found anything or not: the records table
+        // counts each by origin and destination.
+        {
             let (has_dest, has_origin) = self.extract.extract(
                 &self.rec,
                 self.scratch.roles(),
@@ -153,6 +155,8 @@ impl<T> Worker<'_, T> {
                     rule: h.rule,
                     field,
                     evidence: &h.evidence,
+                    confidence: h.confidence,
+                    reason: h.reason,
                     verdict: d.verdict,
                     severity: d.severity,
                     policy_rule: d.rule,
@@ -161,6 +165,12 @@ impl<T> Worker<'_, T> {
                 });
             }
             let r = self.cache.resolution(entry);
+            let flow = out.flows.entry((origin_id, r.country)).or_default();
+            flow.0 += 1;
+            flow.1 += u64::from(self.batch.pending() > 0);
+            if self.batch.pending() == 0 {
+                return;
+            }
             self.batch.end_record(&RecordValues {
                 destination: has_dest.then_some(self.dest.as_str()),
                 dest_host: r.host.as_deref(),

@@ -8,12 +8,14 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, sync_channel};
 use std::sync::{Arc, Condvar, Mutex};
 
 use arrow_array::RecordBatch;
+use rustc_hash::FxHashMap;
 
 use super::ScanOptions;
 use super::plan::{Entry, Task, TaskKind};
 use super::worker::Worker;
 use crate::accounting::FileStats;
 use crate::batch::BatchBuilder;
+use crate::country::CountryId;
 use crate::detect::{Detectors, Scratch};
 use crate::formats::{Format, Header, RecordBuf};
 use crate::residency;
@@ -22,9 +24,13 @@ use crate::resolve::Extractor;
 /// Batches a task may have waiting for the merger: about one range's worth.
 pub(super) const TASK_CHANNEL: usize = 4;
 
+#[derive(Default)]
 pub(super) struct TaskOut {
     pub(super) stats: FileStats,
     pub(super) cancelled: bool,
+    /// Records by (origin, destination) country: (records, classified);
+    /// keyed by ids while scanning, named when folded into `stats`.
+    pub(super) flows: FxHashMap<(CountryId, CountryId), (u64, u64)>,
 }
 
 /// What a task sends to the merger, in order: batches (as the caller's

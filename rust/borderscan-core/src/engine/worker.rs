@@ -118,7 +118,7 @@ impl<T> Worker<'_, T> {
             Reporter::default().update(self.opts.progress.as_deref(), stats.bytes, stats.records);
             let out = TaskOut {
                 stats,
-                cancelled: false,
+                ..Default::default()
             };
             let _ = tx.send(Msg::Done(Box::new(out)));
             return;
@@ -141,7 +141,7 @@ impl<T> Worker<'_, T> {
                 format: Some(c.format.to_string()),
                 ..Default::default()
             },
-            cancelled: false,
+            ..Default::default()
         };
         self.cache.start_file(&self.opts.residency, &out.stats.path);
         let mut st = LineState {
@@ -189,7 +189,7 @@ impl<T> Worker<'_, T> {
                 ranges: 1,
                 ..Default::default()
             },
-            cancelled: false,
+            ..Default::default()
         };
         self.cache.start_file(&self.opts.residency, &entry.display);
         let source = match &entry.source {

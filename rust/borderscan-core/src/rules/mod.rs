@@ -45,6 +45,87 @@ pub enum MaskStyle {
     None,
 }
 
+/// How sure a finding is. Ordered: `Low < Medium < High`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// The shape alone, where the rule wants more (a bare number that could
+    /// be a phone, with no phone word near): shown only on request.
+    Low,
+    Medium,
+    /// A checksum, the field's name or a keyword nearby says so.
+    High,
+}
+
+impl Confidence {
+    pub const ALL: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Confidence::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("'{s}' is not a confidence (low, medium, high)"))
+    }
+}
+
+/// Why a finding has its confidence: a set of these bits, written as their
+/// names joined by `+` (`checksum+keyword nearby`); no bit is `pattern`.
+pub mod reason {
+    /// A check digit or checksum validated the value (Luhn, mod 97...).
+    pub const CHECKSUM: u8 = 1;
+    /// A validator accepted its structure (IP octets, a phone number's
+    /// numbering plan, an e-mail domain...).
+    pub const VALIDATED: u8 = 2;
+    /// The field's name says what it holds (key rules; a value rule's
+    /// context found in the field path).
+    pub const FIELD_NAME: u8 = 4;
+    /// A context keyword within the rule's window (`tel`, `card`, `电话`).
+    pub const KEYWORD_NEARBY: u8 = 8;
+    /// The value's own form needs no context (`+49 ...`, `00 86 ...`).
+    pub const DISTINCTIVE_FORM: u8 = 16;
+    /// A field that names the record type holds one of the rule's types.
+    pub const RECORD_TYPE: u8 = 32;
+    /// One of the rule's keywords occurs in the text.
+    pub const KEYWORD: u8 = 64;
+    /// The rule wants context and found none.
+    pub const NO_CONTEXT: u8 = 128;
+
+    const NAMES: [&str; 8] = [
+        "checksum",
+        "validated",
+        "field name",
+        "keyword nearby",
+        "distinctive form",
+        "record type",
+        "keyword",
+        "no context",
+    ];
+
+    /// The name of a set of reasons.
+    pub fn name(bits: u8) -> String {
+        if bits == 0 {
+            return "pattern".into();
+        }
+        let parts: Vec<&str> = (0..8)
+            .filter(|i| bits & (1 << i) != 0)
+            .map(|i| NAMES[i])
+            .collect();
+        parts.join("+")
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
@@ -102,8 +183,35 @@ pub struct RuleSpec {
     pub keywords: Vec<String>,
     #[serde(default)]
     pub mask: MaskStyle,
+    /// Confidence of a finding that needs no context, or found none it
+    /// wants. Default: `high` for key and record-type rules and for value
+    /// rules validated by a checksum, `medium` otherwise. A value rule with
+    /// `context` is `high` where the context is found (nearby or in the
+    /// field name), this where its `context_free` form matches, and `low`
+    /// without either.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
     #[serde(default)]
     pub examples: Examples,
+}
+
+impl RuleSpec {
+    /// The confidence of a finding of this rule with no context (see
+    /// [`RuleSpec::confidence`]).
+    pub fn base_confidence(&self) -> Confidence {
+        self.confidence.unwrap_or(match self.kind {
+            RuleKind::Key | RuleKind::RecordType => Confidence::High,
+            RuleKind::Value
+                if self
+                    .validator
+                    .as_deref()
+                    .is_some_and(crate::validate::is_checksum) =>
+            {
+                Confidence::High
+            }
+            _ => Confidence::Medium,
+        })
+    }
 }
 
 fn default_context_window() -> usize {

@@ -8,7 +8,7 @@ use arrow_array::types::UInt64Type;
 use arrow_array::{Array, RecordBatch, StringViewArray};
 
 use super::Summary;
-use crate::batch::{COL_DESTINATION, COL_LINE, COL_ORIGIN_SOURCE, COL_PATH};
+use crate::batch::{COL_DESTINATION, COL_LINE, COL_ORIGIN_SOURCE, COL_PATH, COLUMNS};
 
 /// Write each row of a findings batch as one JSON object, each followed by
 /// `sep` (a newline for JSON Lines). With `first` false, `lead` is written
@@ -63,7 +63,7 @@ impl JsonRows {
         // record's destination and origin columns): when their views and
         // validity equal the previous row's, the same strings, the bytes
         // rendered for them last time are copied instead.
-        let shared: &[(usize, usize)] = if cols.len() == 20
+        let shared: &[(usize, usize)] = if cols.len() == COLUMNS
             && (COL_DESTINATION..=COL_ORIGIN_SOURCE)
                 .chain([COL_PATH])
                 .all(|c| matches!(cols[c], Col::Str(_)))

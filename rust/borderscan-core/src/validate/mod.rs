@@ -55,6 +55,15 @@ pub const NAMES: &[&str] = &[
 ];
 
 /// Look a validator up by the name a rule pack uses.
+/// Whether a validator checks a check digit or checksum (rather than a
+/// structure): its findings are `checksum`, high confidence.
+pub fn is_checksum(name: &str) -> bool {
+    matches!(
+        name,
+        "luhn" | "imei" | "cn_resident_id" | "jp_my_number" | "kr_rrn" | "de_steuer_id" | "iban"
+    )
+}
+
 pub fn by_name(name: &str) -> Option<Validator> {
     let v: Validator = match name {
         "luhn" => luhn,
