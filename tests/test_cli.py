@@ -10,9 +10,9 @@ import polars as pl
 ACCOUNTING_KEYS = {"files", "bytes", "records", "unparseable", "binary_skipped",
                    "truncated_lines", "failed_files", "per_file"}
 FINDING_COLUMNS = ["path", "line", "column", "byte_offset", "detector", "category", "field",
-                   "evidence", "confidence", "reason", "destination", "dest_host", "dest_country", "dest_source",
-                   "origin", "origin_country", "origin_source", "verdict", "severity", "rule",
-                   "exception", "fingerprint"]
+                   "evidence", "confidence", "reason", "destination", "dest_host",
+                   "dest_country", "dest_source", "origin", "origin_country", "origin_source",
+                   "verdict", "severity", "rule", "exception", "fingerprint"]
 
 
 def test_scan_sample_data_json(cli, sample_dir, tmp_path):

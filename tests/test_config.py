@@ -20,7 +20,8 @@ STUB = Path(_core.__file__).with_name("_core.pyi")
 SAMPLES: dict[str, object] = {
     "threads": 3, "include": ["*.jsonl"], "exclude": ["old/*"], "input_format": "csv",
     "max_line": 4096, "max_expansion": 9, "split_size": 1 << 16, "dest_fields": ["ziel"],
-    "origin_fields": ["werk"], "show_values": True, "min_confidence": "low", "rules": ["RULES"], "builtin_rules": False,
+    "origin_fields": ["werk"], "show_values": True, "min_confidence": "low",
+    "rules": ["RULES"], "builtin_rules": False,
     "policy": "POLICY", "preset": "eu-gdpr", "geoip": "GEOIP", "destination": "DE",
     "origin": "CN", "baseline": ["0123456789abcdef"], "today": "2026-12-01",
     "journal": "JOURNAL",
@@ -126,7 +127,8 @@ def test_accounting_and_summary_stubs_match_the_engine_json(sample_dir):
     shapes = {
         "Accounting": acc, "FileStats": acc["per_file"][0], "ReasonStats": reason,
         "Location": reason["first"][0], "Summary": summary, "ResidencySummary": res,
-        "FlowRow": res["flows"][0], "RecordFlow": acc["records_by_flow"][0], "ViolationRow": res["violations"][0],
+        "FlowRow": res["flows"][0], "RecordFlow": acc["records_by_flow"][0],
+        "ViolationRow": res["violations"][0],
         "Counts": next(iter(res["verdicts"].values())), "CategoryRow": summary["categories"][0],
         "DetectorRow": summary["detectors"][0], "BaselineSummary": summary["baseline"],
         "PolicyName": summary["policy"], "Failure": acc["failures"][0],

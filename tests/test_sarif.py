@@ -424,7 +424,8 @@ def test_message_in_plain_words(full):
     _, log, _ = full
     r = by_fp(log)
     assert r["0123456789abcdef"]["message"]["text"] == (
-        "personal.email (personal; high confidence: validated) in field contact.email from DE (site-prefix) sent to US "
+        "personal.email (personal; high confidence: validated) in field contact.email "
+        "from DE (site-prefix) sent to US "
         "(resolved by geoip, host api.vendor.example): violates rule gdpr-personal (high). "
         f"Evidence (masked): {MASKED_EMAIL}"
     )

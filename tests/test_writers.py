@@ -24,7 +24,8 @@ CN = {"preset": "cn-industrial-export", "origin": "CN", "today": "2026-12-01"}
 FINDINGS_DTYPES = {
     "path": pl.String, "line": pl.UInt64, "column": pl.UInt64, "byte_offset": pl.UInt64,
     "detector": pl.String, "category": pl.String, "field": pl.String, "evidence": pl.String,
-    "confidence": pl.String, "reason": pl.String, "destination": pl.String, "dest_host": pl.String, "dest_country": pl.String,
+    "confidence": pl.String, "reason": pl.String, "destination": pl.String,
+    "dest_host": pl.String, "dest_country": pl.String,
     "dest_source": pl.String, "origin": pl.String, "origin_country": pl.String,
     "origin_source": pl.String, "verdict": pl.String, "severity": pl.String, "rule": pl.String,
     "exception": pl.String, "fingerprint": pl.String,
