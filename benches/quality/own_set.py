@@ -224,7 +224,7 @@ def score(labels: dict, records: list[Record], findings: list[Finding],
             | {"none": gold_none},
             "multi_label": sum(1 for r in records if len(r.gold) > 1),
         },
-        "rows": {"records_with_row": len(rows), "share": ratio(len(rows), n_rec)},
+        "rows": _placed(accounting, n_rec, len(rows)),
         "overall": overall,
         "pooled": pooled_row,
         "per_format": {f: table("format", f) for f in formats},
@@ -317,6 +317,19 @@ def _spread(items: list[dict], k: int = EXAMPLES) -> list[dict]:
         if it not in out:
             out.append(it)
     return out
+
+
+def _placed(accounting: dict | None, n_rec: int, with_findings: int) -> dict:
+    """Every record is counted once by origin x destination
+    (`accounting.records_by_flow`), whether or not anything was found in it:
+    the table sums to the records, and its records without a finding are the
+    records the scorer saw no finding on (`none`)."""
+    flows = (accounting or {}).get("records_by_flow", [])
+    placed = sum(f["records"] for f in flows)
+    none = sum(f["records"] - f["classified"] for f in flows)
+    return {"records_with_row": with_findings, "share": ratio(with_findings, n_rec),
+            "placed": placed, "none": none, "flows": len(flows),
+            "met": placed == n_rec and none == n_rec - with_findings}
 
 
 def _lookalikes(records: list[Record], on_record: dict) -> dict:

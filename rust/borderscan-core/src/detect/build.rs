@@ -91,6 +91,7 @@ impl Detectors {
                     };
                     let context = optional(&r.context, "context")?;
                     let context_free = optional(&r.context_free, "context_free")?;
+                    let not_after = optional(&r.not_after, "not_after")?;
                     let this_min = min_len(pat);
                     min_value_len = min_value_len.min(this_min);
                     patterns.push(pat.to_string());
@@ -109,6 +110,7 @@ impl Detectors {
                         min_len: this_min,
                         context,
                         context_free,
+                        not_after,
                         context_window: r.context_window,
                     });
                 }

@@ -30,6 +30,8 @@ struct ValueRule {
     context: Option<Regex>,
     /// Values it matches need no context.
     context_free: Option<Regex>,
+    /// Rejects a value when it matches the text just before it.
+    not_after: Option<Regex>,
     context_window: usize,
 }
 
@@ -50,27 +52,36 @@ impl ValueRule {
     /// `path`) is, and why: a rule that wants context is `high` where it
     /// finds it (in the field's name, or within its window), its base
     /// confidence where the value's form needs none (`context_free`), and
-    /// `low` without either.
-    fn judge(&self, path: &[u8], value: &[u8], start: usize, end: usize) -> (Confidence, u8) {
+    /// `low` without either. None: `not_after` rejects it.
+    fn judge(
+        &self,
+        path: &[u8],
+        value: &[u8],
+        start: usize,
+        end: usize,
+    ) -> Option<(Confidence, u8)> {
+        let before = &value[start.saturating_sub(self.context_window)..start];
+        if self.not_after.as_ref().is_some_and(|n| n.is_match(before)) {
+            return None;
+        }
         let Some(ctx) = &self.context else {
-            return (self.confidence, self.bits);
+            return Some((self.confidence, self.bits));
         };
         if ctx.is_match(path) {
-            return (Confidence::High, self.bits | reason::FIELD_NAME);
+            return Some((Confidence::High, self.bits | reason::FIELD_NAME));
         }
-        let before = &value[start.saturating_sub(self.context_window)..start];
         let after = &value[end..value.len().min(end + self.context_window)];
         if ctx.is_match(before) || ctx.is_match(after) {
-            return (Confidence::High, self.bits | reason::KEYWORD_NEARBY);
+            return Some((Confidence::High, self.bits | reason::KEYWORD_NEARBY));
         }
         if self
             .context_free
             .as_ref()
             .is_some_and(|f| f.is_match(&value[start..end]))
         {
-            return (self.confidence, self.bits | reason::DISTINCTIVE_FORM);
+            return Some((self.confidence, self.bits | reason::DISTINCTIVE_FORM));
         }
-        (Confidence::Low, self.bits | reason::NO_CONTEXT)
+        Some((Confidence::Low, self.bits | reason::NO_CONTEXT))
     }
 }
 
@@ -486,7 +497,9 @@ impl Detectors {
             if vr.validator.is_some_and(|v| !v(cand)) {
                 continue;
             }
-            let (confidence, reason) = vr.judge(path, value, m.start(), m.end());
+            let Some((confidence, reason)) = vr.judge(path, value, m.start(), m.end()) else {
+                continue;
+            };
             if confidence < self.min_confidence {
                 continue;
             }

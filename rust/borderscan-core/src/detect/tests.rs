@@ -15,7 +15,9 @@ fn brute_force(det: &Detectors, rec: &RecordBuf) -> Vec<(u16, u32, String)> {
                 };
                 let cand = m.as_bytes();
                 if vr.validator.is_some_and(|v| !v(cand))
-                    || vr.judge(rec.path(f), value, m.start(), m.end()).0 < det.min_confidence
+                    || vr
+                        .judge(rec.path(f), value, m.start(), m.end())
+                        .is_none_or(|(c, _)| c < det.min_confidence)
                     || seen.iter().any(|(r, v)| *r == vr.rule && v == cand)
                 {
                     continue;

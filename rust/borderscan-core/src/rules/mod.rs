@@ -166,6 +166,11 @@ pub struct RuleSpec {
     /// `value`: values this regex matches need no `context` (`+49...`).
     #[serde(default)]
     pub context_free: Option<String>,
+    /// `value`: a regex that rejects a value when it matches the text just
+    /// before it (the `context_window` bytes before the value; anchor it
+    /// with `$`): `version 10.2.0.14` is not an address.
+    #[serde(default)]
+    pub not_after: Option<String>,
     /// `value`: how far (bytes) around the value `context` is looked for.
     #[serde(default = "default_context_window")]
     pub context_window: usize,
@@ -282,9 +287,11 @@ impl RulePackSpec {
                 }
                 _ => {}
             }
-            if r.kind != RuleKind::Value && (r.context.is_some() || r.context_free.is_some()) {
+            if r.kind != RuleKind::Value
+                && (r.context.is_some() || r.context_free.is_some() || r.not_after.is_some())
+            {
                 return Err(bad(
-                    "`context` and `context_free` are for value rules".into()
+                    "`context`, `context_free` and `not_after` are for value rules".into(),
                 ));
             }
             if r.context_free.is_some() && r.context.is_none() {

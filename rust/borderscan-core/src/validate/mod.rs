@@ -5,6 +5,7 @@
 //! Every validator takes the raw capture, which may still contain
 //! separators (spaces, dashes, dots); each strips what its format allows.
 
+mod device;
 mod email;
 mod location;
 mod national_id;
@@ -15,13 +16,14 @@ mod secrets;
 #[cfg(test)]
 mod tests;
 
+use device::{serial, vin};
 use email::email;
 use location::gps_pair;
 use national_id::{cn_resident_id, de_steuer_id, jp_my_number, kr_rrn, vn_cccd};
 use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
 use phone::{phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_vn};
-use secrets::{high_entropy, jwt};
+use secrets::{credential, high_entropy, jwt};
 
 /// A validator over the captured bytes of a value rule.
 pub type Validator = fn(&[u8]) -> bool;
@@ -52,6 +54,9 @@ pub const NAMES: &[&str] = &[
     "phone_vn",
     "phone_kr",
     "phone_e164",
+    "credential",
+    "serial",
+    "vin",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -60,7 +65,14 @@ pub const NAMES: &[&str] = &[
 pub fn is_checksum(name: &str) -> bool {
     matches!(
         name,
-        "luhn" | "imei" | "cn_resident_id" | "jp_my_number" | "kr_rrn" | "de_steuer_id" | "iban"
+        "luhn"
+            | "imei"
+            | "cn_resident_id"
+            | "jp_my_number"
+            | "kr_rrn"
+            | "de_steuer_id"
+            | "iban"
+            | "vin"
     )
 }
 
@@ -87,6 +99,9 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "phone_vn" => phone_vn,
         "phone_kr" => phone_kr,
         "phone_e164" => phone_e164,
+        "credential" => credential,
+        "serial" => serial,
+        "vin" => vin,
         _ => return None,
     };
     Some(v)

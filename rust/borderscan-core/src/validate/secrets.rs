@@ -124,3 +124,46 @@ fn shannon(s: &[u8]) -> f64 {
         })
         .sum()
 }
+
+/// A password or key written after its keyword (`Password=…;`,
+/// `user:…@host`): any value of 4 to 256 characters that is not a
+/// placeholder or a mask (`***`, `${DB_PASSWORD}`, `<password>`, `%s`).
+/// Passwords are often short and plain, so no entropy bar.
+pub fn credential(s: &[u8]) -> bool {
+    let s = s.trim_ascii();
+    let s = s.strip_prefix(b"\"").unwrap_or(s);
+    let s = s.strip_suffix(b"\"").unwrap_or(s);
+    if s.len() < 4 || s.len() > 256 {
+        return false;
+    }
+    if s.iter()
+        .all(|&b| matches!(b, b'*' | b'x' | b'X' | b'.' | b'#' | b'?'))
+    {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    let marked = [
+        &b"${"[..],
+        b"{{",
+        b"<",
+        b"%s",
+        b"***",
+        b"redacted",
+        b"placeholder",
+        b"changeme",
+        b"your_",
+        b"masked",
+        b"hidden",
+    ];
+    if marked
+        .iter()
+        .any(|p| lower.windows(p.len()).any(|w| w == *p))
+    {
+        return false;
+    }
+    // The word itself, or an empty-ish value: `password=password`, `pwd=none`.
+    !matches!(
+        lower.as_slice(),
+        b"password" | b"passwd" | b"secret" | b"none" | b"null" | b"true" | b"false" | b"empty"
+    )
+}
