@@ -20,7 +20,7 @@ use location::gps_pair;
 use national_id::{cn_resident_id, de_steuer_id, jp_my_number, kr_rrn, vn_cccd};
 use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
-use phone::{phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_vn};
+use phone::{phone, phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_other, phone_vn};
 use secrets::{high_entropy, jwt};
 
 /// A validator over the captured bytes of a value rule.
@@ -46,12 +46,14 @@ pub const NAMES: &[&str] = &[
     "email",
     "jwt",
     "high_entropy",
+    "phone",
     "phone_cn",
     "phone_de",
     "phone_jp",
     "phone_vn",
     "phone_kr",
     "phone_e164",
+    "phone_other",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -72,12 +74,14 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "email" => email,
         "jwt" => jwt,
         "high_entropy" => high_entropy,
+        "phone" => phone,
         "phone_cn" => phone_cn,
         "phone_de" => phone_de,
         "phone_jp" => phone_jp,
         "phone_vn" => phone_vn,
         "phone_kr" => phone_kr,
         "phone_e164" => phone_e164,
+        "phone_other" => phone_other,
         _ => return None,
     };
     Some(v)
