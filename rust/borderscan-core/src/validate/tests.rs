@@ -39,14 +39,37 @@ fn luhn_cards() {
     ] {
         assert!(!ok(luhn, s), "{s}");
     }
-    // 18 digits that are not ID-shaped (prefix 62, or month 13), and an
-    // ID-shaped number written in groups, are still cards.
+    // 18 digits that are not ID-shaped (month 13), and an ID-shaped
+    // number written in groups, are still cards (UnionPay, 62).
     for s in [
         "621234567890123457",
-        "320506198813021832",
-        "3205 0619 8802 1833 95",
+        "620506198813021835",
+        "6205 0619 8802 1833 98",
     ] {
         assert!(ok(luhn, s), "{s}");
+    }
+    // An ID-shaped 18-digit run is not, whatever its issuer range.
+    assert!(!ok(luhn, "620506198802183398"));
+    // Issuer ranges and their lengths.
+    for s in [
+        "501864667909",        // Maestro, 12
+        "180016070420458",     // JCB, 15
+        "213164126086955",     // JCB, 15
+        "6759649826438453",    // Maestro, 16
+        "2221000000000009",    // Mastercard 2-series
+        "4111111111111111110", // Visa, 19
+    ] {
+        assert!(ok(luhn, s), "{s}");
+    }
+    for s in [
+        "7000000000000005",   // no issuer 7
+        "2000000000000006",   // 20: no issuer
+        "41111111111114",     // Visa has no 14-digit cards
+        "378282246310005127", // Amex has no 18-digit cards
+        "060426070011",       // 0: no issuer
+        "490154203237518",    // an IMEI: 49 has no 15-digit cards
+    ] {
+        assert!(!ok(luhn, s), "{s}");
     }
 }
 
@@ -60,6 +83,12 @@ fn imei_check() {
         "000000000000000",
         "49015420323751",
         "4901542032375180",
+        // Luhn-valid, but 34/37 (Amex) and 18/21 (JCB) are no reporting
+        // body: cards, not IMEIs.
+        "378282246310005",
+        "347415977307943",
+        "180016070420458",
+        "213164126086955",
     ] {
         assert!(!ok(imei, s), "{s}");
     }
