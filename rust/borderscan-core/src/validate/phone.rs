@@ -32,7 +32,7 @@ use std::cell::RefCell;
 use std::sync::{Once, OnceLock};
 
 use phonenumber::country::Id;
-use phonenumber::{Mode, PhoneNumber};
+use phonenumber::{Mode, PhoneNumber, Type};
 use rustc_hash::FxHashMap;
 
 /// Regions a number written without a country code is tried in, in order
@@ -507,7 +507,10 @@ impl Shape {
     }
 
     fn national(&self) -> Option<Class> {
-        let mut best: Option<(i32, Class)> = None;
+        // Ranked by grouping, then mobile numbers before others: written
+        // bare, `0962356364` is a JP fixed line and a VN mobile, and
+        // mobile numbers are what people and systems write down most.
+        let mut best: Option<((i32, bool), Class)> = None;
         let mut valid_somewhere = false;
         for (region, prefix, lengths) in regions() {
             if !self.possible_in(prefix.as_deref(), lengths) {
@@ -527,13 +530,17 @@ impl Shape {
             if !self.pilot_start(class) {
                 continue;
             }
-            let score = grouping_score(&self.breaks, &format);
-            if best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, class));
+            let mobile = matches!(
+                p.number_type(&phonenumber::metadata::DATABASE),
+                Type::Mobile | Type::FixedLineOrMobile
+            );
+            let rank = (grouping_score(&self.breaks, &format), mobile);
+            if best.is_none_or(|(b, _)| rank > b) {
+                best = Some((rank, class));
             }
-            // A later region can only tie with a perfect score, and ties
-            // go to the earlier one.
-            if score == perfect_score(&self.breaks) {
+            // A later region can only tie with the best rank, and ties go
+            // to the earlier one.
+            if rank == (perfect_score(&self.breaks), true) {
                 break;
             }
         }
