@@ -293,12 +293,19 @@ class Planter:
                 return f"+49 {r.choice(['89', '711', '30'])} {self.digits(7)}"
             return f"0{r.choice(['151', '171', '176'])} {self.digits(8)}"
         if cc == "JP":
+            # Subscriber numbers do not start with 0 (libphonenumber's JP
+            # metadata rejects 090-0xxx-xxxx): the first digit is lifted
+            # to 1 without drawing again, so the rest of the corpus stays.
+            def sub():
+                d = self.digits(4)
+                return "1" + d[1:] if d[0] == "0" else d
+
             f = r.random()
             if f < 0.4:
-                return f"+81 {r.choice(['90', '80', '70'])}-{self.digits(4)}-{self.digits(4)}"
+                return f"+81 {r.choice(['90', '80', '70'])}-{sub()}-{self.digits(4)}"
             if f < 0.8:
-                return f"0{r.choice(['90', '80', '70'])}-{self.digits(4)}-{self.digits(4)}"
-            return f"0{r.choice(['3', '6'])}-{self.digits(4)}-{self.digits(4)}"
+                return f"0{r.choice(['90', '80', '70'])}-{sub()}-{self.digits(4)}"
+            return f"0{r.choice(['3', '6'])}-{sub()}-{self.digits(4)}"
         # VN
         p = r.choice(["90", "91", "93", "96", "97", "98", "32", "35", "70", "77", "86"])
         rest = self.digits(7)

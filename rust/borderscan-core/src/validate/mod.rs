@@ -22,7 +22,7 @@ use location::gps_pair;
 use national_id::{cn_resident_id, de_steuer_id, jp_my_number, kr_rrn, vn_cccd};
 use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
-use phone::{phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_vn};
+use phone::{phone, phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_other, phone_vn};
 use secrets::{credential, high_entropy, jwt};
 
 /// A validator over the captured bytes of a value rule.
@@ -48,6 +48,7 @@ pub const NAMES: &[&str] = &[
     "email",
     "jwt",
     "high_entropy",
+    "phone",
     "phone_cn",
     "phone_de",
     "phone_jp",
@@ -57,6 +58,7 @@ pub const NAMES: &[&str] = &[
     "credential",
     "serial",
     "vin",
+    "phone_other",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -93,6 +95,7 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "email" => email,
         "jwt" => jwt,
         "high_entropy" => high_entropy,
+        "phone" => phone,
         "phone_cn" => phone_cn,
         "phone_de" => phone_de,
         "phone_jp" => phone_jp,
@@ -102,6 +105,7 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "credential" => credential,
         "serial" => serial,
         "vin" => vin,
+        "phone_other" => phone_other,
         _ => return None,
     };
     Some(v)

@@ -4,11 +4,60 @@
 use super::national_id::cn_id_shape;
 use super::{all_same, digits_only, luhn_ok};
 
-/// Payment card: 13-19 digits (spaces or dashes allowed), Luhn, and an
-/// issuer prefix that fits the length: 16-19 digits start with 2-6
-/// (Mastercard 2/5, Visa 4, JCB 35, Discover and UnionPay 6), 15 digits
-/// are Amex (34/37), 14 Diners (30/36/38/39), 13 old Visa (4). This keeps
-/// 15-digit IMEIs and other Luhn numbers out.
+/// Card issuers by IIN (leading digits, as a range over the first `len`
+/// digits) and the lengths their cards have (ISO/IEC 7812; the networks'
+/// published ranges).
+const ISSUERS: &[(u32, u32, usize, &[usize])] = &[
+    // Visa (Electron included)
+    (4, 4, 1, &[13, 16, 19]),
+    // Mastercard
+    (51, 55, 2, &[16]),
+    (2221, 2720, 4, &[16]),
+    // American Express
+    (34, 34, 2, &[15]),
+    (37, 37, 2, &[15]),
+    // Diners Club International (and its cards on the Discover network)
+    (300, 305, 3, &[14, 16, 17, 18, 19]),
+    (3095, 3095, 4, &[14, 16, 17, 18, 19]),
+    (36, 36, 2, &[14, 16, 17, 18, 19]),
+    (38, 39, 2, &[14, 16, 17, 18, 19]),
+    // JCB; its older 15-digit cards
+    (3528, 3589, 4, &[16, 17, 18, 19]),
+    (2131, 2131, 4, &[15]),
+    (1800, 1800, 4, &[15]),
+    // Discover
+    (6011, 6011, 4, &[16, 17, 18, 19]),
+    (644, 649, 3, &[16, 17, 18, 19]),
+    (65, 65, 2, &[16, 17, 18, 19]),
+    // UnionPay
+    (62, 62, 2, &[16, 17, 18, 19]),
+    // Maestro (50, 56-69)
+    (50, 50, 2, &[12, 13, 14, 15, 16, 17, 18, 19]),
+    (56, 69, 2, &[12, 13, 14, 15, 16, 17, 18, 19]),
+    // Mir; BORICA
+    (2200, 2205, 4, &[16, 17, 18, 19]),
+    // RuPay (its 60, 65, 508 ranges fall under Maestro and Discover)
+    (81, 82, 2, &[16]),
+    // Troy
+    (9792, 9792, 4, &[16]),
+];
+
+/// Whether the digits start with an issuer range whose cards have this length.
+fn issuer_ok(d: &[u8]) -> bool {
+    ISSUERS.iter().any(|&(lo, hi, len, lens)| {
+        d.len() > len && lens.contains(&d.len()) && (lo..=hi).contains(&super::num(&d[..len]))
+    })
+}
+
+/// Payment card: 12-19 digits (spaces or dashes allowed) that start with
+/// a card issuer's range (IIN) and have a length that issuer's cards have
+/// (Visa 13/16/19, Mastercard 16, Amex 15, Diners 14, JCB 16-19 or 15 for
+/// 1800/2131, Discover and UnionPay 16-19, Maestro 12-19...; see
+/// `ISSUERS`), and pass Luhn. This keeps 15-digit IMEIs (no issuer uses
+/// their reporting-body prefixes at 15 digits but Maestro's 50) and other
+/// Luhn numbers out. The rule pack asks lengths and issuers that are rare
+/// or collide with other numbers (12-15-digit Maestro, 15-digit JCB,
+/// 17-19 digits) for a card word nearby.
 ///
 /// An 18-digit number written without separators that has the shape of a
 /// PRC resident ID (a province code, then a birth date YYYYMMDD 1900-2026
@@ -21,25 +70,32 @@ pub fn luhn(s: &[u8]) -> bool {
     let Some(d) = digits_only(s, b" -") else {
         return false;
     };
-    let prefix_ok = match d.len() {
-        16..=19 => (2..=6).contains(&d[0]),
-        15 => d[0] == 3 && matches!(d[1], 4 | 7),
-        14 => d[0] == 3 && matches!(d[1], 0 | 6 | 8 | 9),
-        13 => d[0] == 4,
-        _ => false,
-    };
+    if !(12..=19).contains(&d.len()) || !issuer_ok(&d) {
+        return false;
+    }
     if d.len() == 18 && s.len() == 18 && cn_id_shape(&d) {
         return false;
     }
-    prefix_ok && !all_same(&d) && luhn_ok(&d)
+    !all_same(&d) && luhn_ok(&d)
 }
 
-/// IMEI: 15 digits with a Luhn check digit, not one digit repeated.
+/// GSMA Reporting Body Identifiers, the first two digits of an IMEI's type
+/// allocation code (GSMA TS.06 appendix A, current and former bodies; 00
+/// and 02-09 are test IMEIs).
+const IMEI_RBI: &[u32] = &[
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30, 33, 35, 44, 45, 49, 50, 51, 52, 53, 54, 86, 91, 98, 99,
+];
+
+/// IMEI: 15 digits with a Luhn check digit, not one digit repeated, whose
+/// first two digits are a reporting body's. Amex (34, 37) and 15-digit JCB
+/// (1800, 2131) numbers, which also pass Luhn, are no IMEI, so the two
+/// rules do not claim the same number (15-digit Maestro cards in 50 aside,
+/// which the card rule reports only next to a card word).
 pub fn imei(s: &[u8]) -> bool {
     let Some(d) = digits_only(s, b" -/") else {
         return false;
     };
-    d.len() == 15 && !all_same(&d) && luhn_ok(&d)
+    d.len() == 15 && IMEI_RBI.contains(&super::num(&d[..2])) && !all_same(&d) && luhn_ok(&d)
 }
 
 /// IBAN length by country (SWIFT IBAN registry).

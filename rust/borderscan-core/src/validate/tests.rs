@@ -39,14 +39,37 @@ fn luhn_cards() {
     ] {
         assert!(!ok(luhn, s), "{s}");
     }
-    // 18 digits that are not ID-shaped (prefix 62, or month 13), and an
-    // ID-shaped number written in groups, are still cards.
+    // 18 digits that are not ID-shaped (month 13), and an ID-shaped
+    // number written in groups, are still cards (UnionPay, 62).
     for s in [
         "621234567890123457",
-        "320506198813021832",
-        "3205 0619 8802 1833 95",
+        "620506198813021835",
+        "6205 0619 8802 1833 98",
     ] {
         assert!(ok(luhn, s), "{s}");
+    }
+    // An ID-shaped 18-digit run is not, whatever its issuer range.
+    assert!(!ok(luhn, "620506198802183398"));
+    // Issuer ranges and their lengths.
+    for s in [
+        "501864667909",        // Maestro, 12
+        "180016070420458",     // JCB, 15
+        "213164126086955",     // JCB, 15
+        "6759649826438453",    // Maestro, 16
+        "2221000000000009",    // Mastercard 2-series
+        "4111111111111111110", // Visa, 19
+    ] {
+        assert!(ok(luhn, s), "{s}");
+    }
+    for s in [
+        "7000000000000005",   // no issuer 7
+        "2000000000000006",   // 20: no issuer
+        "41111111111114",     // Visa has no 14-digit cards
+        "378282246310005127", // Amex has no 18-digit cards
+        "060426070011",       // 0: no issuer
+        "490154203237518",    // an IMEI: 49 has no 15-digit cards
+    ] {
+        assert!(!ok(luhn, s), "{s}");
     }
 }
 
@@ -60,6 +83,12 @@ fn imei_check() {
         "000000000000000",
         "49015420323751",
         "4901542032375180",
+        // Luhn-valid, but 34/37 (Amex) and 18/21 (JCB) are no reporting
+        // body: cards, not IMEIs.
+        "378282246310005",
+        "347415977307943",
+        "180016070420458",
+        "213164126086955",
     ] {
         assert!(!ok(imei, s), "{s}");
     }
@@ -335,6 +364,7 @@ fn phones() {
         "+86 138 0013 8000",
         "+86-139-1234-5678",
         "008615912345678",
+        "010 6552 9988",
     ] {
         assert!(ok(phone_cn, s), "{s}");
     }
@@ -343,6 +373,8 @@ fn phones() {
         "1380013800",
         "+49 138 0013 8000",
         "13811111111",
+        // A CN mobile is never written with the trunk 0.
+        "0139 1234 5678",
     ] {
         assert!(!ok(phone_cn, s), "{s}");
     }
@@ -351,15 +383,14 @@ fn phones() {
         "030 12345678",
         "+49 151 23456789",
         "0049 89 1234567",
+        "089/1234567",
+        // The trunk 0 after the country code is a common mistake;
+        // libphonenumber drops it, and so the number is still German.
+        "+49 030 12345678",
     ] {
         assert!(ok(phone_de, s), "{s}");
     }
-    for s in [
-        "+49 030 12345678",
-        "+49 30 12",
-        "30 12345678",
-        "+48 30 12345678",
-    ] {
+    for s in ["+49 30 12", "30 12345678", "+48 30 12345678"] {
         assert!(!ok(phone_de, s), "{s}");
     }
     for s in [
@@ -367,22 +398,18 @@ fn phones() {
         "+81 90 1234 5678",
         "03-1234-5678",
         "+81 3 1234 5678",
+        "+81 090 1234 5678",
     ] {
         assert!(ok(phone_jp, s), "{s}");
     }
-    for s in [
-        "010-1234-5678",
-        "0312345678901",
-        "+81 090 1234 5678",
-        "03-1234-567",
-    ] {
+    for s in ["010-1234-5678", "0312345678901", "03-1234-567"] {
         assert!(!ok(phone_jp, s), "{s}");
     }
     for s in [
         "0912345678",
         "+84 912 345 678",
-        "0321234567",
-        "024 3825 1234",
+        "0912 345 678",
+        "0981 234 567",
     ] {
         assert!(ok(phone_vn, s), "{s}");
     }
@@ -394,12 +421,14 @@ fn phones() {
         "+82 10 1234 5678",
         "02-123-4567",
         "031-123-4567",
+        "+82 010 1234 5678",
     ] {
         assert!(ok(phone_kr, s), "{s}");
     }
-    for s in ["010-1234-567", "+82 010 1234 5678", "090-1234-5678", "0212"] {
+    for s in ["010-1234-56", "090-1234-5678", "0212"] {
         assert!(!ok(phone_kr, s), "{s}");
     }
+    // Any country, written in international form.
     for s in ["+14155552671", "+44 20 7946 0958", "+86 138 0013 8000"] {
         assert!(ok(phone_e164, s), "{s}");
     }
@@ -411,5 +440,17 @@ fn phones() {
         "+11111111111",
     ] {
         assert!(!ok(phone_e164, s), "{s}");
+    }
+    // Every other country, in either form; never a pilot market's.
+    for s in [
+        "+14155552671",
+        "(415) 555-2671",
+        "0161 496 0123",
+        "01 42 68 53 00",
+    ] {
+        assert!(ok(phone_other, s) && ok(phone, s), "{s}");
+    }
+    for s in ["+86 138 0013 8000", "090-1234-5678", "2017-05-16 12"] {
+        assert!(!ok(phone_other, s), "{s}");
     }
 }
