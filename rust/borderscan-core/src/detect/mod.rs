@@ -209,7 +209,9 @@ impl Detectors {
         for (fi, f) in rec.fields.iter().enumerate() {
             let fi = fi as u32;
             let value = rec.value(f);
-            if value.len() >= self.min_value_len {
+            // A derived field's bytes were scanned in the value it was
+            // found in (`formats/pairs.rs`): only key and type rules see it.
+            if value.len() >= self.min_value_len && !f.derived {
                 for k in 0..scratch.candidates.len() {
                     let vr = &self.value_rules[scratch.candidates[k]];
                     if value.len() >= vr.min_len {
@@ -228,7 +230,7 @@ impl Detectors {
                     ..
                 } = &mut *scratch;
                 let info = &infos[idx];
-                role = info.role;
+                role = if f.derived { 0 } else { info.role };
                 for &r in info.key_rules.iter() {
                     if !fired[r as usize] {
                         fired[r as usize] = true;
@@ -272,7 +274,8 @@ impl Detectors {
                 let info = &scratch.infos[idx];
                 if let Some(m) = info.masked.as_ref().filter(|_| !rec.structured_keys) {
                     scratch.masked_paths.push((fi, m.clone()));
-                    for &(r, start, end) in info.key_values.iter() {
+                    // A derived path's values were found in its message.
+                    for &(r, start, end) in info.key_values.iter().filter(|_| !f.derived) {
                         let cand = &path[start as usize..end as usize];
                         if scratch
                             .seen_values
@@ -296,6 +299,7 @@ impl Detectors {
             scratch.roles.push(role);
             if let Some(ac) = &self.keywords
                 && value.len() >= self.min_keyword_len
+                && !f.derived
             {
                 for m in ac.find_iter(value) {
                     let r = self.keyword_rule[m.pattern().as_usize()];

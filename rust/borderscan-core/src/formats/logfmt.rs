@@ -24,6 +24,7 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
         if i < n && line[i] == b'=' {
             i += 1;
             val.clear();
+            let from = (i + usize::from(line.get(i) == Some(&b'"'))) as u32;
             if i < n && line[i] == b'"' {
                 i += 1;
                 let closed = unquote(line, &mut i, &mut val);
@@ -43,7 +44,7 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
             if key.is_empty() {
                 return Err(ParseError::new("invalid_logfmt", "a value without a key"));
             }
-            rec.push(key, &val, false);
+            rec.push_at(key, &val, false, from);
             pairs += 1;
         } else {
             rec.push(b"", key, true);
