@@ -16,6 +16,9 @@ use crate::validate::Validator;
 mod build;
 #[cfg(test)]
 mod tests;
+mod types;
+
+use types::TypeRule;
 
 struct ValueRule {
     rule: u16,
@@ -60,13 +63,6 @@ impl ValueRule {
         let after = &value[end..value.len().min(end + self.context_window)];
         ctx.is_match(path) || ctx.is_match(before) || ctx.is_match(after)
     }
-}
-
-/// A record-type rule: field leaf names and values, lower-cased.
-struct TypeRule {
-    rule: u16,
-    names: Vec<Vec<u8>>,
-    values: Vec<Vec<u8>>,
 }
 
 /// A rule that fired on a record.
@@ -250,13 +246,9 @@ impl Detectors {
                         });
                     }
                 }
-                if !value.is_empty() && value.len() <= 64 {
+                if !value.is_empty() && value.len() <= types::MAX_TYPE_VALUE {
                     for &r in info.type_rules.iter() {
-                        if !fired[r as usize]
-                            && self.type_rules[self.type_index(r)]
-                                .values
-                                .iter()
-                                .any(|v| v.eq_ignore_ascii_case(value))
+                        if !fired[r as usize] && self.type_rules[self.type_index(r)].matches(value)
                         {
                             fired[r as usize] = true;
                             touched.push(r);
