@@ -24,12 +24,17 @@ const MAX_PER_RECORD: usize = 64;
 /// at most that long.
 const MAX_KEY: usize = 48;
 const MAX_VALUE: usize = 256;
+/// A `key: value` value of more words is a sentence after a logger name
+/// or a label (`AlarmManager: sending alarm Alarm{...}`), not a value.
+const MAX_COLON_WORDS: usize = 4;
 
 /// A pair found in a value: byte ranges of its key and value in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Pair {
     pub key: (usize, usize),
     pub value: (usize, usize),
+    /// A bare `key: value` value, which ends where the next key starts.
+    open: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +187,12 @@ pub(super) fn find_pairs(v: &[u8], out: &mut Vec<Pair>) {
             // `http://`, `sshd:auth`, `12:30`, `host-7:22`: not a pair.
             continue;
         }
+        // `WindowManager: ...`, `JobHistoryUtils: ...`: a logger or a class
+        // before its message, not a name for a value (a quoted key is one).
+        let quoted = matches!(v.get(ke), Some(b'"' | b'\''));
+        if sep != Sep::Eq && !quoted && camel_case(&v[ks..ke]) {
+            continue;
+        }
         let mut vs = at + len;
         while vs < v.len() && vs - (at + len) < 4 && matches!(v[vs], b' ' | b'\t') {
             vs += 1;
@@ -199,22 +210,23 @@ pub(super) fn find_pairs(v: &[u8], out: &mut Vec<Pair>) {
                 }
             }
         }
+        // Pairs inside quotes and brackets are pairs too
+        // (`msg="spindle alarm: ALM1001"`, `K: {fx: 1, fy: 2}`).
         let (value, resume, is_open) = match v[vs] {
             q @ (b'"' | b'\'') => {
                 match memchr::memchr(q, &v[vs + 1..v.len().min(vs + 1 + MAX_VALUE)]) {
-                    Some(c) => ((vs + 1, vs + 1 + c), vs + 2 + c, false),
+                    Some(c) => ((vs + 1, vs + 1 + c), vs + 1, false),
                     None => bare(v, vs, sep),
                 }
             }
             b'[' | b'(' | b'{' => match bracketed(v, vs) {
-                // Pairs inside the brackets are pairs too (`K: {fx: 1, fy: 2}`).
                 Some(end) => ((vs, end), vs + 1, false),
                 None => bare(v, vs, sep),
             },
             _ => bare(v, vs, sep),
         };
         i = resume.max(i);
-        if value.1 <= value.0 {
+        if value.1 <= value.0 || says_nothing(&v[value.0..value.1]) {
             continue;
         }
         if is_open {
@@ -223,8 +235,61 @@ pub(super) fn find_pairs(v: &[u8], out: &mut Vec<Pair>) {
         out.push(Pair {
             key: (ks, ke),
             value,
+            open: is_open,
         });
     }
+    let mut k = first;
+    while k < out.len() {
+        let p = out[k];
+        let words = v[p.value.0..p.value.1]
+            .split(|&b| b == b' ')
+            .filter(|w| !w.is_empty())
+            .count();
+        if p.open && words > MAX_COLON_WORDS {
+            out.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// A value that says there is nothing (`alarms=0`, `Fehler: 0`, `故障：无`):
+/// no pair, so `alarm*` or `fehler*` key rules do not fire on it.
+fn says_nothing(v: &[u8]) -> bool {
+    if v.iter().all(|b| matches!(b, b'0' | b'.' | b',' | b'-')) {
+        return true;
+    }
+    const NOTHING: &[&str] = &[
+        "none",
+        "null",
+        "nil",
+        "n/a",
+        "na",
+        "ok",
+        "false",
+        "off",
+        "no",
+        "keine",
+        "kein",
+        "nein",
+        "无",
+        "没有",
+        "無",
+        "なし",
+        "無し",
+        "không",
+        "không có",
+        "없음",
+    ];
+    v.len() <= 12
+        && std::str::from_utf8(v).is_ok_and(|s| NOTHING.iter().any(|n| s.eq_ignore_ascii_case(n)))
+}
+
+/// `AlarmManager`, `getRunningAppProcesses`: a lower-case letter followed
+/// by an upper-case one, as in names of code.
+fn camel_case(key: &[u8]) -> bool {
+    key.windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 /// A value without quotes or brackets: up to white space (after `=`) or a
@@ -250,7 +315,8 @@ fn bare(v: &[u8], vs: usize, sep: Sep) -> ((usize, usize), usize, bool) {
                     || (e > vs && v[e - 1] == b'.')
                     || v[e..].starts_with(b" - ")
             }
-            b'"' | b'\'' => sep == Sep::Eq,
+            b'"' => true,
+            b'\'' => sep == Sep::Eq,
             // ，；、。 end a value like their ASCII cousins.
             0xEF => matches!(v.get(e + 1..e + 3), Some([0xBC, 0x8C | 0x9B])),
             0xE3 => matches!(v.get(e + 1..e + 3), Some([0x80, 0x81 | 0x82])),
@@ -471,6 +537,17 @@ mod tests {
             kv(&[("主轴温度", "61.2℃"), ("压力", "6.8bar")])
         );
         assert_eq!(pairs("3号线温度: 61"), kv(&[("号线温度", "61")]));
+        // A logger or class name before a sentence is no key; a quoted
+        // camel-case key is.
+        assert_eq!(
+            pairs("I AlarmManager: scheduleTimeTickEvent triggerAtTime = 509202333"),
+            kv(&[("triggerAtTime", "509202333")])
+        );
+        assert_eq!(pairs("kernel: disk sda lost its last sector"), Vec::new());
+        assert_eq!(
+            pairs(r#"{"spindleLoad": 83}"#),
+            kv(&[("spindleLoad", "83")])
+        );
     }
 
     #[test]

@@ -91,6 +91,18 @@ fn logfmt_pairs_and_quotes() {
     );
     assert_eq!(f[2], ("msg".into(), r#"fault "E1" seen"#.into()));
     assert_eq!(f[3], ("".into(), "orphan".into()));
+    // A run of bare words is one text field.
+    let f = fields(
+        Format::Logfmt,
+        "optimizer: new process parameters gain=0.8 offset=1.2 done now",
+        &Header::default(),
+    );
+    assert_eq!(
+        f[0],
+        ("".into(), "optimizer: new process parameters".into())
+    );
+    assert_eq!(f[1], ("gain".into(), "0.8".into()));
+    assert_eq!(f[3], ("".into(), "done now".into()));
 }
 
 #[test]
