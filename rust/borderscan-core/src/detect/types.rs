@@ -10,6 +10,11 @@
 //! its own tokens occur in a row among them (`work_order` matches
 //! `mes.work_order.created`). Words in other scripts, which need no spaces
 //! between words, match anywhere in the value.
+//!
+//! A word of one to three letters (`cal`, `qc`, `dtc`) is an abbreviation:
+//! it matches only a token that stands alone between separators or is
+//! written in capitals (`CAL`, `QCResult`, `cal-result`), not one cut out
+//! of a longer word (`CalDAV`, `calResult`).
 
 use rustc_hash::FxHashSet;
 
@@ -17,6 +22,12 @@ use rustc_hash::FxHashSet;
 pub(super) const MAX_TYPE_VALUE: usize = 256;
 /// Tokens looked at in one value.
 const MAX_TOKENS: usize = 48;
+/// Words this long or shorter are abbreviations (see the module doc).
+const SHORT: usize = 3;
+
+/// A token: its range in the lower-cased buffer, and whether it stands
+/// alone between separators or is written in capitals.
+type Span = (u16, u16, bool);
 
 /// A record-type rule: field leaf names (lower-cased) and its type words.
 pub(super) struct TypeRule {
@@ -60,11 +71,11 @@ impl TypeRule {
                 continue;
             }
             let mut buf = [0u8; MAX_TYPE_VALUE];
-            let mut spans = [(0u16, 0u16); MAX_TOKENS];
+            let mut spans = [(0u16, 0u16, false); MAX_TOKENS];
             let n = tokens(w.as_bytes(), &mut buf, &mut spans);
             let toks: Vec<Box<[u8]>> = spans[..n]
                 .iter()
-                .map(|&(s, e)| buf[s as usize..e as usize].into())
+                .map(|&(s, e, _)| buf[s as usize..e as usize].into())
                 .collect();
             match toks.len() {
                 0 => {}
@@ -91,12 +102,12 @@ impl TypeRule {
             return true;
         }
         let mut buf = [0u8; MAX_TYPE_VALUE];
-        let mut spans = [(0u16, 0u16); MAX_TOKENS];
+        let mut spans = [(0u16, 0u16, false); MAX_TOKENS];
         let n = tokens(value, &mut buf, &mut spans);
         let tok = |k: usize| &buf[spans[k].0 as usize..spans[k].1 as usize];
         for k in 0..n {
             let t = tok(k);
-            if self.single.contains(t) {
+            if (t.len() > SHORT || spans[k].2) && self.single.contains(t) {
                 return true;
             }
             for m in &self.multi {
@@ -110,8 +121,8 @@ impl TypeRule {
 }
 
 /// Cut `value` into lower-cased tokens: `buf` receives the lower-cased
-/// bytes, `spans` the tokens' ranges in it; returns how many.
-fn tokens(value: &[u8], buf: &mut [u8; MAX_TYPE_VALUE], spans: &mut [(u16, u16)]) -> usize {
+/// bytes, `spans` the tokens; returns how many.
+fn tokens(value: &[u8], buf: &mut [u8; MAX_TYPE_VALUE], spans: &mut [Span]) -> usize {
     let value = &value[..value.len().min(MAX_TYPE_VALUE)];
     let mut n = 0;
     let mut start: Option<usize> = None;
@@ -146,7 +157,7 @@ fn tokens(value: &[u8], buf: &mut [u8; MAX_TYPE_VALUE], spans: &mut [(u16, u16)]
             if n == spans.len() {
                 return n;
             }
-            spans[n] = (s as u16, i as u16);
+            spans[n] = (s as u16, i as u16, strong(value, s, i));
             n += 1;
         }
         if c != 0 && start.is_none() {
@@ -156,10 +167,18 @@ fn tokens(value: &[u8], buf: &mut [u8; MAX_TYPE_VALUE], spans: &mut [(u16, u16)]
     if let Some(s) = start
         && n < spans.len()
     {
-        spans[n] = (s as u16, value.len() as u16);
+        spans[n] = (s as u16, value.len() as u16, strong(value, s, value.len()));
         n += 1;
     }
     n
+}
+
+/// The token `value[s..e]` stands alone between separators, or has no
+/// lower-case letter (`CAL`, the `QC` of `QCResult`).
+fn strong(value: &[u8], s: usize, e: usize) -> bool {
+    let alone = (s == 0 || !value[s - 1].is_ascii_alphanumeric())
+        && value.get(e).is_none_or(|b| !b.is_ascii_alphanumeric());
+    alone || !value[s..e].iter().any(u8::is_ascii_lowercase)
 }
 
 #[cfg(test)]
@@ -168,11 +187,11 @@ mod tests {
 
     fn toks(v: &str) -> Vec<String> {
         let mut buf = [0u8; MAX_TYPE_VALUE];
-        let mut spans = [(0u16, 0u16); MAX_TOKENS];
+        let mut spans = [(0u16, 0u16, false); MAX_TOKENS];
         let n = tokens(v.as_bytes(), &mut buf, &mut spans);
         spans[..n]
             .iter()
-            .map(|&(s, e)| String::from_utf8_lossy(&buf[s as usize..e as usize]).into_owned())
+            .map(|&(s, e, _)| String::from_utf8_lossy(&buf[s as usize..e as usize]).into_owned())
             .collect()
     }
 
@@ -207,7 +226,9 @@ mod tests {
             "CALIBRATION",
             "ar.calibration",
             "CAL",
+            "CAL01",
             "cal-result",
+            "CAL_DONE",
             "mes.work_order.created",
             "WorkOrder",
             "plant/line3/cnc7/calibration",
@@ -220,6 +241,8 @@ mod tests {
         for no in [
             "calibrated",
             "calendar",
+            "<CalDAVAccountRefreshQueueableOperation: 0x7fa11f9f2290",
+            "calResult",
             "work",
             "order_work",
             "recalibration_due",
