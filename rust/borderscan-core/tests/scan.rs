@@ -450,6 +450,12 @@ fn whole_line_prefilter_finds_what_per_field_scanning_finds() {
                     escaped.extend_from_slice(&line[..close]);
                     escaped.extend_from_slice(br#","zz":"\\"}"#);
                 }
+                // A line of a logfmt file that is no record (a Go panic
+                // and its trace, scanned as text) would become one with a
+                // pair appended, its words split into fields: left as is.
+                Some(_) if name.ends_with(".logfmt") && !line.contains(&b'=') => {
+                    escaped.extend_from_slice(line);
+                }
                 Some(tail) => {
                     escaped.extend_from_slice(line);
                     escaped.extend_from_slice(tail);

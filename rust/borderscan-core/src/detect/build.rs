@@ -128,16 +128,7 @@ impl Detectors {
                     }
                 }
                 RuleKind::RecordType => {
-                    let lower = |v: &Vec<String>| {
-                        v.iter()
-                            .map(|s| s.to_ascii_lowercase().into_bytes())
-                            .collect()
-                    };
-                    type_rules.push(TypeRule {
-                        rule: i,
-                        names: lower(&r.type_fields),
-                        values: lower(&r.type_values),
-                    });
+                    type_rules.push(TypeRule::new(i, &r.type_fields, &r.type_values));
                 }
                 RuleKind::Keyword => {
                     for k in &r.keywords {

@@ -16,6 +16,9 @@ use crate::validate::Validator;
 mod build;
 #[cfg(test)]
 mod tests;
+mod types;
+
+use types::TypeRule;
 
 struct ValueRule {
     rule: u16,
@@ -83,13 +86,6 @@ impl ValueRule {
         }
         Some((Confidence::Low, self.bits | reason::NO_CONTEXT))
     }
-}
-
-/// A record-type rule: field leaf names and values, lower-cased.
-struct TypeRule {
-    rule: u16,
-    names: Vec<Vec<u8>>,
-    values: Vec<Vec<u8>>,
 }
 
 /// A rule that fired on a record.
@@ -240,7 +236,9 @@ impl Detectors {
         for (fi, f) in rec.fields.iter().enumerate() {
             let fi = fi as u32;
             let value = rec.value(f);
-            if value.len() >= self.min_value_len {
+            // A derived field's bytes were scanned in the value it was
+            // found in (`formats/pairs.rs`): only key and type rules see it.
+            if value.len() >= self.min_value_len && !f.derived {
                 for k in 0..scratch.candidates.len() {
                     let vr = &self.value_rules[scratch.candidates[k]];
                     if value.len() >= vr.min_len {
@@ -259,7 +257,7 @@ impl Detectors {
                     ..
                 } = &mut *scratch;
                 let info = &infos[idx];
-                role = info.role;
+                role = if f.derived { 0 } else { info.role };
                 for &r in info.key_rules.iter() {
                     let (confidence, reason) = self.base[r as usize];
                     if !fired[r as usize] && confidence >= self.min_confidence {
@@ -282,15 +280,12 @@ impl Detectors {
                         });
                     }
                 }
-                if !value.is_empty() && value.len() <= 64 {
+                if !value.is_empty() && value.len() <= types::MAX_TYPE_VALUE {
                     for &r in info.type_rules.iter() {
                         let (confidence, reason) = self.base[r as usize];
                         if !fired[r as usize]
                             && confidence >= self.min_confidence
-                            && self.type_rules[self.type_index(r)]
-                                .values
-                                .iter()
-                                .any(|v| v.eq_ignore_ascii_case(value))
+                            && self.type_rules[self.type_index(r)].matches(value)
                         {
                             fired[r as usize] = true;
                             touched.push(r);
@@ -310,7 +305,8 @@ impl Detectors {
                 let info = &scratch.infos[idx];
                 if let Some(m) = info.masked.as_ref().filter(|_| !rec.structured_keys) {
                     scratch.masked_paths.push((fi, m.clone()));
-                    for &(r, start, end) in info.key_values.iter() {
+                    // A derived path's values were found in its message.
+                    for &(r, start, end) in info.key_values.iter().filter(|_| !f.derived) {
                         let cand = &path[start as usize..end as usize];
                         let (confidence, reason) = self.base[r as usize];
                         if confidence < self.min_confidence {
@@ -340,6 +336,7 @@ impl Detectors {
             scratch.roles.push(role);
             if let Some(ac) = &self.keywords
                 && value.len() >= self.min_keyword_len
+                && !f.derived
             {
                 for m in ac.find_iter(value) {
                     let r = self.keyword_rule[m.pattern().as_usize()];

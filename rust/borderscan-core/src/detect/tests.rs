@@ -7,6 +7,9 @@ fn brute_force(det: &Detectors, rec: &RecordBuf) -> Vec<(u16, u32, String)> {
     let mut out = Vec::new();
     let mut seen: Vec<(u16, Vec<u8>)> = Vec::new();
     for (fi, f) in rec.fields.iter().enumerate() {
+        if f.derived {
+            continue;
+        }
         let value = rec.value(f);
         for vr in &det.value_rules {
             for caps in vr.re.captures_iter(value) {
@@ -185,8 +188,7 @@ fn combined_prefilter_finds_what_each_rule_alone_finds() {
         let mut scratch = Scratch::default();
         for line in lines {
             if formats::parse(format, line, &header, &mut rec).is_err() {
-                rec.clear();
-                rec.push_text(line);
+                rec.set_text(line);
             }
             let mut hits = Vec::new();
             det.scan(&rec, &mut scratch, true, &mut hits);

@@ -84,8 +84,7 @@ impl<T> Worker<'_, T> {
                     detail: pe.detail.clone(),
                 });
             // Nothing is lost: an unparseable record is scanned as text.
-            self.rec.clear();
-            self.rec.push_text(bytes);
+            self.rec.set_text(bytes);
         }
         self.hits.clear();
         self.det.scan(

@@ -7,19 +7,40 @@ use super::{Format, Header, ParseError, RecordBuf};
 pub fn parse_header(format: Format, line: &[u8]) -> Header {
     let mut rec = RecordBuf::default();
     let empty = Header::default();
+    let delimiter = if format == Format::Csv && semicolons(line) {
+        b';'
+    } else {
+        format.delimiter()
+    };
     // A header that fails to parse still yields its cells; the data rows
     // will report the problem.
     // Empty cells are kept: an unnamed column (pandas' index column, `a,,b`)
     // still takes its place, or every later column would be misnamed and
     // every row reported ragged.
-    let _ = parse_delimited(line, format.delimiter(), &empty, &mut rec, true);
+    let _ = parse_delimited(line, delimiter, &empty, &mut rec, true);
     Header {
         columns: rec
             .fields
             .iter()
             .map(|f| rec.value(f).trim_ascii().to_vec())
             .collect(),
+        delimiter,
     }
+}
+
+/// A header line separated by `;` rather than `,`
+/// (`Zeitstempel;Werk;Anlage;Meldung`): more of them outside quotes.
+pub(super) fn semicolons(line: &[u8]) -> bool {
+    let (mut semi, mut comma, mut quoted) = (0, 0, false);
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b';' if !quoted => semi += 1,
+            b',' if !quoted => comma += 1,
+            _ => {}
+        }
+    }
+    semi > comma
 }
 
 pub(super) fn parse_delimited(
@@ -41,6 +62,9 @@ pub(super) fn parse_delimited(
     let mut col = 0usize;
     let mut outlen = 0usize;
     let mut name = Vec::new();
+    // Where the cell being read starts in the line (after its quote).
+    let cell_at = |at: usize| (at + usize::from(line.get(at) == Some(&b'"'))) as u32;
+    let mut from = cell_at(0);
     loop {
         let (res, nin, nout) = rdr.read_field(input, &mut out[outlen..]);
         input = &input[nin..];
@@ -52,7 +76,12 @@ pub(super) fn parse_delimited(
                     let (res2, _, nout2) = rdr.read_field(&[], &mut out[outlen..]);
                     outlen += nout2;
                     if let csv_core::ReadFieldResult::Field { .. } = res2 {
-                        push_cell(rec, header, col, &out[..outlen], &mut name, keep_empty);
+                        let cell = Cell {
+                            col,
+                            value: &out[..outlen],
+                            from,
+                        };
+                        push_cell(rec, header, cell, &mut name, keep_empty);
                         col += 1;
                     }
                     break;
@@ -62,7 +91,13 @@ pub(super) fn parse_delimited(
                 out.resize(out.len() * 2, 0);
             }
             csv_core::ReadFieldResult::Field { record_end } => {
-                push_cell(rec, header, col, &out[..outlen], &mut name, keep_empty);
+                let cell = Cell {
+                    col,
+                    value: &out[..outlen],
+                    from,
+                };
+                push_cell(rec, header, cell, &mut name, keep_empty);
+                from = cell_at(line.len() - input.len());
                 outlen = 0;
                 col += 1;
                 if record_end {
@@ -91,14 +126,21 @@ fn unbalanced_quotes(line: &[u8]) -> bool {
     memchr::memchr_iter(b'"', line).count() % 2 == 1
 }
 
+/// A cell read: its column, its unquoted value, where it starts in the line.
+struct Cell<'a> {
+    col: usize,
+    value: &'a [u8],
+    from: u32,
+}
+
 fn push_cell(
     rec: &mut RecordBuf,
     header: &Header,
-    col: usize,
-    value: &[u8],
+    cell: Cell,
     name: &mut Vec<u8>,
     keep_empty: bool,
 ) {
+    let Cell { col, value, from } = cell;
     name.clear();
     match header.columns.get(col) {
         Some(c) if !c.is_empty() => name.extend_from_slice(c),
@@ -108,6 +150,6 @@ fn push_cell(
         }
     }
     if keep_empty || !value.is_empty() {
-        rec.push(name, value, false);
+        rec.push_at(name, value, false, from);
     }
 }

@@ -3,7 +3,8 @@
 use super::{ParseError, RecordBuf, unquote};
 
 /// `key=value key2="quoted value" flag` as used by Go and Heroku loggers.
-/// A bare word is kept as free text so nothing of the line is lost.
+/// Bare words are kept as free text (a run of them as one field) so nothing
+/// of the line is lost.
 pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
     let mut i = 0;
     let n = line.len();
@@ -24,6 +25,7 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
         if i < n && line[i] == b'=' {
             i += 1;
             val.clear();
+            let from = (i + usize::from(line.get(i) == Some(&b'"'))) as u32;
             if i < n && line[i] == b'"' {
                 i += 1;
                 let closed = unquote(line, &mut i, &mut val);
@@ -43,10 +45,29 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
             if key.is_empty() {
                 return Err(ParseError::new("invalid_logfmt", "a value without a key"));
             }
-            rec.push(key, &val, false);
+            rec.push_at(key, &val, false, from);
             pairs += 1;
         } else {
-            rec.push(b"", key, true);
+            // A run of bare words is one piece of free text (`optimizer: new
+            // process parameters gain=0.8`): phrases and pairs written in it
+            // stay whole for the detectors.
+            let mut end = i;
+            loop {
+                let mut j = end;
+                while j < n && line[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let ws = j;
+                while j < n && !line[j].is_ascii_whitespace() && line[j] != b'=' {
+                    j += 1;
+                }
+                if j == ws || (j < n && line[j] == b'=') {
+                    break;
+                }
+                end = j;
+            }
+            i = end;
+            rec.push_at(b"", &line[ks..end], true, ks as u32);
         }
     }
     if pairs == 0 {

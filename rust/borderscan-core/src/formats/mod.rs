@@ -6,6 +6,7 @@
 mod csv;
 mod json;
 mod logfmt;
+mod pairs;
 mod sniff;
 mod syslog;
 #[cfg(test)]
@@ -113,6 +114,11 @@ pub struct Field {
     /// string without escapes is a slice of the line, and other JSON
     /// values follow their key. 0 when unknown.
     pub line_from: u32,
+    /// Derived from a pair written inside another field's value
+    /// (`fx=1395.2` in a message; see `pairs.rs`): key and record-type
+    /// rules see it, value and keyword rules do not (its bytes are part of
+    /// that value). Derived fields come after every parsed field.
+    pub derived: bool,
 }
 
 /// A parsed record, reused across lines to avoid allocating per record.
@@ -129,6 +135,11 @@ pub struct RecordBuf {
     /// structured data (`origin@32473.site`, an SD-ID `name@PEN` that reads
     /// like an e-mail address), so detectors do not look for values in them.
     pub structured_keys: bool,
+    /// Length of `values` before the first derived field's value: what the
+    /// value rules' prefilter runs over. None without derived fields.
+    joined_len: Option<u32>,
+    /// Scratch space of `derive_pairs`.
+    pairs: Vec<pairs::Pair>,
 }
 
 impl RecordBuf {
@@ -139,6 +150,15 @@ impl RecordBuf {
         self.stack.clear();
         self.key_end = 0;
         self.structured_keys = false;
+        self.joined_len = None;
+    }
+
+    /// The whole line as the record's one free-text field, with the pairs
+    /// written in it: what a line that fails to parse is scanned as.
+    pub fn set_text(&mut self, line: &[u8]) {
+        self.clear();
+        self.push_text(line);
+        self.derive_pairs();
     }
 
     pub fn path(&self, f: &Field) -> &[u8] {
@@ -151,9 +171,12 @@ impl RecordBuf {
 
     /// Every field value, each followed by a newline: one haystack in which
     /// a pattern that matches some value (with `^`/`$` read as line
-    /// boundaries) also matches.
+    /// boundaries) also matches. Derived fields' values are left out.
     pub fn joined_values(&self) -> &[u8] {
-        &self.values
+        match self.joined_len {
+            Some(n) => &self.values[..n as usize],
+            None => &self.values,
+        }
     }
 
     /// The last segment of a field's path (`fx` of `calib.intrinsics.fx`).
@@ -166,6 +189,15 @@ impl RecordBuf {
     }
 
     fn push(&mut self, path: &[u8], value: &[u8], text: bool) {
+        self.push_at(path, value, text, 0);
+    }
+
+    /// A field whose value lies at (or after) `line_from` in its line.
+    fn push_at(&mut self, path: &[u8], value: &[u8], text: bool, line_from: u32) {
+        debug_assert!(
+            self.joined_len.is_none(),
+            "a parsed field after a derived one"
+        );
         let ps = self.paths.len() as u32;
         self.paths.extend_from_slice(path);
         let vs = self.values.len() as u32;
@@ -179,7 +211,8 @@ impl RecordBuf {
             path: ps..self.paths.len() as u32,
             value: vs..ve,
             text,
-            line_from: 0,
+            line_from,
+            derived: false,
         });
     }
 
@@ -203,6 +236,7 @@ impl RecordBuf {
             value: vs..ve,
             text: false,
             line_from,
+            derived: false,
         });
     }
 }
@@ -211,9 +245,24 @@ impl RecordBuf {
 #[derive(Debug, Clone, Default)]
 pub struct Header {
     pub columns: Vec<Vec<u8>>,
+    /// The cell delimiter the header line was written with (`;` in much
+    /// of Europe, where `,` is the decimal separator); 0 for the format's.
+    pub delimiter: u8,
 }
 
-/// Parse one line of `format` into `rec` (which is cleared first).
+impl Header {
+    fn delimiter(&self, format: Format) -> u8 {
+        if self.delimiter == 0 {
+            format.delimiter()
+        } else {
+            self.delimiter
+        }
+    }
+}
+
+/// Parse one line of `format` into `rec` (which is cleared first), with
+/// the pairs written inside its free text as derived fields. On error, the
+/// caller scans the line as text ([`RecordBuf::set_text`]).
 pub fn parse(
     format: Format,
     line: &[u8],
@@ -221,9 +270,22 @@ pub fn parse(
     rec: &mut RecordBuf,
 ) -> Result<(), ParseError> {
     rec.clear();
+    parse_fields(format, line, header, rec)?;
+    rec.derive_pairs();
+    Ok(())
+}
+
+fn parse_fields(
+    format: Format,
+    line: &[u8],
+    header: &Header,
+    rec: &mut RecordBuf,
+) -> Result<(), ParseError> {
     match format {
         Format::Jsonl => parse_json(line, rec),
-        Format::Csv | Format::Tsv => parse_delimited(line, format.delimiter(), header, rec, false),
+        Format::Csv | Format::Tsv => {
+            parse_delimited(line, header.delimiter(format), header, rec, false)
+        }
         Format::Logfmt => parse_logfmt(line, rec),
         Format::Syslog => parse_syslog(line, rec),
         Format::Text => {

@@ -50,8 +50,14 @@ pub fn detect(name: &str, head: &[u8]) -> Format {
     if let Some(f @ (Format::Csv | Format::Tsv)) = by_name {
         return f;
     }
-    for f in [Format::Tsv, Format::Csv] {
-        if lines.len() >= 2 && looks_delimited(lines, f.delimiter()) {
+    // `;` is the CSV delimiter where `,` is the decimal separator
+    // (`Zeitstempel;Werk;Anlage;Meldung`); the header line tells which.
+    for (f, delim) in [
+        (Format::Tsv, b'\t'),
+        (Format::Csv, b','),
+        (Format::Csv, b';'),
+    ] {
+        if lines.len() >= 2 && looks_delimited(lines, delim) {
             return f;
         }
     }

@@ -73,6 +73,7 @@ fn parse_5424(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
         }
     }
     // Structured data: "-" or one or more [id param="value" ...] elements.
+    let mut sd_ids: Vec<(Vec<u8>, u32)> = Vec::new();
     if rest.first() == Some(&b'-') {
         rest = rest.get(2..).unwrap_or(&[]);
     } else {
@@ -111,6 +112,7 @@ fn parse_5424(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
                     ));
                 }
                 i += 2;
+                let from = (line.len() - rest.len() + i) as u32;
                 val.clear();
                 let closed = unquote(rest, &mut i, &mut val);
                 if !closed {
@@ -123,8 +125,9 @@ fn parse_5424(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
                 path.extend_from_slice(&sd_id);
                 path.push(b'.');
                 path.extend_from_slice(pname);
-                rec.push(&path, &val, false);
+                rec.push_at(&path, &val, false, from);
             }
+            sd_ids.push((sd_id, (line.len() - rest.len() + ids) as u32));
             rest = &rest[i..];
         }
         if rest.first() == Some(&b' ') {
@@ -134,7 +137,13 @@ fn parse_5424(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
     // A UTF-8 BOM may start the message (RFC 5424 §6.4).
     let msg = rest.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(rest);
     if !msg.is_empty() {
-        rec.push(b"msg", msg, true);
+        rec.push_at(b"msg", msg, true, (line.len() - msg.len()) as u32);
+    }
+    // Each SD-ID names what its element holds (`calib@32473`): a field for
+    // record-type rules, which value rules skip (a name from the protocol's
+    // grammar, like the element's keys).
+    for (id, at) in &sd_ids {
+        rec.push_derived(b"sd_id", id, *at);
     }
     Ok(())
 }
@@ -151,7 +160,7 @@ fn parse_3164(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
         && rest[9] == b':'
         && rest[15] == b' ';
     if !has_ts {
-        rec.push(b"msg", rest, true);
+        rec.push_at(b"msg", rest, true, (line.len() - rest.len()) as u32);
         return Ok(());
     }
     let mut rest = &rest[16..];
@@ -181,7 +190,7 @@ fn parse_3164(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
         rest = rest[j..].trim_ascii_start();
     }
     if !rest.is_empty() {
-        rec.push(b"msg", rest, true);
+        rec.push_at(b"msg", rest, true, (line.len() - rest.len()) as u32);
     }
     Ok(())
 }

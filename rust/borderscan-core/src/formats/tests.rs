@@ -91,6 +91,18 @@ fn logfmt_pairs_and_quotes() {
     );
     assert_eq!(f[2], ("msg".into(), r#"fault "E1" seen"#.into()));
     assert_eq!(f[3], ("".into(), "orphan".into()));
+    // A run of bare words is one text field.
+    let f = fields(
+        Format::Logfmt,
+        "optimizer: new process parameters gain=0.8 offset=1.2 done now",
+        &Header::default(),
+    );
+    assert_eq!(
+        f[0],
+        ("".into(), "optimizer: new process parameters".into())
+    );
+    assert_eq!(f[1], ("gain".into(), "0.8".into()));
+    assert_eq!(f[3], ("".into(), "done now".into()));
 }
 
 #[test]
@@ -103,10 +115,9 @@ fn syslog_5424_and_3164() {
     assert_eq!(f[0], ("severity".into(), "info".into()));
     assert!(f.contains(&("origin@32473.site".into(), "CN-SZ-02".into())));
     assert!(f.contains(&("origin@32473.dst".into(), "47.96.1.2".into())));
-    assert_eq!(
-        f.last().unwrap(),
-        &("msg".into(), "uploaded to https://x.cn/a".into())
-    );
+    assert!(f.contains(&("msg".into(), "uploaded to https://x.cn/a".into())));
+    // The SD-ID, as a derived field after the message (see `pairs.rs`).
+    assert_eq!(f.last().unwrap(), &("sd_id".into(), "origin@32473".into()));
     let f = fields(
         Format::Syslog,
         "<34>Nov  2 10:11:12 plc-7 maintd[311]: remote maintenance from 203.0.113.7",
@@ -134,4 +145,43 @@ fn detection() {
     assert_eq!(detect("x", b"<34>Nov  2 10:11:12 h p: m\n"), Format::Syslog);
     assert_eq!(detect("x", b"hello world\nsecond line\n"), Format::Text);
     assert_eq!(detect("data.csv.gz", b""), Format::Csv);
+    assert_eq!(
+        detect(
+            "a.log",
+            b"Zeitstempel;Werk;Meldung
+1;DE;a, b
+2;DE;c
+"
+        ),
+        Format::Csv
+    );
+}
+
+#[test]
+fn csv_with_semicolons() {
+    let h = parse_header(Format::Csv, b"Zeitstempel;Werk;Anlage;Ziel;Meldung");
+    assert_eq!(h.delimiter, b';');
+    assert_eq!(h.columns.len(), 5);
+    let line =
+        r#"2026-11-05 10:15:32;DE-STR-02;CNC-7;"https://x.de/a";Spindel: Temperatur 61,2 °C"#;
+    let f = fields(Format::Csv, line, &h);
+    assert_eq!(f[1], ("Werk".into(), "DE-STR-02".into()));
+    assert_eq!(
+        f[4],
+        ("Meldung".into(), "Spindel: Temperatur 61,2 °C".into())
+    );
+    assert_eq!(
+        f[5],
+        ("Meldung.Spindel".into(), "Temperatur 61,2 °C".into())
+    );
+    // A comma header stays a comma header, whatever the cells hold.
+    assert_eq!(parse_header(Format::Csv, b"ts,site,note;x").delimiter, b',');
+    // Cells know where they are in the line.
+    let mut rec = RecordBuf::default();
+    parse(Format::Csv, line.as_bytes(), &h, &mut rec).unwrap();
+    for f in &rec.fields {
+        let v = rec.value(f);
+        let at = f.line_from as usize;
+        assert_eq!(&line.as_bytes()[at..at + v.len()], v);
+    }
 }

@@ -30,8 +30,7 @@ pub fn detectors(data: &[u8]) {
     ][usize::from(ctl) % 5];
     let mut rec = RecordBuf::default();
     if formats::parse(format, line, &Header::default(), &mut rec).is_err() {
-        rec.clear();
-        rec.push_text(line);
+        rec.set_text(line);
     }
     let dest: Vec<String> = DEFAULT_DEST_FIELDS.iter().map(|s| s.to_string()).collect();
     let origin: Vec<String> = DEFAULT_ORIGIN_FIELDS

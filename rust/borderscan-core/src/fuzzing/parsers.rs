@@ -4,17 +4,26 @@
 use crate::formats::{self, Format, Header, RecordBuf};
 
 /// What every parsed record must satisfy whatever the format: fields index
-/// into the arenas, and `joined_values` is each value followed by `\n`
-/// (the detectors' prefilter relies on that to see every value).
+/// into the arenas, and `joined_values` is each parsed value followed by
+/// `\n` (the detectors' prefilter relies on that to see every value);
+/// derived fields (pairs inside a value, `formats/pairs.rs`) come after the
+/// parsed ones, and each holds a piece of a parsed value.
 fn check_record(rec: &RecordBuf) {
     let mut joined = Vec::new();
+    let mut derived = false;
     for f in &rec.fields {
         assert!(f.path.start <= f.path.end && f.value.start <= f.value.end);
-        joined.extend_from_slice(rec.value(f));
-        joined.push(b'\n');
         let _ = rec.path(f);
         let leaf = rec.leaf(f);
         assert!(rec.path(f).ends_with(leaf));
+        if f.derived {
+            derived = true;
+            assert!(!f.text && !rec.path(f).is_empty());
+            continue;
+        }
+        assert!(!derived, "a parsed field after a derived one");
+        joined.extend_from_slice(rec.value(f));
+        joined.push(b'\n');
     }
     assert_eq!(
         rec.joined_values(),
@@ -148,10 +157,11 @@ pub fn parse_logfmt(data: &[u8]) {
         }
         assert!(rec.fields.iter().any(|f| !f.text), "parsed without a pair");
         let mut at = 0;
-        for f in &rec.fields {
+        for f in rec.fields.iter().filter(|f| !f.derived) {
             let word = if f.text { rec.value(f) } else { rec.path(f) };
             assert!(!word.is_empty());
-            assert!(!word.iter().any(|b| b.is_ascii_whitespace()));
+            // A run of bare words is one text field, spaces and all.
+            assert!(f.text || !word.iter().any(|b| b.is_ascii_whitespace()));
             assert!(!word.contains(&b'='));
             let i = memchr::memmem::find(&line[at..], word).expect("key in line order");
             at += i + word.len();
@@ -178,11 +188,16 @@ pub fn parse_csv(data: &[u8]) {
     } else {
         Format::Csv
     };
-    let delim = if format == Format::Tsv { b'\t' } else { b',' };
     // The engine hands the parser lines, never a newline.
     let mut lines = data.split(|&b| b == b'\n');
     let Some(head) = lines.next() else { return };
     let header = formats::parse_header(format, head);
+    // CSV: `;` when the header has more of them than `,`.
+    let delim = header.delimiter;
+    assert!(
+        delim == if format == Format::Tsv { b'\t' } else { b',' }
+            || (format == Format::Csv && delim == b';')
+    );
     if !head.contains(&b'"') {
         let want: Vec<&[u8]> = if head.is_empty() {
             Vec::new()
@@ -222,6 +237,7 @@ pub fn parse_csv(data: &[u8]) {
         let got: Vec<(Vec<u8>, &[u8])> = rec
             .fields
             .iter()
+            .filter(|f| !f.derived)
             .map(|f| (rec.path(f).to_vec(), rec.value(f)))
             .collect();
         assert_eq!(got, want, "cells of a quote-free row");
@@ -278,12 +294,17 @@ pub fn parse_syslog(data: &[u8]) {
 
 // ---------------------------------------------------------------- text
 
-/// A plain line is one free-text field holding the whole line.
+/// A plain line is one free-text field holding the whole line (then the
+/// pairs written in it, each a slice of the line where `line_from` says).
 pub fn parse_text(data: &[u8]) {
     let mut rec = RecordBuf::default();
     formats::parse(Format::Text, data, &Header::default(), &mut rec).expect("text always parses");
     check_record(&rec);
-    assert_eq!(rec.fields.len(), 1);
+    assert!(rec.fields[1..].iter().all(|f| f.derived));
+    for f in &rec.fields[1..] {
+        let (at, v) = (f.line_from as usize, rec.value(f));
+        assert_eq!(&data[at..at + v.len()], v, "derived value out of place");
+    }
     assert!(rec.fields[0].text);
     assert_eq!(rec.value(&rec.fields[0]), data);
     assert_eq!(rec.path(&rec.fields[0]), b"");

@@ -11,8 +11,7 @@ pub fn scan_line(det: &Detectors, line: &[u8]) -> (Format, RecordBuf, Vec<Hit>) 
     let format = formats::detect("example", line);
     let mut rec = RecordBuf::default();
     if formats::parse(format, line, &Header::default(), &mut rec).is_err() {
-        rec.clear();
-        rec.push_text(line);
+        rec.set_text(line);
     }
     let mut hits = Vec::new();
     det.scan(&rec, &mut Scratch::default(), true, &mut hits);
