@@ -105,9 +105,9 @@ impl TypeRule {
         let mut spans = [(0u16, 0u16, false); MAX_TOKENS];
         let n = tokens(value, &mut buf, &mut spans);
         let tok = |k: usize| &buf[spans[k].0 as usize..spans[k].1 as usize];
-        for k in 0..n {
+        for (k, span) in spans.iter().enumerate().take(n) {
             let t = tok(k);
-            if (t.len() > SHORT || spans[k].2) && self.single.contains(t) {
+            if (t.len() > SHORT || span.2) && self.single.contains(t) {
                 return true;
             }
             for m in &self.multi {
