@@ -174,7 +174,16 @@ impl Detectors {
                 (r.base_confidence(), bits)
             })
             .collect();
+        let key_validators = rules
+            .iter()
+            .map(|r| {
+                (r.kind == RuleKind::Key)
+                    .then(|| r.validator.as_deref().and_then(validate::by_name))
+                    .flatten()
+            })
+            .collect();
         Ok(Detectors {
+            key_validators,
             base,
             rules,
             packs: packs

@@ -120,6 +120,8 @@ pub struct Detectors {
     min_value_len: usize,
     keys: GlobSet,
     key_rule: Vec<u16>,
+    /// Per rule: the validator a key rule applies to the field's value.
+    key_validators: Vec<Option<Validator>>,
     type_rules: Vec<TypeRule>,
     keywords: Option<AhoCorasick>,
     keyword_rule: Vec<u16>,
@@ -260,7 +262,10 @@ impl Detectors {
                 role = if f.derived { 0 } else { info.role };
                 for &r in info.key_rules.iter() {
                     let (confidence, reason) = self.base[r as usize];
-                    if !fired[r as usize] && confidence >= self.min_confidence {
+                    // A key rule's validator checks the field's value: a
+                    // password field holding `[*****]` is masked already.
+                    let valid = || self.key_validators[r as usize].is_none_or(|v| v(value));
+                    if !fired[r as usize] && confidence >= self.min_confidence && valid() {
                         fired[r as usize] = true;
                         touched.push(r);
                         let evidence = if show_values || self.rule(r).mask != MaskStyle::None {

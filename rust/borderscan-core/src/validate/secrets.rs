@@ -133,6 +133,11 @@ pub fn credential(s: &[u8]) -> bool {
     let s = s.trim_ascii();
     let s = s.strip_prefix(b"\"").unwrap_or(s);
     let s = s.strip_suffix(b"\"").unwrap_or(s);
+    // A mask in brackets: `[*****]`, `(hidden)`.
+    let s = match (s.first(), s.last()) {
+        (Some(b'['), Some(b']')) | (Some(b'('), Some(b')')) => &s[1..s.len() - 1],
+        _ => s,
+    };
     if s.len() < 4 || s.len() > 256 {
         return false;
     }
