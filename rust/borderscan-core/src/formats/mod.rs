@@ -226,6 +226,12 @@ impl RecordBuf {
         self.paths.extend_from_slice(&self.stack);
         let vs = self.values.len() as u32;
         self.values.extend_from_slice(value);
+        self.end_field(ps, vs, line_from, false);
+    }
+
+    /// The field whose path and value were just appended from `ps`, `vs`
+    /// (`derived`: a pair read out of a free-text value).
+    fn end_field(&mut self, ps: u32, vs: u32, line_from: u32, derived: bool) {
         let ve = self.values.len() as u32;
         // Values are kept one after another with a newline between them, so
         // detectors can prefilter all of a record's values in one pass
@@ -236,7 +242,7 @@ impl RecordBuf {
             value: vs..ve,
             text: false,
             line_from,
-            derived: false,
+            derived,
         });
     }
 }

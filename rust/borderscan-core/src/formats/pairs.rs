@@ -84,7 +84,7 @@ impl RecordBuf {
                 self.values
                     .extend_from_within(base + p.value.0..base + p.value.1);
                 let line_from = f.line_from.saturating_add(p.value.0 as u32);
-                self.end_derived(ps, vs, line_from);
+                self.end_field(ps, vs, line_from, true);
                 taken += 1;
             }
         }
@@ -98,20 +98,7 @@ impl RecordBuf {
         self.paths.extend_from_slice(path);
         let vs = self.values.len() as u32;
         self.values.extend_from_slice(value);
-        self.end_derived(ps, vs, line_from);
-    }
-
-    /// The field whose path and value were just appended from `ps`, `vs`.
-    fn end_derived(&mut self, ps: u32, vs: u32, line_from: u32) {
-        let ve = self.values.len() as u32;
-        self.values.push(b'\n');
-        self.fields.push(Field {
-            path: ps..self.paths.len() as u32,
-            value: vs..ve,
-            text: false,
-            line_from,
-            derived: true,
-        });
+        self.end_field(ps, vs, line_from, true);
     }
 
     /// Parsed values end here: the value rules' haystack stops at them.
