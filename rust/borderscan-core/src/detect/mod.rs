@@ -496,13 +496,13 @@ impl Detectors {
                 continue;
             };
             let cand = m.as_bytes();
-            if vr.validator.is_some_and(|v| !v(cand)) {
-                continue;
-            }
+            // Context first: it is a few small regexes, where a validator
+            // may consult libphonenumber's metadata; a candidate too unsure
+            // to report is never validated.
             let Some((confidence, reason)) = vr.judge(path, value, m.start(), m.end()) else {
                 continue;
             };
-            if confidence < self.min_confidence {
+            if confidence < self.min_confidence || vr.validator.is_some_and(|v| !v(cand)) {
                 continue;
             }
             if scratch
