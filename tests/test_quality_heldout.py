@@ -77,7 +77,7 @@ def test_every_labelled_line_is_scanned(scored):
 FLOORS = {  # category: (precision, recall)
     "personal": (0.98, 0.64), "device_id": (1.00, 0.98), "network_id": (0.95, 1.00),
     "geolocation": (0.97, 0.55), "secret": (1.00, 0.83), "calibration": (1.00, 0.64),
-    "sensor": (0.45, 0.88), "diagnostic": (0.85, 0.77), "operational": (0.81, 0.33),
+    "sensor": (0.45, 0.88), "diagnostic": (0.85, 0.77), "operational": (1.00, 0.33),
     "quality": (0.27, 0.29), "model": (1.00, 0.46), "none": (0.64, 0.92),
 }
 

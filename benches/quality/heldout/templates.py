@@ -1465,8 +1465,8 @@ def _(r):
 @T("personal", "personal.field_user")
 def _(r):
     lg = r.choice(["en", "de", "zh", "ja", "vi", "ko"])
-    return {"m": {"en": "recipe edit saved", "de": "Rezeptänderung gespeichert", "zh": "配方修改已保存",
-                  "ja": "レシピ編集を保存", "vi": "Đã lưu chỉnh sửa công thức"},
+    return {"m": {"en": "dashboard layout saved", "de": "Dashboard-Layout gespeichert", "zh": "看板布局已保存",
+                  "ja": "ダッシュボードのレイアウトを保存", "vi": "Đã lưu bố cục bảng điều khiển"},
             "f": [("user", V.person(r, lg)[1]), ("email", V.email(r, lg))]}
 
 
