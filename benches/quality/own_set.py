@@ -48,6 +48,7 @@ class Record:
     gold: frozenset[str]
     look: list[tuple[str, str]]
     text: str
+    delimiter: str | None = None  # a CSV file's delimiter, read from its header line
 
 
 def load(root: Path) -> tuple[dict, list[Record]]:
@@ -55,14 +56,20 @@ def load(root: Path) -> tuple[dict, list[Record]]:
     records = []
     for rel, entry in labels["files"].items():
         lines = (root / rel).read_text(encoding="utf-8").split("\n")
+        delim = _header_delimiter(lines[0]) if entry["format"] == "csv" else None
         for n, lab in entry["lines"].items():
             unknown = set(lab["c"]) - set(CATEGORIES)
             if unknown:
                 raise SystemExit(f"{rel}:{n}: unknown categories {sorted(unknown)}")
             records.append(Record(rel, int(n), entry["format"], lab["lang"], lab["t"],
                                   frozenset(lab["c"]), [tuple(x) for x in lab.get("look", [])],
-                                  lines[int(n) - 1]))
+                                  lines[int(n) - 1], delim))
     return labels, records
+
+
+def _header_delimiter(header: str) -> str:
+    """`,`, `;` or tab: whichever the CSV header line has most of (`,` on a tie)."""
+    return max([",", ";", "\t"], key=header.count)
 
 
 def run(root: Path, threads: int) -> dict:
@@ -266,7 +273,8 @@ def gist(rec: Record) -> str:
             walk(json.loads(text))
             return " ".join(leaves)
         if rec.format == "csv":
-            return next(csv.reader([text], delimiter=";" if text.count(";") >= 6 else ","))[-1]
+            delim = rec.delimiter or (";" if text.count(";") >= 6 else ",")
+            return next(csv.reader([text], delimiter=delim))[-1]
         if rec.format == "logfmt":
             return re.sub(r"(?:^|\s)(?:" + "|".join(ENVELOPE_KEYS) + r')=(?:"[^"]*"|\S*)',
                           "", text).strip()

@@ -481,13 +481,21 @@ def _pr(x: dict) -> str:
 
 def render_own(own: dict) -> list[str]:
     c = own["counts"]
+    name = Path(own["root"]).name
+    if name == "own":
+        title = "## (c) own labelled fixtures, many vocabularies"
+        made = ("written by `own/make.py` and two hand-written files, labelled per record by "
+                "`own/labels.json` (rules: `own/README.md`). ")
+    else:  # another labelled set scored with --own, e.g. the held-out set (d)
+        title = f"## (c) labelled fixtures of `{name}/` (--own)"
+        made = (f"written by `{name}/make.py`, labelled per record by `{name}/labels.json` "
+                f"(rules: `own/README.md`, set: `{name}/README.md`). ")
     out = [
         "",
-        "## (c) own labelled fixtures, many vocabularies",
+        title,
         "",
-        f"Source: `{own['root']}` (commit `{own.get('source_commit') or 'unknown'}`), written "
-        "by `own/make.py` and two hand-written files, labelled per record by "
-        "`own/labels.json` (rules: `own/README.md`). "
+        f"Source: `{own['root']}` (commit `{own.get('source_commit') or 'unknown'}`), "
+        + made +
         f"{own['records']:,} records in {own['files']} files; {c['multi_label']} have more "
         f"than one category. Findings: {own['findings']:,} ({own['findings_off_records']} "
         f"on lines that are not records, such as CSV headers); findings whose evidence is "
