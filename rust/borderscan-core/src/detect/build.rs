@@ -94,7 +94,7 @@ impl Detectors {
                     let not_after = optional(&r.not_after, "not_after")?;
                     let this_min = min_len(pat);
                     min_value_len = min_value_len.min(this_min);
-                    patterns.push(pat.to_string());
+                    patterns.push(set_pattern(pat));
                     let bits = match r.validator.as_deref() {
                         Some(v) if validate::is_checksum(v) => reason::CHECKSUM,
                         Some(_) => reason::VALIDATED,
@@ -154,6 +154,10 @@ impl Detectors {
             Some(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
+                    // A few hundred keywords: the DFA is small, and it runs
+                    // over every value (the default NFA costs ~20 instructions
+                    // per byte here).
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&kw)
                     .map_err(|e| Error::config("keyword rules", e.to_string()))?,
             )
@@ -204,6 +208,38 @@ impl Detectors {
             min_confidence: Confidence::Medium,
         })
     }
+}
+
+/// The pattern the combined set runs for a rule: the rule's own with every
+/// wide counted repetition (`{m,n}`, n - m > 16) left open (`{m,}`) and no
+/// capture groups. The set only says which rules may match in a record (a
+/// superset is fine: each rule's own regex then decides), and wide counters
+/// of several rules multiply its DFA's states: measured on the 20 MB guard
+/// slice, this saves instructions per byte (benches/RESULTS.md).
+fn set_pattern(pattern: &str) -> String {
+    use regex_syntax::hir::{Hir, HirKind, Repetition};
+    fn relax(h: &Hir) -> Hir {
+        match h.kind() {
+            HirKind::Repetition(r) => Hir::repetition(Repetition {
+                min: r.min,
+                max: r.max.filter(|&m| m - r.min <= 16),
+                greedy: r.greedy,
+                sub: Box::new(relax(&r.sub)),
+            }),
+            HirKind::Capture(c) => relax(&c.sub),
+            HirKind::Concat(v) => Hir::concat(v.iter().map(relax).collect()),
+            HirKind::Alternation(v) => Hir::alternation(v.iter().map(relax).collect()),
+            _ => h.clone(),
+        }
+    }
+    // Parsed as the set compiles it (multi-line, bytes); a pattern that
+    // does not parse is left to the set's own error message.
+    regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .multi_line(true)
+        .build()
+        .parse(pattern)
+        .map_or_else(|_| pattern.to_string(), |h| relax(&h).to_string())
 }
 
 /// Shortest haystack a pattern can match, from its syntax tree; values
