@@ -7,8 +7,8 @@ use super::{Format, Header, ParseError, RecordBuf};
 pub fn parse_header(format: Format, line: &[u8]) -> Header {
     let mut rec = RecordBuf::default();
     let empty = Header::default();
-    let delimiter = if format == Format::Csv && semicolons(line) {
-        b';'
+    let delimiter = if format == Format::Csv {
+        header_delimiter(line)
     } else {
         format.delimiter()
     };
@@ -28,19 +28,25 @@ pub fn parse_header(format: Format, line: &[u8]) -> Header {
     }
 }
 
-/// A header line separated by `;` rather than `,`
-/// (`Zeitstempel;Werk;Anlage;Meldung`): more of them outside quotes.
-pub(super) fn semicolons(line: &[u8]) -> bool {
-    let (mut semi, mut comma, mut quoted) = (0, 0, false);
+/// The delimiter a `.csv` header line was written with: `,`, or `;`
+/// where `,` is the decimal separator (`Zeitstempel;Werk;Anlage;Meldung`),
+/// or a tab (spreadsheet exports saved as `.csv`): whichever stands most
+/// often outside quotes, `,` on a tie.
+pub(super) fn header_delimiter(line: &[u8]) -> u8 {
+    let (mut n, mut quoted) = ([0usize; 3], false);
     for &b in line {
         match b {
             b'"' => quoted = !quoted,
-            b';' if !quoted => semi += 1,
-            b',' if !quoted => comma += 1,
+            b',' if !quoted => n[0] += 1,
+            b';' if !quoted => n[1] += 1,
+            b'\t' if !quoted => n[2] += 1,
             _ => {}
         }
     }
-    semi > comma
+    let delims = [b',', b';', b'\t'];
+    // First of the largest: `max_by_key` would take the last on a tie.
+    let best = (0..3).fold(0, |b, i| if n[i] > n[b] { i } else { b });
+    delims[best]
 }
 
 pub(super) fn parse_delimited(

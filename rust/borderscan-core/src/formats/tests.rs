@@ -158,6 +158,19 @@ fn detection() {
 }
 
 #[test]
+fn csv_with_tabs() {
+    // A spreadsheet export saved as `.csv` with tabs between the cells.
+    let h = parse_header(Format::Csv, b"Datum\tUhrzeit\tKlasse\tMeldetext");
+    assert_eq!(h.delimiter, b'\t');
+    let line = "02.03.2026\t12:54:18,008\tWarnung\tFehler 0,29 mm; Achse X";
+    let f = fields(Format::Csv, line, &h);
+    assert_eq!(f[2], ("Klasse".into(), "Warnung".into()));
+    assert_eq!(f[3], ("Meldetext".into(), "Fehler 0,29 mm; Achse X".into()));
+    // A tab inside a quoted comma header does not count.
+    assert_eq!(parse_header(Format::Csv, b"a,\"b\tc\",d").delimiter, b',');
+}
+
+#[test]
 fn csv_with_semicolons() {
     let h = parse_header(Format::Csv, b"Zeitstempel;Werk;Anlage;Ziel;Meldung");
     assert_eq!(h.delimiter, b';');

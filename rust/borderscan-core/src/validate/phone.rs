@@ -329,6 +329,11 @@ fn shape(s: &[u8]) -> Option<Shape> {
         if g.len() < 3 || g[1..].iter().any(|&x| x < 2) {
             return None;
         }
+        // Three dotted groups of four: a MAC address in Cisco's notation
+        // (`0050.5687.1234`), which `device_id.mac` reports.
+        if g[..] == [4, 4, 4] {
+            return None;
+        }
     }
     // Four groups of up to three digits, each at most 255 and not all two
     // digits long: an IPv4 address, also with dashes (`ip-10-190-173-100`)

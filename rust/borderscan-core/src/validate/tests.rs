@@ -453,4 +453,8 @@ fn phones() {
     for s in ["+86 138 0013 8000", "090-1234-5678", "2017-05-16 12"] {
         assert!(!ok(phone_other, s), "{s}");
     }
+    // A MAC address in Cisco's dotted notation is no one's number.
+    for s in ["0050.5687.1234", "0011.2233.4455"] {
+        assert!(!ok(phone, s), "{s}");
+    }
 }
