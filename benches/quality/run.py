@@ -2,18 +2,21 @@
 
     python3 benches/quality/run.py [--loghub DIR] [--presidio FILE] \\
         [--presidio-python VENV/bin/python] [--own DIR | --no-own] \\
-        [--out benches/quality/RESULTS.md]
+        [--heldout DIR | --no-heldout] [--out benches/quality/RESULTS.md]
 
 Scans (a) loghub's 16 `*_2k.log` files (DIR: a loghub checkout, or any folder with
 `<Name>/<Name>_2k.log` and `<Name>_2k.log_structured.csv`), (b) presidio-research's
-`data/synth_dataset_v2.json` and (c) our own labelled fixtures in many vocabularies
-(`--own`, default: `benches/quality/own` of this checkout) with the installed
+`data/synth_dataset_v2.json`, (c) our own labelled fixtures in many vocabularies
+(`--own`, default: `benches/quality/own` of this checkout) and (d) the held-out
+fixtures, written blind by another hand and never tuned on (`--heldout`, default:
+`benches/quality/heldout`), with the installed
 `borderscan` CLI, scores them, and writes a Markdown report (`--out`) and the same
 figures as JSON (`--json`, default: `--out` with `.json`). Any set may be left out
-((c) with `--no-own`). `--presidio-python` is an interpreter with presidio-analyzer and
-presidio-evaluator: with it, set (b) is scored by presidio-evaluator's own SpanEvaluator
-and Presidio's pattern recognizers are run beside ours; without it only the plain span
-scorer of presidio_set.py runs. See README.md next to this file.
+((c) with `--no-own`, (d) with `--no-heldout`). `--presidio-python` is an interpreter
+with presidio-analyzer and presidio-evaluator: with it, set (b) is scored by
+presidio-evaluator's own SpanEvaluator and Presidio's pattern recognizers are run beside
+ours; without it only the plain span scorer of presidio_set.py runs. See README.md
+next to this file.
 """
 
 from __future__ import annotations
@@ -65,14 +68,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="set (c): folder with labels.json and the fixtures "
                          "(default: benches/quality/own)")
     ap.add_argument("--no-own", action="store_true", help="leave set (c) out")
+    ap.add_argument("--heldout", type=Path, default=HERE / "heldout",
+                    help="set (d): the held-out fixtures, written blind and never tuned on "
+                         "(default: benches/quality/heldout)")
+    ap.add_argument("--no-heldout", action="store_true", help="leave set (d) out")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--json", type=Path, help="default: --out with the suffix .json")
     ap.add_argument("--label", default="before",
                     help="what this measurement is (before / after ...), put in the title")
     a = ap.parse_args(argv)
-    if not a.loghub and not a.presidio and a.no_own:
-        ap.error("give --loghub DIR, --presidio FILE and/or --own DIR")
+    if not a.loghub and not a.presidio and a.no_own and a.no_heldout:
+        ap.error("give --loghub DIR, --presidio FILE, --own DIR and/or --heldout DIR")
 
     started = time.monotonic()
     doc: dict = {
@@ -93,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     if not a.no_own:
         doc["own"] = own_set.run(a.own, a.threads)
         doc["own"]["source_commit"] = source_commit(a.own)
+    if not a.no_heldout:
+        doc["heldout"] = own_set.run(a.heldout, a.threads)
+        doc["heldout"]["source_commit"] = source_commit(a.heldout)
     doc["bars"] = bars(doc)
     doc["seconds"] = round(time.monotonic() - started, 1)
 
@@ -146,7 +156,9 @@ def bars(doc: dict) -> list[dict]:
                         "target": f"< {theirs['fp']} (Presidio)",
                         "measured": str(ours["fp"]), "met": ours["fp"] < theirs["fp"]})
     if "own" in doc:
-        out += own_bars(doc["own"])
+        out += own_bars(doc["own"], "own")
+    if "heldout" in doc:
+        out += own_bars(doc["heldout"], "heldout")
     return out
 
 
@@ -164,25 +176,25 @@ def own_cells(own: dict, what: str) -> list[tuple[str, str, float | None, dict]]
     return out
 
 
-def own_bars(own: dict) -> list[dict]:
+def own_bars(own: dict, name: str) -> list[dict]:
     out = []
     for what, target in (("recall", BAR_OWN_RECALL), ("precision", BAR_OWN_PRECISION)):
         cells = own_cells(own, what)
         met = [x for x in cells if (x[2] or 0) >= target]
         worst = min(cells, key=lambda x: (x[2] or 0, -x[3]["support"]))
-        out.append({"set": "own", "bar": f"{what} of every category (and none) in every format",
+        out.append({"set": name, "bar": f"{what} of every category (and none) in every format",
                     "target": f">= {target}",
                     "measured": f"{len(met)} of {len(cells)} cells; lowest {fmt(worst[2])} "
                                 f"({worst[0]}, {worst[1]})",
                     "met": len(met) == len(cells)})
     lk = own["lookalikes"]
-    out.append({"set": "own", "bar": "look-alike identifiers (bad check digits) reported as "
+    out.append({"set": name, "bar": "look-alike identifiers (bad check digits) reported as "
                 "personal/device_id", "target": f"<= {BAR_OWN_LOOKALIKE:.0%}",
                 "measured": f"{100 * (lk['rate'] or 0):.1f} % ({lk['reported']} of "
                             f"{lk['values']})",
                 "met": (lk["rate"] or 0) <= BAR_OWN_LOOKALIKE})
     rows = own["rows"]
-    out.append({"set": "own", "bar": "every record placed by origin x destination "
+    out.append({"set": name, "bar": "every record placed by origin x destination "
                 "(records_by_flow sums to the records; its unclassified = records with no "
                 "finding)", "target": "all records",
                 "measured": f"{rows.get('placed', 0)} of {own['records']} placed, "
@@ -247,6 +259,8 @@ def render(doc: dict) -> str:
         parts += render_presidio(doc["presidio"])
     if "own" in doc:
         parts += render_own(doc["own"])
+    if "heldout" in doc:
+        parts += render_own(doc["heldout"])
     return "\n".join(parts) + "\n"
 
 
@@ -361,6 +375,19 @@ def render_loghub(lh: dict) -> list[str]:
             f"inside a longer dotted run): {v['findings']} findings "
             f"({', '.join(f'{k} {n}' for k, n in v['by_dataset'].items()) or 'none'}), e.g.:", ""]
     out += [f"- {ex['dataset']}:{ex['line']}: `{ex['context']}`" for ex in v["examples"]]
+    t = lh.get("templates")
+    if t:
+        out += ["", "### Consistency per log template", "",
+                f"Lines classified like most lines of their template (loghub's `EventId`): "
+                f"{t['agree']:,} of {t['lines']:,} ({fmt(t['share'])}); templates whose lines "
+                f"all got the same categories: {t['uniform']} of {t['templates']}.", ""]
+        out.append(_table(["dataset", "templates", "lines", "agree"],
+                          [[ds, x["templates"], x["lines"], fmt(x["agree"] / x["lines"])]
+                           for ds, x in t["per_dataset"].items()]))
+        out += ["", "Templates split most (loghub's template text; categories: lines):", ""]
+        out += [f"- {x['dataset']} {x['event']} ({x['lines']} lines) `{x['template']}`: "
+                + "; ".join(f"{'+'.join(c)}: {k}" for c, k in x["classes"])
+                for x in t["split_examples"]]
     return out
 
 
@@ -486,6 +513,10 @@ def render_own(own: dict) -> list[str]:
         title = "## (c) own labelled fixtures, many vocabularies"
         made = ("written by `own/make.py` and two hand-written files, labelled per record by "
                 "`own/labels.json` (rules: `own/README.md`). ")
+    elif name == "heldout":
+        title = "## (d) held-out fixtures, written blind, never tuned on"
+        made = ("written by `heldout/make.py`, labelled per record by `heldout/labels.json` "
+                "(rules: `own/README.md`, set: `heldout/README.md`). ")
     else:  # another labelled set scored with --own, e.g. the held-out set (d)
         title = f"## (c) labelled fixtures of `{name}/` (--own)"
         made = (f"written by `{name}/make.py`, labelled per record by `{name}/labels.json` "
