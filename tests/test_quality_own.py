@@ -158,7 +158,7 @@ def test_fixtures_are_what_make_py_writes():
 # yet. Raise a floor when a change lifts a figure for good; never lower one to make a
 # change pass.
 FLOORS = {  # category: (precision, recall)
-    "personal": (0.97, 0.93), "device_id": (0.97, 0.96), "network_id": (0.96, 0.96),
+    "personal": (0.97, 0.93), "device_id": (0.97, 0.96), "network_id": (0.97, 0.97),
     "geolocation": (0.97, 0.97), "secret": (0.97, 0.97), "calibration": (0.97, 0.97),
     "sensor": (0.95, 0.90), "diagnostic": (0.95, 0.97), "operational": (0.97, 0.95),
     "quality": (0.95, 0.97), "model": (0.95, 0.97), "none": (0.94, 0.96),
