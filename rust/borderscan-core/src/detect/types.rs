@@ -15,6 +15,13 @@
 //! it matches only a token that stands alone between separators or is
 //! written in capitals (`CAL`, `QCResult`, `cal-result`), not one cut out
 //! of a longer word (`CalDAV`, `calResult`).
+//!
+//! Two marks in a rule's words: `*word` (ASCII) also matches a token that
+//! ends with it, as German compounds do (`*temperatur` matches
+//! `Oeltemperatur`); `!word` is an exception: a value that names it is not
+//! of the rule's type even when it names one of its words (`sensor.cal`
+//! is a calibration of a sensor, not a reading; `Gỡ lỗi` is Vietnamese for
+//! debug, not an error).
 
 use rustc_hash::FxHashSet;
 
@@ -40,6 +47,10 @@ pub(super) struct TypeRule {
     /// Words with non-ASCII letters (`故障`, `Störung`), as written, lower
     /// case, upper case and capitalised: matched anywhere in the value.
     anywhere: Vec<Box<[u8]>>,
+    /// `*word`: lower-cased, matched at the end of a longer token.
+    suffix: Vec<Box<[u8]>>,
+    /// `!word`s: a value that names one of them is not of this type.
+    unless: Option<Box<TypeRule>>,
 }
 
 impl TypeRule {
@@ -53,8 +64,29 @@ impl TypeRule {
             single: FxHashSet::default(),
             multi: Vec::new(),
             anywhere: Vec::new(),
+            suffix: Vec::new(),
+            unless: None,
         };
+        let exceptions: Vec<String> = words
+            .iter()
+            .filter_map(|w| w.strip_prefix('!'))
+            .map(str::to_string)
+            .collect();
+        if !exceptions.is_empty() {
+            t.unless = Some(Box::new(TypeRule::new(rule, &[], &exceptions)));
+        }
         for w in words {
+            if w.starts_with('!') {
+                continue;
+            }
+            if let Some(tail) = w.strip_prefix('*')
+                && tail.is_ascii()
+                && !tail.is_empty()
+            {
+                t.suffix
+                    .push(tail.to_ascii_lowercase().into_bytes().into_boxed_slice());
+                continue;
+            }
             if !w.is_ascii() {
                 let mut cap = String::new();
                 let mut chars = w.chars();
@@ -93,6 +125,11 @@ impl TypeRule {
         if value.is_empty() || value.len() > MAX_TYPE_VALUE {
             return false;
         }
+        self.names_one(value) && !self.unless.as_ref().is_some_and(|u| u.names_one(value))
+    }
+
+    /// Whether `value` names one of the words (exceptions aside).
+    fn names_one(&self, value: &[u8]) -> bool {
         if !value.is_ascii()
             && self
                 .anywhere
@@ -108,6 +145,13 @@ impl TypeRule {
         for (k, span) in spans.iter().enumerate().take(n) {
             let t = tok(k);
             if (t.len() > SHORT || span.2) && self.single.contains(t) {
+                return true;
+            }
+            if self
+                .suffix
+                .iter()
+                .any(|w| t.len() > w.len() && t.ends_with(w))
+            {
                 return true;
             }
             for m in &self.multi {
@@ -252,5 +296,41 @@ mod tests {
             assert!(!r.matches(no.as_bytes()), "{no}");
         }
         assert!(!r.matches("calibration ".repeat(40).as_bytes()));
+    }
+
+    #[test]
+    fn exceptions_and_compound_suffixes() {
+        let r = rule(&[
+            "sensor",
+            "telemetry",
+            "*temperatur",
+            "lỗi",
+            "!cal",
+            "!calibration",
+            "!gỡ lỗi",
+        ]);
+        for yes in [
+            "sensor",
+            "sensor.reading",
+            "Hydraulik.Oeltemperatur",
+            "Kühlmitteltemperatur",
+            "LỖI",
+            "Lỗi",
+        ] {
+            assert!(r.matches(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "sensor.cal",
+            "sensor_calibration",
+            "SENSOR-CAL",
+            "temperatur",
+            "GỠ LỖI",
+            "Gỡ lỗi",
+            "telemetry calibration",
+        ] {
+            assert!(!r.matches(no.as_bytes()), "{no}");
+        }
+        // An exception of one to three letters is an abbreviation too.
+        assert!(r.matches(b"sensor.calendar"));
     }
 }

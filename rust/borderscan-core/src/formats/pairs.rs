@@ -210,7 +210,12 @@ pub(super) fn find_pairs(v: &[u8], out: &mut Vec<Pair>) {
                 Some(end) => ((vs, end), vs + 1, false),
                 None => bare(v, vs, sep),
             },
-            _ => bare(v, vs, sep),
+            _ => match node_id_end(v, vs) {
+                // `NodeId: ns=4;i=6021, ...`: the node id is the value, and
+                // its own `=`s are no keys.
+                Some(end) if sep != Sep::Eq => ((vs, end), end, false),
+                _ => bare(v, vs, sep),
+            },
         };
         i = resume.max(i);
         if value.1 <= value.0 || says_nothing(&v[value.0..value.1]) {
@@ -295,7 +300,9 @@ fn bare(v: &[u8], vs: usize, sep: Sep) -> ((usize, usize), usize, bool) {
                     && v[e - 1].is_ascii_digit()
                     && v.get(e + 1).is_some_and(u8::is_ascii_digit))
             }
-            b';' | b'|' | b')' | b']' | b'}' => true,
+            // An OPC UA node id runs past its `;` (`ns=2;s=Line1.Temp`).
+            b';' => !opc_ua_node_id(&v[vs..e], &v[e + 1..]),
+            b'|' | b')' | b']' | b'}' => true,
             b' ' | b'\t' => {
                 sep == Sep::Eq
                     || matches!(v.get(e + 1), Some(b' ' | b'\t'))
@@ -319,6 +326,31 @@ fn bare(v: &[u8], vs: usize, sep: Sep) -> ((usize, usize), usize, bool) {
         Sep::Eq => ((vs, end), e, false),
         _ => ((vs, end), vs, true),
     }
+}
+
+/// `head` is the `ns=<index>` of an OPC UA node id and `rest` its
+/// identifier (`s=`, `i=`, `g=` or `b=`): the `;` between them is no
+/// separator.
+fn opc_ua_node_id(head: &[u8], rest: &[u8]) -> bool {
+    head.len() > 3
+        && head[..3].eq_ignore_ascii_case(b"ns=")
+        && head[3..].iter().all(u8::is_ascii_digit)
+        && matches!(rest, [b's' | b'i' | b'g' | b'b', b'=', ..])
+}
+
+/// The end of an OPC UA node id starting at `vs` (`ns=4;i=6021`,
+/// `ns=2;s=Line1.Temp`): up to white space or a comma.
+fn node_id_end(v: &[u8], vs: usize) -> Option<usize> {
+    let rest = &v[vs..];
+    let semi = memchr::memchr(b';', &rest[..rest.len().min(12)])?;
+    if !opc_ua_node_id(&rest[..semi], &rest[semi + 1..]) {
+        return None;
+    }
+    let end = rest
+        .iter()
+        .position(|&b| matches!(b, b' ' | b'\t' | b',' | b'"'))
+        .unwrap_or(rest.len());
+    Some(vs + end.min(MAX_VALUE))
 }
 
 /// End of `v[start..end]` without trailing spaces and a final full stop.
@@ -535,6 +567,25 @@ mod tests {
             pairs(r#"{"spindleLoad": 83}"#),
             kv(&[("spindleLoad", "83")])
         );
+    }
+
+    #[test]
+    fn an_opc_ua_node_id_is_one_value() {
+        assert_eq!(
+            pairs("data change nodeId=ns=5;s=Hydraulik.Oeltemperatur value=46.5 unit=%"),
+            kv(&[
+                ("nodeId", "ns=5;s=Hydraulik.Oeltemperatur"),
+                ("value", "46.5"),
+                ("unit", "%"),
+            ])
+        );
+        assert_eq!(
+            pairs("node id: ns=4;i=6021, v: 3"),
+            kv(&[("id", "ns=4;i=6021"), ("v", "3")])
+        );
+        // Any other `;` still ends a value.
+        assert_eq!(pairs("a=ns;s=1"), kv(&[("a", "ns"), ("s", "1")]));
+        assert_eq!(pairs("a=1;b=2"), kv(&[("a", "1"), ("b", "2")]));
     }
 
     #[test]
