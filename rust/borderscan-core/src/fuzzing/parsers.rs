@@ -192,11 +192,11 @@ pub fn parse_csv(data: &[u8]) {
     let mut lines = data.split(|&b| b == b'\n');
     let Some(head) = lines.next() else { return };
     let header = formats::parse_header(format, head);
-    // CSV: `;` when the header has more of them than `,`.
+    // TSV: a tab. CSV: whichever of `,`, `;` and tab the header has most of.
     let delim = header.delimiter;
     assert!(
         delim == if format == Format::Tsv { b'\t' } else { b',' }
-            || (format == Format::Csv && delim == b';')
+            || (format == Format::Csv && (delim == b';' || delim == b'\t'))
     );
     if !head.contains(&b'"') {
         let want: Vec<&[u8]> = if head.is_empty() {
