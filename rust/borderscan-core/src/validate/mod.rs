@@ -12,6 +12,7 @@ mod national_id;
 mod network;
 mod payment;
 mod phone;
+mod phone_meta;
 mod secrets;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! Phone numbers of every country that Google's libphonenumber has metadata
-//! for (through the `phonenumber` crate), after a check of the candidate's
+//! for (the `phonenumber` crate's, compiled and applied by [`phone_meta`]
+//! without the crate's shared regex cache), after a check of the candidate's
 //! layout that keeps timestamps, dates, decimals, IP addresses and version
 //! strings out before any metadata is consulted.
 //!
@@ -29,11 +30,12 @@
 //!   context.
 
 use std::cell::RefCell;
-use std::sync::{Once, OnceLock};
+use std::sync::OnceLock;
 
 use phonenumber::country::Id;
-use phonenumber::{Mode, PhoneNumber, Type};
 use rustc_hash::FxHashMap;
+
+use super::phone_meta::{self, Meta, Number, Type};
 
 /// Regions a number written without a country code is tried in, in order
 /// of preference: the pilot markets (DE last, its plan accepts the most
@@ -67,15 +69,20 @@ pub enum Class {
 }
 
 impl Class {
-    fn of_region(id: Id) -> Self {
+    fn of_region(id: &str) -> Self {
         match id {
-            Id::CN => Class::Cn,
-            Id::DE => Class::De,
-            Id::JP => Class::Jp,
-            Id::VN => Class::Vn,
-            Id::KR => Class::Kr,
+            "CN" => Class::Cn,
+            "DE" => Class::De,
+            "JP" => Class::Jp,
+            "VN" => Class::Vn,
+            "KR" => Class::Kr,
             _ => Class::Other,
         }
+    }
+
+    fn of_number(n: &Number) -> Self {
+        n.region()
+            .map_or(Class::Other, |m| Class::of_region(m.id()))
     }
 
     fn of_code(cc: u16) -> Self {
@@ -142,7 +149,8 @@ pub fn classify(s: &[u8]) -> Option<Class> {
     if let Some(c) = MEMO.with_borrow(|m| m.get(s).copied()) {
         return c;
     }
-    // The crate is not ours: a panic in it must not take a scan down.
+    // Metadata is compiled on first use: a pattern the regex crate refused
+    // after an upgrade must not take a scan down.
     let c = std::panic::catch_unwind(|| sh.classify()).unwrap_or(None);
     MEMO.with_borrow_mut(|m| {
         if m.len() >= MEMO_MAX {
@@ -166,9 +174,8 @@ struct Shape {
     paren: Vec<usize>,
     /// Where separators stand between the digits, and which.
     breaks: Vec<(usize, Sep)>,
-    /// What the crate parses: the number without its extension, `00`
-    /// turned into `+`.
-    text: String,
+    /// How the country code of an international number is read.
+    cc: phone_meta::CountryCode,
 }
 
 /// What separates two groups of digits; a run of several characters
@@ -290,10 +297,10 @@ fn shape(s: &[u8]) -> Option<Shape> {
         groups,
         paren,
         breaks: breaks_of(rest.iter().copied()).1,
-        text: if intl {
-            format!("+{}", String::from_utf8_lossy(rest))
+        cc: if intl {
+            phone_meta::CountryCode::of(rest)
         } else {
-            String::from_utf8_lossy(rest).into_owned()
+            phone_meta::CountryCode::Leading
         },
     };
     // Length: a national number has 7 digits or more (a local number
@@ -425,38 +432,15 @@ fn is_timestamp(d: &[u8], g: &[usize]) -> bool {
     false
 }
 
-/// Each of [`REGIONS`] with its trunk prefix and the lengths its national
-/// significant numbers can have.
-type RegionInfo = (Id, Option<String>, Vec<u16>);
-
-fn regions() -> &'static [RegionInfo] {
-    static R: OnceLock<Vec<RegionInfo>> = OnceLock::new();
+/// The compiled metadata of each of [`REGIONS`].
+fn regions() -> &'static [&'static Meta] {
+    static R: OnceLock<Vec<&'static Meta>> = OnceLock::new();
     R.get_or_init(|| {
         REGIONS
             .iter()
-            .map(|&id| {
-                let meta = phonenumber::metadata::DATABASE.by_id(id.as_ref());
-                let prefix = meta.and_then(|m| m.national_prefix().map(str::to_owned));
-                let lengths = meta.map_or_else(Vec::new, |m| {
-                    m.descriptors().general().possible_length().to_vec()
-                });
-                (id, prefix, lengths)
-            })
+            .filter_map(|id| phone_meta::region(id.as_ref()))
             .collect()
     })
-}
-
-/// Make the crate's shared regex cache big enough for the metadata the
-/// scanner uses: it holds 100 compiled patterns by default, fewer than
-/// the regions tried here need, and a miss recompiles (measured: 4.2 ms
-/// per national candidate instead of 0.12 ms).
-fn init() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        let cache = phonenumber::metadata::DATABASE.cache();
-        let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
-        c.set_capacity(20_000);
-    });
 }
 
 impl Shape {
@@ -473,7 +457,6 @@ impl Shape {
     }
 
     fn classify(&self) -> Option<Class> {
-        init();
         if self.intl {
             self.international()
         } else {
@@ -482,12 +465,12 @@ impl Shape {
     }
 
     fn international(&self) -> Option<Class> {
-        let p = phonenumber::parse(None, &self.text).ok()?;
-        if phonenumber::is_valid(&p) {
-            return Some(p.country().id().map_or(Class::Other, Class::of_region));
+        let p = phone_meta::parse(None, self.digits_str(), self.cc)?;
+        if p.is_valid() {
+            return Some(Class::of_number(&p));
         }
         // Possible but not valid: see the module doc.
-        let cc = p.country().code();
+        let cc = p.code;
         let cc_len = cc.to_string().len();
         let first_group_is_cc = self.groups[0] == cc_len;
         let national_starts = if first_group_is_cc && self.groups.len() > 1 {
@@ -504,10 +487,9 @@ impl Shape {
         if self.groups.len() < 3 || national_starts == Some(b'0') {
             return None;
         }
-        let metas = phonenumber::metadata::DATABASE.by_code(&cc)?;
-        let meta = metas.first()?;
-        let len = p.national().to_string().len();
-        let possible = meta.descriptors().general().possible_length();
+        let meta = phone_meta::by_code(cc)?;
+        let len = p.national.len();
+        let possible = meta.possible_lengths();
         (possible.is_empty() || possible.contains(&(len as u16))).then(|| Class::of_code(cc))
     }
 
@@ -517,28 +499,25 @@ impl Shape {
         // mobile numbers are what people and systems write down most.
         let mut best: Option<((i32, bool), Class)> = None;
         let mut valid_somewhere = false;
-        for (region, prefix, lengths) in regions() {
-            if !self.possible_in(prefix.as_deref(), lengths) {
+        for region in regions() {
+            if !self.possible_in(region.national_prefix(), region.possible_lengths()) {
                 continue;
             }
-            let Ok(p) = phonenumber::parse(Some(*region), &self.text) else {
+            let Some(p) = phone_meta::parse(Some(region), self.digits_str(), self.cc) else {
                 continue;
             };
-            if !phonenumber::is_valid(&p) {
+            if !p.is_valid() {
                 continue;
             }
             valid_somewhere = true;
             let Some(format) = self.as_written(&p) else {
                 continue;
             };
-            let class = p.country().id().map_or(Class::Other, Class::of_region);
+            let class = Class::of_number(&p);
             if !self.pilot_start(class) {
                 continue;
             }
-            let mobile = matches!(
-                p.number_type(&phonenumber::metadata::DATABASE),
-                Type::Mobile | Type::FixedLineOrMobile
-            );
+            let mobile = matches!(p.number_type(), Type::Mobile | Type::FixedLineOrMobile);
             let rank = (grouping_score(&self.breaks, &format), mobile);
             if best.is_none_or(|(b, _)| rank > b) {
                 best = Some((rank, class));
@@ -558,6 +537,11 @@ impl Shape {
             None if valid_somewhere && self.grouped_like_a_number() => Some(Class::Other),
             None => None,
         }
+    }
+
+    /// The digits (all ASCII: `shape` read them).
+    fn digits_str(&self) -> &str {
+        std::str::from_utf8(&self.digits).unwrap_or_default()
     }
 
     /// Whether the written digits, with or without the region's trunk
@@ -598,8 +582,8 @@ impl Shape {
     /// When `p` written in its national format has the written digits
     /// (in the NANP, also with a leading `1`): that format's breaks,
     /// shifted to the written digits.
-    fn as_written(&self, p: &PhoneNumber) -> Option<Vec<(usize, Sep)>> {
-        let f = p.format().mode(Mode::National).to_string();
+    fn as_written(&self, p: &Number) -> Option<Vec<(usize, Sep)>> {
+        let f = p.national_format()?;
         let (digits, breaks) = breaks_of(f.bytes());
         // No format of the region applies (libphonenumber then writes the
         // bare national significant number): not a national layout.
@@ -609,7 +593,7 @@ impl Shape {
         if digits == self.digits {
             return Some(breaks);
         }
-        let nanp = p.country().code() == 1;
+        let nanp = p.code == 1;
         if nanp && self.digits.first() == Some(&b'1') && digits[..] == self.digits[1..] {
             let mut shifted = vec![(1, Sep::Space)];
             shifted.extend(breaks.iter().map(|&(x, k)| (x + 1, k)));
