@@ -121,7 +121,8 @@ FILES = [
          bias={"personal": 1.5, "diagnostic": 1.5}),
     File("text/gitlab_ci_job.log", "text", "gitlab_ci", {"en": 3, "ja": 1, "zh": 1},
          room=0.8, writes_level=False, writes_host=False,
-         bias={"model": 2, "secret": 2, "none": 1.5, "geolocation": 0.4, "personal": 0.5}),
+         bias={"model": 2, "secret": 2, "diagnostic": 2, "none": 1.5, "geolocation": 0.4,
+               "personal": 0.5}),
     File("text/airflow_spark.log", "text", "airflow_spark", {"en": 1, "hi": 2, "id": 2, "nl": 1},
          writes_host=False, bias={"model": 2, "diagnostic": 1.5}),
     File("text/field_service.log", "text", "field_service",
@@ -345,7 +346,9 @@ def make_record(rng: random.Random, f: File, cat: str) -> Rec:
     pool = [t for t in ok if lang in t.texts]
     if not pool:  # no phrasing of this category in that language: any the file speaks
         pool = [t for t in ok if set(t.texts) & set(f.langs)]
-    weights = [NONE_WEIGHTS.get(t.id, 1.0) for t in pool]
+    # a line its own program writes (a template limited to this dialect) comes up more often
+    weights = [NONE_WEIGHTS.get(t.id, 1.0) * (1.0 if not t.where else 3.0 if len(t.where) > 1
+                                               else 8.0) for t in pool]
     t = rng.choices(pool, weights)[0]
     if lang not in t.texts:
         langs = [x for x in f.langs if x in t.texts]
