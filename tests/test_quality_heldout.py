@@ -24,32 +24,63 @@ sys.path.insert(0, str(QUALITY))
 
 import own_set  # noqa: E402
 
+# Helpers shared with the other held-out sets' tests (tests/test_quality_heldout2.py).
 
-def test_fixtures_are_what_make_py_writes():
-    proc = subprocess.run([sys.executable, str(HELDOUT / "make.py"), "--check"],
+
+def check_make_py(root: Path) -> None:
+    """The fixtures on disk are what the set's make.py writes."""
+    proc = subprocess.run([sys.executable, str(root / "make.py"), "--check"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
 
 
-def test_the_set_keeps_its_shape():
-    labels = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
+def composition(root: Path) -> dict:
+    """Records, `none` records, look-alike values, languages, and (category, format) cells
+    of a labelled set."""
+    labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
     cells: Counter = Counter()
     records = none = looks = 0
+    langs: set[str] = set()
     for e in labels["files"].values():
         for rec in e["lines"].values():
             records += 1
             none += not rec["c"]
             looks += len(rec.get("look", []))
+            langs.add(rec["lang"])
             for c in rec["c"]:
                 cells[(c, e["format"])] += 1
-    formats = {e["format"] for e in labels["files"].values()}
+    return {"cells": cells, "records": records, "none": none, "looks": looks, "langs": langs,
+            "formats": {e["format"] for e in labels["files"].values()}}
+
+
+def check_every_line_scanned(root: Path, scored: dict) -> None:
+    """Every line but a CSV header is a labelled record, and the scanner counted each."""
+    labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
+    assert scored["records"] == sum(len(e["lines"]) for e in labels["files"].values())
+    assert scored["problems"] == []
+    for rel, entry in labels["files"].items():
+        lines = (root / rel).read_text(encoding="utf-8").split("\n")
+        assert lines[-1] == ""
+        lines.pop()
+        expected = {str(i) for i in range(entry["header_lines"] + 1, len(lines) + 1)}
+        assert set(entry["lines"]) == expected, rel
+        assert scored["per_file"][rel]["records"] == len(entry["lines"])
+
+
+def test_fixtures_are_what_make_py_writes():
+    check_make_py(HELDOUT)
+
+
+def test_the_set_keeps_its_shape():
+    shape = composition(HELDOUT)
+    cells, records, formats = shape["cells"], shape["records"], shape["formats"]
     assert formats == {"jsonl", "csv", "logfmt", "syslog-5424", "syslog-3164", "text"}
     for c in own_set.CATEGORIES:
         for f in formats:
             assert cells[(c, f)] >= 6, (c, f, cells[(c, f)])
     assert 600 <= records <= 900
-    assert none / records >= 0.25
-    assert looks >= 60
+    assert shape["none"] / records >= 0.25
+    assert shape["looks"] >= 60
 
 
 @pytest.fixture(scope="module")
@@ -58,16 +89,7 @@ def scored():
 
 
 def test_every_labelled_line_is_scanned(scored):
-    labels = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
-    assert scored["records"] == sum(len(e["lines"]) for e in labels["files"].values())
-    assert scored["problems"] == []
-    for rel, entry in labels["files"].items():
-        lines = (HELDOUT / rel).read_text(encoding="utf-8").split("\n")
-        assert lines[-1] == ""
-        lines.pop()
-        expected = {str(i) for i in range(entry["header_lines"] + 1, len(lines) + 1)}
-        assert set(entry["lines"]) == expected, rel
-        assert scored["per_file"][rel]["records"] == len(entry["lines"])
+    check_every_line_scanned(HELDOUT, scored)
 
 
 # Today's figures on set (d), rounded down to 2 decimals: a regression guard. Set (d) is

@@ -2,17 +2,17 @@
 
     python3 benches/quality/run.py [--loghub DIR] [--presidio FILE] \\
         [--presidio-python VENV/bin/python] [--own DIR | --no-own] \\
-        [--heldout DIR | --no-heldout] [--out benches/quality/RESULTS.md]
+        [--heldout DIR ... | --no-heldout] [--out benches/quality/RESULTS.md]
 
 Scans (a) loghub's 16 `*_2k.log` files (DIR: a loghub checkout, or any folder with
 `<Name>/<Name>_2k.log` and `<Name>_2k.log_structured.csv`), (b) presidio-research's
 `data/synth_dataset_v2.json`, (c) our own labelled fixtures in many vocabularies
-(`--own`, default: `benches/quality/own` of this checkout) and (d) the held-out
-fixtures, written blind by another hand and never tuned on (`--heldout`, default:
-`benches/quality/heldout`), with the installed
+(`--own`, default: `benches/quality/own` of this checkout) and the held-out fixtures,
+written blind by other hands and never tuned on (`--heldout`, repeatable; default:
+(d) `benches/quality/heldout` and (e) `benches/quality/heldout2`), with the installed
 `borderscan` CLI, scores them, and writes a Markdown report (`--out`) and the same
 figures as JSON (`--json`, default: `--out` with `.json`). Any set may be left out
-((c) with `--no-own`, (d) with `--no-heldout`). `--presidio-python` is an interpreter
+((c) with `--no-own`, (d) and (e) with `--no-heldout`). `--presidio-python` is an interpreter
 with presidio-analyzer and presidio-evaluator: with it, set (b) is scored by
 presidio-evaluator's own SpanEvaluator and Presidio's pattern recognizers are run beside
 ours; without it only the plain span scorer of presidio_set.py runs. See README.md
@@ -36,6 +36,7 @@ import presidio_set
 from common import fmt, scanner_identity
 
 HERE = Path(__file__).resolve().parent
+DEFAULT_HELDOUT = [HERE / "heldout", HERE / "heldout2"]  # sets (d) and (e)
 
 BAR_DIAGNOSTIC_RECALL = 0.95
 BAR_PERSONAL_FA_PER_10K = 2.0
@@ -68,10 +69,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="set (c): folder with labels.json and the fixtures "
                          "(default: benches/quality/own)")
     ap.add_argument("--no-own", action="store_true", help="leave set (c) out")
-    ap.add_argument("--heldout", type=Path, default=HERE / "heldout",
-                    help="set (d): the held-out fixtures, written blind and never tuned on "
-                         "(default: benches/quality/heldout)")
-    ap.add_argument("--no-heldout", action="store_true", help="leave set (d) out")
+    ap.add_argument("--heldout", type=Path, action="append",
+                    help="a held-out set: fixtures written blind and never tuned on; repeat "
+                         "for several (default: benches/quality/heldout, set (d), and "
+                         "benches/quality/heldout2, set (e))")
+    ap.add_argument("--no-heldout", action="store_true", help="leave the held-out sets out")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--json", type=Path, help="default: --out with the suffix .json")
@@ -101,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         doc["own"] = own_set.run(a.own, a.threads)
         doc["own"]["source_commit"] = source_commit(a.own)
     if not a.no_heldout:
-        doc["heldout"] = own_set.run(a.heldout, a.threads)
-        doc["heldout"]["source_commit"] = source_commit(a.heldout)
+        for root in a.heldout or DEFAULT_HELDOUT:
+            key = heldout_key(root, doc)
+            doc[key] = own_set.run(root, a.threads)
+            doc[key]["source_commit"] = source_commit(root)
+            doc.setdefault("heldout_sets", []).append(key)
     doc["bars"] = bars(doc)
     doc["seconds"] = round(time.monotonic() - started, 1)
 
@@ -113,6 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'MET ' if b['met'] else 'MISS'}  {b['bar']}: {b['measured']}")
     print(f"wrote {a.out} and {out_json}")
     return 0
+
+
+def heldout_key(root: Path, doc: dict) -> str:
+    """The key of a held-out set in the report's JSON: `heldout` for set (d) (as before),
+    else the folder's name (`heldout2` for set (e)), made unique."""
+    name = root.resolve().name
+    key = "heldout" if name == "heldout" else f"heldout:{name}"
+    n = 2
+    while key in doc:
+        key, n = f"heldout:{name}:{n}", n + 1
+    return key
 
 
 def _rel(p: Path) -> str:
@@ -157,8 +173,8 @@ def bars(doc: dict) -> list[dict]:
                         "measured": str(ours["fp"]), "met": ours["fp"] < theirs["fp"]})
     if "own" in doc:
         out += own_bars(doc["own"], "own")
-    if "heldout" in doc:
-        out += own_bars(doc["heldout"], "heldout")
+    for key in doc.get("heldout_sets", []):
+        out += own_bars(doc[key], key.removeprefix("heldout:"))
     return out
 
 
@@ -259,8 +275,8 @@ def render(doc: dict) -> str:
         parts += render_presidio(doc["presidio"])
     if "own" in doc:
         parts += render_own(doc["own"])
-    if "heldout" in doc:
-        parts += render_own(doc["heldout"])
+    for key in doc.get("heldout_sets", []):
+        parts += render_own(doc[key])
     return "\n".join(parts) + "\n"
 
 
@@ -517,6 +533,10 @@ def render_own(own: dict) -> list[str]:
         title = "## (d) held-out fixtures, written blind, never tuned on"
         made = ("written by `heldout/make.py`, labelled per record by `heldout/labels.json` "
                 "(rules: `own/README.md`, set: `heldout/README.md`). ")
+    elif name == "heldout2":
+        title = "## (e) held-out 2, written blind"
+        made = ("written by `heldout2/make.py`, labelled per record by `heldout2/labels.json` "
+                "(rules: `own/README.md`, set: `heldout2/README.md`). ")
     else:  # another labelled set scored with --own, e.g. the held-out set (d)
         title = f"## (c) labelled fixtures of `{name}/` (--own)"
         made = (f"written by `{name}/make.py`, labelled per record by `{name}/labels.json` "
