@@ -23,7 +23,7 @@ use national_id::{cn_resident_id, de_steuer_id, jp_my_number, kr_rrn, vn_cccd};
 use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
 use phone::{phone, phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_other, phone_vn};
-use secrets::{credential, high_entropy, jwt};
+use secrets::{basic_auth, credential, high_entropy, jwt};
 
 /// A validator over the captured bytes of a value rule.
 pub type Validator = fn(&[u8]) -> bool;
@@ -59,6 +59,7 @@ pub const NAMES: &[&str] = &[
     "serial",
     "vin",
     "phone_other",
+    "basic_auth",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -106,6 +107,7 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "serial" => serial,
         "vin" => vin,
         "phone_other" => phone_other,
+        "basic_auth" => basic_auth,
         _ => return None,
     };
     Some(v)

@@ -336,6 +336,26 @@ fn jwt_check() {
 }
 
 #[test]
+fn basic_auth_check() {
+    // `plc_reader:Xk4-mQ2z`, `svc:s3cr3t!`, padded and not.
+    for s in ["cGxjX3JlYWRlcjpYazQtbVEyeg==", "c3ZjOnMzY3IzdCE=", "c3ZjOnMzY3IzdCE"] {
+        assert!(ok(basic_auth, s), "{s}");
+    }
+    for s in [
+        // `user:` (no password), `user:***`, no colon, not base64, base64url.
+        "dXNlcjo=",
+        "dXNlcjoqKio=",
+        "aGVsbG8gd29ybGQ=",
+        "realm=plant",
+        "c3ZjOnMzY3IzdCE-_",
+        // binary after decoding
+        "AAECAwQFBgcICQ==",
+    ] {
+        assert!(!ok(basic_auth, s), "{s}");
+    }
+}
+
+#[test]
 fn entropy() {
     for s in [
         "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
