@@ -284,7 +284,13 @@ fn ip_check() {
 
 #[test]
 fn gps() {
-    for s in ["31.2304, 121.4737", "-33.8688,151.2093", "48.1351 11.5820"] {
+    for s in [
+        "31.2304, 121.4737",
+        "-33.8688,151.2093",
+        "48.1351 11.5820",
+        // Libreville: one coordinate beyond pi is enough.
+        "0.3901, 9.4544",
+    ] {
         assert!(ok(gps_pair, s), "{s}");
     }
     for s in [
@@ -294,6 +300,9 @@ fn gps() {
         "0.0000, 0.0000",
         "0.99984, 0.01745",
         "1.2.3, 4.5678",
+        // Roll and pitch in radians, within pi of zero.
+        "1.5708, -0.0412",
+        "-3.1012, 2.9950",
     ] {
         assert!(!ok(gps_pair, s), "{s}");
     }
