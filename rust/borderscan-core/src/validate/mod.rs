@@ -11,6 +11,7 @@ mod location;
 mod national_id;
 mod network;
 mod payment;
+mod person;
 mod phone;
 mod secrets;
 #[cfg(test)]
@@ -22,6 +23,7 @@ use location::gps_pair;
 use national_id::{cn_resident_id, de_steuer_id, jp_my_number, kr_rrn, vn_cccd};
 use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
+use person::person_login;
 use phone::{phone, phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_other, phone_vn};
 use secrets::{basic_auth, credential, high_entropy, jwt};
 
@@ -60,6 +62,7 @@ pub const NAMES: &[&str] = &[
     "vin",
     "phone_other",
     "basic_auth",
+    "person_login",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -108,6 +111,7 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "vin" => vin,
         "phone_other" => phone_other,
         "basic_auth" => basic_auth,
+        "person_login" => person_login,
         _ => return None,
     };
     Some(v)
