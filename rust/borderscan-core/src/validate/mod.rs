@@ -25,7 +25,7 @@ use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
 use person::person_login;
 use phone::{phone, phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_other, phone_vn};
-use secrets::{basic_auth, credential, high_entropy, jwt};
+use secrets::{basic_auth, credential, high_entropy, jwt, token_value};
 
 /// A validator over the captured bytes of a value rule.
 pub type Validator = fn(&[u8]) -> bool;
@@ -63,6 +63,7 @@ pub const NAMES: &[&str] = &[
     "phone_other",
     "basic_auth",
     "person_login",
+    "token_value",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -112,6 +113,7 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "phone_other" => phone_other,
         "basic_auth" => basic_auth,
         "person_login" => person_login,
+        "token_value" => token_value,
         _ => return None,
     };
     Some(v)

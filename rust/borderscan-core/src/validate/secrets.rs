@@ -135,6 +135,22 @@ pub fn high_entropy(s: &[u8]) -> bool {
     shannon(s) >= 3.0
 }
 
+/// A token in a field named for one: the token68 characters of RFC 7235
+/// (letters, digits, `-._~+/`, trailing `=`), so a Java object reference
+/// (`android.os.BinderProxy@2bd79ce`) or a sentence is none, and high
+/// entropy (see [`high_entropy`]).
+pub fn token_value(s: &[u8]) -> bool {
+    let t = s.trim_ascii();
+    let t = t
+        .strip_prefix(b"\"")
+        .and_then(|x| x.strip_suffix(b"\""))
+        .unwrap_or(t);
+    let body = t.strip_suffix(b"==").or_else(|| t.strip_suffix(b"=")).unwrap_or(t);
+    body.iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+        && high_entropy(t)
+}
+
 fn shannon(s: &[u8]) -> f64 {
     let mut counts = [0u32; 256];
     for &b in s {

@@ -365,6 +365,15 @@ fn basic_auth_check() {
 }
 
 #[test]
+fn tokens_in_token_fields() {
+    assert!(ok(token_value, "pQ7vR2mX9kL4tY8wZ3nB6cF1hJ5sD0aG"));
+    assert!(ok(token_value, "Zx9Qw2Er7Ty4Ui1Op6As-_.~+/=="));
+    assert!(!ok(token_value, "android.os.BinderProxy@2bd79ce"));
+    assert!(!ok(token_value, "Zx9Qw2Er7Ty4 Ui1Op6As"));
+    assert!(!ok(token_value, "eof"));
+}
+
+#[test]
 fn entropy() {
     for s in [
         "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
