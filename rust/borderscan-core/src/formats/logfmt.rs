@@ -106,5 +106,5 @@ fn padding_end(line: &[u8], ks: usize, eq: usize) -> Option<usize> {
     }
     let pad = e - eq;
     let long_enough = pad == 2 || body.len() >= 15;
-    ((body.len() + pad) % 4 == 0 && long_enough).then_some(e)
+    ((body.len() + pad).is_multiple_of(4) && long_enough).then_some(e)
 }

@@ -84,7 +84,10 @@ pub fn basic_auth(s: &[u8]) -> bool {
     let Some(plain) = b64url_decode(s) else {
         return false;
     };
-    if !plain.iter().all(|&b| (0x20..0x7f).contains(&b) || b >= 0x80) {
+    if !plain
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) || b >= 0x80)
+    {
         return false;
     }
     let Some(colon) = plain.iter().position(|&b| b == b':') else {
@@ -145,7 +148,10 @@ pub fn token_value(s: &[u8]) -> bool {
         .strip_prefix(b"\"")
         .and_then(|x| x.strip_suffix(b"\""))
         .unwrap_or(t);
-    let body = t.strip_suffix(b"==").or_else(|| t.strip_suffix(b"=")).unwrap_or(t);
+    let body = t
+        .strip_suffix(b"==")
+        .or_else(|| t.strip_suffix(b"="))
+        .unwrap_or(t);
     body.iter()
         .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
         && high_entropy(t)

@@ -347,7 +347,11 @@ fn jwt_check() {
 #[test]
 fn basic_auth_check() {
     // `plc_reader:Xk4-mQ2z`, `svc:s3cr3t!`, padded and not.
-    for s in ["cGxjX3JlYWRlcjpYazQtbVEyeg==", "c3ZjOnMzY3IzdCE=", "c3ZjOnMzY3IzdCE"] {
+    for s in [
+        "cGxjX3JlYWRlcjpYazQtbVEyeg==",
+        "c3ZjOnMzY3IzdCE=",
+        "c3ZjOnMzY3IzdCE",
+    ] {
         assert!(ok(basic_auth, s), "{s}");
     }
     for s in [
