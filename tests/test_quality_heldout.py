@@ -96,11 +96,14 @@ def test_every_labelled_line_is_scanned(scored):
 # held out: never change a detector to pass one of its records, and never lower a floor
 # to make a change pass; raise a floor when a change lifts a figure for good (and check
 # that set (c) moved with it, else the change fits set (c) only).
-FLOORS = {  # category: (precision, recall), measured after the first tuning on set (c)
-    "personal": (1.00, 0.66), "device_id": (1.00, 0.98), "network_id": (0.98, 1.00),
-    "geolocation": (0.98, 0.74), "secret": (1.00, 0.83), "calibration": (1.00, 0.83),
+FLOORS = {  # category: (precision, recall), measured after the first tuning on set (c);
+    # personal, device_id, geolocation, secret and none raised after the kinds set (d)
+    # showed in those four categories were fixed (vocabularies in more languages, address
+    # forms, HTTP Basic credentials, token fields, person-shaped logins)
+    "personal": (1.00, 0.98), "device_id": (1.00, 1.00), "network_id": (0.98, 1.00),
+    "geolocation": (1.00, 1.00), "secret": (1.00, 1.00), "calibration": (1.00, 0.83),
     "sensor": (0.61, 0.90), "diagnostic": (0.88, 0.85), "operational": (1.00, 0.68),
-    "quality": (0.63, 0.81), "model": (1.00, 0.74), "none": (0.74, 0.94),
+    "quality": (0.63, 0.81), "model": (1.00, 0.74), "none": (0.85, 0.94),
 }
 
 

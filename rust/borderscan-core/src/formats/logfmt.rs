@@ -22,7 +22,7 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
             i += 1;
         }
         let key = &line[ks..i];
-        if i < n && line[i] == b'=' {
+        if i < n && line[i] == b'=' && padding_end(line, ks, i).is_none() {
             i += 1;
             val.clear();
             let from = (i + usize::from(line.get(i) == Some(&b'"'))) as u32;
@@ -51,7 +51,7 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
             // A run of bare words is one piece of free text (`optimizer: new
             // process parameters gain=0.8`): phrases and pairs written in it
             // stay whole for the detectors.
-            let mut end = i;
+            let mut end = padding_end(line, ks, i).unwrap_or(i);
             loop {
                 let mut j = end;
                 while j < n && line[j].is_ascii_whitespace() {
@@ -61,7 +61,13 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
                 while j < n && !line[j].is_ascii_whitespace() && line[j] != b'=' {
                     j += 1;
                 }
-                if j == ws || (j < n && line[j] == b'=') {
+                if j < n && line[j] == b'=' {
+                    match padding_end(line, ws, j) {
+                        Some(e) => j = e,
+                        None => break,
+                    }
+                }
+                if j == ws {
                     break;
                 }
                 end = j;
@@ -74,4 +80,31 @@ pub fn parse_logfmt(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> 
         return Err(ParseError::new("invalid_logfmt", "no key=value pair"));
     }
     Ok(())
+}
+
+/// A word `line[ks..eq]` followed by `=` or `==` and then white space or
+/// the end is base64 with its padding (`Basic c3ZjOnMzY3IzdCE=`, a key
+/// or a digest in free text), not a `key=` pair: letters, digits, `+` and
+/// `/`, a length (padding included) that is a multiple of four, and long
+/// enough that no logfmt key is (`err=` with an empty value stays a pair).
+/// Returns the end of the word.
+fn padding_end(line: &[u8], ks: usize, eq: usize) -> Option<usize> {
+    let body = &line[ks..eq];
+    if body.len() < 8
+        || !body
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+    {
+        return None;
+    }
+    let mut e = eq;
+    while e < line.len() && line[e] == b'=' && e - eq < 2 {
+        e += 1;
+    }
+    if line.get(e).is_some_and(|b| !b.is_ascii_whitespace()) {
+        return None;
+    }
+    let pad = e - eq;
+    let long_enough = pad == 2 || body.len() >= 15;
+    ((body.len() + pad).is_multiple_of(4) && long_enough).then_some(e)
 }

@@ -103,6 +103,22 @@ fn logfmt_pairs_and_quotes() {
     );
     assert_eq!(f[1], ("gain".into(), "0.8".into()));
     assert_eq!(f[3], ("".into(), "done now".into()));
+    // Base64 with its `=` padding is a word of the text, not `key=`; a
+    // short `key=` with an empty value is still a pair.
+    let f = fields(
+        Format::Logfmt,
+        "lvl=info proxy sent Authorization: Basic cGxjX3JlYWRlcjpYazQtbVEyeg== to c3ZjOnMzY3IzdCE= ok err=",
+        &Header::default(),
+    );
+    assert_eq!(
+        f[1],
+        (
+            "".into(),
+            "proxy sent Authorization: Basic cGxjX3JlYWRlcjpYazQtbVEyeg== to c3ZjOnMzY3IzdCE= ok"
+                .into()
+        )
+    );
+    assert_eq!(f[2], ("err".into(), "".into()));
 }
 
 #[test]

@@ -19,8 +19,10 @@ fn coord(t: &[u8]) -> Option<f64> {
 
 /// `lat, lon` (comma and/or spaces between): latitude in [-90, 90],
 /// longitude in [-180, 180], both with >= 4 decimals, and not both within
-/// one degree of zero: that is open sea off West Africa, while unit
-/// vectors, quaternions and matrix rows (`0.99984, 0.01745`) land there.
+/// pi of zero: that is open sea (the Gulf of Guinea: its nearest land,
+/// Cape Three Points and Sao Tome, lie outside it), while unit vectors,
+/// quaternions, matrix rows (`0.99984, 0.01745`) and angles in radians
+/// (roll, pitch, yaw `1.8437, -0.0412`) land there.
 pub fn gps_pair(s: &[u8]) -> bool {
     let mut parts = s
         .split(|&b| b == b',' || b == b' ' || b == b';')
@@ -33,5 +35,5 @@ pub fn gps_pair(s: &[u8]) -> bool {
     };
     (-90.0..=90.0).contains(&lat)
         && (-180.0..=180.0).contains(&lon)
-        && (lat.abs() >= 1.0 || lon.abs() >= 1.0)
+        && (lat.abs() > std::f64::consts::PI || lon.abs() > std::f64::consts::PI)
 }

@@ -11,6 +11,7 @@ mod location;
 mod national_id;
 mod network;
 mod payment;
+mod person;
 mod phone;
 mod phone_meta;
 mod secrets;
@@ -23,8 +24,9 @@ use location::gps_pair;
 use national_id::{cn_resident_id, de_steuer_id, jp_my_number, kr_rrn, vn_cccd};
 use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
+use person::person_login;
 use phone::{phone, phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_other, phone_vn};
-use secrets::{credential, high_entropy, jwt};
+use secrets::{basic_auth, credential, high_entropy, jwt, token_value};
 
 /// A validator over the captured bytes of a value rule.
 pub type Validator = fn(&[u8]) -> bool;
@@ -60,6 +62,9 @@ pub const NAMES: &[&str] = &[
     "serial",
     "vin",
     "phone_other",
+    "basic_auth",
+    "person_login",
+    "token_value",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -107,6 +112,9 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "serial" => serial,
         "vin" => vin,
         "phone_other" => phone_other,
+        "basic_auth" => basic_auth,
+        "person_login" => person_login,
+        "token_value" => token_value,
         _ => return None,
     };
     Some(v)

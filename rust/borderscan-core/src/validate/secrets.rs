@@ -67,6 +67,35 @@ pub fn jwt(s: &[u8]) -> bool {
     b64url_decode(parts[1]).is_some() && b64url_decode(parts[2]).is_some()
 }
 
+/// HTTP Basic credentials (RFC 7617, `Authorization: Basic <b64>`): standard
+/// base64 (padding optional) that decodes to printable `user-id:password`
+/// with a password the `credential` check accepts (not empty, not a mask).
+pub fn basic_auth(s: &[u8]) -> bool {
+    if s.len() < 8 || s.len() > 1024 {
+        return false;
+    }
+    // Standard alphabet only: `-` and `_` are base64url's, not Basic's.
+    if !s
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        return false;
+    }
+    let Some(plain) = b64url_decode(s) else {
+        return false;
+    };
+    if !plain
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) || b >= 0x80)
+    {
+        return false;
+    }
+    let Some(colon) = plain.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    colon > 0 && credential(&plain[colon + 1..])
+}
+
 /// Words that mark a value as a placeholder, not a real secret.
 const PLACEHOLDERS: &[&[u8]] = &[
     b"example",
@@ -107,6 +136,25 @@ pub fn high_entropy(s: &[u8]) -> bool {
         return false;
     }
     shannon(s) >= 3.0
+}
+
+/// A token in a field named for one: the token68 characters of RFC 7235
+/// (letters, digits, `-._~+/`, trailing `=`), so a Java object reference
+/// (`android.os.BinderProxy@2bd79ce`) or a sentence is none, and high
+/// entropy (see [`high_entropy`]).
+pub fn token_value(s: &[u8]) -> bool {
+    let t = s.trim_ascii();
+    let t = t
+        .strip_prefix(b"\"")
+        .and_then(|x| x.strip_suffix(b"\""))
+        .unwrap_or(t);
+    let body = t
+        .strip_suffix(b"==")
+        .or_else(|| t.strip_suffix(b"="))
+        .unwrap_or(t);
+    body.iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+        && high_entropy(t)
 }
 
 fn shannon(s: &[u8]) -> f64 {

@@ -284,7 +284,13 @@ fn ip_check() {
 
 #[test]
 fn gps() {
-    for s in ["31.2304, 121.4737", "-33.8688,151.2093", "48.1351 11.5820"] {
+    for s in [
+        "31.2304, 121.4737",
+        "-33.8688,151.2093",
+        "48.1351 11.5820",
+        // Libreville: one coordinate beyond pi is enough.
+        "0.3901, 9.4544",
+    ] {
         assert!(ok(gps_pair, s), "{s}");
     }
     for s in [
@@ -294,6 +300,9 @@ fn gps() {
         "0.0000, 0.0000",
         "0.99984, 0.01745",
         "1.2.3, 4.5678",
+        // Roll and pitch in radians, within pi of zero.
+        "1.5708, -0.0412",
+        "-3.1012, 2.9950",
     ] {
         assert!(!ok(gps_pair, s), "{s}");
     }
@@ -333,6 +342,39 @@ fn jwt_check() {
     ));
     assert!(!ok(jwt, "abc.def.ghi"));
     assert!(!ok(jwt, "eyJhbGciOiJIUzI1NiJ9.e$J.x"));
+}
+
+#[test]
+fn basic_auth_check() {
+    // `plc_reader:Xk4-mQ2z`, `svc:s3cr3t!`, padded and not.
+    for s in [
+        "cGxjX3JlYWRlcjpYazQtbVEyeg==",
+        "c3ZjOnMzY3IzdCE=",
+        "c3ZjOnMzY3IzdCE",
+    ] {
+        assert!(ok(basic_auth, s), "{s}");
+    }
+    for s in [
+        // `user:` (no password), `user:***`, no colon, not base64, base64url.
+        "dXNlcjo=",
+        "dXNlcjoqKio=",
+        "aGVsbG8gd29ybGQ=",
+        "realm=plant",
+        "c3ZjOnMzY3IzdCE-_",
+        // binary after decoding
+        "AAECAwQFBgcICQ==",
+    ] {
+        assert!(!ok(basic_auth, s), "{s}");
+    }
+}
+
+#[test]
+fn tokens_in_token_fields() {
+    assert!(ok(token_value, "pQ7vR2mX9kL4tY8wZ3nB6cF1hJ5sD0aG"));
+    assert!(ok(token_value, "Zx9Qw2Er7Ty4Ui1Op6As-_.~+/=="));
+    assert!(!ok(token_value, "android.os.BinderProxy@2bd79ce"));
+    assert!(!ok(token_value, "Zx9Qw2Er7Ty4 Ui1Op6As"));
+    assert!(!ok(token_value, "eof"));
 }
 
 #[test]
