@@ -12,6 +12,7 @@ mod national_id;
 mod network;
 mod payment;
 mod phone;
+mod quantity;
 mod secrets;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ use national_id::{cn_resident_id, de_steuer_id, jp_my_number, kr_rrn, vn_cccd};
 use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
 use phone::{phone, phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_other, phone_vn};
+use quantity::numeric;
 use secrets::{credential, high_entropy, jwt};
 
 /// A validator over the captured bytes of a value rule.
@@ -59,6 +61,7 @@ pub const NAMES: &[&str] = &[
     "serial",
     "vin",
     "phone_other",
+    "numeric",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -106,6 +109,7 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "serial" => serial,
         "vin" => vin,
         "phone_other" => phone_other,
+        "numeric" => numeric,
         _ => return None,
     };
     Some(v)
