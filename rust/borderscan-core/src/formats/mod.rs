@@ -6,6 +6,7 @@
 mod csv;
 mod json;
 mod logfmt;
+mod named;
 mod pairs;
 mod sniff;
 mod syslog;
@@ -278,6 +279,9 @@ pub fn parse(
     rec.clear();
     parse_fields(format, line, header, rec)?;
     rec.derive_pairs();
+    if format == Format::Jsonl {
+        rec.derive_named_values();
+    }
     Ok(())
 }
 
