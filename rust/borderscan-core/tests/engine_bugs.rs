@@ -225,7 +225,7 @@ mask = "edges"
 /// when it repeats a value found in an earlier field.
 #[test]
 fn engine_bug_shown_field_values_mask_what_masking_rules_found() {
-    let line = br#"{"user":"k.tanaka@plant-osaka.example.jp","calib":{"operator":"li.wei@example.cn"},"sensor":{"note":"by k.tanaka@plant-osaka.example.jp"}}"#;
+    let line = br#"{"user":"k.tanaka@plant-osaka.example.jp","calib":{"operator":"li.wei@example.cn"},"sensor":{"temperature":"61.2 by k.tanaka@plant-osaka.example.jp"}}"#;
     let input = [Input::Bytes {
         name: "x.jsonl".into(),
         data: Arc::from(&line[..]),
@@ -256,7 +256,7 @@ fn engine_bug_shown_field_values_mask_what_masking_rules_found() {
             .unwrap()
     };
     assert_eq!(get(&masked, "calibration.metadata"), "l***@e***.cn");
-    assert_eq!(get(&masked, "sensor.telemetry"), "by k***@p***.jp");
+    assert_eq!(get(&masked, "sensor.telemetry"), "61.2 by k***@p***.jp");
     let shown = evidence(true);
     assert_eq!(get(&shown, "calibration.metadata"), "li.wei@example.cn");
 }

@@ -92,6 +92,7 @@ impl Detectors {
                     let context = optional(&r.context, "context")?;
                     let context_free = optional(&r.context_free, "context_free")?;
                     let not_after = optional(&r.not_after, "not_after")?;
+                    let not_before = optional(&r.not_before, "not_before")?;
                     let this_min = min_len(pat);
                     min_value_len = min_value_len.min(this_min);
                     patterns.push(set_pattern(pat));
@@ -111,6 +112,7 @@ impl Detectors {
                         context,
                         context_free,
                         not_after,
+                        not_before,
                         context_window: r.context_window,
                     });
                 }

@@ -35,6 +35,8 @@ struct ValueRule {
     context_free: Option<Regex>,
     /// Rejects a value when it matches the text just before it.
     not_after: Option<Regex>,
+    /// Rejects a value when it matches the text just after it.
+    not_before: Option<Regex>,
     context_window: usize,
 }
 
@@ -55,7 +57,7 @@ impl ValueRule {
     /// `path`) is, and why: a rule that wants context is `high` where it
     /// finds it (in the field's name, or within its window), its base
     /// confidence where the value's form needs none (`context_free`), and
-    /// `low` without either. None: `not_after` rejects it.
+    /// `low` without either. None: `not_after` or `not_before` rejects it.
     fn judge(
         &self,
         path: &[u8],
@@ -67,13 +69,16 @@ impl ValueRule {
         if self.not_after.as_ref().is_some_and(|n| n.is_match(before)) {
             return None;
         }
+        let after = &value[end..value.len().min(end + self.context_window)];
+        if self.not_before.as_ref().is_some_and(|n| n.is_match(after)) {
+            return None;
+        }
         let Some(ctx) = &self.context else {
             return Some((self.confidence, self.bits));
         };
         if ctx.is_match(path) {
             return Some((Confidence::High, self.bits | reason::FIELD_NAME));
         }
-        let after = &value[end..value.len().min(end + self.context_window)];
         if ctx.is_match(before) || ctx.is_match(after) {
             return Some((Confidence::High, self.bits | reason::KEYWORD_NEARBY));
         }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use super::{ParseError, RecordBuf};
+use super::{NAMED_NAME, NAMED_VALUE, ParseError, RecordBuf};
 
 /// Walks a JSON document with serde_json's streaming deserializer, emitting
 /// leaves with their dotted paths, without building a `Value` tree.
@@ -52,6 +52,8 @@ impl<'de> DeserializeSeed<'de> for Walker<'_> {
 struct KeySeed<'a> {
     stack: &'a mut Vec<u8>,
     key_end: &'a mut u32,
+    /// `NAMED_*` bits of the keys met so far (see `named.rs`).
+    named: &'a mut u8,
     line: usize,
 }
 
@@ -68,6 +70,7 @@ impl Visitor<'_> for KeySeed<'_> {
         f.write_str("a key")
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        *self.named |= named_key(v.as_bytes());
         if !self.stack.is_empty() {
             self.stack.push(b'.');
         }
@@ -125,6 +128,7 @@ impl<'de> Visitor<'de> for Walker<'_> {
             .next_key_seed(KeySeed {
                 stack: &mut self.rec.stack,
                 key_end: &mut self.rec.key_end,
+                named: &mut self.rec.named_keys,
                 line: self.line,
             })?
             .is_some()
@@ -146,6 +150,18 @@ impl<'de> Visitor<'de> for Walker<'_> {
             .is_some()
         {}
         Ok(())
+    }
+}
+
+/// The `NAMED_*` bit of a key that names (`name`, `key`) or holds
+/// (`value`) a named value; 0 for any other key. A record whose keys have
+/// both bits may hold `{"name": ..., "value": ...}` objects.
+fn named_key(k: &[u8]) -> u8 {
+    match k.len() {
+        3 if k.eq_ignore_ascii_case(b"key") => NAMED_NAME,
+        4 if k.eq_ignore_ascii_case(b"name") => NAMED_NAME,
+        5 if k.eq_ignore_ascii_case(b"value") => NAMED_VALUE,
+        _ => 0,
     }
 }
 

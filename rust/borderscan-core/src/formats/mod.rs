@@ -6,6 +6,7 @@
 mod csv;
 mod json;
 mod logfmt;
+mod named;
 mod pairs;
 mod sniff;
 mod syslog;
@@ -140,7 +141,15 @@ pub struct RecordBuf {
     joined_len: Option<u32>,
     /// Scratch space of `derive_pairs`.
     pairs: Vec<pairs::Pair>,
+    /// `NAMED_*` bits of the JSON keys met: `derive_named_values` runs only
+    /// on a record that has both.
+    named_keys: u8,
 }
+
+/// A JSON key `name` or `key` was met (see `named.rs`).
+const NAMED_NAME: u8 = 1;
+/// A JSON key `value` was met.
+const NAMED_VALUE: u8 = 2;
 
 impl RecordBuf {
     pub fn clear(&mut self) {
@@ -151,6 +160,7 @@ impl RecordBuf {
         self.key_end = 0;
         self.structured_keys = false;
         self.joined_len = None;
+        self.named_keys = 0;
     }
 
     /// The whole line as the record's one free-text field, with the pairs
@@ -278,6 +288,9 @@ pub fn parse(
     rec.clear();
     parse_fields(format, line, header, rec)?;
     rec.derive_pairs();
+    if rec.named_keys == NAMED_NAME | NAMED_VALUE {
+        rec.derive_named_values();
+    }
     Ok(())
 }
 

@@ -102,7 +102,7 @@ impl RecordBuf {
     }
 
     /// Parsed values end here: the value rules' haystack stops at them.
-    fn mark_derived(&mut self) {
+    pub(super) fn mark_derived(&mut self) {
         if self.joined_len.is_none() {
             self.joined_len = Some(self.values.len() as u32);
         }

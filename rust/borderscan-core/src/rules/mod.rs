@@ -171,6 +171,12 @@ pub struct RuleSpec {
     /// with `$`): `version 10.2.0.14` is not an address.
     #[serde(default)]
     pub not_after: Option<String>,
+    /// `value`: a regex that rejects a value when it matches the text just
+    /// after it (the `context_window` bytes after the value; anchor it with
+    /// `^`): a torque followed by its tolerance window's verdict is an
+    /// inspection's result, not a reading.
+    #[serde(default)]
+    pub not_before: Option<String>,
     /// `value`: how far (bytes) around the value `context` is looked for.
     #[serde(default = "default_context_window")]
     pub context_window: usize,
@@ -288,10 +294,14 @@ impl RulePackSpec {
                 _ => {}
             }
             if r.kind != RuleKind::Value
-                && (r.context.is_some() || r.context_free.is_some() || r.not_after.is_some())
+                && (r.context.is_some()
+                    || r.context_free.is_some()
+                    || r.not_after.is_some()
+                    || r.not_before.is_some())
             {
                 return Err(bad(
-                    "`context`, `context_free` and `not_after` are for value rules".into(),
+                    "`context`, `context_free`, `not_after` and `not_before` are for value rules"
+                        .into(),
                 ));
             }
             if r.context_free.is_some() && r.context.is_none() {

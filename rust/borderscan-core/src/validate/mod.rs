@@ -14,6 +14,7 @@ mod payment;
 mod person;
 mod phone;
 mod phone_meta;
+mod quantity;
 mod secrets;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ use network::{ipv4, ipv6, mac};
 use payment::{iban, imei, luhn};
 use person::person_login;
 use phone::{phone, phone_cn, phone_de, phone_e164, phone_jp, phone_kr, phone_other, phone_vn};
+use quantity::numeric;
 use secrets::{basic_auth, credential, high_entropy, jwt, token_value};
 
 /// A validator over the captured bytes of a value rule.
@@ -65,6 +67,7 @@ pub const NAMES: &[&str] = &[
     "basic_auth",
     "person_login",
     "token_value",
+    "numeric",
 ];
 
 /// Look a validator up by the name a rule pack uses.
@@ -115,6 +118,7 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "basic_auth" => basic_auth,
         "person_login" => person_login,
         "token_value" => token_value,
+        "numeric" => numeric,
         _ => return None,
     };
     Some(v)
