@@ -260,3 +260,34 @@ fn engine_bug_shown_field_values_mask_what_masking_rules_found() {
     let shown = evidence(true);
     assert_eq!(get(&shown, "calibration.metadata"), "li.wei@example.cn");
 }
+
+/// A value that a rule showing values found as is (an alarm code's shape,
+/// `E-58102`) and that a masking rule found too (an employee number after
+/// its keyword) is masked in both findings' evidence, also when the line
+/// was cut so that only part of it was matched.
+#[test]
+fn engine_bug_value_rule_evidence_masks_what_a_masking_rule_found() {
+    for line in [
+        &br#"{"m":"parada validada por el numero de empleado E-58102"}"#[..],
+        &b"parada validada por el numero de empleado E-58102"[..],
+    ] {
+        let input = [Input::Bytes {
+            name: "x.txt".into(),
+            data: Arc::from(line),
+        }];
+        let found = scan(&input, &DET, &ScanOptions::default())
+            .unwrap()
+            .findings()
+            .into_iter()
+            .map(|f| (f.detector, f.evidence))
+            .collect::<Vec<_>>();
+        assert!(
+            found.iter().any(|(d, _)| d == "personal.employee_id_text")
+                && found.iter().any(|(d, _)| d == "diagnostic.alarm_code"),
+            "{found:?}"
+        );
+        for (det, e) in &found {
+            assert!(!e.contains("58102"), "{det}: {e}");
+        }
+    }
+}

@@ -368,8 +368,51 @@ impl Detectors {
                 }
             }
         }
+        if !show_values {
+            self.mask_shown_overlaps(rec, &mut out[record_first_hit..]);
+        }
         for r in scratch.touched.drain(..) {
             scratch.fired[r as usize] = false;
+        }
+    }
+
+    /// A value that a `mask = "none"` rule shows as is may be what a
+    /// masking rule found in the same record (`E-58102`, an alarm code's
+    /// shape, is an employee number after `número de empleado`): its
+    /// evidence is then written with that value masked, or masked whole in
+    /// the masking rule's style when the two spans only overlap.
+    fn mask_shown_overlaps(&self, rec: &RecordBuf, hits: &mut [Hit]) {
+        let masks = |h: &Hit| !h.in_key && self.rule(h.rule).mask != MaskStyle::None;
+        if hits.len() < 2 || !hits.iter().any(masks) {
+            return;
+        }
+        for i in 0..hits.len() {
+            let h = &hits[i];
+            if h.in_key || masks(h) {
+                continue;
+            }
+            let raw = &rec.value(&rec.fields[h.field as usize])[h.start as usize..h.end as usize];
+            let overlapping = hits
+                .iter()
+                .find(|m| masks(m) && m.field == h.field && m.start < h.end && h.start < m.end);
+            let found_elsewhere = hits.iter().any(|m| {
+                masks(m) && {
+                    let v =
+                        &rec.value(&rec.fields[m.field as usize])[m.start as usize..m.end as usize];
+                    !v.is_empty() && memchr::memmem::find(raw, v).is_some()
+                }
+            });
+            if overlapping.is_none() && !found_elsewhere {
+                continue;
+            }
+            let redacted = self.redacted(rec, raw, hits);
+            let evidence = match overlapping {
+                // The masking rule's value is not inside this one (the spans
+                // cross): nothing of it may show.
+                Some(m) if redacted == mask::raw(raw) => mask::mask(self.rule(m.rule).mask, raw),
+                _ => redacted,
+            };
+            hits[i].evidence = evidence;
         }
     }
 
