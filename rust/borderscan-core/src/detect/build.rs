@@ -6,8 +6,9 @@
 use aho_corasick::AhoCorasick;
 use globset::{GlobBuilder, GlobSetBuilder};
 
-use super::{Detectors, TypeRule, ValueRule};
+use super::{Detectors, KeywordInfo, Negations, TypeRule, ValueRule};
 use crate::error::{Error, Result};
+use crate::rules::lexicon::{self, Lexicon};
 use crate::rules::{Confidence, RuleKind, RulePackSpec, RuleSpec, reason};
 use crate::validate;
 
@@ -54,8 +55,24 @@ impl Detectors {
         let mut type_rules = Vec::new();
         let mut kw = Vec::new();
         let mut keyword_rule = Vec::new();
+        let mut keyword_info = Vec::new();
+        let lexicon = Lexicon::builtin();
+        // `{{concept}}` in regexes becomes the lexicon's words; the specs
+        // are kept as written (for `rules list`), the detectors use these.
+        let expand = |re: &Option<String>| -> Option<String> {
+            re.as_deref()
+                .map(|re| lexicon::expand_regex(lexicon, re).unwrap_or_else(|_| re.to_string()))
+        };
         for (i, r) in rules.iter().enumerate() {
             let i = i as u16;
+            let r = &RuleSpec {
+                pattern: expand(&r.pattern),
+                context: expand(&r.context),
+                context_free: expand(&r.context_free),
+                not_after: expand(&r.not_after),
+                not_before: expand(&r.not_before),
+                ..r.clone()
+            };
             let place = || format!("{}: rule {}", origins[i as usize], r.id);
             match r.kind {
                 RuleKind::Value => {
@@ -130,12 +147,34 @@ impl Detectors {
                     }
                 }
                 RuleKind::RecordType => {
-                    type_rules.push(TypeRule::new(i, &r.type_fields, &r.type_values));
+                    let values = expand_type_values(&r.type_values);
+                    type_rules.push(TypeRule::new(i, &r.type_fields, &values));
                 }
                 RuleKind::Keyword => {
                     for k in &r.keywords {
-                        kw.push(k.clone());
-                        keyword_rule.push(i);
+                        match lexicon.concept(k) {
+                            Some(c) => {
+                                for w in c.all_words() {
+                                    for form in w.forms() {
+                                        kw.push(form);
+                                        keyword_rule.push(i);
+                                        keyword_info.push(KeywordInfo {
+                                            left: w.left,
+                                            right: w.right,
+                                            negatable: c.negatable,
+                                            tight: w.tight,
+                                            not_before_count: c.not_before_count,
+                                            not_before_measure: c.not_before_measure,
+                                        });
+                                    }
+                                }
+                            }
+                            None => {
+                                kw.push(k.clone());
+                                keyword_rule.push(i);
+                                keyword_info.push(KeywordInfo::default());
+                            }
+                        }
                     }
                 }
             }
@@ -188,6 +227,27 @@ impl Detectors {
                     .flatten()
             })
             .collect();
+        let any_yields = rules.iter().any(|r| !r.yields_to.is_empty());
+        let stays_after = rules
+            .iter()
+            .map(|r| {
+                r.stays_after
+                    .as_deref()
+                    .map(|re| {
+                        let re = lexicon::expand_regex(lexicon, re).unwrap_or_else(|_| re.into());
+                        regex::bytes::RegexBuilder::new(&re)
+                            .size_limit(REGEX_SIZE_LIMIT)
+                            .build()
+                            .map_err(|e| {
+                                Error::config(
+                                    format!("rule {}", r.id),
+                                    format!("invalid stays_after: {e}"),
+                                )
+                            })
+                    })
+                    .transpose()
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Detectors {
             key_validators,
             base,
@@ -206,8 +266,60 @@ impl Detectors {
             type_rules,
             keywords,
             keyword_rule,
+            keyword_info,
+            negations: Negations::new(lexicon)?,
             min_keyword_len,
+            any_yields,
+            stays_after,
             min_confidence: Confidence::Medium,
+        })
+    }
+}
+
+/// A record-type rule's values with each `@concept` replaced by its words
+/// (stem marks dropped: type values are matched by tokens, see
+/// `detect/types.rs`).
+fn expand_type_values(values: &[String]) -> Vec<String> {
+    let lexicon = Lexicon::builtin();
+    let mut out = Vec::new();
+    for v in values {
+        match lexicon.concept(v) {
+            Some(c) => out.extend(c.all_words().map(|w| w.text.clone())),
+            None => out.push(v.clone()),
+        }
+    }
+    out
+}
+
+impl Negations {
+    fn new(lexicon: &Lexicon) -> Result<Self> {
+        let build = |name: &str| -> Result<(AhoCorasick, Vec<lexicon::Word>)> {
+            let words: Vec<lexicon::Word> = lexicon
+                .concepts
+                .get(name)
+                .map(|c| c.all_words().cloned().collect())
+                .unwrap_or_default();
+            let mut forms = Vec::new();
+            let mut info = Vec::new();
+            for w in &words {
+                for f in w.forms() {
+                    forms.push(f);
+                    info.push(w.clone());
+                }
+            }
+            let ac = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&forms)
+                .map_err(|e| Error::config("lexicon negations", e.to_string()))?;
+            Ok((ac, info))
+        };
+        let (before, before_words) = build(lexicon::NEGATION_BEFORE)?;
+        let (after, after_words) = build(lexicon::NEGATION_AFTER)?;
+        Ok(Negations {
+            before,
+            before_words,
+            after,
+            after_words,
         })
     }
 }

@@ -130,9 +130,132 @@ pub struct Detectors {
     type_rules: Vec<TypeRule>,
     keywords: Option<AhoCorasick>,
     keyword_rule: Vec<u16>,
+    /// Per keyword: how a lexicon word must sit in the text.
+    keyword_info: Vec<KeywordInfo>,
+    negations: Negations,
     min_keyword_len: usize,
+    /// Whether any rule yields to other categories (`yields_to`).
+    any_yields: bool,
+    /// Per rule: its `stays_after` regex, compiled.
+    stays_after: Vec<Option<Regex>>,
     /// Findings less sure than this are not reported (`--min-confidence`).
     pub min_confidence: Confidence,
+}
+
+/// How a keyword must sit in the text: literals from a rule match anywhere;
+/// words of the lexicon at word boundaries, and a negatable concept's word
+/// not next to a negation or a zero count.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct KeywordInfo {
+    pub(crate) left: bool,
+    pub(crate) right: bool,
+    pub(crate) negatable: bool,
+    /// Written in a script without spaces (see `lexicon::Word::tight`).
+    pub(crate) tight: bool,
+    /// Not before a count (`Ausschuss 13`) or a measure (`Fehler 6,4 µm`).
+    pub(crate) not_before_count: bool,
+    pub(crate) not_before_measure: bool,
+}
+
+/// The lexicon's negations, written before (`no`, `keine`, `brak`, `无`) or
+/// after (`なし`, `yok`, `nélkül`) the word they take back.
+pub(crate) struct Negations {
+    pub(crate) before: AhoCorasick,
+    pub(crate) before_words: Vec<crate::rules::lexicon::Word>,
+    pub(crate) after: AhoCorasick,
+    pub(crate) after_words: Vec<crate::rules::lexicon::Word>,
+}
+
+/// How far before a yielding finding the finding it yields to, or a word
+/// for a measured value, is looked for (bytes).
+const YIELD_WINDOW: u32 = 64;
+
+/// How far before a negatable word a negation is looked for (bytes: two or
+/// three short words, `kein einziger`, `není žádná`, `لا يوجد`).
+const NEGATION_BEFORE_WINDOW: usize = 28;
+/// How far after it (`エラーなし`, `hiba nélkül`, `त्रुटि नहीं`).
+const NEGATION_AFTER_WINDOW: usize = 16;
+
+impl Negations {
+    /// Whether the word at `start..end` of `text` is negated: a negation
+    /// word just before or after it, or a zero count (`0 errors`,
+    /// `errors: 0`, `错误数 0`). "Just": at most one word between, and no
+    /// punctuation (`нет связи, ошибка` is an error, `нет ошибок` none);
+    /// next to a word of a script without spaces, nothing between (`无故障`,
+    /// not `无线模块故障`).
+    fn negated(&self, text: &[u8], start: usize, end: usize, tight: bool) -> bool {
+        use crate::rules::lexicon::{word_char_at, word_char_before};
+        let lo = floor_char(text, start.saturating_sub(NEGATION_BEFORE_WINDOW));
+        let hi = ceil_char(text, (end + NEGATION_AFTER_WINDOW).min(text.len()));
+        let before = &text[lo..start];
+        let after = &text[end..hi];
+        let alnum = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+        let zero_before = {
+            let t = before.trim_ascii_end();
+            t.ends_with(b"0")
+                && !alnum(t.len().checked_sub(2).and_then(|k| t.get(k)))
+                && !t.ends_with(b".0")
+                && !t.ends_with(b",0")
+        };
+        let zero_after = {
+            // The word's own ending may sit between (`errors: 0`, `错误数:
+            // 0`): up to a few bytes, then `:`/`=`/space, then a lone 0.
+            let sep = |b: u8| matches!(b, b':' | b'=' | b' ' | b'\t');
+            let mut i = 0;
+            while i < after.len() && i < 12 && !sep(after[i]) {
+                i += 1;
+            }
+            while i < after.len() && sep(after[i]) {
+                i += 1;
+            }
+            after.get(i) == Some(&b'0')
+                && !alnum(after.get(i + 1))
+                && !matches!(after.get(i + 1), Some(b'.' | b','))
+        };
+        if zero_before || zero_after {
+            return true;
+        }
+        let near = |gap: &[u8], neg_tight: bool| {
+            if tight || neg_tight {
+                return gap.is_empty() || gap == b" ";
+            }
+            !gap.iter().any(|b| b",;:.!?|()[]{}\"'=<>/".contains(b))
+                && gap
+                    .split(|b| b.is_ascii_whitespace())
+                    .filter(|t| !t.is_empty())
+                    .count()
+                    <= 1
+        };
+        self.before.find_overlapping_iter(before).any(|m| {
+            let w = &self.before_words[m.pattern().as_usize()];
+            let (s, e) = (lo + m.start(), lo + m.end());
+            !(w.left && word_char_before(text, s))
+                && !(w.right && word_char_at(text, e))
+                && near(&text[e..start], w.tight)
+        }) || self.after.find_overlapping_iter(after).any(|m| {
+            let w = &self.after_words[m.pattern().as_usize()];
+            let (s, e) = (end + m.start(), end + m.end());
+            !(w.left && word_char_before(text, s))
+                && !(w.right && word_char_at(text, e))
+                && near(&text[end..s], w.tight)
+        })
+    }
+}
+
+/// `at` moved back to the start of the UTF-8 character it falls in.
+fn floor_char(text: &[u8], mut at: usize) -> usize {
+    while at > 0 && at < text.len() && text[at] & 0xC0 == 0x80 {
+        at -= 1;
+    }
+    at
+}
+
+/// `at` moved on to the start of the next UTF-8 character.
+fn ceil_char(text: &[u8], mut at: usize) -> usize {
+    while at < text.len() && text[at] & 0xC0 == 0x80 {
+        at += 1;
+    }
+    at
 }
 
 /// What the detectors know about one distinct field path, computed once per
@@ -348,10 +471,41 @@ impl Detectors {
                 && value.len() >= self.min_keyword_len
                 && !f.derived
             {
-                for m in ac.find_iter(value) {
-                    let r = self.keyword_rule[m.pattern().as_usize()];
+                // Overlapping: a lexicon word that fails its boundary check
+                // (`error` in `errors`) must not hide a longer one there.
+                for m in ac.find_overlapping_iter(value) {
+                    let k = m.pattern().as_usize();
+                    let r = self.keyword_rule[k];
                     let (confidence, reason) = self.base[r as usize];
-                    if !scratch.fired[r as usize] && confidence >= self.min_confidence {
+                    if scratch.fired[r as usize] || confidence < self.min_confidence {
+                        continue;
+                    }
+                    let info = self.keyword_info[k];
+                    // A spaced-script word glued by a hyphen to the next
+                    // is a name even when the word is a stem (`alarm-router`).
+                    let named = info.left
+                        && value.get(m.end()) == Some(&b'-')
+                        && value
+                            .get(m.end() + 1)
+                            .is_some_and(u8::is_ascii_alphanumeric);
+                    if named
+                        || (info.left && crate::rules::lexicon::word_char_before(value, m.start()))
+                        || (info.right && crate::rules::lexicon::word_char_at(value, m.end()))
+                        || (info.negatable
+                            && self
+                                .negations
+                                .negated(value, m.start(), m.end(), info.tight))
+                        || ((info.not_before_count || info.not_before_measure)
+                            && crate::rules::lexicon::number_after(value, m.end()).is_some_and(
+                                |n| {
+                                    (info.not_before_count && n.count)
+                                        || (info.not_before_measure && n.measure)
+                                },
+                            ))
+                    {
+                        continue;
+                    }
+                    {
                         scratch.fired[r as usize] = true;
                         scratch.touched.push(r);
                         out.push(Hit {
@@ -368,6 +522,9 @@ impl Detectors {
                 }
             }
         }
+        if self.any_yields {
+            self.drop_yielding(rec, out, record_first_hit);
+        }
         if !show_values {
             self.mask_shown_overlaps(rec, &mut out[record_first_hit..]);
         }
@@ -381,6 +538,56 @@ impl Detectors {
     /// shape, is an employee number after `número de empleado`): its
     /// evidence is then written with that value masked, or masked whole in
     /// the masking rule's style when the two spans only overlap.
+    /// Drops the findings of rules that yield to other categories
+    /// (`yields_to`): a number with a unit is a reading unless the record
+    /// says it is a calibration's, a recipe's or an inspection's value: a
+    /// finding of such a category in another field (the record's type, a
+    /// key) or shortly before it in the same field (`setpoint 210 °C`),
+    /// and no word for a measured value just before it (`actual 212 °C`,
+    /// `Istwert`, `实测`: the rule's `stays_after`).
+    fn drop_yielding(&self, rec: &RecordBuf, out: &mut Vec<Hit>, first: usize) {
+        let hits = &out[first..];
+        if !hits
+            .iter()
+            .any(|h| !self.rules[h.rule as usize].yields_to.is_empty())
+        {
+            return;
+        }
+        let mut drop = vec![false; hits.len()];
+        for (k, h) in hits.iter().enumerate() {
+            let spec = &self.rules[h.rule as usize];
+            if spec.yields_to.is_empty() || h.in_key {
+                continue;
+            }
+            let dominated = hits.iter().any(|d| {
+                spec.yields_to
+                    .iter()
+                    .any(|c| c == &self.rules[d.rule as usize].category)
+                    && (d.field != h.field || (d.end <= h.start && h.start - d.end <= YIELD_WINDOW))
+            });
+            if !dominated {
+                continue;
+            }
+            let stays = self.stays_after[h.rule as usize]
+                .as_ref()
+                .is_some_and(|re| {
+                    let value = rec.value(&rec.fields[h.field as usize]);
+                    let lo = floor_char(
+                        value,
+                        (h.start as usize).saturating_sub(YIELD_WINDOW as usize),
+                    );
+                    re.is_match(&value[lo..h.start as usize])
+                });
+            drop[k] = !stays;
+        }
+        let mut k = 0;
+        out.retain(|_| {
+            let keep = k < first || !drop[k - first];
+            k += 1;
+            keep
+        });
+    }
+
     fn mask_shown_overlaps(&self, rec: &RecordBuf, hits: &mut [Hit]) {
         let masks = |h: &Hit| !h.in_key && self.rule(h.rule).mask != MaskStyle::None;
         if hits.len() < 2 || !hits.iter().any(masks) {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 mod check;
+pub mod lexicon;
 
 pub use crate::detect::Hit;
 pub use crate::mask::mask;
@@ -189,9 +190,22 @@ pub struct RuleSpec {
     /// `record_type`: values of those fields that mark the category.
     #[serde(default)]
     pub type_values: Vec<String>,
-    /// `keyword`: case-insensitive literals.
+    /// `keyword`: case-insensitive literals, matched anywhere; `@concept`
+    /// adds the words of a concept of the lexicon (`rules/lexicon.toml`) in
+    /// every language, matched as words (see [`lexicon`]).
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// Categories that take this rule's finding over: when a record also
+    /// has a finding of one of them, this rule's finding is dropped (a
+    /// number with a unit in a calibration, a recipe or an inspection is
+    /// that record's parameter or result, not a sensor reading).
+    #[serde(default)]
+    pub yields_to: Vec<String>,
+    /// With `yields_to`: a regex over the text just before the finding
+    /// (anchor it with `$`); where it matches, the finding stays (`actual
+    /// 212 °C` after a setpoint is a reading).
+    #[serde(default)]
+    pub stays_after: Option<String>,
     #[serde(default)]
     pub mask: MaskStyle,
     /// Confidence of a finding that needs no context, or found none it
@@ -311,6 +325,33 @@ impl RulePackSpec {
                 && crate::validate::by_name(v).is_none()
             {
                 return Err(bad(format!("unknown validator `{v}`")));
+            }
+            let lexicon = lexicon::Lexicon::builtin();
+            for w in r.keywords.iter().chain(&r.type_values) {
+                if w.starts_with('@') && lexicon.concept(w).is_none() {
+                    return Err(bad(format!(
+                        "`{w}` is no concept of the lexicon (rules/lexicon.toml)"
+                    )));
+                }
+            }
+            for re in [
+                &r.pattern,
+                &r.context,
+                &r.context_free,
+                &r.not_after,
+                &r.not_before,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if let Err(name) = lexicon::expand_regex(lexicon, re) {
+                    return Err(bad(format!(
+                        "`{{{{{name}}}}}` is no concept of the lexicon (rules/lexicon.toml)"
+                    )));
+                }
+            }
+            if r.yields_to.iter().any(|c| c == &r.category) {
+                return Err(bad("a rule cannot yield to its own category".into()));
             }
         }
         Ok(())
