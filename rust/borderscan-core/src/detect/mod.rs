@@ -184,7 +184,6 @@ impl Negations {
     /// next to a word of a script without spaces, nothing between (`无故障`,
     /// not `无线模块故障`).
     fn negated(&self, text: &[u8], start: usize, end: usize, tight: bool) -> bool {
-        use crate::rules::lexicon::{word_char_at, word_char_before};
         let lo = floor_char(text, start.saturating_sub(NEGATION_BEFORE_WINDOW));
         let hi = ceil_char(text, (end + NEGATION_AFTER_WINDOW).min(text.len()));
         let before = &text[lo..start];
@@ -229,15 +228,11 @@ impl Negations {
         self.before.find_overlapping_iter(before).any(|m| {
             let w = &self.before_words[m.pattern().as_usize()];
             let (s, e) = (lo + m.start(), lo + m.end());
-            !(w.left && word_char_before(text, s))
-                && !(w.right && word_char_at(text, e))
-                && near(&text[e..start], w.tight)
+            w.sits(text, s, e) && near(&text[e..start], w.tight)
         }) || self.after.find_overlapping_iter(after).any(|m| {
             let w = &self.after_words[m.pattern().as_usize()];
             let (s, e) = (end + m.start(), end + m.end());
-            !(w.left && word_char_before(text, s))
-                && !(w.right && word_char_at(text, e))
-                && near(&text[end..s], w.tight)
+            w.sits(text, s, e) && near(&text[end..s], w.tight)
         })
     }
 }
@@ -541,8 +536,9 @@ impl Detectors {
     /// Drops the findings of rules that yield to other categories
     /// (`yields_to`): a number with a unit is a reading unless the record
     /// says it is a calibration's, a recipe's or an inspection's value: a
-    /// finding of such a category in another field (the record's type, a
-    /// key) or shortly before it in the same field (`setpoint 210 °C`),
+    /// record-type or key finding of such a category (the record's type, a
+    /// key of its own) or any finding of it shortly before in the same
+    /// field (`setpoint 210 °C`),
     /// and no word for a measured value just before it (`actual 212 °C`,
     /// `Istwert`, `实测`: the rule's `stays_after`).
     fn drop_yielding(&self, rec: &RecordBuf, out: &mut Vec<Hit>, first: usize) {
@@ -563,7 +559,18 @@ impl Detectors {
                 spec.yields_to
                     .iter()
                     .any(|c| c == &self.rules[d.rule as usize].category)
-                    && (d.field != h.field || (d.end <= h.start && h.start - d.end <= YIELD_WINDOW))
+                    && if d.field == h.field {
+                        d.end <= h.start && h.start - d.end <= YIELD_WINDOW
+                    } else {
+                        // Another field speaks for the whole record only
+                        // when it is the record's type or a key of its own
+                        // (`type: calibration`, `recipe.*`), not a word
+                        // somewhere in it (`cmm-export` as the app name).
+                        matches!(
+                            self.rules[d.rule as usize].kind,
+                            crate::rules::RuleKind::RecordType | crate::rules::RuleKind::Key
+                        )
+                    }
             });
             if !dominated {
                 continue;

@@ -198,6 +198,12 @@ impl Word {
         })
     }
 
+    /// Whether a match of this word at `start..end` of `text` sits at the
+    /// word boundaries it asks for.
+    pub fn sits(&self, text: &[u8], start: usize, end: usize) -> bool {
+        !(self.left && word_char_before(text, start) || self.right && word_char_at(text, end))
+    }
+
     /// The forms the matcher looks for: ASCII case is folded by the
     /// matcher; other scripts are written in lower case, upper case and
     /// capitalised (`BŁĄD`, `Błąd`, `błąd`).
