@@ -65,8 +65,18 @@ impl Detectors {
         };
         for (i, r) in rules.iter().enumerate() {
             let i = i as u16;
+            // A value rule's pattern names concepts as `{{concept}}`: it is
+            // compiled with one sentinel byte per concept in their place, and
+            // the keyword automaton finds the concepts' words, which the
+            // sentinel then stands for in a copy of the value (`scan`).
+            // Alternations of thousands of words in every language made the
+            // combined set's lazy DFA determinise half the scan time.
+            let refs = lexicon::concept_refs(r.pattern.as_deref().unwrap_or_default());
             let r = &RuleSpec {
-                pattern: expand(&r.pattern),
+                pattern: r
+                    .pattern
+                    .as_deref()
+                    .map(|p| lexicon::with_sentinels(p, &refs)),
                 context: expand(&r.context),
                 context_free: expand(&r.context_free),
                 not_after: expand(&r.not_after),
@@ -118,8 +128,26 @@ impl Detectors {
                         Some(_) => reason::VALIDATED,
                         None => 0,
                     };
+                    for (k, name) in refs.iter().enumerate() {
+                        if let Some(c) = lexicon.concepts.get(name) {
+                            for w in c.all_words() {
+                                for form in w.forms() {
+                                    kw.push(form);
+                                    keyword_rule.push(i);
+                                    keyword_info.push(KeywordInfo {
+                                        trigger: Some((
+                                            value_rules.len() as u32,
+                                            lexicon::sentinel(k),
+                                        )),
+                                        ..KeywordInfo::default()
+                                    });
+                                }
+                            }
+                        }
+                    }
                     value_rules.push(ValueRule {
                         rule: i,
+                        lexicon: !refs.is_empty(),
                         re,
                         group: r.group,
                         validator,
@@ -165,6 +193,7 @@ impl Detectors {
                                             tight: w.tight,
                                             not_before_count: c.not_before_count,
                                             not_before_measure: c.not_before_measure,
+                                            trigger: None,
                                         });
                                     }
                                 }

@@ -22,6 +22,10 @@ use types::TypeRule;
 
 struct ValueRule {
     rule: u16,
+    /// Its pattern names lexicon concepts: `re` holds a sentinel byte for
+    /// each (see `build.rs`), and runs on a copy of the value with the
+    /// concepts' words replaced by their sentinels.
+    lexicon: bool,
     re: Regex,
     group: usize,
     validator: Option<Validator>,
@@ -155,6 +159,9 @@ pub(crate) struct KeywordInfo {
     /// Not before a count (`Ausschuss 13`) or a measure (`Fehler 6,4 µm`).
     pub(crate) not_before_count: bool,
     pub(crate) not_before_measure: bool,
+    /// Not a keyword of a rule but a word of a concept a value rule names:
+    /// `(value rule, the sentinel byte that stands for the concept)`.
+    pub(crate) trigger: Option<(u32, u8)>,
 }
 
 /// The lexicon's negations, written before (`no`, `keine`, `brak`, `无`) or
@@ -237,6 +244,25 @@ impl Negations {
     }
 }
 
+/// An offset in a copy made by `lexicon_value_hits` as an offset in the
+/// value: a sentinel stands for its word.
+fn to_value(spans: &[(u32, u32, u32)], at: u32) -> u32 {
+    let mut shift: i64 = 0;
+    for &(pos, s, e) in spans {
+        if at <= pos {
+            if at == pos {
+                return s;
+            }
+            break;
+        }
+        if at == pos + 1 {
+            return e;
+        }
+        shift += i64::from(e - s) - 1;
+    }
+    (i64::from(at) + shift) as u32
+}
+
 /// `at` moved back to the start of the UTF-8 character it falls in.
 fn floor_char(text: &[u8], mut at: usize) -> usize {
     while at > 0 && at < text.len() && text[at] & 0xC0 == 0x80 {
@@ -287,6 +313,12 @@ pub struct Scratch {
     fired: Vec<bool>,
     touched: Vec<u16>,
     candidates: Vec<usize>,
+    /// Keyword-automaton matches in the current field: `(pattern, start, end)`.
+    kw_matches: Vec<(u32, u32, u32)>,
+    /// A value with concept words replaced by sentinels, and where: `(start
+    /// in the copy, start and end in the value)`.
+    copy: Vec<u8>,
+    spans: Vec<(u32, u32, u32)>,
     seen_values: Vec<(u16, Vec<u8>)>,
     /// Masked paths of the last record's fields whose keys hold values.
     masked_paths: Vec<(u32, Box<str>)>,
@@ -363,13 +395,38 @@ impl Detectors {
             let value = rec.value(f);
             // A derived field's bytes were scanned in the value it was
             // found in (`formats/pairs.rs`): only key and type rules see it.
+            scratch.kw_matches.clear();
+            if let Some(ac) = &self.keywords
+                && value.len() >= self.min_keyword_len
+                && !f.derived
+            {
+                // Overlapping: a lexicon word that fails its boundary check
+                // (`error` in `errors`) must not hide a longer one there.
+                scratch
+                    .kw_matches
+                    .extend(ac.find_overlapping_iter(value).map(|m| {
+                        (
+                            m.pattern().as_usize() as u32,
+                            m.start() as u32,
+                            m.end() as u32,
+                        )
+                    }));
+            }
             if value.len() >= self.min_value_len && !f.derived {
                 for k in 0..scratch.candidates.len() {
                     let vr = &self.value_rules[scratch.candidates[k]];
-                    if value.len() >= vr.min_len {
+                    if value.len() >= vr.min_len && !(vr.lexicon && self.triggered(scratch, k)) {
                         self.value_hits(vr, rec.path(f), value, fi, scratch, show_values, out);
                     }
                 }
+            }
+            if !f.derived
+                && scratch
+                    .kw_matches
+                    .iter()
+                    .any(|m| self.keyword_info[m.0 as usize].trigger.is_some())
+            {
+                self.lexicon_value_hits(rec.path(f), value, fi, scratch, show_values, out);
             }
             let mut role = 0;
             let path = rec.path(f);
@@ -462,14 +519,13 @@ impl Detectors {
                 }
             }
             scratch.roles.push(role);
-            if let Some(ac) = &self.keywords
-                && value.len() >= self.min_keyword_len
-                && !f.derived
-            {
-                // Overlapping: a lexicon word that fails its boundary check
-                // (`error` in `errors`) must not hide a longer one there.
-                for m in ac.find_overlapping_iter(value) {
-                    let k = m.pattern().as_usize();
+            for j in 0..scratch.kw_matches.len() {
+                {
+                    let (k, start, end) = scratch.kw_matches[j];
+                    let (k, m) = (k as usize, start as usize..end as usize);
+                    if self.keyword_info[k].trigger.is_some() {
+                        continue;
+                    }
                     let r = self.keyword_rule[k];
                     let (confidence, reason) = self.base[r as usize];
                     if scratch.fired[r as usize] || confidence < self.min_confidence {
@@ -479,24 +535,18 @@ impl Detectors {
                     // A spaced-script word glued by a hyphen to the next
                     // is a name even when the word is a stem (`alarm-router`).
                     let named = info.left
-                        && value.get(m.end()) == Some(&b'-')
-                        && value
-                            .get(m.end() + 1)
-                            .is_some_and(u8::is_ascii_alphanumeric);
+                        && value.get(m.end) == Some(&b'-')
+                        && value.get(m.end + 1).is_some_and(u8::is_ascii_alphanumeric);
                     if named
-                        || (info.left && crate::rules::lexicon::word_char_before(value, m.start()))
-                        || (info.right && crate::rules::lexicon::word_char_at(value, m.end()))
+                        || (info.left && crate::rules::lexicon::word_char_before(value, m.start))
+                        || (info.right && crate::rules::lexicon::word_char_at(value, m.end))
                         || (info.negatable
-                            && self
-                                .negations
-                                .negated(value, m.start(), m.end(), info.tight))
+                            && self.negations.negated(value, m.start, m.end, info.tight))
                         || ((info.not_before_count || info.not_before_measure)
-                            && crate::rules::lexicon::number_after(value, m.end()).is_some_and(
-                                |n| {
-                                    (info.not_before_count && n.count)
-                                        || (info.not_before_measure && n.measure)
-                                },
-                            ))
+                            && crate::rules::lexicon::number_after(value, m.end).is_some_and(|n| {
+                                (info.not_before_count && n.count)
+                                    || (info.not_before_measure && n.measure)
+                            }))
                     {
                         continue;
                     }
@@ -506,9 +556,9 @@ impl Detectors {
                         out.push(Hit {
                             rule: r,
                             field: fi,
-                            evidence: self.evidence(r, &value[m.start()..m.end()], show_values),
-                            start: m.start() as u32,
-                            end: m.end() as u32,
+                            evidence: self.evidence(r, &value[m.start..m.end], show_values),
+                            start: m.start as u32,
+                            end: m.end as u32,
                             in_key: false,
                             confidence,
                             reason,
@@ -743,6 +793,85 @@ impl Detectors {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// Whether the set's `k`-th candidate is a lexicon rule with a word of
+    /// one of its concepts in the current field (then it runs on the copy).
+    fn triggered(&self, scratch: &Scratch, k: usize) -> bool {
+        let vr = scratch.candidates[k] as u32;
+        scratch.kw_matches.iter().any(|m| {
+            self.keyword_info[m.0 as usize]
+                .trigger
+                .is_some_and(|t| t.0 == vr)
+        })
+    }
+
+    /// Runs each value rule whose concepts' words the field holds on a copy
+    /// of the value in which those words are replaced by the rule's sentinel
+    /// bytes, and maps the findings back onto the value.
+    fn lexicon_value_hits(
+        &self,
+        path: &[u8],
+        value: &[u8],
+        fi: u32,
+        scratch: &mut Scratch,
+        show_values: bool,
+        out: &mut Vec<Hit>,
+    ) {
+        let mut rules: Vec<u32> = scratch
+            .kw_matches
+            .iter()
+            .filter_map(|m| self.keyword_info[m.0 as usize].trigger.map(|t| t.0))
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        for vr_index in rules {
+            let vr = &self.value_rules[vr_index as usize];
+            // This rule's words, leftmost first and the longest where they
+            // overlap; each becomes its concept's sentinel.
+            let mut words: Vec<(u32, u32, u8)> = scratch
+                .kw_matches
+                .iter()
+                .filter_map(|&(k, s, e)| {
+                    self.keyword_info[k as usize]
+                        .trigger
+                        .filter(|t| t.0 == vr_index)
+                        .map(|t| (s, e, t.1))
+                })
+                .collect();
+            words.sort_unstable_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+            scratch.copy.clear();
+            scratch.spans.clear();
+            let mut at = 0usize;
+            for (s, e, byte) in words {
+                let (s, e) = (s as usize, e as usize);
+                if s < at {
+                    continue;
+                }
+                scratch.copy.extend_from_slice(&value[at..s]);
+                scratch
+                    .spans
+                    .push((scratch.copy.len() as u32, s as u32, e as u32));
+                scratch.copy.push(byte);
+                at = e;
+            }
+            scratch.copy.extend_from_slice(&value[at..]);
+            let first = out.len();
+            let copy = std::mem::take(&mut scratch.copy);
+            self.value_hits(vr, path, &copy, fi, scratch, show_values, out);
+            scratch.copy = copy;
+            for h in &mut out[first..] {
+                let (s, e) = (
+                    to_value(&scratch.spans, h.start),
+                    to_value(&scratch.spans, h.end),
+                );
+                if (s, e) != (h.start, h.end) || h.evidence.as_bytes().iter().any(|&b| b < 0x09) {
+                    h.evidence = self.evidence(h.rule, &value[s as usize..e as usize], show_values);
+                }
+                h.start = s;
+                h.end = e;
+            }
+        }
+    }
+
     fn value_hits(
         &self,
         vr: &ValueRule,

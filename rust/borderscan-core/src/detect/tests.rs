@@ -210,3 +210,46 @@ fn combined_prefilter_finds_what_each_rule_alone_finds() {
     }
     assert!(checked > 500, "{checked}");
 }
+
+#[test]
+fn offsets_in_a_copy_with_sentinels_map_back_onto_the_value() {
+    // value: `abcWORD__xyzAB...`: `WORD__` (3..9) became a sentinel at 3,
+    // `AB` (12..14) one at 7.
+    let spans = [(3, 3, 9), (7, 12, 14)];
+    assert_eq!(super::to_value(&spans, 2), 2);
+    assert_eq!(super::to_value(&spans, 3), 3);
+    assert_eq!(super::to_value(&spans, 4), 9);
+    assert_eq!(super::to_value(&spans, 6), 11);
+    assert_eq!(super::to_value(&spans, 7), 12);
+    assert_eq!(super::to_value(&spans, 8), 14);
+    assert_eq!(super::to_value(&spans, 9), 15);
+}
+
+#[test]
+fn a_rule_naming_concepts_finds_through_the_lexicon_and_shows_the_value() {
+    let det = Detectors::builtin().unwrap();
+    let (_, rec, hits) = crate::rules::scan_line(
+        &det,
+        "Kontrola: zatwierdził Jan Kowalski, numer seryjny: PX4471920A".as_bytes(),
+    );
+    let value = rec.value(&rec.fields[0]);
+    let ids: Vec<&str> = hits.iter().map(|h| det.rule(h.rule).id.as_str()).collect();
+    assert!(
+        ids.contains(&"personal.name_text") && ids.contains(&"device_id.serial_text"),
+        "{ids:?}"
+    );
+    for h in &hits {
+        let raw = &value[h.start as usize..h.end as usize];
+        assert!(
+            !raw.iter().any(|&b| b < 0x09),
+            "{:?}",
+            String::from_utf8_lossy(raw)
+        );
+        if det.rule(h.rule).id == "device_id.serial_text" {
+            assert_eq!(raw, b"PX4471920A");
+        }
+        if det.rule(h.rule).id == "personal.name_text" {
+            assert_eq!(raw, "Jan Kowalski".as_bytes());
+        }
+    }
+}

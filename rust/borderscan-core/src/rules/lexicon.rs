@@ -176,6 +176,54 @@ pub fn expand_regex(lexicon: &Lexicon, re: &str) -> std::result::Result<String, 
     Ok(out)
 }
 
+/// The concepts a regex names as `{{concept}}`, in order, once each (at
+/// most [`MAX_SENTINELS`]).
+pub fn concept_refs(re: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = re;
+    while let Some(i) = rest.find("{{") {
+        let Some(j) = rest[i + 2..].find("}}") else {
+            break;
+        };
+        let name = rest[i + 2..i + 2 + j].to_string();
+        if !out.contains(&name) && out.len() < MAX_SENTINELS {
+            out.push(name);
+        }
+        rest = &rest[i + 2 + j + 2..];
+    }
+    out
+}
+
+/// Concepts one regex may name.
+pub const MAX_SENTINELS: usize = 8;
+
+/// The byte that stands for the `k`-th concept of a regex in the copy of a
+/// value the regex runs on: control bytes that text does not hold.
+pub fn sentinel(k: usize) -> u8 {
+    0x01 + k as u8
+}
+
+/// The regex with each `{{concept}}` replaced by its sentinel byte
+/// (`refs` as [`concept_refs`] gives them).
+pub fn with_sentinels(re: &str, refs: &[String]) -> String {
+    let mut out = String::with_capacity(re.len());
+    let mut rest = re;
+    while let Some(i) = rest.find("{{") {
+        let Some(j) = rest[i + 2..].find("}}") else {
+            break;
+        };
+        let name = &rest[i + 2..i + 2 + j];
+        out.push_str(&rest[..i]);
+        match refs.iter().position(|r| r == name) {
+            Some(k) => out.push_str(&format!("\\x{:02X}", sentinel(k))),
+            None => out.push_str(&rest[i..i + 2 + j + 2]),
+        }
+        rest = &rest[i + 2 + j + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Concept {
     pub fn all_words(&self) -> impl Iterator<Item = &Word> {
         self.words.iter().flat_map(|(_, w)| w.iter())
@@ -445,6 +493,18 @@ mod tests {
         );
         assert_eq!(n(" 0x1A2B").map(|x| x.count), Some(false));
         assert_eq!(n(" E-4711"), None);
+    }
+
+    #[test]
+    fn sentinels_stand_for_concepts() {
+        let refs = concept_refs("(?i:a|{{x}})b{{y}}c{{x}}");
+        assert_eq!(refs, ["x", "y"]);
+        assert_eq!(
+            with_sentinels("(?i:a|{{x}})b{{y}}c{{x}}", &refs),
+            "(?i:a|\\x01)b\\x02c\\x01"
+        );
+        let re = regex::bytes::Regex::new(&with_sentinels("(?-u)(?i:a|{{x}})b", &refs)).unwrap();
+        assert!(re.is_match(b"\x01b") && re.is_match(b"Ab") && !re.is_match(b"xb"));
     }
 
     #[test]
