@@ -792,7 +792,6 @@ impl Detectors {
         (found, Some(out.into()))
     }
 
-    #[allow(clippy::too_many_arguments)]
     /// Whether the set's `k`-th candidate is a lexicon rule with a word of
     /// one of its concepts in the current field (then it runs on the copy).
     fn triggered(&self, scratch: &Scratch, k: usize) -> bool {
@@ -872,6 +871,7 @@ impl Detectors {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn value_hits(
         &self,
         vr: &ValueRule,
