@@ -99,11 +99,15 @@ def test_every_labelled_line_is_scanned(scored):
 FLOORS = {  # category: (precision, recall), measured after the first tuning on set (c);
     # personal, device_id, geolocation, secret and none raised after the kinds set (d)
     # showed in those four categories were fixed (vocabularies in more languages, address
-    # forms, HTTP Basic credentials, token fields, person-shaped logins)
+    # forms, HTTP Basic credentials, token fields, person-shaped logins). After the
+    # multilingual lexicon (issue 14, session 5) raised again; sensor's recall floor went
+    # down by 0.04, on purpose: a number with a unit now yields to the record's type
+    # (calibration, recipe, inspection, model), which lifted sensor precision 0.62 -> 0.76
+    # and cost one reading in a record its APP-NAME types as quality (`cmm-export`).
     "personal": (1.00, 0.98), "device_id": (1.00, 1.00), "network_id": (0.98, 1.00),
     "geolocation": (1.00, 1.00), "secret": (1.00, 1.00), "calibration": (1.00, 0.83),
-    "sensor": (0.61, 0.90), "diagnostic": (0.88, 0.85), "operational": (1.00, 0.68),
-    "quality": (0.63, 0.81), "model": (1.00, 0.74), "none": (0.85, 0.94),
+    "sensor": (0.74, 0.86), "diagnostic": (0.88, 0.89), "operational": (1.00, 0.70),
+    "quality": (0.63, 0.85), "model": (1.00, 0.75), "none": (0.85, 0.94),
 }
 
 
