@@ -56,6 +56,7 @@ impl Detectors {
         let mut kw = Vec::new();
         let mut keyword_rule = Vec::new();
         let mut keyword_info = Vec::new();
+        let mut not_before_words: Vec<Vec<String>> = Vec::new();
         let lexicon = Lexicon::builtin();
         // `{{concept}}` in regexes becomes the lexicon's words; the specs
         // are kept as written (for `rules list`), the detectors use these.
@@ -182,6 +183,12 @@ impl Detectors {
                     for k in &r.keywords {
                         match lexicon.concept(k) {
                             Some(c) => {
+                                let nbw = if c.not_before_words.is_empty() {
+                                    0
+                                } else {
+                                    not_before_words.push(c.not_before_words.clone());
+                                    not_before_words.len() as u16
+                                };
                                 for w in c.all_words() {
                                     for form in w.forms() {
                                         kw.push(form);
@@ -193,6 +200,7 @@ impl Detectors {
                                             tight: w.tight,
                                             not_before_count: c.not_before_count,
                                             not_before_measure: c.not_before_measure,
+                                            not_before_words: nbw,
                                             trigger: None,
                                         });
                                     }
@@ -300,6 +308,7 @@ impl Detectors {
             min_keyword_len,
             any_yields,
             stays_after,
+            not_before_words,
             min_confidence: Confidence::Medium,
         })
     }

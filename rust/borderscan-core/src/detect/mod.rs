@@ -142,6 +142,8 @@ pub struct Detectors {
     any_yields: bool,
     /// Per rule: its `stays_after` regex, compiled.
     stays_after: Vec<Option<Regex>>,
+    /// The concepts' `not_before_words` (see `KeywordInfo`).
+    not_before_words: Vec<Vec<String>>,
     /// Findings less sure than this are not reported (`--min-confidence`).
     pub min_confidence: Confidence,
 }
@@ -159,6 +161,9 @@ pub(crate) struct KeywordInfo {
     /// Not before a count (`Ausschuss 13`) or a measure (`Fehler 6,4 µm`).
     pub(crate) not_before_count: bool,
     pub(crate) not_before_measure: bool,
+    /// Not before one of the words of `Detectors::not_before_words[i - 1]`
+    /// (0: no such words).
+    pub(crate) not_before_words: u16,
     /// Not a keyword of a rule but a word of a concept a value rule names:
     /// `(value rule, the sentinel byte that stands for the concept)`.
     pub(crate) trigger: Option<(u32, u8)>,
@@ -542,6 +547,12 @@ impl Detectors {
                         || (info.right && crate::rules::lexicon::word_char_at(value, m.end))
                         || (info.negatable
                             && self.negations.negated(value, m.start, m.end, info.tight))
+                        || (info.not_before_words > 0
+                            && crate::rules::lexicon::word_after(
+                                value,
+                                m.end,
+                                &self.not_before_words[info.not_before_words as usize - 1],
+                            ))
                         || ((info.not_before_count || info.not_before_measure)
                             && crate::rules::lexicon::number_after(value, m.end).is_some_and(|n| {
                                 (info.not_before_count && n.count)

@@ -50,6 +50,10 @@ struct ConceptSpec {
     /// measured deviation, not an event.
     #[serde(default)]
     not_before_measure: bool,
+    /// Followed by one of these, the word is something else (`サイクルタイム
+    /// 超過`, a PLC's scan cycle exceeded, is a fault, not a cycle time).
+    #[serde(default)]
+    not_before_words: Vec<String>,
     /// Language code (ISO 639-1) → words.
     #[serde(flatten)]
     words: BTreeMap<String, Vec<String>>,
@@ -75,6 +79,7 @@ pub struct Concept {
     pub negatable: bool,
     pub not_before_count: bool,
     pub not_before_measure: bool,
+    pub not_before_words: Vec<String>,
     /// Languages in the file's order (sorted by code), words as written.
     pub words: Vec<(String, Vec<Word>)>,
 }
@@ -116,6 +121,7 @@ impl Lexicon {
                     negatable: spec.negatable,
                     not_before_count: spec.not_before_count,
                     not_before_measure: spec.not_before_measure,
+                    not_before_words: spec.not_before_words,
                     words,
                 },
             );
@@ -321,6 +327,22 @@ pub fn number_after(text: &[u8], at: usize) -> Option<NumberAfter> {
 pub struct NumberAfter {
     pub count: bool,
     pub measure: bool,
+}
+
+/// Whether one of `words` follows `at` (after at most a space or a colon),
+/// ASCII case folded.
+pub fn word_after(text: &[u8], at: usize, words: &[String]) -> bool {
+    let mut i = at;
+    for sep in [&b" "[..], b":", "：".as_bytes(), b" "] {
+        if text[i..].starts_with(sep) {
+            i += sep.len();
+        }
+    }
+    let rest = &text[i..];
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w)
+    })
 }
 
 /// Scripts written without spaces between words.
