@@ -9,10 +9,11 @@ Scans (a) loghub's 16 `*_2k.log` files (DIR: a loghub checkout, or any folder wi
 `data/synth_dataset_v2.json`, (c) our own labelled fixtures in many vocabularies
 (`--own`, default: `benches/quality/own` of this checkout) and the held-out fixtures,
 written blind by other hands and never tuned on (`--heldout`, repeatable; default:
-(d) `benches/quality/heldout` and (e) `benches/quality/heldout2`), with the installed
+(d) `benches/quality/heldout`, (e) `benches/quality/heldout2` and (f)
+`benches/quality/heldout3`), with the installed
 `borderscan` CLI, scores them, and writes a Markdown report (`--out`) and the same
 figures as JSON (`--json`, default: `--out` with `.json`). Any set may be left out
-((c) with `--no-own`, (d) and (e) with `--no-heldout`). `--presidio-python` is an interpreter
+((c) with `--no-own`, (d), (e) and (f) with `--no-heldout`). `--presidio-python` is an interpreter
 with presidio-analyzer and presidio-evaluator: with it, set (b) is scored by
 presidio-evaluator's own SpanEvaluator and Presidio's pattern recognizers are run beside
 ours; without it only the plain span scorer of presidio_set.py runs. See README.md
@@ -36,7 +37,7 @@ import presidio_set
 from common import fmt, scanner_identity
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_HELDOUT = [HERE / "heldout", HERE / "heldout2"]  # sets (d) and (e)
+DEFAULT_HELDOUT = [HERE / "heldout", HERE / "heldout2", HERE / "heldout3"]  # sets (d), (e), (f)
 
 BAR_DIAGNOSTIC_RECALL = 0.95
 BAR_PERSONAL_FA_PER_10K = 2.0
@@ -71,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-own", action="store_true", help="leave set (c) out")
     ap.add_argument("--heldout", type=Path, action="append",
                     help="a held-out set: fixtures written blind and never tuned on; repeat "
-                         "for several (default: benches/quality/heldout, set (d), and "
-                         "benches/quality/heldout2, set (e))")
+                         "for several (default: benches/quality/heldout, set (d), "
+                         "benches/quality/heldout2, set (e), and benches/quality/heldout3, "
+                         "set (f))")
     ap.add_argument("--no-heldout", action="store_true", help="leave the held-out sets out")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def heldout_key(root: Path, doc: dict) -> str:
     """The key of a held-out set in the report's JSON: `heldout` for set (d) (as before),
-    else the folder's name (`heldout2` for set (e)), made unique."""
+    else the folder's name (`heldout2` for set (e), `heldout3` for set (f)), made unique."""
     name = root.resolve().name
     key = "heldout" if name == "heldout" else f"heldout:{name}"
     n = 2
@@ -537,6 +539,10 @@ def render_own(own: dict) -> list[str]:
         title = "## (e) held-out 2, written blind"
         made = ("written by `heldout2/make.py`, labelled per record by `heldout2/labels.json` "
                 "(rules: `own/README.md`, set: `heldout2/README.md`). ")
+    elif name == "heldout3":
+        title = "## (f) held-out 3, written blind"
+        made = ("written by `heldout3/make.py`, labelled per record by `heldout3/labels.json` "
+                "(rules: `own/README.md`, set: `heldout3/README.md`). ")
     else:  # another labelled set scored with --own, e.g. the held-out set (d)
         title = f"## (c) labelled fixtures of `{name}/` (--own)"
         made = (f"written by `{name}/make.py`, labelled per record by `{name}/labels.json` "
