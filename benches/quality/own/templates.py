@@ -1581,7 +1581,7 @@ def connection_closed(lang, v):
                de=v.c([f"Verbindung getrennt (Sitzung {sid}, Dauer {d})", "Verbindung geschlossen"]),
                zh=v.c([f"连接已关闭（会话 {sid}，时长 {d}）", "客户端断开连接"]),
                ja=v.c([f"接続を閉じました (セッション {sid})", "クライアント切断"]),
-               vi=v.c([f"đã đóng kết nối (phiên {sid}, {d})", "mất kết nối phía client"])),
+               vi=v.c([f"đã đóng kết nối (phiên {sid}, {d})", "client đã ngắt kết nối"])),
              set())
 
 
