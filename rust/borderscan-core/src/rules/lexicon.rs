@@ -546,3 +546,39 @@ english = ["error"]
         assert!(e.contains("concept error") && e.contains("english"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod pack_tests {
+    use crate::rules::RulePackSpec;
+
+    fn pack(rule: &str) -> String {
+        format!(
+            "name = \"local\"\nversion = \"1\"\n\n[[rule]]\nid = \"operational.local\"\ncategory = \"operational\"\ndescription = \"d\"\n{rule}\n"
+        )
+    }
+
+    #[test]
+    fn a_user_pack_names_concepts_and_an_unknown_one_is_an_error_naming_the_rule() {
+        let ok = pack("kind = \"keyword\"\nkeywords = ['@recipe', 'Rezeptbuch']");
+        let spec = RulePackSpec::parse(&ok, "local.toml").unwrap();
+        let det = crate::detect::Detectors::new(&[RulePackSpec::builtin(), spec]).unwrap();
+        let (_, _, hits) =
+            crate::rules::scan_line(&det, "Linia 2: receptura R-17 załadowana".as_bytes());
+        assert!(
+            hits.iter()
+                .any(|h| det.rule(h.rule).id == "operational.local")
+        );
+        for bad in [
+            pack("kind = \"keyword\"\nkeywords = ['@recipes']"),
+            pack("kind = \"value\"\npattern = '(?i:{{recipes}}) ([0-9]+)'\ngroup = 1"),
+        ] {
+            let e = RulePackSpec::parse(&bad, "local.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("operational.local") && e.contains("recipes"),
+                "{e}"
+            );
+        }
+    }
+}
