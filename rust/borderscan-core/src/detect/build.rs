@@ -226,32 +226,20 @@ impl Detectors {
             .build()
             .map_err(|e| Error::config("value rules", format!("cannot combine patterns: {e}")))?;
         let min_keyword_len = kw.iter().map(String::len).min().unwrap_or(usize::MAX);
-        // Two automata: words that start with an ASCII byte in a DFA (fast
-        // on every byte), words that start with a non-ASCII one (most of
-        // the lexicon: 故障, błąd, σφάλμα...) in a contiguous NFA, whose
-        // prefilter skips ASCII text. One DFA over all of them took 47 MB
-        // (every UTF-8 byte its own class) and half the start-up.
-        let (mut narrow, mut wide): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
-        for (i, k) in kw.iter().enumerate() {
-            if k.as_bytes().first().is_some_and(u8::is_ascii) {
-                narrow.push(i as u32);
-            } else {
-                wide.push(i as u32);
-            }
-        }
-        let automaton = |ids: &[u32], kind: aho_corasick::AhoCorasickKind| {
-            if ids.is_empty() {
-                return Ok(None);
-            }
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .kind(Some(kind))
-                .build(ids.iter().map(|&i| &kw[i as usize]))
-                .map(|ac| Some((ac, ids.to_vec())))
-                .map_err(|e| Error::config("keyword rules", e.to_string()))
+        let keywords = if kw.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    // A few hundred keywords: the DFA is small, and it runs
+                    // over every value (the default NFA costs ~20 instructions
+                    // per byte here).
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&kw)
+                    .map_err(|e| Error::config("keyword rules", e.to_string()))?,
+            )
         };
-        let keywords = automaton(&narrow, aho_corasick::AhoCorasickKind::DFA)?;
-        let keywords_wide = automaton(&wide, aho_corasick::AhoCorasickKind::ContiguousNFA)?;
         let base = rules
             .iter()
             .map(|r| {
@@ -314,7 +302,6 @@ impl Detectors {
             key_rule,
             type_rules,
             keywords,
-            keywords_wide,
             keyword_rule,
             keyword_info,
             negations: Negations::new(lexicon)?,

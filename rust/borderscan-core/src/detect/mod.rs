@@ -132,10 +132,7 @@ pub struct Detectors {
     /// Per rule: the validator a key rule applies to the field's value.
     key_validators: Vec<Option<Validator>>,
     type_rules: Vec<TypeRule>,
-    /// Keywords and lexicon words that start with an ASCII byte, and those
-    /// that do not, each with its patterns' indices into `keyword_rule`.
-    keywords: Option<(AhoCorasick, Vec<u32>)>,
-    keywords_wide: Option<(AhoCorasick, Vec<u32>)>,
+    keywords: Option<AhoCorasick>,
     keyword_rule: Vec<u16>,
     /// Per keyword: how a lexicon word must sit in the text.
     keyword_info: Vec<KeywordInfo>,
@@ -404,24 +401,21 @@ impl Detectors {
             // A derived field's bytes were scanned in the value it was
             // found in (`formats/pairs.rs`): only key and type rules see it.
             scratch.kw_matches.clear();
-            if value.len() >= self.min_keyword_len && !f.derived {
+            if let Some(ac) = &self.keywords
+                && value.len() >= self.min_keyword_len
+                && !f.derived
+            {
                 // Overlapping: a lexicon word that fails its boundary check
                 // (`error` in `errors`) must not hide a longer one there.
-                for (ac, ids) in [&self.keywords, &self.keywords_wide].into_iter().flatten() {
-                    scratch
-                        .kw_matches
-                        .extend(ac.find_overlapping_iter(value).map(|m| {
-                            (
-                                ids[m.pattern().as_usize()],
-                                m.start() as u32,
-                                m.end() as u32,
-                            )
-                        }));
-                }
-                // In the order one automaton over all the words reported them.
                 scratch
                     .kw_matches
-                    .sort_unstable_by_key(|&(k, s, e)| (e, s, k));
+                    .extend(ac.find_overlapping_iter(value).map(|m| {
+                        (
+                            m.pattern().as_usize() as u32,
+                            m.start() as u32,
+                            m.end() as u32,
+                        )
+                    }));
             }
             if value.len() >= self.min_value_len && !f.derived {
                 for k in 0..scratch.candidates.len() {

@@ -253,16 +253,3 @@ fn a_rule_naming_concepts_finds_through_the_lexicon_and_shows_the_value() {
         }
     }
 }
-
-#[test]
-#[ignore]
-fn print_keyword_automaton_size() {
-    let det = Detectors::builtin().unwrap();
-    for (ac, _) in [&det.keywords, &det.keywords_wide].into_iter().flatten() {
-        eprintln!(
-            "patterns {} memory {} bytes",
-            ac.patterns_len(),
-            ac.memory_usage()
-        );
-    }
-}
