@@ -182,8 +182,8 @@ pub fn expand_regex(lexicon: &Lexicon, re: &str) -> std::result::Result<String, 
     Ok(out)
 }
 
-/// The concepts a regex names as `{{concept}}`, in order, once each (at
-/// most [`MAX_SENTINELS`]).
+/// The concepts a regex names as `{{concept}}`, in order, once each (a
+/// rule pack may name at most [`MAX_SENTINELS`]: `RulePackSpec::check`).
 pub fn concept_refs(re: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut rest = re;
@@ -192,7 +192,7 @@ pub fn concept_refs(re: &str) -> Vec<String> {
             break;
         };
         let name = rest[i + 2..i + 2 + j].to_string();
-        if !out.contains(&name) && out.len() < MAX_SENTINELS {
+        if !out.contains(&name) {
             out.push(name);
         }
         rest = &rest[i + 2 + j + 2..];
@@ -580,5 +580,21 @@ mod pack_tests {
                 "{e}"
             );
         }
+        let nine = [
+            "error",
+            "warning",
+            "alarm",
+            "fault",
+            "recipe",
+            "setpoint",
+            "calibration",
+            "verdict",
+            "spec",
+        ]
+        .map(|c| format!("{{{{{c}}}}}"))
+        .join("|");
+        let nine = pack(&format!("kind = \"value\"\npattern = '({nine})'"));
+        let e = RulePackSpec::parse(&nine, "l").unwrap_err().to_string();
+        assert!(e.contains("at most 8 concepts"), "{e}");
     }
 }

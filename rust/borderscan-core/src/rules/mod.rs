@@ -344,9 +344,16 @@ impl RulePackSpec {
             .into_iter()
             .flatten()
             {
-                if let Err(name) = lexicon::expand_regex(lexicon, re) {
+                let refs = lexicon::concept_refs(re);
+                if let Some(name) = refs.iter().find(|n| !lexicon.concepts.contains_key(*n)) {
                     return Err(bad(format!(
                         "`{{{{{name}}}}}` is no concept of the lexicon (rules/lexicon.toml)"
+                    )));
+                }
+                if refs.len() > lexicon::MAX_SENTINELS {
+                    return Err(bad(format!(
+                        "a regex may name at most {} concepts",
+                        lexicon::MAX_SENTINELS
                     )));
                 }
             }
