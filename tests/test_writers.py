@@ -27,7 +27,8 @@ FINDINGS_DTYPES = {
     "confidence": pl.String, "reason": pl.String, "destination": pl.String,
     "dest_host": pl.String, "dest_country": pl.String,
     "dest_source": pl.String, "origin": pl.String, "origin_country": pl.String,
-    "origin_source": pl.String, "verdict": pl.String, "severity": pl.String, "rule": pl.String,
+    "origin_source": pl.String, "dest_found": pl.String, "dest_confidence": pl.String,
+    "origin_found": pl.String, "verdict": pl.String, "severity": pl.String, "rule": pl.String,
     "exception": pl.String, "fingerprint": pl.String,
 }
 

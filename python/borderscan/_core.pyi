@@ -86,6 +86,7 @@ class ScanOptions(TypedDict, total=False):
     include: Sequence[str] | None
     exclude: Sequence[str] | None
     input_format: str | None
+    csv_delimiter: str | None
     max_line: int | None
     max_expansion: int | None
     split_size: int | None
@@ -139,6 +140,17 @@ def scan_write(
 
 def rules_json(rule_files: Sequence[_StrPath] = ..., builtin_rules: bool = True) -> str: ...
 def check_rules_json(rule_files: Sequence[_StrPath] = ..., builtin_rules: bool = True) -> str: ...
+def check_placement_json() -> str: ...
+def redact_destination(destination: str) -> str: ...
+def explain_placement(
+    line: bytes,
+    name: str,
+    header: bytes | None = None,
+    dest_fields: Sequence[str] | None = None,
+    origin_fields: Sequence[str] | None = None,
+    rule_files: Sequence[_StrPath] = ...,
+    show_values: bool = False,
+) -> str: ...
 def policy_json(
     policy: _StrPath | None = None, preset: str | None = None, today: str | None = None
 ) -> str: ...
@@ -210,6 +222,11 @@ class FileStats(TypedDict):
     ranges: int
     unparseable_reasons: dict[str, ReasonStats]
     records_by_flow: list[RecordFlow]
+    dest_found: dict[str, int]
+    """Records by the step that found their destination; sums to `records`."""
+    origin_found: dict[str, int]
+    no_destination: ReasonStats
+    """Records that name no destination, with the first of them."""
 
 class Accounting(TypedDict):
     """What a scan read: every input byte accounted for (README, Accounting)."""
@@ -236,6 +253,14 @@ class Accounting(TypedDict):
     resumed_files: int
     records_by_flow: list[RecordFlow]
     """Every record once by origin x destination; sums to `records`."""
+    dest_found: dict[str, int]
+    """Records by the step that found their destination (`field`, `vocabulary`,
+    `discovered`, `text`, `none`); sums to `records`."""
+    origin_found: dict[str, int]
+    """Records by the step that found their origin (`field`, `vocabulary`,
+    `hostname`, `text`, `none`); sums to `records`."""
+    no_destination: ReasonStats
+    """Records that name no destination, with the first of them."""
     per_file: list[FileStats]
 
 class Counts(TypedDict):
@@ -266,6 +291,21 @@ class ResidencySummary(TypedDict):
     """Exception label -> (verdict of its findings, count)."""
     records: list[RecordFlow]
     """Every record once by origin x destination (`Accounting.records_by_flow`)."""
+    coverage: Coverage
+    """How much of the data could be placed (README, Where a record goes)."""
+
+class CoverageSide(TypedDict):
+    found: int
+    found_share: float
+    placed: int
+    """Records whose country is known (not `unknown` or `indeterminate`)."""
+    placed_share: float
+    by_step: dict[str, int]
+
+class Coverage(TypedDict):
+    records: int
+    destination: CoverageSide
+    origin: CoverageSide
 
 class CategoryRow(TypedDict):
     category: str

@@ -107,10 +107,29 @@ def has_problems(accounting: Mapping[str, Any]) -> bool:
                 or a["truncated_lines"] or a.get("special_skipped"))
 
 
+def unplaced(accounting: Mapping[str, Any]) -> tuple[int, str]:
+    """Records that name no destination, and where: the files holding them
+    (most first, up to five) and the first such records."""
+    n = (accounting.get("no_destination") or {}).get("count", 0)
+    if not n:
+        return 0, ""
+    files = sorted(((f["no_destination"]["count"], f["path"])
+                    for f in accounting.get("per_file", [])
+                    if (f.get("no_destination") or {}).get("count")), key=lambda t: -t[0])
+    where = ", ".join(f"{p} ({k:,})" for k, p in files[:5])
+    if len(files) > 5:
+        where += f" and {len(files) - 5:,} more file(s)"
+    first = ", ".join(f"{loc['path']}:{loc['line']}"
+                      for loc in accounting["no_destination"].get("first", [])[:3])
+    return n, f"{where}; first at {first}" if first else where
+
+
 def exit_code(accounting: Mapping[str, Any], residency: Mapping[str, Any], *,
-              fail_on: str | None, strict: bool, keep_going: bool) -> tuple[int, list[str]]:
+              fail_on: str | None, strict: bool, keep_going: bool,
+              require_destination: bool = False) -> tuple[int, list[str]]:
     """The exit code of a scan and, for every non-zero cause, a sentence
-    naming it. Unreadable input (3) takes precedence over findings (1)."""
+    naming it. Unreadable input (3) takes precedence over findings (1), and
+    so do records that name no destination under --require-destination."""
     reasons: list[str] = []
     code = EXIT_OK
     if fail_on:
@@ -125,4 +144,9 @@ def exit_code(accounting: Mapping[str, Any], residency: Mapping[str, Any], *,
     elif strict and has_problems(accounting):
         code = EXIT_INPUT
         reasons.append("input problems found and --strict given (exit 3)")
+    n, where = unplaced(accounting)
+    if require_destination and n:
+        code = EXIT_INPUT
+        reasons.append(f"{n:,} record(s) name no destination and --require-destination "
+                       f"was given (exit 3): {where}")
     return code, reasons

@@ -219,6 +219,13 @@ def rules(paths: Sequence[PathLike] = (), *, builtin_rules: bool = True) -> list
     return specs
 
 
+def check_placement() -> dict[str, Any]:
+    """Run the placement vocabulary's examples (`rules/placement.toml`):
+    `{"examples": n, "failures": [{"section", "example", "expected"}]}`."""
+    out: dict[str, Any] = orjson.loads(_core.check_placement_json())
+    return out
+
+
 def check_rules(
     paths: Sequence[PathLike] = (), *, builtin_rules: bool = True
 ) -> list[dict[str, Any]]:

@@ -67,6 +67,9 @@ def _scan_options(f: Any) -> Any:
         click.option("--input-format", type=click.Choice(
             ["jsonl", "csv", "tsv", "logfmt", "syslog", "text"]),
             help="Parse every input as this format instead of detecting it per file."),
+        click.option("--csv-delimiter", "csv_delimiter", metavar="CHAR", default=None,
+                     help="Cell delimiter of .csv files: , ; | or tab (default: sniffed "
+                          "from each file's header line)."),
         click.option("--max-line-bytes", "max_line", type=click.IntRange(min=1), default=None,
                      help="Cut longer lines (their start is scanned, the cut is counted). "
                           "Default 1 MiB."),
@@ -147,6 +150,11 @@ def _config_error(e: Exception | str) -> NoReturn:
 @click.option("--keep-going", is_flag=True,
               help="Exit 0 even when some files could not be read (they are still "
                    "reported and counted).")
+@click.option("--require-destination", is_flag=True,
+              help="Exit 3 when a record names no destination that borderscan can find "
+                   "(configured field, field vocabulary, sending phrase or endpoint "
+                   "value), naming the files; for audits that must place every record. "
+                   "Satisfied by --destination.")
 @click.option("--quiet", "-q", is_flag=True, help="Print no summary and no progress bar.")
 @click.option("--no-progress", is_flag=True,
               help="No progress bar (it is shown on stderr only when stderr is a terminal).")
@@ -173,7 +181,7 @@ def _config_error(e: Exception | str) -> NoReturn:
                    "DIR (after a crash, a kill or Ctrl-C) replays finished files instead of "
                    "reading them and ends with the results of an uninterrupted scan.")
 def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None, strict: bool,
-         keep_going: bool, quiet: bool, no_progress: bool, locale: str, store_dir: str | None,
+         keep_going: bool, require_destination: bool, quiet: bool, no_progress: bool, locale: str, store_dir: str | None,
          audit_log: str | None, no_audit_log: bool, sign_key: str | None,
          **options: Any) -> None:
     """Scan files, directories (recursively) and - (stdin).
@@ -188,7 +196,8 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
       1  violations at or above --fail-on
       2  usage or configuration error
       3  unreadable or corrupt input, unless --keep-going (or, with
-         --strict, any input problem); takes precedence over 1
+         --strict, any input problem; with --require-destination, a
+         record that names no destination); takes precedence over 1
     130  interrupted (Ctrl-C): the scan is incomplete
 
     Every scan appends a hash-chained manifest (inputs with SHA-256, policy,
@@ -196,8 +205,9 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
     """
     err = _err_console()
     run = _Run(paths=list(paths), out=out, fail_on=fail_on, strict=strict,
-               keep_going=keep_going, quiet=quiet, no_progress=no_progress,
-               store_dir=store_dir, journal_dir=options["journal"],
+               keep_going=keep_going,
+               require_destination=require_destination and not options["destination"],
+               quiet=quiet, no_progress=no_progress, store_dir=store_dir, journal_dir=options["journal"],
                baseline_file=options["baseline"], audit_log=audit_log,
                no_audit_log=no_audit_log, sign_key=sign_key, policy_file=options["policy"],
                preset=options["preset"], today=options["today"], geoip=options["geoip"])
@@ -226,6 +236,7 @@ class _Run:
     fail_on: str | None
     strict: bool
     keep_going: bool
+    require_destination: bool
     quiet: bool
     no_progress: bool
     store_dir: str | None
@@ -244,7 +255,8 @@ class _Run:
     def exit_code(self, report: Report) -> tuple[int, list[str]]:
         """The exit code and, for every non-zero cause, a sentence naming it."""
         return _verdict.exit_code(report.accounting, report.residency, fail_on=self.fail_on,
-                                  strict=self.strict, keep_going=self.keep_going)
+                                  strict=self.strict, keep_going=self.keep_going,
+                                  require_destination=self.require_destination)
 
 
 def _usage_error(err: Console, message: str) -> NoReturn:
@@ -452,6 +464,7 @@ def _append_audit(log: str | os.PathLike[str], key: Any, result: Report, *, star
             "verdicts": res.get("verdicts", {}),
             "violations": violations,
             "exceptions": res.get("exceptions", {}),
+            "coverage": res.get("coverage"),
         },
         verdict={
             "exit_code": code,
@@ -496,24 +509,35 @@ def rules_list(rule_files: tuple[str, ...], fmt: str) -> None:
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(exists=True,
               dir_okay=False), help="Extra rule pack (TOML); repeatable.")
 def rules_check(rule_files: tuple[str, ...]) -> None:
-    """Run every rule's positive and negative examples; exit 1 if one misbehaves."""
+    """Run every rule's positive and negative examples, and those of the
+    placement vocabulary (where a record goes and comes from); exit 1 if one
+    misbehaves."""
     try:
         specs = api.rules(rule_files)
         failures = api.check_rules(rule_files)
+        placement = api.check_placement()
     except borderscan.ConfigError as e:
         _err_console().print(f"borderscan: {e}", markup=False)
         sys.exit(EXIT_USAGE)
     n_examples = sum(len(r["examples"]["positive"]) + len(r["examples"]["negative"])
                      for r in specs)
-    if not failures:
-        click.echo(f"ok: {len(specs)} rules, {n_examples} examples, all behave")
+    n_place = placement["examples"]
+    if not failures and not placement["failures"]:
+        click.echo(f"ok: {len(specs)} rules, {n_examples} examples, all behave; "
+                   f"placement vocabulary, {n_place} examples, all behave")
         return
     for f in failures:
         what = "did not fire on" if f["kind"] == "positive" else "fired on"
         fired = ", ".join(f["fired"]) or "nothing"
         click.echo(f"FAIL {f['rule']}: {what} its {f['kind']} example {f['example']!r} "
                    f"(fired: {fired})", err=True)
-    click.echo(f"{len(failures)} of {n_examples} examples misbehave", err=True)
+    for f in placement["failures"]:
+        what = "does not match" if f["expected"] else "matches"
+        click.echo(f"FAIL placement.{f['section']}: {what} its "
+                   f"{'example' if f['expected'] else 'counter-example'} {f['example']!r}",
+                   err=True)
+    bad = len(failures) + len(placement["failures"])
+    click.echo(f"{bad} of {n_examples + n_place} examples misbehave", err=True)
     sys.exit(EXIT_FINDINGS)
 
 

@@ -3,7 +3,10 @@ step — detector and field, origin, destination resolution, deciding rule."""
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import re
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -59,6 +62,52 @@ def explain_destination(destination: str, options: dict[str, Any]) -> list[str]:
     return lines + _resolution_lines(destination, options, "  ")
 
 
+def _read_record(path: str, line_no: int) -> tuple[bytes, bytes] | None:
+    """(the record's line, the file's first line) of a plain, gzip or bzip2
+    file; None when the file is in another compression or shorter."""
+    opener: Any = {".gz": gzip.open, ".bz2": bz2.open}.get(Path(path).suffix, open)
+    if Path(path).suffix in (".zst", ".xz", ".lz4", ".zip", ".tar"):
+        return None
+    first = b""
+    with opener(path, "rb") as f:
+        for i, line in enumerate(f, 1):
+            if i == 1:
+                first = line.rstrip(b"\r\n")
+            if i == line_no:
+                return line.rstrip(b"\r\n"), first
+    return None
+
+
+def placement_lines(path: str, line_no: int, options: dict[str, Any]) -> list[str]:
+    """The destination and origin candidates a record offers and which were
+    taken, in the order of precedence (README, Where a record goes)."""
+    got = _read_record(path, line_no)
+    if got is None:
+        return []
+    line, first = got
+    cands = orjson.loads(_core.explain_placement(
+        line, Path(path).name, first if line_no > 1 else None,
+        options.get("dest_fields"), options.get("origin_fields"),
+        list(options.get("rules") or ()), bool(options.get("show_values"))))
+    out = ["", "placement candidates (configured field > vocabulary field > sending phrase "
+           "> endpoint values; several endpoint values: the most restrictive verdict):"]
+    if not cands:
+        out.append("  none: the record names no destination and no site")
+    show = bool(options.get("show_values"))
+    for c in cands:
+        value = c["value"] if show or c["what"] == "origin" else _core_redact(c["value"])
+        mark = "TAKEN" if c["taken"] else "not taken"
+        field = c["field"] or "(free text)"
+        out.append(f"  {c['what']} [{c['found']}] {field} = {value}: {mark}; {c['why']}")
+    return out
+
+
+def _core_redact(destination: str) -> str:
+    """A destination as findings show it (credentials and query values masked)."""
+    redacted: str = _core.redact_destination(destination)
+    return redacted
+
+
 def explain_findings(kind: str, value: Any, paths: list[str],
                      options: dict[str, Any]) -> list[str]:
     """Scan `paths` and explain every finding on a record (or with a
@@ -70,8 +119,10 @@ def explain_findings(kind: str, value: Any, paths: list[str],
     if result.accounting["failed_files"]:
         fail = result.accounting["failures"][0]
         raise ValueError(f"{fail['path']}: {fail['error']}")
+    placement = placement_lines(paths[0], value, options) if kind == "record" else []
     if f.is_empty():
-        return [f"{where}: no finding (no detector fired there, or the baseline holds it)"]
+        return [f"{where}: no finding (no detector fired there, or the baseline holds it)",
+                *placement]
     policy = load_policy(options.get("policy"), options.get("preset"), options.get("today"))
     rules = {r["id"]: r for r in policy["rules"]}
     detectors = {d["id"]: d for d in api.rules(options.get("rules") or ())}
@@ -90,6 +141,9 @@ def explain_findings(kind: str, value: Any, paths: list[str],
         origin = row["origin"] or "(no site field)"
         lines.append(f"  origin: {origin} -> {jurisdiction(row['origin_country'])} "
                      f"(decided by {row['origin_source']})")
+        lines.append(f"  placement: destination found by {row['dest_found']} "
+                     f"(confidence {row['dest_confidence']}), origin found by "
+                     f"{row['origin_found']}")
         if row["dest_source"] == "cli":
             lines.append(f"  destination: --destination -> {row['dest_country']}")
         elif row["destination"] is None:
@@ -111,4 +165,4 @@ def explain_findings(kind: str, value: Any, paths: list[str],
         if row["exception"]:
             lines.append(f"  exception: {row['exception']}")
         lines.append(f"  fingerprint: {row['fingerprint']}")
-    return lines
+    return lines + placement

@@ -194,8 +194,29 @@ def _violations_table(violations: list[dict[str, Any]], top: int) -> Table:
     return t
 
 
+def coverage_lines(coverage: dict[str, Any]) -> list[str]:
+    """Of all records, how many had a destination (an origin) found in them,
+    by the step that found it, and how many ended in a country."""
+    n = coverage.get("records", 0)
+    if not n:
+        return []
+    out = []
+    for side, steps in (("destination", ("field", "vocabulary", "text", "discovered")),
+                        ("origin", ("field", "vocabulary", "hostname", "text"))):
+        c = coverage[side]
+        by = c["by_step"]
+        how = ", ".join(f"{s} {by[s]:,}" for s in steps if by.get(s))
+        out.append(f"Records with a{'n' if side == 'origin' else ''} {side}: "
+                   f"{c['found']:,} of {n:,} ({c['found_share']:.1%})"
+                   + (f" — {how}" if how else "")
+                   + f"; placed in a country: {c['placed']:,} ({c['placed_share']:.1%})")
+    return out
+
+
 def _print_sources(r: dict[str, Any], console: Console) -> None:
-    """How destinations and origins were decided, most findings first."""
+    """How destinations and origins were found and decided, most first."""
+    for line in coverage_lines(r.get("coverage") or {}):
+        console.print(line, highlight=False, markup=False)
     ds, os_ = r.get("dest_sources", {}), r.get("origin_sources", {})
     if ds:
         console.print("Destinations decided by: " + ", ".join(

@@ -278,6 +278,21 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                      n(f["classified"]), n(f["records"] - f["classified"])]
                     for f in records], "records"),
         ]
+    coverage = residency.get("coverage") or {}
+    if coverage.get("records"):
+        def pct(x: float) -> str:
+            return f"{x:.1%}"
+        parts += [
+            f"<h2>{e(_('How much could be placed'))}</h2>",
+            _table([_(h) for h in ("side", "found in the record", "share", "found by",
+                                   "placed in a country", "share")],
+                   [[_(side), n(c["found"]), pct(c["found_share"]),
+                     ", ".join(f"{_(k)} {n(v)}" for k, v in sorted(
+                         c["by_step"].items(), key=lambda kv: -kv[1])),
+                     n(c["placed"]), pct(c["placed_share"])]
+                    for side in ("destination", "origin")
+                    for c in [coverage[side]]], "coverage"),
+        ]
     charts = _figures(residency, _, sites)
     if trends:
         charts.append(("trends", f"{_('Trends over stored scans')} ({len(trends)})",

@@ -96,6 +96,18 @@ pub struct FileStats {
     /// is still a flow. Sums to `records`.
     #[serde(default)]
     pub records_by_flow: Vec<RecordFlow>,
+    /// Every record once, by the step that found its destination
+    /// (`field`, `vocabulary`, `discovered`, `text`, `none`) and its origin
+    /// (`field`, `vocabulary`, `hostname`, `text`, `none`). Each sums to
+    /// `records`.
+    #[serde(default)]
+    pub dest_found: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub origin_found: BTreeMap<String, u64>,
+    /// Records that name no destination, with the first of them
+    /// (`--require-destination` makes them an input problem).
+    #[serde(default)]
+    pub no_destination: ReasonStats,
 }
 
 /// Records of one origin country to one destination country.
@@ -131,6 +143,13 @@ pub(crate) fn add_flow(table: &mut Vec<RecordFlow>, origin: &str, dest: &str, n:
     }
 }
 
+/// Add counts by name.
+pub(crate) fn add_counts(to: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
+    for (k, v) in from {
+        *to.entry(k.clone()).or_default() += v;
+    }
+}
+
 impl FileStats {
     /// Where this file's counters do not add up (empty when every byte and
     /// record is accounted for). Checked at the end of every scan, so a bug
@@ -154,6 +173,25 @@ impl FileStats {
             out.push(format!(
                 "{} lines, but {} records + {} blank + {} header",
                 self.lines, self.records, self.blank_lines, self.header_lines
+            ));
+        }
+        for (what, map) in [
+            ("destination", &self.dest_found),
+            ("origin", &self.origin_found),
+        ] {
+            let n: u64 = map.values().sum();
+            if n != self.records {
+                out.push(format!(
+                    "{} records, but {n} counted by how their {what} was found",
+                    self.records
+                ));
+            }
+        }
+        if self.dest_found.get("none").copied().unwrap_or(0) != self.no_destination.count {
+            out.push(format!(
+                "{} records name no destination, but {} are listed so",
+                self.dest_found.get("none").copied().unwrap_or(0),
+                self.no_destination.count
             ));
         }
         let by_flow: u64 = self.records_by_flow.iter().map(|f| f.records).sum();
@@ -195,6 +233,9 @@ impl FileStats {
                 .or_default()
                 .merge(v);
         }
+        add_counts(&mut self.dest_found, &other.dest_found);
+        add_counts(&mut self.origin_found, &other.origin_found);
+        self.no_destination.merge(&other.no_destination);
         for f in &other.records_by_flow {
             add_flow(
                 &mut self.records_by_flow,
@@ -243,6 +284,14 @@ pub struct Accounting {
     /// `records`); `classified` of them had a finding.
     #[serde(default)]
     pub records_by_flow: Vec<RecordFlow>,
+    /// Records by the step that found their destination and their origin
+    /// (each sums to `records`), and those that name no destination.
+    #[serde(default)]
+    pub dest_found: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub origin_found: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub no_destination: ReasonStats,
     pub per_file: Vec<FileStats>,
 }
 
@@ -278,6 +327,9 @@ impl Accounting {
             for (k, v) in &f.unparseable_reasons {
                 a.unparseable_reasons.entry(k.clone()).or_default().merge(v);
             }
+            add_counts(&mut a.dest_found, &f.dest_found);
+            add_counts(&mut a.origin_found, &f.origin_found);
+            a.no_destination.merge(&f.no_destination);
             for r in &f.records_by_flow {
                 add_flow(
                     &mut a.records_by_flow,

@@ -14,7 +14,7 @@ use crate::country::{CountryId, countries};
 use crate::detect::Detectors;
 use crate::policy::{Severity, Verdict};
 use crate::residency::Residency;
-use crate::resolve::Source;
+use crate::resolve::{Found, Source};
 use crate::rules::{Confidence, reason};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
@@ -46,13 +46,16 @@ pub const COL_DEST_SOURCE: usize = 13;
 pub const COL_ORIGIN: usize = 14;
 pub const COL_ORIGIN_COUNTRY: usize = 15;
 pub const COL_ORIGIN_SOURCE: usize = 16;
-pub const COL_VERDICT: usize = 17;
-pub const COL_SEVERITY: usize = 18;
-pub const COL_RULE: usize = 19;
-pub const COL_EXCEPTION: usize = 20;
-pub const COL_FINGERPRINT: usize = 21;
+pub const COL_DEST_FOUND: usize = 17;
+pub const COL_DEST_CONFIDENCE: usize = 18;
+pub const COL_ORIGIN_FOUND: usize = 19;
+pub const COL_VERDICT: usize = 20;
+pub const COL_SEVERITY: usize = 21;
+pub const COL_RULE: usize = 22;
+pub const COL_EXCEPTION: usize = 23;
+pub const COL_FINGERPRINT: usize = 24;
 /// Number of columns in [`findings_schema`].
-pub const COLUMNS: usize = 22;
+pub const COLUMNS: usize = 25;
 
 /// The findings table's columns, in order. Names are a public contract.
 pub fn findings_schema() -> SchemaRef {
@@ -76,6 +79,9 @@ pub fn findings_schema() -> SchemaRef {
         s("origin", true),
         s("origin_country", false),
         s("origin_source", false),
+        s("dest_found", false),
+        s("dest_confidence", false),
+        s("origin_found", false),
         s("verdict", false),
         s("severity", true),
         s("rule", true),
@@ -83,6 +89,9 @@ pub fn findings_schema() -> SchemaRef {
         s("fingerprint", false),
     ]))
 }
+
+/// Values of the `dest_confidence` column ([`Found::confidence`]).
+const DEST_CONFIDENCE: [&str; 4] = ["high", "medium", "low", "none"];
 
 /// One finding as handed to the builder.
 pub struct Row<'a> {
@@ -117,6 +126,12 @@ pub struct RecordValues<'a> {
     pub origin: Option<&'a str>,
     pub origin_country: CountryId,
     pub origin_source: Source,
+    /// Which step found the destination and the origin in the record.
+    pub dest_found: Found,
+    pub origin_found: Found,
+    /// Destination candidates the record offered (more than one only when
+    /// discovery found several).
+    pub candidates: u8,
 }
 
 fn append_n(b: &mut StringViewBuilder, v: Option<&str>, n: usize) {
@@ -239,6 +254,9 @@ pub struct BatchBuilder {
     origin: StringViewBuilder,
     origin_country: ConstColumn,
     origin_source: ConstColumn,
+    dest_found: ConstColumn,
+    dest_confidence: ConstColumn,
+    origin_found: ConstColumn,
     verdict: ConstColumn,
     severity: ConstColumn,
     rule: ConstColumn,
@@ -266,6 +284,7 @@ impl BatchBuilder {
         let c = countries();
         let codes = || ConstColumn::new((0..c.len()).map(|i| c.code(i as CountryId)));
         let sources = || ConstColumn::new(Source::ALL.iter().map(|s| s.as_str()));
+        let found = || ConstColumn::new(Found::ALL.iter().map(|s| s.as_str()));
         BatchBuilder {
             path: plain(),
             path_block: None,
@@ -285,6 +304,9 @@ impl BatchBuilder {
             origin: dedup(),
             origin_country: codes(),
             origin_source: sources(),
+            dest_found: found(),
+            dest_confidence: ConstColumn::new(DEST_CONFIDENCE.iter().copied()),
+            origin_found: found(),
             verdict: ConstColumn::new(Verdict::ALL.iter().map(|v| v.as_str())),
             severity: ConstColumn::new(Severity::ALL.iter().map(|s| s.as_str())),
             rule: ConstColumn::new(res.rule_ids.iter().map(String::as_str)),
@@ -342,6 +364,14 @@ impl BatchBuilder {
         append_n(&mut self.origin, v.origin, n);
         self.origin_country.append_n(v.origin_country as usize, n);
         self.origin_source.append_n(v.origin_source as usize, n);
+        self.dest_found.append_n(v.dest_found as usize, n);
+        let conf = v.dest_found.confidence(v.candidates as usize);
+        let conf = DEST_CONFIDENCE
+            .iter()
+            .position(|c| *c == conf)
+            .expect("a listed confidence");
+        self.dest_confidence.append_n(conf, n);
+        self.origin_found.append_n(v.origin_found as usize, n);
     }
 
     /// Rows pushed since the last [`BatchBuilder::end_record`]: the current
@@ -387,6 +417,9 @@ impl BatchBuilder {
             Arc::new(self.origin.finish()),
             Arc::new(self.origin_country.finish()),
             Arc::new(self.origin_source.finish()),
+            Arc::new(self.dest_found.finish()),
+            Arc::new(self.dest_confidence.finish()),
+            Arc::new(self.origin_found.finish()),
             Arc::new(self.verdict.finish()),
             Arc::new(self.severity.finish()),
             Arc::new(self.rule.finish()),

@@ -85,6 +85,9 @@ pub struct ScanConfig {
     /// Parse every input as this format instead of detecting it per file.
     #[serde(serialize_with = "display_opt")]
     pub input_format: Option<Format>,
+    /// The cell delimiter of `.csv` files (`,` `;` tab `|`), instead of
+    /// sniffing it from each file's header line.
+    pub csv_delimiter: Option<char>,
     /// Lines longer than this are cut (the start is scanned) and counted.
     pub max_line: usize,
     /// A compressed input whose output outgrows it by more than this ratio
@@ -136,6 +139,7 @@ impl Default for ScanConfig {
             include: Vec::new(),
             exclude: Vec::new(),
             input_format: None,
+            csv_delimiter: None,
             max_line: DEFAULT_MAX_LINE,
             max_expansion: DEFAULT_MAX_EXPANSION,
             split_size: DEFAULT_SPLIT_SIZE,
@@ -175,6 +179,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     opt("include", Some("--include")),
     opt("exclude", Some("--exclude")),
     opt("input_format", Some("--input-format")),
+    opt("csv_delimiter", Some("--csv-delimiter")),
     opt("max_line", Some("--max-line-bytes")),
     opt("max_expansion", Some("--max-expansion")),
     // Tuning for tests and benchmarks: results never depend on it.
@@ -240,6 +245,14 @@ impl ScanConfig {
                 "--journal",
                 "cannot be combined with --baseline (entries no longer found are worked out \
                  from every file's accepted findings)",
+            ));
+        }
+        if let Some(d) = self.csv_delimiter
+            && !matches!(d, ',' | ';' | '\t' | '|')
+        {
+            return Err(Error::config(
+                "--csv-delimiter",
+                format!("{d:?} is not a CSV delimiter borderscan reads (`,` `;` tab `|`)"),
             ));
         }
         if self.max_line == 0 {

@@ -69,12 +69,56 @@ pub fn summary_json(s: &Summary, res: &Residency, acc: &Accounting) -> serde_jso
     }
     let mut residency = serde_json::to_value(s.residency()).expect("serialisable");
     residency["records"] = serde_json::to_value(&acc.records_by_flow).expect("serialisable");
+    residency["coverage"] = coverage_json(acc);
     serde_json::json!({
         "categories": categories,
         "detectors": s.detectors(),
         "residency": residency,
         "baseline": baseline,
         "policy": {"name": res.policy.name, "version": res.policy.version, "place": res.policy.place},
+    })
+}
+
+/// How much of the data could be placed: of all records, how many had a
+/// destination (an origin) found in them, by the step that found it, and
+/// how many ended in a country (not `unknown` or `indeterminate`).
+pub fn coverage_json(acc: &Accounting) -> serde_json::Value {
+    let records = acc.records;
+    let share = |n: u64| {
+        if records == 0 {
+            0.0
+        } else {
+            // Four decimals: a share, not a measurement to 17 digits.
+            (n as f64 / records as f64 * 10_000.0).round() / 10_000.0
+        }
+    };
+    let real = |c: &str| c != "unknown" && c != "indeterminate";
+    let placed_dest: u64 = acc
+        .records_by_flow
+        .iter()
+        .filter(|f| real(&f.dest_country))
+        .map(|f| f.records)
+        .sum();
+    let placed_origin: u64 = acc
+        .records_by_flow
+        .iter()
+        .filter(|f| real(&f.origin_country))
+        .map(|f| f.records)
+        .sum();
+    let side = |by: &std::collections::BTreeMap<String, u64>, placed: u64| {
+        let found = records.saturating_sub(by.get("none").copied().unwrap_or(0));
+        serde_json::json!({
+            "found": found,
+            "found_share": share(found),
+            "placed": placed,
+            "placed_share": share(placed),
+            "by_step": by,
+        })
+    };
+    serde_json::json!({
+        "records": records,
+        "destination": side(&acc.dest_found, placed_dest),
+        "origin": side(&acc.origin_found, placed_origin),
     })
 }
 

@@ -30,7 +30,9 @@ use serde::{Deserialize, Serialize};
 use crate::accounting::FileStats;
 use crate::error::{Error, Result};
 
-const VERSION: u32 = 1;
+// 2: findings gained dest_found, dest_confidence, origin_found; file
+// counters gained dest_found, origin_found, no_destination.
+const VERSION: u32 = 2;
 
 /// What identifies a file's content well enough to trust a finished entry:
 /// any change (appended, rewritten, replaced) makes the file scanned again.

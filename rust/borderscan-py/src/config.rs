@@ -46,6 +46,21 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
                 .map_err(|e| ConfigError::new_err(format!("--input-format: {e}")))?;
             c.input_format = Some(f);
         }
+        "csv_delimiter" => {
+            let d: String = arg(name, v)?;
+            // `tab` and `\t` as well as the character itself: a tab is hard
+            // to type on a command line.
+            let d = match d.as_str() {
+                "tab" | "\\t" => '\t',
+                _ if d.chars().count() == 1 => d.chars().next().expect("one char"),
+                _ => {
+                    return Err(ConfigError::new_err(format!(
+                        "--csv-delimiter: {d:?} is not one character (`,` `;` `|` or tab)"
+                    )));
+                }
+            };
+            c.csv_delimiter = Some(d);
+        }
         "max_line" => c.max_line = arg(name, v)?,
         "max_expansion" => c.max_expansion = arg(name, v)?,
         "split_size" => c.split_size = arg(name, v)?,

@@ -41,6 +41,55 @@ fn check_rules_json(
     serde_json::to_string(&failures).map_err(|e| BorderscanError::new_err(e.to_string()))
 }
 
+/// The placement vocabulary's examples (`rules/placement.toml`): how many
+/// there are and the ones that misbehave, as JSON.
+#[pyfunction]
+fn check_placement_json() -> PyResult<String> {
+    let v = core::resolve::Vocabulary::builtin();
+    let failures: Vec<serde_json::Value> = v
+        .check()
+        .into_iter()
+        .map(|(section, example, expected)| {
+            serde_json::json!({"section": section, "example": example, "expected": expected})
+        })
+        .collect();
+    json(&serde_json::json!({"examples": v.examples(), "failures": failures}))
+}
+
+/// A destination as findings show it: credentials, value-like path
+/// segments and query values masked.
+#[pyfunction]
+fn redact_destination(destination: &str) -> String {
+    core::resolve::redact_destination(destination).unwrap_or_else(|| destination.to_string())
+}
+
+/// The destination and origin candidates of one record line (and which
+/// were taken), as JSON: for `borderscan explain FILE:LINE`.
+#[pyfunction]
+#[pyo3(signature = (line, name, header=None, dest_fields=None, origin_fields=None, rule_files=vec![], show_values=false))]
+fn explain_placement(
+    line: &[u8],
+    name: &str,
+    header: Option<&[u8]>,
+    dest_fields: Option<Vec<String>>,
+    origin_fields: Option<Vec<String>>,
+    rule_files: Vec<PathBuf>,
+    show_values: bool,
+) -> PyResult<String> {
+    let det = detectors(rule_files, true).map_err(to_py)?;
+    let d = core::ScanConfig::default();
+    let c = core::resolve::explain_placement(
+        &det,
+        line,
+        name,
+        header,
+        dest_fields.as_deref().unwrap_or(&d.dest_fields),
+        origin_fields.as_deref().unwrap_or(&d.origin_fields),
+        show_values,
+    );
+    json(&c)
+}
+
 /// A policy (file or preset; the built-in one when neither) checked and
 /// compiled, as JSON: rules with their groups expanded, exceptions with
 /// `expired` decided against `today` (default: today).
@@ -159,6 +208,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CONFIDENCES", PyTuple::new(m.py(), confidences)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(check_rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(check_placement_json, m)?)?;
+    m.add_function(wrap_pyfunction!(explain_placement, m)?)?;
+    m.add_function(wrap_pyfunction!(redact_destination, m)?)?;
     m.add_function(wrap_pyfunction!(policy_json, m)?)?;
     m.add_function(wrap_pyfunction!(presets, m)?)?;
     m.add_function(wrap_pyfunction!(groups_json, m)?)?;

@@ -18,7 +18,8 @@ mod build;
 mod tests;
 mod types;
 
-use types::TypeRule;
+pub(crate) use types::TypeRule;
+
 
 struct ValueRule {
     rule: u16,
@@ -305,6 +306,15 @@ type KeySpan = (u16, u32, u32);
 pub const ROLE_DEST: u8 = 1;
 /// The field names the origin (site code) of a record is read from.
 pub const ROLE_ORIGIN: u8 = 2;
+/// The placement vocabulary names the field a destination
+/// (`rules/placement.toml`).
+pub const ROLE_DEST_VOCAB: u8 = 4;
+/// The placement vocabulary names the field an origin (`werk`, `工場`).
+pub const ROLE_ORIGIN_VOCAB: u8 = 8;
+/// The field holds the name of the machine that wrote the record.
+pub const ROLE_HOST: u8 = 16;
+/// The field is never where the record goes (`help_url`, `$schema`).
+pub const ROLE_NOT_DEST: u8 = 32;
 
 /// Per-worker scratch space, reused across records.
 #[derive(Default)]
@@ -444,7 +454,7 @@ impl Detectors {
                     ..
                 } = &mut *scratch;
                 let info = &infos[idx];
-                role = if f.derived { 0 } else { info.role };
+                role = info.role;
                 for &r in info.key_rules.iter() {
                     let (confidence, reason) = self.base[r as usize];
                     // A key rule's validator checks the field's value: a
@@ -960,15 +970,14 @@ impl Detectors {
             .map(|t| t.rule)
             .collect();
         let has = |names: &[Vec<u8>]| names.iter().any(|n| n.eq_ignore_ascii_case(leaf));
-        let role = if has(&scratch.dest_names) {
-            ROLE_DEST
-        } else {
-            0
-        } | if has(&scratch.origin_names) {
-            ROLE_ORIGIN
-        } else {
-            0
-        };
+        let vocab = crate::resolve::Vocabulary::builtin();
+        let bit = |yes: bool, b: u8| if yes { b } else { 0 };
+        let role = bit(has(&scratch.dest_names), ROLE_DEST)
+            | bit(has(&scratch.origin_names), ROLE_ORIGIN)
+            | bit(vocab.is_dest_field(path), ROLE_DEST_VOCAB)
+            | bit(vocab.is_origin_field(path), ROLE_ORIGIN_VOCAB)
+            | bit(vocab.is_host_field(path), ROLE_HOST)
+            | bit(vocab.is_not_dest_field(path), ROLE_NOT_DEST);
         let (key_values, masked) = self.key_values(path);
         let i = scratch.infos.len();
         scratch.infos.push(PathInfo {

@@ -37,7 +37,7 @@ const SHORT: usize = 3;
 type Span = (u16, u16, bool);
 
 /// A record-type rule: field leaf names (lower-cased) and its type words.
-pub(super) struct TypeRule {
+pub(crate) struct TypeRule {
     pub(super) rule: u16,
     pub(super) names: Vec<Vec<u8>>,
     /// Words of one token, lower-cased.
@@ -54,7 +54,7 @@ pub(super) struct TypeRule {
 }
 
 impl TypeRule {
-    pub(super) fn new(rule: u16, names: &[String], words: &[String]) -> Self {
+    pub(crate) fn new(rule: u16, names: &[String], words: &[String]) -> Self {
         let mut t = TypeRule {
             rule,
             names: names
@@ -121,7 +121,7 @@ impl TypeRule {
     }
 
     /// Whether `value` names one of this rule's types.
-    pub(super) fn matches(&self, value: &[u8]) -> bool {
+    pub(crate) fn matches(&self, value: &[u8]) -> bool {
         if value.is_empty() || value.len() > MAX_TYPE_VALUE {
             return false;
         }

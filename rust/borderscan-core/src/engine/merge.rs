@@ -15,6 +15,7 @@ use crate::batch::shift_lines;
 use crate::country::countries;
 use crate::error::{Error, Result};
 use crate::journal::{self, Identity};
+use crate::resolve::Found;
 
 /// Write a batch, its lines shifted to their place in the file, to the
 /// journal's recording of the file being merged.
@@ -55,11 +56,24 @@ pub(super) fn merge<T>(
         for ((oc, dc), (n, k)) in o.flows.drain() {
             add_flow(&mut o.stats.records_by_flow, c.code(oc), c.code(dc), n, k);
         }
+        for (counts, map) in [
+            (&o.dest_found, &mut o.stats.dest_found),
+            (&o.origin_found, &mut o.stats.origin_found),
+        ] {
+            for (found, &n) in Found::ALL.iter().zip(counts) {
+                if n > 0 {
+                    *map.entry(found.as_str().to_string()).or_default() += n;
+                }
+            }
+        }
         if base > 0 {
             for r in o.stats.unparseable_reasons.values_mut() {
                 for l in &mut r.first {
                     l.line += base;
                 }
+            }
+            for l in &mut o.stats.no_destination.first {
+                l.line += base;
             }
         }
         match slot {

@@ -4,7 +4,8 @@ use arrow_array::RecordBatch;
 
 use crate::accounting::Accounting;
 use crate::batch::{
-    COL_CATEGORY, COL_CONFIDENCE, COL_DEST_COUNTRY, COL_DEST_HOST, COL_DEST_SOURCE,
+    COL_CATEGORY, COL_CONFIDENCE, COL_DEST_CONFIDENCE, COL_DEST_COUNTRY, COL_DEST_FOUND,
+    COL_DEST_HOST, COL_DEST_SOURCE, COL_ORIGIN_FOUND,
     COL_DESTINATION, COL_DETECTOR, COL_EVIDENCE, COL_EXCEPTION, COL_FIELD, COL_FINGERPRINT,
     COL_LINE, COL_OFFSET, COL_ORIGIN, COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_REASON,
     COL_RULE, COL_SEVERITY, COL_VERDICT,
@@ -33,6 +34,12 @@ pub struct Finding {
     pub dest_source: String,
     pub origin_country: String,
     pub origin_source: String,
+    /// Which step found the destination (`field`, `vocabulary`,
+    /// `discovered`, `text`, `none`), how sure it is, and which found the
+    /// origin (`field`, `vocabulary`, `hostname`, `text`, `none`).
+    pub dest_found: String,
+    pub dest_confidence: String,
+    pub origin_found: String,
     pub verdict: String,
     pub severity: Option<String>,
     pub rule: Option<String>,
@@ -83,6 +90,9 @@ impl ScanOutput {
                     dest_source: val(COL_DEST_SOURCE, i),
                     origin_country: val(COL_ORIGIN_COUNTRY, i),
                     origin_source: val(COL_ORIGIN_SOURCE, i),
+                    dest_found: val(COL_DEST_FOUND, i),
+                    dest_confidence: val(COL_DEST_CONFIDENCE, i),
+                    origin_found: val(COL_ORIGIN_FOUND, i),
                     verdict: val(COL_VERDICT, i),
                     severity: opt(COL_SEVERITY, i),
                     rule: opt(COL_RULE, i),

@@ -25,6 +25,7 @@ use crate::accounting::Location;
 use crate::batch::{BATCH_ROWS, RecordValues, Row};
 use crate::formats::{self, Format, Header};
 use crate::residency;
+use crate::resolve::Found;
 #[cfg(doc)]
 use crate::resolve::Extractor;
 
@@ -57,7 +58,11 @@ impl<T> Worker<'_, T> {
         }
         if st.read_header {
             st.read_header = false;
-            st.header = Arc::new(formats::parse_header(format, bytes));
+            st.header = Arc::new(formats::parse_header_with(
+                format,
+                bytes,
+                self.opts.config.csv_delimiter.map(|c| c as u8),
+            ));
             out.stats.header_lines += 1;
             return;
         }
@@ -96,25 +101,47 @@ impl<T> Worker<'_, T> {
         // Every record is placed, found anything or not: the records table
         // counts each by origin and destination.
         {
-            let (has_dest, has_origin) = self.extract.extract(
-                &self.rec,
-                self.scratch.roles(),
-                &mut self.dest,
-                &mut self.origin,
-            );
+            self.extract
+                .extract(&self.rec, self.scratch.roles(), &mut self.place);
+            let (dest_found, origin_found) = (self.place.dest_found(), self.place.origin_found());
+            out.dest_found[dest_found as usize] += 1;
+            out.origin_found[origin_found as usize] += 1;
+            if dest_found == Found::None {
+                let path = &out.stats.path;
+                out.stats.no_destination.add(|| Location {
+                    path: path.clone(),
+                    line: line_no,
+                    byte_offset: offset,
+                    detail: String::new(),
+                });
+            }
+            let has_dest = dest_found != Found::None;
+            let has_origin = origin_found != Found::None;
+            let res = &*self.opts.residency;
+            // Several discovered candidates: the one whose verdict on this
+            // record's findings is the most restrictive (the first on a
+            // tie), so that no candidate can hide a violation.
+            let pick = if self.place.candidates.len() > 1 {
+                self.most_restrictive(res)
+            } else {
+                0
+            };
+            self.dest.clear();
+            if let Some((raw, _)) = self.place.candidates.get(pick) {
+                self.dest.push_str(raw);
+            }
             if has_dest
                 && !self.opts.config.show_values
                 && let Some(clean) = crate::resolve::redact_destination(&self.dest)
             {
                 self.dest = clean;
             }
-            let res = &*self.opts.residency;
             let entry = self
                 .cache
                 .destination(res, has_dest.then_some(self.dest.as_str()));
             let (origin_id, origin_source) = self
                 .cache
-                .origin(res, has_origin.then_some(self.origin.as_str()));
+                .origin(res, has_origin.then_some(self.place.origin.as_str()));
             for h in self.hits.drain(..) {
                 let f = &self.rec.fields[h.field as usize];
                 self.field.clear();
@@ -175,9 +202,12 @@ impl<T> Worker<'_, T> {
                 dest_host: r.host.as_deref(),
                 dest_country: r.country,
                 dest_source: r.source,
-                origin: has_origin.then_some(self.origin.as_str()),
+                origin: has_origin.then_some(self.place.origin.as_str()),
                 origin_country: origin_id,
                 origin_source,
+                dest_found,
+                origin_found,
+                candidates: self.place.candidates.len() as u8,
             });
             // Flush only between records, so a record's findings are
             // never split across batches (per-batch counts stay exact),
@@ -188,6 +218,32 @@ impl<T> Worker<'_, T> {
                 self.send_batch();
             }
         }
+    }
+}
+
+impl<T> Worker<'_, T> {
+    /// Index of the destination candidate under which this record's
+    /// findings get the most restrictive verdict (the first on a tie).
+    fn most_restrictive(&mut self, res: &residency::Residency) -> usize {
+        let (origin_id, _) = self.cache.origin(
+            res,
+            (self.place.origin_found() != Found::None).then_some(self.place.origin.as_str()),
+        );
+        let mut best = (0, None);
+        for (i, (raw, _)) in self.place.candidates.iter().enumerate() {
+            let entry = self.cache.destination(res, Some(raw));
+            for h in &self.hits {
+                let spec = self.det.rule(h.rule);
+                let d = self
+                    .cache
+                    .decide(res, h.rule, &spec.id, &spec.category, origin_id, entry);
+                let rank = Some((d.verdict, d.severity));
+                if rank > best.1 {
+                    best = (i, rank);
+                }
+            }
+        }
+        best.0
     }
 }
 

@@ -279,7 +279,7 @@ pub(super) fn plan_ranges(
         f.seek(SeekFrom::Start(0))?;
         let mut lr = LineReader::new((&mut f).take(size), opts.config.max_line);
         let first = lr.next_line()?.map_or(&[][..], |l| l.bytes);
-        formats::parse_header(format, first)
+        formats::parse_header_with(format, first, opts.config.csv_delimiter.map(|c| c as u8))
     } else {
         Header::default()
     };

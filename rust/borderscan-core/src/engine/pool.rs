@@ -19,7 +19,7 @@ use crate::country::CountryId;
 use crate::detect::{Detectors, Scratch};
 use crate::formats::{Format, Header, RecordBuf};
 use crate::residency;
-use crate::resolve::Extractor;
+use crate::resolve::{Extractor, Found, Placement};
 
 /// Batches a task may have waiting for the merger: about one range's worth.
 pub(super) const TASK_CHANNEL: usize = 4;
@@ -31,6 +31,10 @@ pub(super) struct TaskOut {
     /// Records by (origin, destination) country: (records, classified);
     /// keyed by ids while scanning, named when folded into `stats`.
     pub(super) flows: FxHashMap<(CountryId, CountryId), (u64, u64)>,
+    /// Records by the step that found their destination and their origin,
+    /// indexed by `Found as usize`.
+    pub(super) dest_found: [u64; Found::ALL.len()],
+    pub(super) origin_found: [u64; Found::ALL.len()],
 }
 
 /// What a task sends to the merger, in order: batches (as the caller's
@@ -291,8 +295,8 @@ impl<T> Crew<'_, T> {
             rec: RecordBuf::default(),
             hits: Vec::new(),
             batch: BatchBuilder::new(det, &opts.residency),
+            place: Placement::default(),
             dest: String::new(),
-            origin: String::new(),
             field: String::new(),
             cache: residency::Cache::default(),
             tx: None,

@@ -21,7 +21,7 @@ use crate::formats::{self, Format, Header, RecordBuf};
 use crate::input::{self, Compression, LineReader};
 use crate::journal;
 use crate::residency;
-use crate::resolve::Extractor;
+use crate::resolve::{Extractor, Placement};
 
 /// Input bytes read so far as stored: the raw reader's count for a
 /// compressed stream, else the bytes of the lines read.
@@ -57,8 +57,9 @@ pub(super) struct Worker<'a, T> {
     pub(super) rec: RecordBuf,
     pub(super) hits: Vec<Hit>,
     pub(super) batch: BatchBuilder,
+    pub(super) place: Placement,
+    /// Destination string of the record after redaction.
     pub(super) dest: String,
-    pub(super) origin: String,
     pub(super) field: String,
     pub(super) cache: residency::Cache,
     /// Where the current task's batches go; `None` once the merger hung up.
@@ -439,7 +440,11 @@ impl<T> Worker<'_, T> {
             };
             if read_header {
                 // Every chunk needs the header; the first also counts it.
-                header = Arc::new(formats::parse_header(st.format, line.bytes));
+                header = Arc::new(formats::parse_header_with(
+                    st.format,
+                    line.bytes,
+                    self.opts.config.csv_delimiter.map(|c| c as u8),
+                ));
                 read_header = false;
             }
             let at = data.len() as u32;

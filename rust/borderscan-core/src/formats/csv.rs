@@ -3,12 +3,19 @@
 
 use super::{Format, Header, ParseError, RecordBuf};
 
-/// Parse the header line of a delimited file.
+/// Parse the header line of a delimited file (a `.csv` file's delimiter
+/// sniffed from it).
 pub fn parse_header(format: Format, line: &[u8]) -> Header {
+    parse_header_with(format, line, None)
+}
+
+/// Parse the header line of a delimited file; `csv_delimiter` forces the
+/// delimiter of a `.csv` file (`--csv-delimiter`) instead of sniffing it.
+pub fn parse_header_with(format: Format, line: &[u8], csv_delimiter: Option<u8>) -> Header {
     let mut rec = RecordBuf::default();
     let empty = Header::default();
     let delimiter = if format == Format::Csv {
-        header_delimiter(line)
+        csv_delimiter.unwrap_or_else(|| header_delimiter(line))
     } else {
         format.delimiter()
     };
@@ -30,23 +37,23 @@ pub fn parse_header(format: Format, line: &[u8]) -> Header {
 
 /// The delimiter a `.csv` header line was written with: `,`, or `;`
 /// where `,` is the decimal separator (`Zeitstempel;Werk;Anlage;Meldung`),
-/// or a tab (spreadsheet exports saved as `.csv`): whichever stands most
-/// often outside quotes, `,` on a tie.
+/// a tab (spreadsheet exports saved as `.csv`) or `|` (database and
+/// mainframe exports): whichever stands most often outside quotes, `,` on
+/// a tie. The header decides for the whole file, so every range of a split
+/// file parses its rows the same way.
 pub(super) fn header_delimiter(line: &[u8]) -> u8 {
-    let (mut n, mut quoted) = ([0usize; 3], false);
+    const DELIMS: [u8; 4] = [b',', b';', b'\t', b'|'];
+    let (mut n, mut quoted) = ([0usize; 4], false);
     for &b in line {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => n[0] += 1,
-            b';' if !quoted => n[1] += 1,
-            b'\t' if !quoted => n[2] += 1,
-            _ => {}
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = DELIMS.iter().position(|&d| d == b) {
+            n[i] += 1;
         }
     }
-    let delims = [b',', b';', b'\t'];
     // First of the largest: `max_by_key` would take the last on a tie.
-    let best = (0..3).fold(0, |b, i| if n[i] > n[b] { i } else { b });
-    delims[best]
+    let best = (0..DELIMS.len()).fold(0, |b, i| if n[i] > n[b] { i } else { b });
+    DELIMS[best]
 }
 
 pub(super) fn parse_delimited(

@@ -22,7 +22,7 @@ use serde::Serialize;
 use csv::parse_delimited;
 use syslog::parse_syslog;
 
-pub use csv::parse_header;
+pub use csv::{parse_header, parse_header_with};
 pub use json::parse_json;
 pub use logfmt::parse_logfmt;
 pub use sniff::detect;

@@ -1,69 +1,364 @@
-//! The first step of resolving a destination: finding it. A record's raw
-//! destination and origin come from the fields the detectors' per-path
-//! cache tagged (`--dest-fields`, `--origin-fields`) or, failing that, from
-//! a URL in its free text.
+//! The first step of resolving a destination: finding it, wherever the
+//! record says it. In this order (README, "Where a record goes"):
+//!
+//! 1. a configured field (`--dest-field`, `--origin-field`), the first in
+//!    the record that is not empty: [`Found::Field`];
+//! 2. a field the vocabulary names (`ziel`, `送信先`, `werk`), whose value
+//!    is an endpoint (a site code, for origins): [`Found::Vocabulary`];
+//! 3. destinations: the endpoint of the first sending phrase in the
+//!    record's text (`-> mqtt://…`, `upload to https://…`, `…に送信`):
+//!    [`Found::Text`];
+//! 4. destinations: every value that *is* an endpoint on its own, in a
+//!    field whose name says nothing (`"cfg": "mqtts://…:8883"`), all kept
+//!    as candidates: [`Found::Discovered`] (the engine applies the most
+//!    restrictive verdict among them);
+//! 5. origins: a site code inside the name of the machine that wrote the
+//!    record (syslog HOSTNAME, `host`): [`Found::Hostname`]; then one
+//!    written in the record's values (`Werk Stuttgart (DE-STR-01)`):
+//!    [`Found::Text`].
+//!
+//! Fields are tagged once per distinct path by the detectors' path cache
+//! (`ROLE_*` bits), so the per-record work is a walk over the fields.
 
-use regex::bytes::Regex;
-
-use crate::detect::{ROLE_DEST, ROLE_ORIGIN};
+use super::place::{Found, SiteCase, Vocabulary, site_code_in};
+use super::target::authority;
+use crate::detect::{
+    ROLE_DEST, ROLE_DEST_VOCAB, ROLE_HOST, ROLE_NOT_DEST, ROLE_ORIGIN, ROLE_ORIGIN_VOCAB,
+};
 use crate::formats::RecordBuf;
 
-/// Extracts the raw destination and origin of a record from its fields
-/// (tagged by the detectors' per-path cache) or, failing that, from a URL in
-/// its free text.
+/// Most destination candidates kept for one record.
+pub const MAX_CANDIDATES: usize = 4;
+
+/// Values longer than this are not looked at whole as an origin: they are
+/// prose, and only a site code inside them counts.
+const MAX_SITE_VALUE: usize = 40;
+
+/// Where a record goes and comes from, as found in it.
+#[derive(Debug, Default, Clone)]
+pub struct Placement {
+    /// The destination as found (the first candidate).
+    pub dest: String,
+    pub dest_found: Option<Found>,
+    /// Every destination candidate, the first being `dest`; more than one
+    /// only when discovery found several.
+    pub candidates: Vec<(String, Found)>,
+    pub origin: String,
+    pub origin_found: Option<Found>,
+}
+
+impl Placement {
+    pub fn dest_found(&self) -> Found {
+        self.dest_found.unwrap_or(Found::None)
+    }
+
+    pub fn origin_found(&self) -> Found {
+        self.origin_found.unwrap_or(Found::None)
+    }
+
+    fn clear(&mut self) {
+        self.dest.clear();
+        self.dest_found = None;
+        self.candidates.clear();
+        self.origin.clear();
+        self.origin_found = None;
+    }
+}
+
+/// Extracts the raw destination and origin of a record.
 pub(crate) struct Extractor {
-    url: Regex,
+    vocab: &'static Vocabulary,
 }
 
 impl Extractor {
     pub(crate) fn new() -> Self {
         Extractor {
-            url: Regex::new(r#"(?-u)\b(?:https?|s3|gs|ftp|sftp|mqtts?|wss?)://[^\s"'<>\]\[]+"#)
-                .expect("valid"),
+            vocab: Vocabulary::builtin(),
         }
     }
 
-    /// Fill `dest` and `origin` (cleared first); returns which were found.
-    pub(crate) fn extract(
-        &self,
-        rec: &RecordBuf,
-        roles: &[u8],
-        dest: &mut String,
-        origin: &mut String,
-    ) -> (bool, bool) {
-        dest.clear();
-        origin.clear();
-        let (mut has_dest, mut has_origin) = (false, false);
-        for (f, &role) in rec.fields.iter().zip(roles) {
+    /// Fill `out` (cleared first) from the record's fields and their roles.
+    pub(crate) fn extract(&self, rec: &RecordBuf, roles: &[u8], out: &mut Placement) {
+        out.clear();
+        let value = |i: usize| rec.value(&rec.fields[i]).trim_ascii();
+        // 1 and 2: named fields, configured before vocabulary.
+        let mut vocab_dest: Option<usize> = None;
+        let mut vocab_origin: Option<(usize, Option<(usize, usize)>)> = None;
+        let mut dest_field: Option<usize> = None;
+        let mut origin_field: Option<usize> = None;
+        for (i, &role) in roles.iter().enumerate() {
             if role == 0 {
                 continue;
             }
-            let v = rec.value(f).trim_ascii();
+            let v = value(i);
             if v.is_empty() {
                 continue;
             }
-            if !has_dest && role & ROLE_DEST != 0 {
-                dest.push_str(&String::from_utf8_lossy(v));
-                has_dest = true;
+            if dest_field.is_none() && role & ROLE_DEST != 0 {
+                dest_field = Some(i);
             }
-            if !has_origin && role & ROLE_ORIGIN != 0 {
-                origin.push_str(&String::from_utf8_lossy(v));
-                has_origin = true;
+            if origin_field.is_none() && role & ROLE_ORIGIN != 0 {
+                origin_field = Some(i);
             }
-        }
-        if !has_dest {
-            // Free text: the first URL it mentions is where it talks about
-            // sending data; better a raw hint than nothing for the resolver.
-            if let Some(m) = rec
-                .fields
-                .iter()
-                .filter(|f| f.text)
-                .find_map(|f| self.url.find(rec.value(f)))
+            if vocab_dest.is_none()
+                && role & ROLE_DEST_VOCAB != 0
+                && let Ok(s) = std::str::from_utf8(v)
+                && self.vocab.named_endpoint(s)
             {
-                dest.push_str(&String::from_utf8_lossy(m.as_bytes()));
-                has_dest = true;
+                vocab_dest = Some(i);
+            }
+            if vocab_origin.is_none()
+                && role & ROLE_ORIGIN_VOCAB != 0
+                && let Some(span) = origin_value(v)
+            {
+                vocab_origin = Some((i, span));
             }
         }
-        (has_dest, has_origin)
+        if let Some(i) = dest_field.or(vocab_dest) {
+            let found = if dest_field.is_some() {
+                Found::Field
+            } else {
+                Found::Vocabulary
+            };
+            out.dest.push_str(&String::from_utf8_lossy(value(i)));
+            out.dest_found = Some(found);
+        }
+        if let Some(i) = origin_field {
+            // A value written as prose (`Werk Stuttgart (DE-STR-01)`) gives
+            // the site code inside it; a single word is taken whole, as a
+            // policy's site mappings may name it.
+            let v = value(i);
+            let inside = (v.contains(&b' '))
+                .then(|| std::str::from_utf8(v).ok())
+                .flatten()
+                .and_then(|s| site_code_in(s, SiteCase::Any));
+            match inside {
+                Some((code, _)) => out.origin.push_str(code),
+                None => out.origin.push_str(&String::from_utf8_lossy(v)),
+            }
+            out.origin_found = Some(Found::Field);
+        } else if let Some((i, span)) = vocab_origin {
+            let v = value(i);
+            let v = span.map_or(v, |(s, e)| &v[s..e]);
+            out.origin.push_str(&String::from_utf8_lossy(v));
+            out.origin_found = Some(Found::Vocabulary);
+        }
+        if out.dest_found.is_none() {
+            self.unnamed_destination(rec, roles, out);
+        }
+        if out.origin_found.is_none() {
+            self.unnamed_origin(rec, roles, out);
+        }
+        if out.dest_found.is_some() && out.candidates.is_empty() {
+            out.candidates.push((out.dest.clone(), out.dest_found()));
+        }
+    }
+
+    /// Steps 3 and 4 for destinations.
+    fn unnamed_destination(&self, rec: &RecordBuf, roles: &[u8], out: &mut Placement) {
+        // 3: a sending phrase, in free text or in any value written as
+        // prose (a JSON `msg`).
+        for f in &rec.fields {
+            if f.derived {
+                continue;
+            }
+            let v = rec.value(f);
+            if v.len() < 8 || memchr::memchr(b' ', v).is_none() {
+                continue;
+            }
+            let Ok(text) = std::str::from_utf8(v) else {
+                continue;
+            };
+            if let Some((s, e)) = self.vocab.sent_to(text) {
+                out.dest.push_str(&text[s..e]);
+                out.dest_found = Some(Found::Text);
+                return;
+            }
+        }
+        // 4: values that are endpoints, in fields whose names do not say
+        // they are something else.
+        for (f, &role) in rec.fields.iter().zip(roles) {
+            if f.text || role & ROLE_NOT_DEST != 0 || role & (ROLE_ORIGIN | ROLE_HOST) != 0 {
+                continue;
+            }
+            let v = rec.value(f).trim_ascii();
+            if v.len() < 4 || memchr::memchr2(b'.', b':', v).is_none() {
+                continue;
+            }
+            let Ok(s) = std::str::from_utf8(v) else {
+                continue;
+            };
+            if !self.vocab.discovered_endpoint(s) {
+                continue;
+            }
+            let key = authority(s);
+            if out
+                .candidates
+                .iter()
+                .any(|(c, _)| authority(c).eq_ignore_ascii_case(key))
+            {
+                continue;
+            }
+            out.candidates.push((s.to_string(), Found::Discovered));
+            if out.candidates.len() == MAX_CANDIDATES {
+                break;
+            }
+        }
+        if let Some((first, _)) = out.candidates.first() {
+            out.dest.push_str(first);
+            out.dest_found = Some(Found::Discovered);
+        }
+    }
+
+    /// Step 5 for origins.
+    fn unnamed_origin(&self, rec: &RecordBuf, roles: &[u8], out: &mut Placement) {
+        for (f, &role) in rec.fields.iter().zip(roles) {
+            if role & ROLE_HOST == 0 {
+                continue;
+            }
+            let v = rec.value(f);
+            if let Ok(s) = std::str::from_utf8(v)
+                && let Some((code, _)) = site_code_in(s, SiteCase::Any)
+            {
+                out.origin.push_str(code);
+                out.origin_found = Some(Found::Hostname);
+                return;
+            }
+        }
+        for (f, &role) in rec.fields.iter().zip(roles) {
+            // Not in a destination's value (a bucket named `de-str-01`), nor
+            // twice in text (a derived pair's value lies inside its text).
+            if f.derived || role & (ROLE_DEST | ROLE_DEST_VOCAB) != 0 {
+                continue;
+            }
+            let v = rec.value(f);
+            if v.len() < 7 || memchr::memchr2(b'-', b'_', v).is_none() {
+                continue;
+            }
+            if let Ok(s) = std::str::from_utf8(v)
+                && let Some((code, _)) = site_code_in(s, SiteCase::Upper)
+            {
+                out.origin.push_str(code);
+                out.origin_found = Some(Found::Text);
+                return;
+            }
+        }
+    }
+}
+
+/// The part of a vocabulary origin field's value that names the site: a
+/// site code inside it (`Werk Stuttgart (DE-STR-01)`), else the whole value
+/// when it is short and has a letter (a policy may map `Stuttgart`); None
+/// when it cannot be a site (a number, an address range, prose).
+fn origin_value(v: &[u8]) -> Option<Option<(usize, usize)>> {
+    let s = std::str::from_utf8(v).ok()?;
+    if let Some((code, _)) = site_code_in(s, SiteCase::Any) {
+        let start = code.as_ptr() as usize - s.as_ptr() as usize;
+        return Some(Some((start, start + code.len())));
+    }
+    (s.len() <= MAX_SITE_VALUE && s.chars().any(char::is_alphabetic)).then_some(None)
+}
+
+/// One thing a record offered as its destination or origin, for
+/// `borderscan explain`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Candidate {
+    /// `destination` or `origin`.
+    pub what: &'static str,
+    /// The field it was read from (`None`: the record's free text).
+    pub field: Option<String>,
+    pub value: String,
+    /// The step it belongs to.
+    pub found: Found,
+    /// Whether it was taken.
+    pub taken: bool,
+    /// Why it was or was not taken, in words.
+    pub why: String,
+    /// Index of the field in the record.
+    #[serde(skip)]
+    pub field_index: usize,
+}
+
+impl Extractor {
+    /// Every candidate the record offers, in order of precedence, with
+    /// the one [`Extractor::extract`] takes marked (`explain`).
+    pub(crate) fn candidates(&self, rec: &RecordBuf, roles: &[u8]) -> Vec<Candidate> {
+        let mut place = Placement::default();
+        self.extract(rec, roles, &mut place);
+        let mut out = Vec::new();
+        let mut push = |what, fi: usize, value: &str, found, why: &str| {
+            let f = &rec.fields[fi];
+            let taken = match what {
+                "destination" => {
+                    place.dest_found() == found && place.candidates.iter().any(|(c, _)| c == value)
+                }
+                _ => place.origin_found() == found && place.origin == value,
+            };
+            out.push(Candidate {
+                what,
+                field: (!f.text).then(|| String::from_utf8_lossy(rec.path(f)).into_owned()),
+                value: value.to_string(),
+                found,
+                taken,
+                why: why.to_string(),
+                field_index: fi,
+            });
+        };
+        for (i, (f, &role)) in rec.fields.iter().zip(roles).enumerate() {
+            let v = String::from_utf8_lossy(rec.value(f).trim_ascii()).into_owned();
+            if v.is_empty() {
+                continue;
+            }
+            if role & ROLE_DEST != 0 {
+                push("destination", i, &v, Found::Field, "a configured destination field");
+            } else if role & ROLE_DEST_VOCAB != 0 {
+                let why = if self.vocab.named_endpoint(&v) {
+                    "the field's name is in the destination vocabulary"
+                } else {
+                    "the field's name is in the destination vocabulary, but its value is no endpoint"
+                };
+                push("destination", i, &v, Found::Vocabulary, why);
+            } else if !f.text && self.vocab.discovered_endpoint(&v) {
+                let why = if role & ROLE_NOT_DEST != 0 {
+                    "an endpoint, in a field whose name says it is not a destination"
+                } else if role & (ROLE_ORIGIN | ROLE_HOST) != 0 {
+                    "an endpoint, in a field that names the record's own site or host"
+                } else {
+                    "a value that is an endpoint (URL with a network scheme, host:port or cloud endpoint)"
+                };
+                push("destination", i, &v, Found::Discovered, why);
+            }
+            if !f.derived
+                && v.contains(' ')
+                && let Some((s, e)) = self.vocab.sent_to(&v)
+            {
+                push("destination", i,
+                    &v[s..e],
+                    Found::Text,
+                    "the endpoint of a sending phrase",
+                );
+            }
+            if role & ROLE_ORIGIN != 0 {
+                let o = if place.origin_found() == Found::Field {
+                    place.origin.clone()
+                } else {
+                    v.clone()
+                };
+                push("origin", i, &o, Found::Field, "a configured origin field");
+            } else if role & ROLE_ORIGIN_VOCAB != 0 {
+                let o = site_code_in(&v, SiteCase::Any).map_or(v.clone(), |(c, _)| c.to_string());
+                push("origin", i, &o, Found::Vocabulary, "the field's name is in the origin vocabulary");
+            } else if role & ROLE_HOST != 0 {
+                if let Some((c, _)) = site_code_in(&v, SiteCase::Any) {
+                    push("origin", i, c, Found::Hostname, "a site code inside the host name");
+                }
+            } else if !f.derived
+                && role & (ROLE_DEST | ROLE_DEST_VOCAB) == 0
+                && let Some((c, _)) = site_code_in(&v, SiteCase::Upper)
+            {
+                push("origin", i, c, Found::Text, "a site code written in the record");
+            }
+        }
+        out
     }
 }

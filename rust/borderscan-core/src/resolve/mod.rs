@@ -17,11 +17,14 @@ use crate::country::{CountryId, INDETERMINATE, TldCountry, UNKNOWN, countries, t
 use crate::error::{Error, Result};
 
 mod extract;
+mod place;
 mod target;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use extract::Extractor;
+pub(crate) use extract::{Extractor, Placement};
+pub use extract::Candidate;
+pub use place::{Found, PLACEMENT, SiteCase, Vocabulary, site_code_in};
 pub use target::{Target, authority, parse_target, redact_destination};
 
 /// Which step decided a destination (or an origin).
@@ -335,4 +338,49 @@ fn tld_of(host: &str) -> std::result::Result<(CountryId, String), String> {
         Some(TldCountry::Regional) => Ok((INDETERMINATE, format!(".{tld} names a region"))),
         None => Err(format!(".{tld} is not a country-code TLD")),
     }
+}
+
+/// The destination and origin candidates one record offers, and which
+/// were taken (`borderscan explain FILE:LINE`). `name` is the file's name
+/// (it picks the format, as a scan would), `header` its first line for
+/// CSV and TSV; `dest_fields` and `origin_fields` are the configured names.
+pub fn explain_placement(
+    det: &crate::Detectors,
+    line: &[u8],
+    name: &str,
+    header: Option<&[u8]>,
+    dest_fields: &[String],
+    origin_fields: &[String],
+    show_values: bool,
+) -> Vec<Candidate> {
+    use crate::formats::{self, Header, RecordBuf};
+    let format = formats::detect(name, header.unwrap_or(line));
+    let header = match header {
+        Some(h) if format.has_header() => formats::parse_header(format, h),
+        _ => Header::default(),
+    };
+    let mut rec = RecordBuf::default();
+    if formats::parse(format, line, &header, &mut rec).is_err() {
+        rec.set_text(line);
+    }
+    let mut scratch = crate::detect::Scratch::with_roles(dest_fields, origin_fields);
+    let mut hits = Vec::new();
+    det.scan(&rec, &mut scratch, show_values, &mut hits);
+    let mut cands = Extractor::new().candidates(&rec, scratch.roles());
+    if !show_values {
+        // As the findings table shows them: values found in keys masked,
+        // and a vocabulary field's value that is no endpoint not at all.
+        for c in &mut cands {
+            if let Some(masked) = scratch.masked_path(c.field_index as u32) {
+                c.field = Some(masked.to_string());
+            }
+            if c.found == Found::Vocabulary
+                && c.what == "destination"
+                && !Vocabulary::builtin().named_endpoint(&c.value)
+            {
+                c.value = "(not an endpoint; --show-values shows it)".into();
+            }
+        }
+    }
+    cands
 }

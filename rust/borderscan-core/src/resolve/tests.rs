@@ -134,3 +134,144 @@ fn precedence() {
         [Source::Policy, Source::Cloud, Source::Geoip, Source::Tld]
     );
 }
+
+mod placement {
+    use std::sync::OnceLock;
+
+    use crate::Detectors;
+    use crate::config::{DEFAULT_DEST_FIELDS, DEFAULT_ORIGIN_FIELDS};
+    use crate::resolve::{Candidate, Found, explain_placement};
+
+    fn det() -> &'static Detectors {
+        static DET: OnceLock<Detectors> = OnceLock::new();
+        DET.get_or_init(|| Detectors::builtin().expect("built-in rules load"))
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The candidates of one line of a file named `name`.
+    fn cands(name: &str, header: Option<&str>, line: &str) -> Vec<Candidate> {
+        explain_placement(
+            det(),
+            line.as_bytes(),
+            name,
+            header.map(str::as_bytes),
+            &strings(DEFAULT_DEST_FIELDS),
+            &strings(DEFAULT_ORIGIN_FIELDS),
+            true,
+        )
+    }
+
+    /// (destination taken, how), (origin taken, how).
+    fn taken(name: &str, header: Option<&str>, line: &str) -> (Vec<(String, Found)>, Vec<(String, Found)>) {
+        let c = cands(name, header, line);
+        let pick = |what: &str| {
+            c.iter()
+                .filter(|c| c.what == what && c.taken)
+                .map(|c| (c.value.clone(), c.found))
+                .collect::<Vec<_>>()
+        };
+        (pick("destination"), pick("origin"))
+    }
+
+    fn one(v: &str, f: Found) -> Vec<(String, Found)> {
+        vec![(v.to_string(), f)]
+    }
+
+    #[test]
+    fn vocabulary_fields_in_many_languages_and_nestings() {
+        let (d, o) = taken(
+            "a.jsonl",
+            None,
+            r#"{"werk":"Werk Stuttgart (DE-STR-01)","ziel":"https://ingest.example.de/v1","msg":"ok"}"#,
+        );
+        assert_eq!(d, one("https://ingest.example.de/v1", Found::Vocabulary));
+        assert_eq!(o, one("DE-STR-01", Found::Vocabulary));
+        let (d, o) = taken(
+            "a.jsonl",
+            None,
+            r#"{"工場":"名古屋工場 JP-NGO-02","connection":{"broker":{"address":"mqtts://b.example.jp:8883"}}}"#,
+        );
+        assert_eq!(d, one("mqtts://b.example.jp:8883", Found::Vocabulary));
+        assert_eq!(o, one("JP-NGO-02", Found::Vocabulary));
+        let (d, _) = taken("a.jsonl", None, r#"{"送信先":"oss-cn-shanghai.aliyuncs.com"}"#);
+        assert_eq!(d, one("oss-cn-shanghai.aliyuncs.com", Found::Vocabulary));
+    }
+
+    #[test]
+    fn a_configured_field_wins_over_the_vocabulary_and_discovery() {
+        let (d, o) = taken(
+            "a.jsonl",
+            None,
+            r#"{"ziel":"https://b.example.cn","cfg":"mqtts://c.example.jp:8883","endpoint":"https://a.example.de","site":"VN-HAN-02","werk":"DE-STR-01"}"#,
+        );
+        assert_eq!(d, one("https://a.example.de", Found::Field));
+        assert_eq!(o, one("VN-HAN-02", Found::Field));
+    }
+
+    #[test]
+    fn sending_phrases_in_text_before_discovered_values() {
+        let (d, o) = taken(
+            "c.log",
+            None,
+            "2026-11-02 10:00:01 Werk Stuttgart (DE-STR-01) MC-205 -> mqtt://iot-as-mqtt.cn-shanghai.aliyuncs.com:1883 : temp 61.2",
+        );
+        assert_eq!(d, one("mqtt://iot-as-mqtt.cn-shanghai.aliyuncs.com:1883", Found::Text));
+        assert_eq!(o, one("DE-STR-01", Found::Text));
+        let (d, _) = taken(
+            "a.jsonl",
+            None,
+            r#"{"x1":"kafka://k.example.fr:9092","msg":"retrying upload to https://s3.eu-central-1.amazonaws.com/b after timeout"}"#,
+        );
+        assert_eq!(d, one("https://s3.eu-central-1.amazonaws.com/b", Found::Text));
+    }
+
+    #[test]
+    fn several_discovered_endpoints_are_all_candidates() {
+        let (d, _) = taken(
+            "a.jsonl",
+            None,
+            r#"{"a":"mqtts://b.example.de:8883","b":"kafka://k.example.cn:9092","help_url":"https://docs.example.com/x"}"#,
+        );
+        assert_eq!(
+            d,
+            vec![
+                ("mqtts://b.example.de:8883".to_string(), Found::Discovered),
+                ("kafka://k.example.cn:9092".to_string(), Found::Discovered),
+            ]
+        );
+    }
+
+    #[test]
+    fn decoys_are_not_destinations() {
+        for line in [
+            r#"{"help_url":"https://docs.vendor.example.com/kb/1","msg":"see https://docs.vendor.example.com/kb/1"}"#,
+            r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","operator":"anna@example.de"}"#,
+            r#"{"error":"connection to db01.corp.example.de:5432 refused"}"#,
+            r#"{"stack":"at com.acme.Uploader.send(Uploader.java:88)","caller":"upload.py:45"}"#,
+        ] {
+            let (d, _) = taken("a.jsonl", None, line);
+            assert_eq!(d, vec![], "{line}");
+        }
+    }
+
+    #[test]
+    fn syslog_hostname_and_semicolon_csv() {
+        let (d, o) = taken(
+            "g.syslog",
+            None,
+            "<134>1 2026-11-02T00:00:00.131Z cnc-de-str-01-157 shipper 41 - - POST https://ingest.example.co.jp/v2 201",
+        );
+        assert_eq!(d, one("https://ingest.example.co.jp/v2", Found::Text));
+        assert_eq!(o, one("de-str-01", Found::Hostname));
+        let (d, o) = taken(
+            "export.csv",
+            Some("Zeitstempel;Werk;Anlage;Ziel;Meldung"),
+            "2026-11-02 10:00;DE-MUC-01;MC-7;https://daten.example.de/up;Temperatur 61,2 °C",
+        );
+        assert_eq!(d, one("https://daten.example.de/up", Found::Vocabulary));
+        assert_eq!(o, one("DE-MUC-01", Found::Vocabulary));
+    }
+}

@@ -1,0 +1,611 @@
+//! Where in a record its destination and origin are written, when they are
+//! not in the configured fields: the vocabulary of `rules/placement.toml`
+//! (field names in several languages, sending phrases, network URL
+//! schemes), what counts as an endpoint, and site codes inside longer
+//! values (`Werk Stuttgart (DE-STR-01)`, `cnc-de-str-01-157`).
+//!
+//! [`super::Extractor`] applies them to a record in the documented order of
+//! precedence; this module only answers questions about one value.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+
+use super::target::{Target, parse_target};
+use crate::cloud::cloud_table;
+use crate::country::{CountryId, countries};
+use crate::detect::TypeRule;
+use crate::error::{Error, Result};
+
+/// The built-in vocabulary, compiled in like the default rule pack.
+pub const PLACEMENT: &str = include_str!("../../rules/placement.toml");
+
+/// Which step of extraction found a record's destination or origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Found {
+    /// A configured field (`--dest-field`, `--origin-field`).
+    Field,
+    /// A field named in the vocabulary (`ziel`, `送信先`, `werk`).
+    Vocabulary,
+    /// A value that is an endpoint on its own, in a field whose name says
+    /// nothing (destinations only).
+    Discovered,
+    /// The endpoint of a sending phrase in text (`-> mqtt://…`); for
+    /// origins, a site code written in the record's text.
+    Text,
+    /// A site code inside the name of the machine that wrote the record
+    /// (syslog HOSTNAME, a `host` field): origins only.
+    Hostname,
+    /// Nothing in the record.
+    None,
+}
+
+impl Found {
+    pub const ALL: [Found; 6] = [
+        Found::Field,
+        Found::Vocabulary,
+        Found::Discovered,
+        Found::Text,
+        Found::Hostname,
+        Found::None,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Found::Field => "field",
+            Found::Vocabulary => "vocabulary",
+            Found::Discovered => "discovered",
+            Found::Text => "text",
+            Found::Hostname => "hostname",
+            Found::None => "none",
+        }
+    }
+
+    /// How sure the step is that it found where the record goes: a field
+    /// someone named is high, a value that merely is an endpoint or a
+    /// phrase read in prose is medium, several candidates are low.
+    pub fn confidence(self, candidates: usize) -> &'static str {
+        match self {
+            Found::Field | Found::Vocabulary => "high",
+            Found::Discovered if candidates > 1 => "low",
+            Found::Text | Found::Hostname | Found::Discovered => "medium",
+            Found::None => "none",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldSection {
+    #[allow(dead_code)] // documentation in the file
+    description: String,
+    words: Vec<String>,
+    examples: Vec<String>,
+    counter_examples: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhraseSection {
+    #[allow(dead_code)]
+    description: String,
+    max_words_between: usize,
+    before: Vec<String>,
+    after: Vec<String>,
+    examples: Vec<String>,
+    counter_examples: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemeSection {
+    #[allow(dead_code)]
+    description: String,
+    network: Vec<String>,
+    examples: Vec<String>,
+    counter_examples: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlacementFile {
+    destination_fields: FieldSection,
+    origin_fields: FieldSection,
+    host_fields: FieldSection,
+    send_phrases: PhraseSection,
+    schemes: SchemeSection,
+}
+
+/// The compiled vocabulary.
+pub struct Vocabulary {
+    dest: TypeRule,
+    /// The destination words' exceptions as words of their own: a field
+    /// that names one is never a destination, not even a discovered one.
+    not_dest: TypeRule,
+    origin: TypeRule,
+    host: TypeRule,
+    /// Phrase, then endpoint: the endpoint is group `ep`.
+    before: Regex,
+    /// Endpoint, then phrase.
+    after: Regex,
+    schemes: FxHashSet<String>,
+    file: PlacementFile,
+}
+
+/// Longest text searched for sending phrases and site codes: a record's
+/// place is said near its start, and hostile lines are long.
+const MAX_TEXT: usize = 4096;
+
+/// Characters an endpoint written in text cannot contain.
+const NOT_IN_ENDPOINT: &str = r#"\s"'<>()\[\]{},;|`"#;
+
+impl Vocabulary {
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let file: PlacementFile =
+            toml::from_str(text).map_err(|e| Error::config(origin, e.to_string()))?;
+        let rule = |words: &[String]| TypeRule::new(0, &[], words);
+        let exceptions: Vec<String> = file
+            .destination_fields
+            .words
+            .iter()
+            .filter_map(|w| w.strip_prefix('!'))
+            .map(str::to_string)
+            .collect();
+        let p = &file.send_phrases;
+        let between = p.max_words_between.min(8);
+        let before = alternation(&p.before, between);
+        let after = alternation(&p.after, 0);
+        let ep = format!("[^{NOT_IN_ENDPOINT}]");
+        let before = Regex::new(&format!(r"(?:{before})[\s:：]*(?P<ep>{ep}+)"))
+            .map_err(|e| Error::config(origin, format!("send_phrases.before: {e}")))?;
+        let after = Regex::new(&format!(
+            r"(?:^|[\s(\[「『:：=])(?P<ep>{ep}+?)\s*(?:{after})"
+        ))
+        .map_err(|e| Error::config(origin, format!("send_phrases.after: {e}")))?;
+        let schemes = file
+            .schemes
+            .network
+            .iter()
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
+        Ok(Vocabulary {
+            dest: rule(&file.destination_fields.words),
+            not_dest: rule(&exceptions),
+            origin: rule(&file.origin_fields.words),
+            host: rule(&file.host_fields.words),
+            before,
+            after,
+            schemes,
+            file,
+        })
+    }
+
+    /// The built-in vocabulary, parsed once.
+    pub fn builtin() -> &'static Vocabulary {
+        static V: OnceLock<Vocabulary> = OnceLock::new();
+        // Tested by `cargo test` and `rules check`: a failure is a bug in
+        // the shipped data.
+        V.get_or_init(|| Vocabulary::parse(PLACEMENT, "builtin:placement.toml").expect("valid"))
+    }
+
+    /// The field path names a destination.
+    pub fn is_dest_field(&self, path: &[u8]) -> bool {
+        self.dest.matches(path)
+    }
+
+    /// The field path names something that is never where the record goes
+    /// (`help_url`, `$schema`, `referrer`, `source.url`).
+    pub fn is_not_dest_field(&self, path: &[u8]) -> bool {
+        self.not_dest.matches(path)
+    }
+
+    pub fn is_origin_field(&self, path: &[u8]) -> bool {
+        self.origin.matches(path)
+    }
+
+    /// The field path names the machine that wrote the record.
+    pub fn is_host_field(&self, path: &[u8]) -> bool {
+        self.host.matches(path)
+    }
+
+    /// The network scheme of a URL (`mqtts` of `mqtts://…`), if it is one.
+    fn network_scheme(&self, value: &str) -> Option<usize> {
+        let i = value.find("://")?;
+        let scheme = &value[..i];
+        (i > 0
+            && scheme.len() <= 16
+            && self.schemes.contains(scheme.to_ascii_lowercase().as_str()))
+        .then_some(i)
+    }
+
+    /// A value that *is* an endpoint on its own, read in a field whose name
+    /// says nothing: a URL with a network scheme, a host with a port, or a
+    /// host the cloud region table places.
+    pub fn discovered_endpoint(&self, value: &str) -> bool {
+        let v = value.trim();
+        if v.is_empty() || v.len() > 2048 || v.bytes().any(|b| b.is_ascii_whitespace()) {
+            return false;
+        }
+        if self.network_scheme(v).is_some() {
+            return parse_target(v).is_some();
+        }
+        if v.contains("://") || v.contains('@') || v.contains('/') {
+            return false;
+        }
+        match split_port(v) {
+            Some((host, _)) => placeable_host(host, true),
+            None => matches!(parse_target(v), Some(Target::Host(h))
+                if cloud_table().match_host(&h).is_some()),
+        }
+    }
+
+    /// A value of a field the vocabulary names as a destination: looser
+    /// than discovery (the name already says it is one), but still a url,
+    /// host or IP, or a region code, never a word like `ok` or a number.
+    pub fn named_endpoint(&self, value: &str) -> bool {
+        let v = value.trim();
+        if v.is_empty() || v.len() > 2048 || v.bytes().any(|b| b.is_ascii_whitespace()) {
+            return false;
+        }
+        if v.contains("://") {
+            return self.network_scheme(v).is_some() && parse_target(v).is_some();
+        }
+        match parse_target(v) {
+            Some(Target::Ip(_)) => true,
+            Some(Target::Host(h)) => {
+                h.rsplit('.').next().is_some_and(|tld| {
+                    tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())
+                }) || split_port(v).is_some()
+            }
+            Some(Target::Word(w)) => cloud_table().match_region(&w).is_some(),
+            None => false,
+        }
+    }
+
+    /// The endpoint a sending phrase in `text` points at: the first one,
+    /// as `(start, end)` in `text`.
+    pub fn sent_to(&self, text: &str) -> Option<(usize, usize)> {
+        let text = cut(text, MAX_TEXT);
+        let mut best: Option<(usize, usize)> = None;
+        for re in [&self.before, &self.after] {
+            for c in re.captures_iter(text) {
+                let m = c.name("ep").expect("group ep");
+                if best.is_some_and(|(s, _)| s <= m.start()) {
+                    break;
+                }
+                let (s, e) = trim_endpoint(text, m.start(), m.end());
+                if self.text_endpoint(&text[s..e]) {
+                    best = Some((s, e));
+                    break;
+                }
+            }
+        }
+        best
+    }
+
+    /// An endpoint as written after a sending phrase: a URL with a network
+    /// scheme, an IP (with or without a port), a host with a port, or a
+    /// host under a known public suffix.
+    fn text_endpoint(&self, v: &str) -> bool {
+        if v.is_empty() {
+            return false;
+        }
+        if v.contains("://") {
+            return self.network_scheme(v).is_some() && parse_target(v).is_some();
+        }
+        if v.contains('@') || v.contains('/') {
+            return false;
+        }
+        if let Ok(ip) = v.parse::<std::net::IpAddr>() {
+            return !ip.is_unspecified();
+        }
+        match split_port(v) {
+            Some((host, _)) => placeable_host(host, true),
+            None => placeable_host(v, false),
+        }
+    }
+
+    /// Positive and negative examples that misbehave, as
+    /// `(section, example, expected)`; `rules check` reports them.
+    pub fn check(&self) -> Vec<(String, String, bool)> {
+        let mut bad = Vec::new();
+        let mut run = |section: &str, s: &FieldSection, f: &dyn Fn(&[u8]) -> bool| {
+            for (list, want) in [(&s.examples, true), (&s.counter_examples, false)] {
+                for e in list {
+                    if f(e.as_bytes()) != want {
+                        bad.push((section.to_string(), e.clone(), want));
+                    }
+                }
+            }
+        };
+        let f = &self.file;
+        run("destination_fields", &f.destination_fields, &|p| {
+            self.is_dest_field(p)
+        });
+        run("origin_fields", &f.origin_fields, &|p| self.is_origin_field(p));
+        run("host_fields", &f.host_fields, &|p| self.is_host_field(p));
+        for (list, want) in [
+            (&f.send_phrases.examples, true),
+            (&f.send_phrases.counter_examples, false),
+        ] {
+            for e in list {
+                if self.sent_to(e).is_some() != want {
+                    bad.push(("send_phrases".into(), e.clone(), want));
+                }
+            }
+        }
+        for (list, want) in [
+            (&f.schemes.examples, true),
+            (&f.schemes.counter_examples, false),
+        ] {
+            for e in list {
+                if self.discovered_endpoint(e) != want {
+                    bad.push(("schemes".into(), e.clone(), want));
+                }
+            }
+        }
+        bad
+    }
+
+    /// How many examples the file holds.
+    pub fn examples(&self) -> usize {
+        let f = &self.file;
+        let fields = |s: &FieldSection| s.examples.len() + s.counter_examples.len();
+        fields(&f.destination_fields)
+            + fields(&f.origin_fields)
+            + fields(&f.host_fields)
+            + f.send_phrases.examples.len()
+            + f.send_phrases.counter_examples.len()
+            + f.schemes.examples.len()
+            + f.schemes.counter_examples.len()
+    }
+}
+
+/// One regex alternation of phrases, longest first (so `uploaded to` is
+/// preferred over a shorter phrase at the same place). A phrase in
+/// capitals (`POST`) must stand in capitals; the others match in any case.
+/// In a phrase of two words, up to `between` words may stand between them
+/// (`uploaded 64512 bytes to`).
+fn alternation(phrases: &[String], between: usize) -> String {
+    let mut ps: Vec<&String> = phrases.iter().collect();
+    ps.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+    let parts: Vec<String> = ps
+        .into_iter()
+        .map(|p| {
+            let words: Vec<&str> = p.split_whitespace().collect();
+            let caps = p.chars().any(char::is_alphabetic)
+                && !p.chars().any(char::is_lowercase)
+                && p.is_ascii();
+            let esc: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+            let body = if words.len() == 2 && between > 0 {
+                format!(r"{}(?:\s+\S+){{0,{between}}}?\s+{}", esc[0], esc[1])
+            } else {
+                esc.join(r"\s+")
+            };
+            // A phrase that starts (ends) with a letter starts (ends) at a
+            // word boundary in spaced scripts; `\b` is Unicode-aware, so a
+            // Chinese or Japanese phrase is not held to it.
+            let spaced = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+            let lead = if spaced(p.chars().next()) { r"\b" } else { "" };
+            let tail = if spaced(p.chars().last()) { r"\b" } else { "" };
+            if caps {
+                format!("{lead}{body}{tail}")
+            } else {
+                format!("(?i:{lead}{body}{tail})")
+            }
+        })
+        .collect();
+    parts.join("|")
+}
+
+/// The endpoint without punctuation that ends a sentence or a clause
+/// around it (`https://x.example.de/up.`, `(ingest.example.de:443),`).
+fn trim_endpoint(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    while e > s && matches!(b[e - 1], b'.' | b',' | b':' | b';' | b'!' | b'?' | b')') {
+        e -= 1;
+    }
+    while s < e && matches!(b[s], b'(' | b'<') {
+        s += 1;
+    }
+    (s, e)
+}
+
+/// `host:port` split, when the part after the last colon is a port.
+fn split_port(v: &str) -> Option<(&str, u16)> {
+    if let Some(rest) = v.strip_prefix('[') {
+        let (ip, port) = rest.split_once("]:")?;
+        return Some((ip, port.parse().ok().filter(|&p| p > 0)?));
+    }
+    let (h, port) = v.rsplit_once(':')?;
+    if h.contains(':') || port.is_empty() || port.len() > 5 {
+        return None;
+    }
+    Some((h, port.parse().ok().filter(|&p| p > 0)?))
+}
+
+/// Top-level domains that are also the extensions of source files and
+/// libraries, whose `file.ext:line` reads like `host:port` in stack traces
+/// (`upload.py:45`, `lib.rs:10`, `libc.so:12`).
+const FILE_LIKE_TLDS: &[&str] = &[
+    "py", "rs", "pl", "sh", "md", "cc", "so", "ps", "ai", "do", "tf", "gd", "ml", "sc", "im", "java",
+    "zip", "mov", "cs", "hs", "ts", "ms",
+];
+
+/// A host that resolution can place or that names a real network: an IP,
+/// or a name under a known public suffix, not a file name (`upload.py`).
+fn placeable_host(host: &str, with_port: bool) -> bool {
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return with_port || !ip.is_unspecified();
+    }
+    let h = host.trim_end_matches('.');
+    let valid = h.len() >= 4
+        && h.len() <= 253
+        && h.contains('.')
+        && h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_');
+    if !valid {
+        return false;
+    }
+    let lower = h.to_ascii_lowercase();
+    // Cloud endpoints are public suffixes themselves in the private part
+    // of the list (`s3.eu-west-1.amazonaws.com`).
+    if cloud_table().match_host(&lower).is_some() {
+        return true;
+    }
+    let Some(suffix) = psl::suffix(lower.as_bytes()) else {
+        return false;
+    };
+    if !suffix.is_known() || suffix.as_bytes().len() >= lower.len() {
+        return false;
+    }
+    let labels = lower.split('.').count();
+    let tld = lower.rsplit('.').next().unwrap_or("");
+    !(labels == 2 && FILE_LIKE_TLDS.contains(&tld))
+}
+
+/// At most `max` bytes of `text`, cut at a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut i = max;
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    &text[..i]
+}
+
+/// How a site code may be written where it is looked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SiteCase {
+    /// In text and values: in capitals only (`DE-STR-01`); lower case in
+    /// prose is too often something else.
+    Upper,
+    /// In host names: either case (`cnc-de-str-01-157`).
+    Any,
+}
+
+/// The first site code inside `value`: a country code, a location of two
+/// to five letters and a number of one to three digits, joined by `-` or
+/// `_` (`DE-STR-01`, `JP-NGO-02`, `de_muc_4`, inside `cnc-de-str-01-157`),
+/// standing apart from letters and digits around it. Returns the code and
+/// its country.
+pub fn site_code_in(value: &str, case: SiteCase) -> Option<(&str, CountryId)> {
+    let v = cut(value, MAX_TEXT);
+    let b = v.as_bytes();
+    let mut i = 0;
+    while i + 7 <= b.len() {
+        // Jump to the next separator that could follow a country code.
+        let Some(k) = memchr::memchr2(b'-', b'_', &b[i + 2..]) else {
+            return None;
+        };
+        let at = i + 2 + k - 2;
+        i = at + 1;
+        if let Some(end) = site_code_at(b, at, case) {
+            let code = &v[at..end];
+            if let Some(c) = countries().lookup(&code[..2]) {
+                return Some((code, c));
+            }
+        }
+    }
+    None
+}
+
+/// The end of a site code starting at `at`, if one does.
+fn site_code_at(b: &[u8], at: usize, case: SiteCase) -> Option<usize> {
+    if at > 0 && b[at - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let upper = b[at].is_ascii_uppercase();
+    let same = |c: u8| {
+        if upper {
+            c.is_ascii_uppercase()
+        } else {
+            c.is_ascii_lowercase()
+        }
+    };
+    if case == SiteCase::Upper && !upper {
+        return None;
+    }
+    if !(same(b[at]) && same(*b.get(at + 1)?)) {
+        return None;
+    }
+    let sep = b[at + 2];
+    let mut j = at + 3;
+    let letters = b[j..].iter().take_while(|&&c| same(c)).count();
+    if !(2..=5).contains(&letters) {
+        return None;
+    }
+    j += letters;
+    if b.get(j).is_some_and(|&c| c == sep) {
+        j += 1;
+    }
+    let digits = b[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=3).contains(&digits) {
+        return None;
+    }
+    j += digits;
+    if b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_vocabulary_parses_and_its_examples_behave() {
+        let v = Vocabulary::builtin();
+        assert_eq!(v.check(), Vec::new());
+        assert!(v.examples() > 80);
+    }
+
+    #[test]
+    fn site_codes_inside_values() {
+        fn code(s: &str, c: SiteCase) -> Option<&str> {
+            site_code_in(s, c).map(|(code, _)| code)
+        }
+        assert_eq!(code("Werk Stuttgart (DE-STR-01)", SiteCase::Upper), Some("DE-STR-01"));
+        assert_eq!(code("名古屋工場 JP-NGO-02", SiteCase::Upper), Some("JP-NGO-02"));
+        assert_eq!(code("cnc-de-str-01-157", SiteCase::Any), Some("de-str-01"));
+        assert_eq!(code("plc_de_muc_4", SiteCase::Any), Some("de_muc_4"));
+        assert_eq!(code("[CN-SZ-02] shift", SiteCase::Upper), Some("CN-SZ-02"));
+        // Lower case in text, two parts, a made-up country, digits glued on.
+        assert_eq!(code("cnc-de-str-01-157", SiteCase::Upper), None);
+        assert_eq!(code("tool MC-205 changed", SiteCase::Upper), None);
+        assert_eq!(code("QQ-ABC-12", SiteCase::Upper), None);
+        assert_eq!(code("DE-STR-0123", SiteCase::Upper), None);
+        assert_eq!(code("XDE-STR-01", SiteCase::Upper), None);
+    }
+
+    #[test]
+    fn endpoints_after_phrases() {
+        let v = Vocabulary::builtin();
+        let ep = |t: &str| v.sent_to(t).map(|(s, e)| t[s..e].to_string());
+        assert_eq!(
+            ep("MC-205 -> mqtt://a.cn-shanghai.aliyuncs.com:1883 : ok").as_deref(),
+            Some("mqtt://a.cn-shanghai.aliyuncs.com:1883")
+        );
+        assert_eq!(
+            ep("uploaded 512 bytes to https://x.example.de/up.").as_deref(),
+            Some("https://x.example.de/up")
+        );
+        assert_eq!(
+            ep("https://c.example.kr/v1로 전송 완료").as_deref(),
+            Some("https://c.example.kr/v1")
+        );
+        // The first phrase's endpoint, not the first host mentioned.
+        assert_eq!(
+            ep("timeout from https://status.example.com; retrying upload to s3.eu-west-1.amazonaws.com")
+                .as_deref(),
+            Some("s3.eu-west-1.amazonaws.com")
+        );
+        assert_eq!(ep("post https://x.example.de"), None, "methods in capitals only");
+    }
+}
