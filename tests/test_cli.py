@@ -12,7 +12,8 @@ ACCOUNTING_KEYS = {"files", "bytes", "records", "unparseable", "binary_skipped",
 FINDING_COLUMNS = ["path", "line", "column", "byte_offset", "detector", "category", "field",
                    "evidence", "confidence", "reason", "destination", "dest_host",
                    "dest_country", "dest_source", "origin", "origin_country", "origin_source",
-                   "dest_found", "dest_confidence", "origin_found", "verdict", "severity", "rule", "exception", "fingerprint"]
+                   "dest_found", "dest_confidence", "origin_found", "verdict", "severity",
+                   "rule", "exception", "fingerprint"]
 
 
 def test_scan_sample_data_json(cli, sample_dir, tmp_path):

@@ -19,7 +19,8 @@ STUB = Path(_core.__file__).with_name("_core.pyi")
 # A value other than the default for every option (paths exist where read).
 SAMPLES: dict[str, object] = {
     "threads": 3, "include": ["*.jsonl"], "exclude": ["old/*"], "input_format": "csv",
-    "csv_delimiter": ";", "max_line": 4096, "max_expansion": 9, "split_size": 1 << 16, "dest_fields": ["ziel"],
+    "csv_delimiter": ";", "max_line": 4096, "max_expansion": 9, "split_size": 1 << 16,
+    "dest_fields": ["ziel"],
     "origin_fields": ["werk"], "show_values": True, "min_confidence": "low",
     "rules": ["RULES"], "builtin_rules": False,
     "policy": "POLICY", "preset": "eu-gdpr", "geoip": "GEOIP", "destination": "DE",
@@ -132,6 +133,7 @@ def test_accounting_and_summary_stubs_match_the_engine_json(sample_dir):
         "Counts": next(iter(res["verdicts"].values())), "CategoryRow": summary["categories"][0],
         "DetectorRow": summary["detectors"][0], "BaselineSummary": summary["baseline"],
         "PolicyName": summary["policy"], "Failure": acc["failures"][0],
+        "Coverage": res["coverage"], "CoverageSide": res["coverage"]["destination"],
     }
     for name, value in shapes.items():
         assert sorted(_typed_dict_keys(name)) == sorted(value), name

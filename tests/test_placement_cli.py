@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import orjson
-
 from borderscan import api
 
 # Each record carries an e-mail address so that it yields a finding, and

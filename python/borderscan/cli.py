@@ -181,7 +181,8 @@ def _config_error(e: Exception | str) -> NoReturn:
                    "DIR (after a crash, a kill or Ctrl-C) replays finished files instead of "
                    "reading them and ends with the results of an uninterrupted scan.")
 def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None, strict: bool,
-         keep_going: bool, require_destination: bool, quiet: bool, no_progress: bool, locale: str, store_dir: str | None,
+         keep_going: bool, require_destination: bool, quiet: bool, no_progress: bool,
+         locale: str, store_dir: str | None,
          audit_log: str | None, no_audit_log: bool, sign_key: str | None,
          **options: Any) -> None:
     """Scan files, directories (recursively) and - (stdin).
@@ -207,7 +208,8 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
     run = _Run(paths=list(paths), out=out, fail_on=fail_on, strict=strict,
                keep_going=keep_going,
                require_destination=require_destination and not options["destination"],
-               quiet=quiet, no_progress=no_progress, store_dir=store_dir, journal_dir=options["journal"],
+               quiet=quiet, no_progress=no_progress, store_dir=store_dir,
+               journal_dir=options["journal"],
                baseline_file=options["baseline"], audit_log=audit_log,
                no_audit_log=no_audit_log, sign_key=sign_key, policy_file=options["policy"],
                preset=options["preset"], today=options["today"], geoip=options["geoip"])

@@ -20,7 +20,6 @@ mod types;
 
 pub(crate) use types::TypeRule;
 
-
 struct ValueRule {
     rule: u16,
     /// Its pattern names lexicon concepts: `re` holds a sentinel byte for

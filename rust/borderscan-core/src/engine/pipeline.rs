@@ -25,9 +25,9 @@ use crate::accounting::Location;
 use crate::batch::{BATCH_ROWS, RecordValues, Row};
 use crate::formats::{self, Format, Header};
 use crate::residency;
-use crate::resolve::Found;
 #[cfg(doc)]
 use crate::resolve::Extractor;
+use crate::resolve::Found;
 
 /// Rows short of [`BATCH_ROWS`] at which a batch is sent (see its use).
 pub(super) const BATCH_MARGIN: usize = 256;

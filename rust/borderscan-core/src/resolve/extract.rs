@@ -310,7 +310,13 @@ impl Extractor {
                 continue;
             }
             if role & ROLE_DEST != 0 {
-                push("destination", i, &v, Found::Field, "a configured destination field");
+                push(
+                    "destination",
+                    i,
+                    &v,
+                    Found::Field,
+                    "a configured destination field",
+                );
             } else if role & ROLE_DEST_VOCAB != 0 {
                 let why = if self.vocab.named_endpoint(&v) {
                     "the field's name is in the destination vocabulary"
@@ -332,7 +338,9 @@ impl Extractor {
                 && v.contains(' ')
                 && let Some((s, e)) = self.vocab.sent_to(&v)
             {
-                push("destination", i,
+                push(
+                    "destination",
+                    i,
                     &v[s..e],
                     Found::Text,
                     "the endpoint of a sending phrase",
@@ -347,16 +355,34 @@ impl Extractor {
                 push("origin", i, &o, Found::Field, "a configured origin field");
             } else if role & ROLE_ORIGIN_VOCAB != 0 {
                 let o = site_code_in(&v, SiteCase::Any).map_or(v.clone(), |(c, _)| c.to_string());
-                push("origin", i, &o, Found::Vocabulary, "the field's name is in the origin vocabulary");
+                push(
+                    "origin",
+                    i,
+                    &o,
+                    Found::Vocabulary,
+                    "the field's name is in the origin vocabulary",
+                );
             } else if role & ROLE_HOST != 0 {
                 if let Some((c, _)) = site_code_in(&v, SiteCase::Any) {
-                    push("origin", i, c, Found::Hostname, "a site code inside the host name");
+                    push(
+                        "origin",
+                        i,
+                        c,
+                        Found::Hostname,
+                        "a site code inside the host name",
+                    );
                 }
             } else if !f.derived
                 && role & (ROLE_DEST | ROLE_DEST_VOCAB) == 0
                 && let Some((c, _)) = site_code_in(&v, SiteCase::Upper)
             {
-                push("origin", i, c, Found::Text, "a site code written in the record");
+                push(
+                    "origin",
+                    i,
+                    c,
+                    Found::Text,
+                    "a site code written in the record",
+                );
             }
         }
         out

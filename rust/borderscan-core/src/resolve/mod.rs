@@ -22,8 +22,8 @@ mod target;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use extract::{Extractor, Placement};
 pub use extract::Candidate;
+pub(crate) use extract::{Extractor, Placement};
 pub use place::{Found, PLACEMENT, SiteCase, Vocabulary, site_code_in};
 pub use target::{Target, authority, parse_target, redact_destination};
 

@@ -215,10 +215,8 @@ impl Vocabulary {
     fn network_scheme(&self, value: &str) -> Option<usize> {
         let i = value.find("://")?;
         let scheme = &value[..i];
-        (i > 0
-            && scheme.len() <= 16
-            && self.schemes.contains(scheme.to_ascii_lowercase().as_str()))
-        .then_some(i)
+        (i > 0 && scheme.len() <= 16 && self.schemes.contains(scheme.to_ascii_lowercase().as_str()))
+            .then_some(i)
     }
 
     /// A value that *is* an endpoint on its own, read in a field whose name
@@ -325,7 +323,9 @@ impl Vocabulary {
         run("destination_fields", &f.destination_fields, &|p| {
             self.is_dest_field(p)
         });
-        run("origin_fields", &f.origin_fields, &|p| self.is_origin_field(p));
+        run("origin_fields", &f.origin_fields, &|p| {
+            self.is_origin_field(p)
+        });
         run("host_fields", &f.host_fields, &|p| self.is_host_field(p));
         for (list, want) in [
             (&f.send_phrases.examples, true),
@@ -431,8 +431,8 @@ fn split_port(v: &str) -> Option<(&str, u16)> {
 /// libraries, whose `file.ext:line` reads like `host:port` in stack traces
 /// (`upload.py:45`, `lib.rs:10`, `libc.so:12`).
 const FILE_LIKE_TLDS: &[&str] = &[
-    "py", "rs", "pl", "sh", "md", "cc", "so", "ps", "ai", "do", "tf", "gd", "ml", "sc", "im", "java",
-    "zip", "mov", "cs", "hs", "ts", "ms",
+    "py", "rs", "pl", "sh", "md", "cc", "so", "ps", "ai", "do", "tf", "gd", "ml", "sc", "im",
+    "java", "zip", "mov", "cs", "hs", "ts", "ms",
 ];
 
 /// A host that resolution can place or that names a real network: an IP,
@@ -500,9 +500,7 @@ pub fn site_code_in(value: &str, case: SiteCase) -> Option<(&str, CountryId)> {
     let mut i = 0;
     while i + 7 <= b.len() {
         // Jump to the next separator that could follow a country code.
-        let Some(k) = memchr::memchr2(b'-', b'_', &b[i + 2..]) else {
-            return None;
-        };
+        let k = memchr::memchr2(b'-', b'_', &b[i + 2..])?;
         let at = i + 2 + k - 2;
         i = at + 1;
         if let Some(end) = site_code_at(b, at, case) {
@@ -571,8 +569,14 @@ mod tests {
         fn code(s: &str, c: SiteCase) -> Option<&str> {
             site_code_in(s, c).map(|(code, _)| code)
         }
-        assert_eq!(code("Werk Stuttgart (DE-STR-01)", SiteCase::Upper), Some("DE-STR-01"));
-        assert_eq!(code("名古屋工場 JP-NGO-02", SiteCase::Upper), Some("JP-NGO-02"));
+        assert_eq!(
+            code("Werk Stuttgart (DE-STR-01)", SiteCase::Upper),
+            Some("DE-STR-01")
+        );
+        assert_eq!(
+            code("名古屋工場 JP-NGO-02", SiteCase::Upper),
+            Some("JP-NGO-02")
+        );
         assert_eq!(code("cnc-de-str-01-157", SiteCase::Any), Some("de-str-01"));
         assert_eq!(code("plc_de_muc_4", SiteCase::Any), Some("de_muc_4"));
         assert_eq!(code("[CN-SZ-02] shift", SiteCase::Upper), Some("CN-SZ-02"));
@@ -606,6 +610,10 @@ mod tests {
                 .as_deref(),
             Some("s3.eu-west-1.amazonaws.com")
         );
-        assert_eq!(ep("post https://x.example.de"), None, "methods in capitals only");
+        assert_eq!(
+            ep("post https://x.example.de"),
+            None,
+            "methods in capitals only"
+        );
     }
 }

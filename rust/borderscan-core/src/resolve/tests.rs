@@ -164,8 +164,11 @@ mod placement {
         )
     }
 
+    /// What was taken, and by which step.
+    type Taken = Vec<(String, Found)>;
+
     /// (destination taken, how), (origin taken, how).
-    fn taken(name: &str, header: Option<&str>, line: &str) -> (Vec<(String, Found)>, Vec<(String, Found)>) {
+    fn taken(name: &str, header: Option<&str>, line: &str) -> (Taken, Taken) {
         let c = cands(name, header, line);
         let pick = |what: &str| {
             c.iter()
@@ -196,7 +199,11 @@ mod placement {
         );
         assert_eq!(d, one("mqtts://b.example.jp:8883", Found::Vocabulary));
         assert_eq!(o, one("JP-NGO-02", Found::Vocabulary));
-        let (d, _) = taken("a.jsonl", None, r#"{"送信先":"oss-cn-shanghai.aliyuncs.com"}"#);
+        let (d, _) = taken(
+            "a.jsonl",
+            None,
+            r#"{"送信先":"oss-cn-shanghai.aliyuncs.com"}"#,
+        );
         assert_eq!(d, one("oss-cn-shanghai.aliyuncs.com", Found::Vocabulary));
     }
 
@@ -218,14 +225,23 @@ mod placement {
             None,
             "2026-11-02 10:00:01 Werk Stuttgart (DE-STR-01) MC-205 -> mqtt://iot-as-mqtt.cn-shanghai.aliyuncs.com:1883 : temp 61.2",
         );
-        assert_eq!(d, one("mqtt://iot-as-mqtt.cn-shanghai.aliyuncs.com:1883", Found::Text));
+        assert_eq!(
+            d,
+            one(
+                "mqtt://iot-as-mqtt.cn-shanghai.aliyuncs.com:1883",
+                Found::Text
+            )
+        );
         assert_eq!(o, one("DE-STR-01", Found::Text));
         let (d, _) = taken(
             "a.jsonl",
             None,
             r#"{"x1":"kafka://k.example.fr:9092","msg":"retrying upload to https://s3.eu-central-1.amazonaws.com/b after timeout"}"#,
         );
-        assert_eq!(d, one("https://s3.eu-central-1.amazonaws.com/b", Found::Text));
+        assert_eq!(
+            d,
+            one("https://s3.eu-central-1.amazonaws.com/b", Found::Text)
+        );
     }
 
     #[test]
