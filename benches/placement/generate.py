@@ -413,12 +413,21 @@ def set_path(obj: dict[str, Any], segs: list[str], value: Any) -> None:
             cur[".".join(segs[i:])] = value
             return
         cur = nxt
-    cur[segs[-1]] = value
+    key, n = segs[-1], 1
+    # Never overwrite a value (or an object) another item put there: its
+    # truth would be lost from the record (found after the first run: 22
+    # records had lost their site or destination to a key of the same name).
+    while key in cur:
+        n += 1
+        key = f"{segs[-1]}_{n}"
+    cur[key] = value
 
 
 def build(items: list[tuple[list[str], Any]]) -> dict[str, Any]:
     obj: dict[str, Any] = {}
-    for segs, value in items:
+    # Flat keys first, so a nested path meeting one of them is written flat
+    # (`set_path`) instead of being replaced by it.
+    for segs, value in sorted(items, key=lambda it: len(it[0])):
         set_path(obj, segs, value)
     return obj
 

@@ -82,7 +82,7 @@ impl Extractor {
         out.clear();
         let value = |i: usize| rec.value(&rec.fields[i]).trim_ascii();
         // 1 and 2: named fields, configured before vocabulary.
-        let mut vocab_dest: Option<usize> = None;
+        let mut vocab_dest: Option<(usize, String)> = None;
         let mut vocab_origin: Option<(usize, Option<(usize, usize)>)> = None;
         let mut dest_field: Option<usize> = None;
         let mut origin_field: Option<usize> = None;
@@ -103,26 +103,37 @@ impl Extractor {
             if vocab_dest.is_none()
                 && role & ROLE_DEST_VOCAB != 0
                 && let Ok(s) = std::str::from_utf8(v)
-                && self.vocab.named_endpoint(s)
+                && let Some(ep) = self.vocab.find_named(s)
             {
-                vocab_dest = Some(i);
+                vocab_dest = Some((i, ep.to_string()));
             }
-            if vocab_origin.is_none()
+            // The first vocabulary field with a site code in it, else the
+            // first with a value that could name a site.
+            if !matches!(vocab_origin, Some((_, Some(_))))
                 && role & ROLE_ORIGIN_VOCAB != 0
                 && let Some(span) = origin_value(v)
+                && (vocab_origin.is_none() || span.is_some())
             {
                 vocab_origin = Some((i, span));
             }
         }
-        if let Some(i) = dest_field.or(vocab_dest) {
-            let found = if dest_field.is_some() {
-                Found::Field
-            } else {
-                Found::Vocabulary
-            };
+        if let Some(i) = dest_field {
             out.dest.push_str(&String::from_utf8_lossy(value(i)));
-            out.dest_found = Some(found);
+            out.dest_found = Some(Found::Field);
+        } else if let Some((_, ep)) = vocab_dest {
+            out.dest.push_str(&ep);
+            out.dest_found = Some(Found::Vocabulary);
         }
+        // A vocabulary origin field without a site code in it (`"werk":
+        // "Stuttgart"`, syslog's `origin software="uploader"`) is kept for
+        // last: a host name or text may still say the site.
+        let weak_origin = match vocab_origin {
+            Some((i, None)) => {
+                vocab_origin = None;
+                Some(i)
+            }
+            _ => None,
+        };
         if let Some(i) = origin_field {
             // A value written as prose (`Werk Stuttgart (DE-STR-01)`) gives
             // the site code inside it; a single word is taken whole, as a
@@ -148,6 +159,13 @@ impl Extractor {
         }
         if out.origin_found.is_none() {
             self.unnamed_origin(rec, roles, out);
+        }
+        if out.origin_found.is_none()
+            && let Some(i) = weak_origin
+        {
+            out.origin
+                .push_str(&String::from_utf8_lossy(value(i)));
+            out.origin_found = Some(Found::Vocabulary);
         }
         if out.dest_found.is_some() && out.candidates.is_empty() {
             out.candidates.push((out.dest.clone(), out.dest_found()));
@@ -188,9 +206,9 @@ impl Extractor {
             let Ok(s) = std::str::from_utf8(v) else {
                 continue;
             };
-            if !self.vocab.discovered_endpoint(s) {
+            let Some(s) = self.vocab.find_discovered(s) else {
                 continue;
-            }
+            };
             let key = authority(s);
             if out
                 .candidates
@@ -318,13 +336,24 @@ impl Extractor {
                     "a configured destination field",
                 );
             } else if role & ROLE_DEST_VOCAB != 0 {
-                let why = if self.vocab.named_endpoint(&v) {
-                    "the field's name is in the destination vocabulary"
-                } else {
-                    "the field's name is in the destination vocabulary, but its value is no endpoint"
-                };
-                push("destination", i, &v, Found::Vocabulary, why);
-            } else if !f.text && self.vocab.discovered_endpoint(&v) {
+                match self.vocab.find_named(&v) {
+                    Some(ep) => push(
+                        "destination",
+                        i,
+                        ep,
+                        Found::Vocabulary,
+                        "the field's name is in the destination vocabulary",
+                    ),
+                    None => push(
+                        "destination",
+                        i,
+                        &v,
+                        Found::Vocabulary,
+                        "the field's name is in the destination vocabulary, but its value is no endpoint",
+                    ),
+                }
+            } else if !f.text && let Some(ep) = self.vocab.find_discovered(&v) {
+                let ep = ep.to_string();
                 let why = if role & ROLE_NOT_DEST != 0 {
                     "an endpoint, in a field whose name says it is not a destination"
                 } else if role & (ROLE_ORIGIN | ROLE_HOST) != 0 {
@@ -332,7 +361,7 @@ impl Extractor {
                 } else {
                     "a value that is an endpoint (URL with a network scheme, host:port or cloud endpoint)"
                 };
-                push("destination", i, &v, Found::Discovered, why);
+                push("destination", i, &ep, Found::Discovered, why);
             }
             if !f.derived
                 && v.contains(' ')

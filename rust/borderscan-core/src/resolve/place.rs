@@ -139,8 +139,13 @@ pub struct Vocabulary {
 /// place is said near its start, and hostile lines are long.
 const MAX_TEXT: usize = 4096;
 
-/// Characters an endpoint written in text cannot contain.
-const NOT_IN_ENDPOINT: &str = r#"\s"'<>()\[\]{},;|`"#;
+/// Characters of an endpoint written in text: those of a URL, in ASCII.
+/// A letter of another script ends it, as Japanese and Korean particles
+/// follow it without a space (`…/v1로 전송`, `ログをwss://…に送信`), and so
+/// does full-width punctuation (`:1883（…）`, `…/kb/42，数据`).
+const ENDPOINT_CHARS: &str = r"[A-Za-z0-9._~:/?#@!$&*+=%\-]";
+/// Characters that may stand just before an endpoint written in text.
+const BEFORE_ENDPOINT: &str = r"[^A-Za-z0-9._~:/?#@!$&*+=%\-]";
 
 impl Vocabulary {
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
@@ -158,11 +163,11 @@ impl Vocabulary {
         let between = p.max_words_between.min(8);
         let before = alternation(&p.before, between);
         let after = alternation(&p.after, 0);
-        let ep = format!("[^{NOT_IN_ENDPOINT}]");
+        let ep = ENDPOINT_CHARS;
         let before = Regex::new(&format!(r"(?:{before})[\s:：]*(?P<ep>{ep}+)"))
             .map_err(|e| Error::config(origin, format!("send_phrases.before: {e}")))?;
         let after = Regex::new(&format!(
-            r"(?:^|[\s(\[「『:：=])(?P<ep>{ep}+?)\s*(?:{after})"
+            r"(?:^|{BEFORE_ENDPOINT})(?P<ep>{ep}+?)\s*(?:{after})"
         ))
         .map_err(|e| Error::config(origin, format!("send_phrases.after: {e}")))?;
         let schemes = file
@@ -263,6 +268,45 @@ impl Vocabulary {
         }
     }
 
+    /// The endpoint in a value read in a field whose name says nothing: the
+    /// whole value ([`Vocabulary::discovered_endpoint`]), the first of a
+    /// comma-separated list (`b-1.example.de:9092,b-2.example.de:9092`), or
+    /// the host of a connection string (`HostName=hub.example.de;DeviceId=…`).
+    pub fn find_discovered<'v>(&self, value: &'v str) -> Option<&'v str> {
+        self.find(value, |s| self.discovered_endpoint(s))
+    }
+
+    /// The same for a field the vocabulary names ([`Vocabulary::named_endpoint`]).
+    pub fn find_named<'v>(&self, value: &'v str) -> Option<&'v str> {
+        self.find(value, |s| self.named_endpoint(s))
+    }
+
+    fn find<'v>(&self, value: &'v str, is: impl Fn(&str) -> bool) -> Option<&'v str> {
+        let v = value.trim();
+        if is(v) {
+            return Some(v);
+        }
+        if v.len() > 2048 {
+            return None;
+        }
+        if v.contains(';') && v.contains('=') {
+            for part in v.split(';') {
+                if let Some((k, val)) = part.split_once('=') {
+                    let k = k.trim().to_ascii_lowercase();
+                    let val = val.trim();
+                    if CONNECTION_KEYS.contains(&k.as_str()) && self.named_endpoint(val) {
+                        return Some(val);
+                    }
+                }
+            }
+            return None;
+        }
+        if v.contains(',') {
+            return v.split(',').map(str::trim).find(|s| is(s));
+        }
+        None
+    }
+
     /// The endpoint a sending phrase in `text` points at: the first one,
     /// as `(start, end)` in `text`.
     pub fn sent_to(&self, text: &str) -> Option<(usize, usize)> {
@@ -342,7 +386,7 @@ impl Vocabulary {
             (&f.schemes.counter_examples, false),
         ] {
             for e in list {
-                if self.discovered_endpoint(e) != want {
+                if self.find_discovered(e).is_some() != want {
                     bad.push(("schemes".into(), e.clone(), want));
                 }
             }
@@ -363,6 +407,28 @@ impl Vocabulary {
             + f.schemes.counter_examples.len()
     }
 }
+
+/// Keys of a connection string (`HostName=…;SharedAccessKey=…`, Azure
+/// Storage's `BlobEndpoint=…`, ADO.NET's `Server=…`) that name where it
+/// connects to.
+const CONNECTION_KEYS: &[&str] = &[
+    "hostname",
+    "host",
+    "server",
+    "endpoint",
+    "address",
+    "addr",
+    "data source",
+    "blobendpoint",
+    "queueendpoint",
+    "tableendpoint",
+    "fileendpoint",
+    "bootstrap.servers",
+    "broker",
+    "brokers",
+    "url",
+    "uri",
+];
 
 /// One regex alternation of phrases, longest first (so `uploaded to` is
 /// preferred over a shorter phrase at the same place). A phrase in
@@ -505,7 +571,13 @@ pub fn site_code_in(value: &str, case: SiteCase) -> Option<(&str, CountryId)> {
         i = at + 1;
         if let Some(end) = site_code_at(b, at, case) {
             let code = &v[at..end];
-            if let Some(c) = countries().lookup(&code[..2]) {
+            // A cloud region (`us-east-1`, `cn-north-4` in
+            // `obs.cn-north-4.myhuaweicloud.com`) is where a service runs,
+            // not the site a record comes from.
+            let region = cloud_table()
+                .match_region(&code.to_ascii_lowercase())
+                .is_some();
+            if !region && let Some(c) = countries().lookup(&code[..2]) {
                 return Some((code, c));
             }
         }
@@ -586,6 +658,8 @@ mod tests {
         assert_eq!(code("QQ-ABC-12", SiteCase::Upper), None);
         assert_eq!(code("DE-STR-0123", SiteCase::Upper), None);
         assert_eq!(code("XDE-STR-01", SiteCase::Upper), None);
+        assert_eq!(code("obs.cn-north-4.myhuaweicloud.com", SiteCase::Any), None);
+        assert_eq!(code("web-us-east-1", SiteCase::Any), None);
     }
 
     #[test]
