@@ -30,6 +30,13 @@ DEST_SOURCE_TEXT = {
     "unresolved": "not resolved",
     "none": "no destination in the record",
 }
+# Where in the record the destination was found (its `dest_found`), in
+# words; a configured field goes without saying.
+DEST_FOUND_TEXT = {
+    "vocabulary": "found in a field named like a destination",
+    "text": "found after a sending phrase in the text",
+    "discovered": "found as an endpoint value",
+}
 # Destination countries that are not a country: the engine could not place it.
 UNRESOLVED_COUNTRIES = ("unknown", "indeterminate")
 
@@ -46,6 +53,11 @@ def explain(f: Mapping[str, Any]) -> str:
     else:
         origin = "from an unknown origin"
     dest = _destination_text(f.get("dest_country"), f.get("dest_source"), f.get("dest_host"))
+    found = DEST_FOUND_TEXT.get(f.get("dest_found") or "")
+    if found and f.get("dest_source") != "cli":
+        dest += f", {found}"
+        if f.get("dest_confidence") == "low":
+            dest += " (one of several: the most restrictive verdict)"
     rule_text = rule if rule is not None else "(none)"
     sev = f" ({severity})" if severity else ""
     verdict = f.get("verdict")

@@ -163,8 +163,7 @@ impl Extractor {
         if out.origin_found.is_none()
             && let Some(i) = weak_origin
         {
-            out.origin
-                .push_str(&String::from_utf8_lossy(value(i)));
+            out.origin.push_str(&String::from_utf8_lossy(value(i)));
             out.origin_found = Some(Found::Vocabulary);
         }
         if out.dest_found.is_some() && out.candidates.is_empty() {
@@ -352,7 +351,9 @@ impl Extractor {
                         "the field's name is in the destination vocabulary, but its value is no endpoint",
                     ),
                 }
-            } else if !f.text && let Some(ep) = self.vocab.find_discovered(&v) {
+            } else if !f.text
+                && let Some(ep) = self.vocab.find_discovered(&v)
+            {
                 let ep = ep.to_string();
                 let why = if role & ROLE_NOT_DEST != 0 {
                     "an endpoint, in a field whose name says it is not a destination"

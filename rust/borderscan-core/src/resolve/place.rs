@@ -139,13 +139,44 @@ pub struct Vocabulary {
 /// place is said near its start, and hostile lines are long.
 const MAX_TEXT: usize = 4096;
 
-/// Characters of an endpoint written in text: those of a URL, in ASCII.
+/// A character of an endpoint written in text: those of a URL, in ASCII.
 /// A letter of another script ends it, as Japanese and Korean particles
 /// follow it without a space (`…/v1로 전송`, `ログをwss://…に送信`), and so
 /// does full-width punctuation (`:1883（…）`, `…/kb/42，数据`).
-const ENDPOINT_CHARS: &str = r"[A-Za-z0-9._~:/?#@!$&*+=%\-]";
-/// Characters that may stand just before an endpoint written in text.
-const BEFORE_ENDPOINT: &str = r"[^A-Za-z0-9._~:/?#@!$&*+=%\-]";
+fn endpoint_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"._~:/?#@!$&*+=%-[]".contains(&c)
+}
+
+/// The endpoint written just after `at` (after spaces and a colon,
+/// ASCII or full-width), trimmed of the punctuation around it.
+fn endpoint_after(b: &[u8], mut at: usize) -> (usize, usize) {
+    loop {
+        if b.get(at)
+            .is_some_and(|&c| c == b' ' || c == b'\t' || c == b':')
+        {
+            at += 1;
+        } else if b[at.min(b.len())..].starts_with("：".as_bytes()) {
+            at += "：".len();
+        } else {
+            break;
+        }
+    }
+    let end = at + b[at..].iter().take_while(|&&c| endpoint_char(c)).count();
+    trim_endpoint(b, at, end)
+}
+
+/// The endpoint written just before `at` (before spaces).
+fn endpoint_before(b: &[u8], at: usize) -> (usize, usize) {
+    let mut end = at;
+    while end > 0 && (b[end - 1] == b' ' || b[end - 1] == b'\t') {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && endpoint_char(b[start - 1]) {
+        start -= 1;
+    }
+    trim_endpoint(b, start, end)
+}
 
 impl Vocabulary {
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
@@ -163,13 +194,13 @@ impl Vocabulary {
         let between = p.max_words_between.min(8);
         let before = alternation(&p.before, between);
         let after = alternation(&p.after, 0);
-        let ep = ENDPOINT_CHARS;
-        let before = Regex::new(&format!(r"(?:{before})[\s:：]*(?P<ep>{ep}+)"))
+        // The regexes find the phrases only; the endpoint next to one is
+        // read by hand (`endpoint_after`, `endpoint_before`): a capture
+        // group would send every match through a slower engine.
+        let before = Regex::new(&format!(r"(?:{before})"))
             .map_err(|e| Error::config(origin, format!("send_phrases.before: {e}")))?;
-        let after = Regex::new(&format!(
-            r"(?:^|{BEFORE_ENDPOINT})(?P<ep>{ep}+?)\s*(?:{after})"
-        ))
-        .map_err(|e| Error::config(origin, format!("send_phrases.after: {e}")))?;
+        let after = Regex::new(&format!(r"(?:{after})"))
+            .map_err(|e| Error::config(origin, format!("send_phrases.after: {e}")))?;
         let schemes = file
             .schemes
             .network
@@ -311,18 +342,23 @@ impl Vocabulary {
     /// as `(start, end)` in `text`.
     pub fn sent_to(&self, text: &str) -> Option<(usize, usize)> {
         let text = cut(text, MAX_TEXT);
+        let b = text.as_bytes();
         let mut best: Option<(usize, usize)> = None;
-        for re in [&self.before, &self.after] {
-            for c in re.captures_iter(text) {
-                let m = c.name("ep").expect("group ep");
-                if best.is_some_and(|(s, _)| s <= m.start()) {
-                    break;
-                }
-                let (s, e) = trim_endpoint(text, m.start(), m.end());
-                if self.text_endpoint(&text[s..e]) {
-                    best = Some((s, e));
-                    break;
-                }
+        for m in self.before.find_iter(text) {
+            let (s, e) = endpoint_after(b, m.end());
+            if s < e && self.text_endpoint(&text[s..e]) {
+                best = Some((s, e));
+                break;
+            }
+        }
+        for m in self.after.find_iter(text) {
+            let (s, e) = endpoint_before(b, m.start());
+            if best.is_some_and(|(bs, _)| bs <= s) {
+                break;
+            }
+            if s < e && self.text_endpoint(&text[s..e]) {
+                best = Some((s, e));
+                break;
             }
         }
         best
@@ -451,12 +487,21 @@ fn alternation(phrases: &[String], between: usize) -> String {
             } else {
                 esc.join(r"\s+")
             };
-            // A phrase that starts (ends) with a letter starts (ends) at a
-            // word boundary in spaced scripts; `\b` is Unicode-aware, so a
-            // Chinese or Japanese phrase is not held to it.
+            // A phrase that starts (ends) with an ASCII letter starts (ends)
+            // at a word boundary; a Chinese or Japanese phrase is not held
+            // to one. The boundary is ASCII's: a Unicode `\b` keeps the
+            // regex off its fast DFA on every line with a non-ASCII byte.
             let spaced = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
-            let lead = if spaced(p.chars().next()) { r"\b" } else { "" };
-            let tail = if spaced(p.chars().last()) { r"\b" } else { "" };
+            let lead = if spaced(p.chars().next()) {
+                r"(?-u:\b)"
+            } else {
+                ""
+            };
+            let tail = if spaced(p.chars().last()) {
+                r"(?-u:\b)"
+            } else {
+                ""
+            };
             if caps {
                 format!("{lead}{body}{tail}")
             } else {
@@ -469,12 +514,11 @@ fn alternation(phrases: &[String], between: usize) -> String {
 
 /// The endpoint without punctuation that ends a sentence or a clause
 /// around it (`https://x.example.de/up.`, `(ingest.example.de:443),`).
-fn trim_endpoint(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
-    let b = text.as_bytes();
-    while e > s && matches!(b[e - 1], b'.' | b',' | b':' | b';' | b'!' | b'?' | b')') {
+fn trim_endpoint(b: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
+    while e > s && matches!(b[e - 1], b'.' | b',' | b':' | b';' | b'!' | b'?' | b']') {
         e -= 1;
     }
-    while s < e && matches!(b[s], b'(' | b'<') {
+    while s < e && matches!(b[s], b'[' | b'!' | b'?' | b'#' | b'=') {
         s += 1;
     }
     (s, e)
@@ -658,7 +702,10 @@ mod tests {
         assert_eq!(code("QQ-ABC-12", SiteCase::Upper), None);
         assert_eq!(code("DE-STR-0123", SiteCase::Upper), None);
         assert_eq!(code("XDE-STR-01", SiteCase::Upper), None);
-        assert_eq!(code("obs.cn-north-4.myhuaweicloud.com", SiteCase::Any), None);
+        assert_eq!(
+            code("obs.cn-north-4.myhuaweicloud.com", SiteCase::Any),
+            None
+        );
         assert_eq!(code("web-us-east-1", SiteCase::Any), None);
     }
 
