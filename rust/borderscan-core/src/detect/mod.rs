@@ -453,7 +453,13 @@ impl Detectors {
                     ..
                 } = &mut *scratch;
                 let info = &infos[idx];
-                role = info.role;
+                // A pair read out of prose (`server: x` in an nginx error
+                // line) is no configured field; the vocabulary still reads it.
+                role = if f.derived {
+                    info.role & !(ROLE_DEST | ROLE_ORIGIN)
+                } else {
+                    info.role
+                };
                 for &r in info.key_rules.iter() {
                     let (confidence, reason) = self.base[r as usize];
                     // A key rule's validator checks the field's value: a
@@ -971,12 +977,16 @@ impl Detectors {
         let has = |names: &[Vec<u8>]| names.iter().any(|n| n.eq_ignore_ascii_case(leaf));
         let vocab = crate::resolve::Vocabulary::builtin();
         let bit = |yes: bool, b: u8| if yes { b } else { 0 };
-        let role = bit(has(&scratch.dest_names), ROLE_DEST)
+        // A path that says it is not where the record goes
+        // (`receivers.otlp.endpoint`, `help.url`) is not, even when its leaf
+        // is a configured name.
+        let not_dest = vocab.is_not_dest_field(path);
+        let role = bit(has(&scratch.dest_names) && !not_dest, ROLE_DEST)
             | bit(has(&scratch.origin_names), ROLE_ORIGIN)
             | bit(vocab.is_dest_field(path), ROLE_DEST_VOCAB)
             | bit(vocab.is_origin_field(path), ROLE_ORIGIN_VOCAB)
             | bit(vocab.is_host_field(path), ROLE_HOST)
-            | bit(vocab.is_not_dest_field(path), ROLE_NOT_DEST);
+            | bit(not_dest, ROLE_NOT_DEST);
         let (key_values, masked) = self.key_values(path);
         let i = scratch.infos.len();
         scratch.infos.push(PathInfo {

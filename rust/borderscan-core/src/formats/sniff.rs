@@ -70,11 +70,14 @@ pub fn detect(name: &str, head: &[u8]) -> Format {
 fn looks_delimited(lines: &[&[u8]], delim: u8) -> bool {
     let header = lines[0];
     let n = count_fields(header, delim);
-    // A header names columns: more than one, none of them purely numeric.
+    // A header names columns: more than one, none of them a number, a
+    // date or a time (a log line of `2026-11-02<TAB>10:00:01<TAB>INFO…`,
+    // whose first record must not become a header), nor prose.
     if n < 2
-        || header
-            .split(|&b| b == delim)
-            .any(|c| !c.is_empty() && c.iter().all(u8::is_ascii_digit))
+        || header.split(|&b| b == delim).any(|c| {
+            let c = c.trim_ascii().strip_prefix(b"\"").unwrap_or(c.trim_ascii());
+            c.first().is_some_and(u8::is_ascii_digit) || c.len() > 64
+        })
     {
         return false;
     }

@@ -161,6 +161,15 @@ fn detection() {
     assert_eq!(detect("x", b"<34>Nov  2 10:11:12 h p: m\n"), Format::Syslog);
     assert_eq!(detect("x", b"hello world\nsecond line\n"), Format::Text);
     assert_eq!(detect("data.csv.gz", b""), Format::Csv);
+    // A log whose lines are cut by tabs has no header: its first line is a
+    // record like the others.
+    assert_eq!(
+        detect(
+            "opcua-client.log",
+            b"2026-11-02 10:00:01\tINFO\tread ns=2\n2026-11-02 10:00:02\tINFO\tok\n"
+        ),
+        Format::Text
+    );
     assert_eq!(
         detect(
             "a.log",

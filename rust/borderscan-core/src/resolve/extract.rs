@@ -80,7 +80,22 @@ impl Extractor {
     /// Fill `out` (cleared first) from the record's fields and their roles.
     pub(crate) fn extract(&self, rec: &RecordBuf, roles: &[u8], out: &mut Placement) {
         out.clear();
-        let value = |i: usize| rec.value(&rec.fields[i]).trim_ascii();
+        // A pair read out of prose (`{clientId=x, endpoint=h.example.de, …}`)
+        // may keep the punctuation that ended it.
+        let value = |i: usize| {
+            let f = &rec.fields[i];
+            let v = rec.value(f).trim_ascii();
+            if f.derived {
+                let end = v.len()
+                    - v.iter()
+                        .rev()
+                        .take_while(|c| matches!(c, b',' | b';' | b'}' | b']' | b')'))
+                        .count();
+                &v[..end]
+            } else {
+                v
+            }
+        };
         // 1 and 2: named fields, configured before vocabulary.
         let mut vocab_dest: Option<(usize, String)> = None;
         let mut vocab_origin: Option<(usize, Option<(usize, usize)>)> = None;
@@ -195,7 +210,13 @@ impl Extractor {
         // 4: values that are endpoints, in fields whose names do not say
         // they are something else.
         for (f, &role) in rec.fields.iter().zip(roles) {
-            if f.text || role & ROLE_NOT_DEST != 0 || role & (ROLE_ORIGIN | ROLE_HOST) != 0 {
+            // Not a pair read out of prose either (`from nexus: https://…`):
+            // prose says where it sends with a phrase, found above.
+            if f.text
+                || f.derived
+                || role & ROLE_NOT_DEST != 0
+                || role & (ROLE_ORIGIN | ROLE_HOST) != 0
+            {
                 continue;
             }
             let v = rec.value(f).trim_ascii();
@@ -253,7 +274,7 @@ impl Extractor {
                 continue;
             }
             if let Ok(s) = std::str::from_utf8(v)
-                && let Some((code, _)) = site_code_in(s, SiteCase::Upper)
+                && let Some((code, _)) = site_code_in(s, SiteCase::Text)
             {
                 out.origin.push_str(code);
                 out.origin_found = Some(Found::Text);
@@ -404,7 +425,7 @@ impl Extractor {
                 }
             } else if !f.derived
                 && role & (ROLE_DEST | ROLE_DEST_VOCAB) == 0
-                && let Some((c, _)) = site_code_in(&v, SiteCase::Upper)
+                && let Some((c, _)) = site_code_in(&v, SiteCase::Text)
             {
                 push(
                     "origin",

@@ -147,12 +147,24 @@ fn endpoint_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || b"._~:/?#@!$&*+=%-[]".contains(&c)
 }
 
+/// Where a URL glued after a client id starts (Node-RED's
+/// `nodered_MX-QRO-01@mqtts://mqtt.example.hu:8883`): after the `@` that
+/// precedes its scheme.
+fn after_client_id(text: &str, s: usize, e: usize) -> usize {
+    let v = &text[s..e];
+    match (v.find("://"), v.find('@')) {
+        (Some(scheme), Some(at)) if at < scheme => s + at + 1,
+        _ => s,
+    }
+}
+
 /// The endpoint written just after `at` (after spaces and a colon,
 /// ASCII or full-width), trimmed of the punctuation around it.
 fn endpoint_after(b: &[u8], mut at: usize) -> (usize, usize) {
     loop {
-        if b.get(at)
-            .is_some_and(|&c| c == b' ' || c == b'\t' || c == b':')
+        if b
+            .get(at)
+            .is_some_and(|&c| matches!(c, b' ' | b'\t' | b':' | b'(' | b'"' | b'\'' | b'<'))
         {
             at += 1;
         } else if b[at.min(b.len())..].starts_with("：".as_bytes()) {
@@ -191,7 +203,7 @@ impl Vocabulary {
             .map(str::to_string)
             .collect();
         let p = &file.send_phrases;
-        let between = p.max_words_between.min(8);
+        let between = p.max_words_between.min(12);
         let before = alternation(&p.before, between);
         let after = alternation(&p.after, 0);
         // The regexes find the phrases only; the endpoint next to one is
@@ -251,6 +263,8 @@ impl Vocabulary {
     fn network_scheme(&self, value: &str) -> Option<usize> {
         let i = value.find("://")?;
         let scheme = &value[..i];
+        // JDBC writes its driver's scheme after `jdbc:`.
+        let scheme = scheme.strip_prefix("jdbc:").unwrap_or(scheme);
         (i > 0 && scheme.len() <= 16 && self.schemes.contains(scheme.to_ascii_lowercase().as_str()))
             .then_some(i)
     }
@@ -286,6 +300,10 @@ impl Vocabulary {
         }
         if v.contains("://") {
             return self.network_scheme(v).is_some() && parse_target(v).is_some();
+        }
+        // An e-mail address names a mailbox, not where a record is sent.
+        if v.contains('@') {
+            return false;
         }
         match parse_target(v) {
             Some(Target::Ip(_)) => true,
@@ -344,11 +362,19 @@ impl Vocabulary {
         let text = cut(text, MAX_TEXT);
         let b = text.as_bytes();
         let mut best: Option<(usize, usize)> = None;
-        for m in self.before.find_iter(text) {
-            let (s, e) = endpoint_after(b, m.end());
-            if s < e && self.text_endpoint(&text[s..e]) {
-                best = Some((s, e));
-                break;
+        'phrases: for m in self.before.find_iter(text) {
+            // One word may stand between a phrase and its endpoint: a
+            // command-line flag's argument (`curl -T file URL`), a node
+            // (`Connection to node -1 (host/ip:9092)`).
+            let mut at = m.end();
+            for _ in 0..2 {
+                let (s, e) = endpoint_after(b, at);
+                let s = after_client_id(text, s, e);
+                if s < e && self.text_endpoint(&text[s..e]) {
+                    best = Some((s, e));
+                    break 'phrases;
+                }
+                at = e.max(at + 1).min(b.len());
             }
         }
         for m in self.after.find_iter(text) {
@@ -374,9 +400,16 @@ impl Vocabulary {
         if v.contains("://") {
             return self.network_scheme(v).is_some() && parse_target(v).is_some();
         }
-        if v.contains('@') || v.contains('/') {
-            return false;
-        }
+        // `user@host:/path` (scp, rsync): the host; an e-mail address
+        // has no colon after its domain.
+        let v = match v.split_once('@') {
+            Some((_, rest)) if rest.contains(':') => rest.split(':').next().unwrap_or(rest),
+            Some(_) => return false,
+            None => v,
+        };
+        // `host/ip:port` (Kafka's `kafka-1.example.fr/198.51.100.40:9092`),
+        // `host/path`: the host.
+        let v = v.split('/').next().unwrap_or(v);
         if let Ok(ip) = v.parse::<std::net::IpAddr>() {
             return !ip.is_unspecified();
         }
@@ -592,9 +625,10 @@ fn cut(text: &str, max: usize) -> &str {
 /// How a site code may be written where it is looked for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SiteCase {
-    /// In text and values: in capitals only (`DE-STR-01`); lower case in
-    /// prose is too often something else.
-    Upper,
+    /// In text and values: in capitals (`DE-STR-01`), or in lower case
+    /// only inside a host name (`plc-th-bkk-01.lan`: a `-` or `.` glued to
+    /// it); lower case in prose is too often something else.
+    Text,
     /// In host names: either case (`cnc-de-str-01-157`).
     Any,
 }
@@ -642,9 +676,8 @@ fn site_code_at(b: &[u8], at: usize, case: SiteCase) -> Option<usize> {
             c.is_ascii_lowercase()
         }
     };
-    if case == SiteCase::Upper && !upper {
-        return None;
-    }
+    // In text, lower case only glued into a host name (checked at the end).
+    let lower_in_text = case == SiteCase::Text && !upper;
     if !(same(b[at]) && same(*b.get(at + 1)?)) {
         return None;
     }
@@ -664,6 +697,12 @@ fn site_code_at(b: &[u8], at: usize, case: SiteCase) -> Option<usize> {
     }
     j += digits;
     if b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let glued = |c: Option<&u8>| c.is_some_and(|&c| c == b'-' || c == b'.');
+    // ... and with a number of two or three digits (`th-bkk-01`, not the
+    // `fw-4` of `gw-fw-4.2.1.bin`).
+    if lower_in_text && (digits < 2 || !(at > 0 && glued(b.get(at - 1))) && !glued(b.get(j))) {
         return None;
     }
     Some(j)
@@ -686,22 +725,31 @@ mod tests {
             site_code_in(s, c).map(|(code, _)| code)
         }
         assert_eq!(
-            code("Werk Stuttgart (DE-STR-01)", SiteCase::Upper),
+            code("Werk Stuttgart (DE-STR-01)", SiteCase::Text),
             Some("DE-STR-01")
         );
         assert_eq!(
-            code("名古屋工場 JP-NGO-02", SiteCase::Upper),
+            code("名古屋工場 JP-NGO-02", SiteCase::Text),
             Some("JP-NGO-02")
         );
         assert_eq!(code("cnc-de-str-01-157", SiteCase::Any), Some("de-str-01"));
         assert_eq!(code("plc_de_muc_4", SiteCase::Any), Some("de_muc_4"));
-        assert_eq!(code("[CN-SZ-02] shift", SiteCase::Upper), Some("CN-SZ-02"));
-        // Lower case in text, two parts, a made-up country, digits glued on.
-        assert_eq!(code("cnc-de-str-01-157", SiteCase::Upper), None);
-        assert_eq!(code("tool MC-205 changed", SiteCase::Upper), None);
-        assert_eq!(code("QQ-ABC-12", SiteCase::Upper), None);
-        assert_eq!(code("DE-STR-0123", SiteCase::Upper), None);
-        assert_eq!(code("XDE-STR-01", SiteCase::Upper), None);
+        assert_eq!(code("[CN-SZ-02] shift", SiteCase::Text), Some("CN-SZ-02"));
+        // Lower case in text only inside a host name; two parts, a made-up
+        // country, digits glued on are no site codes.
+        assert_eq!(
+            code("agent plc-th-bkk-01.lan up", SiteCase::Text),
+            Some("th-bkk-01")
+        );
+        assert_eq!(code("see de-str-01 there", SiteCase::Text), None);
+        assert_eq!(
+            code("https://m.example.hu/fw/gw-fw-4.2.1.bin", SiteCase::Text),
+            None
+        );
+        assert_eq!(code("tool MC-205 changed", SiteCase::Text), None);
+        assert_eq!(code("QQ-ABC-12", SiteCase::Text), None);
+        assert_eq!(code("DE-STR-0123", SiteCase::Text), None);
+        assert_eq!(code("XDE-STR-01", SiteCase::Text), None);
         assert_eq!(
             code("obs.cn-north-4.myhuaweicloud.com", SiteCase::Any),
             None

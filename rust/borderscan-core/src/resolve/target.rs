@@ -31,7 +31,7 @@ pub fn authority(raw: &str) -> &str {
     s = &s[after_scheme(s)..];
     let end = s
         .bytes()
-        .position(|c| matches!(c, b'/' | b'?' | b'#' | b' '))
+        .position(|c| matches!(c, b'/' | b'?' | b'#' | b' ' | b';'))
         .unwrap_or(s.len());
     &s[..end]
 }
