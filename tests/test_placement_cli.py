@@ -5,6 +5,7 @@ vocabulary's own examples, through the command line users run."""
 from __future__ import annotations
 
 import json
+import re
 
 import orjson
 from borderscan import api
@@ -107,6 +108,19 @@ def test_configured_fields_keep_their_destinations_in_sample_data(cli, sample_di
     assert checked > 300
     csv_rows = [f for f in doc["findings"] if f["path"].endswith("process.csv")]
     assert csv_rows and all(f["dest_found"] == "field" for f in csv_rows if f["destination"])
+    # Syslog structured data (`[origin@32473 site=... dst=...]`, an SD element
+    # named like an origin) and logfmt `dst=`: the configured field still wins.
+    for name, pattern in (("gateway.syslog", r' dst="([^"]+)"'),
+                          ("diagnostics.logfmt", r"(?:^| )dst=(\S+)")):
+        doc = scan_json(cli, str(sample_dir / name))
+        lines = (sample_dir / name).read_text(encoding="utf-8").splitlines()
+        checked = 0
+        for f in doc["findings"]:
+            m = re.search(pattern, lines[f["line"] - 1])
+            if m:
+                assert (f["destination"], f["dest_found"]) == (m[1], "field"), f
+                checked += 1
+        assert checked > 50, name
 
 
 def test_require_destination_exits_3_and_names_the_file(cli, tmp_path):

@@ -977,11 +977,12 @@ impl Detectors {
         let has = |names: &[Vec<u8>]| names.iter().any(|n| n.eq_ignore_ascii_case(leaf));
         let vocab = crate::resolve::Vocabulary::builtin();
         let bit = |yes: bool, b: u8| if yes { b } else { 0 };
-        // A path that says it is not where the record goes
-        // (`receivers.otlp.endpoint`, `help.url`) is not, even when its leaf
-        // is a configured name.
+        // A configured name wins even in a path that says otherwise
+        // (`origin@32473.dst`, syslog's `origin` SD element): the user
+        // named it. The vocabulary's exceptions bind the vocabulary and
+        // discovery only.
         let not_dest = vocab.is_not_dest_field(path);
-        let role = bit(has(&scratch.dest_names) && !not_dest, ROLE_DEST)
+        let role = bit(has(&scratch.dest_names), ROLE_DEST)
             | bit(has(&scratch.origin_names), ROLE_ORIGIN)
             | bit(vocab.is_dest_field(path), ROLE_DEST_VOCAB)
             | bit(vocab.is_origin_field(path), ROLE_ORIGIN_VOCAB)

@@ -67,6 +67,23 @@ pub fn resolve(data: &[u8]) {
     if target.is_some() {
         assert!(!steps.is_empty());
     }
+    // Where a record goes, read out of arbitrary text: never a panic, and
+    // every span a slice of the text on character boundaries.
+    let vocab = resolve::Vocabulary::builtin();
+    if let Some((s, e)) = vocab.sent_to(&text) {
+        assert!(s < e && text.is_char_boundary(s) && text.is_char_boundary(e));
+    }
+    for found in [vocab.find_discovered(&text), vocab.find_named(&text)]
+        .into_iter()
+        .flatten()
+    {
+        assert!(!found.is_empty() && text.contains(found));
+    }
+    for case in [resolve::SiteCase::Text, resolve::SiteCase::Any] {
+        if let Some((code, _)) = resolve::site_code_in(&text, case) {
+            assert!(code.len() >= 6 && text.contains(code));
+        }
+    }
 
     // Structured: parts separated by 0xFF bytes.
     let parts: Vec<&[u8]> = data.split(|&b| b == 0xFF).collect();

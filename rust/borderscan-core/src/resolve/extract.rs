@@ -80,21 +80,17 @@ impl Extractor {
     /// Fill `out` (cleared first) from the record's fields and their roles.
     pub(crate) fn extract(&self, rec: &RecordBuf, roles: &[u8], out: &mut Placement) {
         out.clear();
-        // A pair read out of prose (`{clientId=x, endpoint=h.example.de, …}`)
-        // may keep the punctuation that ended it.
+        // A pair read out of a Java-style map (`{clientId=x,
+        // endpoint=h.example.de, …}`, as logfmt or in prose) keeps the
+        // punctuation that ended it.
         let value = |i: usize| {
-            let f = &rec.fields[i];
-            let v = rec.value(f).trim_ascii();
-            if f.derived {
-                let end = v.len()
-                    - v.iter()
-                        .rev()
-                        .take_while(|c| matches!(c, b',' | b';' | b'}' | b']' | b')'))
-                        .count();
-                &v[..end]
-            } else {
-                v
-            }
+            let v = rec.value(&rec.fields[i]).trim_ascii();
+            let end = v.len()
+                - v.iter()
+                    .rev()
+                    .take_while(|c| matches!(c, b',' | b';' | b'}' | b']' | b')'))
+                    .count();
+            &v[..end]
         };
         // 1 and 2: named fields, configured before vocabulary.
         let mut vocab_dest: Option<(usize, String)> = None;

@@ -162,8 +162,7 @@ fn after_client_id(text: &str, s: usize, e: usize) -> usize {
 /// ASCII or full-width), trimmed of the punctuation around it.
 fn endpoint_after(b: &[u8], mut at: usize) -> (usize, usize) {
     loop {
-        if b
-            .get(at)
+        if b.get(at)
             .is_some_and(|&c| matches!(c, b' ' | b'\t' | b':' | b'(' | b'"' | b'\'' | b'<'))
         {
             at += 1;
@@ -369,12 +368,22 @@ impl Vocabulary {
             let mut at = m.end();
             for _ in 0..2 {
                 let (s, e) = endpoint_after(b, at);
-                let s = after_client_id(text, s, e);
-                if s < e && self.text_endpoint(&text[s..e]) {
-                    best = Some((s, e));
-                    break 'phrases;
+                // Endpoint characters are ASCII, so a non-empty run starts
+                // and ends on character boundaries; an empty one may not.
+                if s < e {
+                    let s = after_client_id(text, s, e);
+                    if s < e && self.text_endpoint(&text[s..e]) {
+                        best = Some((s, e));
+                        break 'phrases;
+                    }
                 }
-                at = e.max(at + 1).min(b.len());
+                // The next word: after this one's endpoint characters, or
+                // after whatever stands up to the next space.
+                at = if e > at {
+                    e
+                } else {
+                    memchr::memchr(b' ', &b[at..]).map_or(b.len(), |k| at + k)
+                };
             }
         }
         for m in self.after.find_iter(text) {
@@ -784,5 +793,19 @@ mod tests {
             None,
             "methods in capitals only"
         );
+        // Phrases before or after characters of other scripts, with no
+        // endpoint near: nothing, and no slicing inside a character.
+        for t in [
+            "検査 -> 合格 → 次工程",
+            "-> é",
+            "sent to 東京",
+            "POST 東京 🚀",
+            "-T ü ü",
+            "발송 완료로 전송",
+            "に送信",
+            "->é",
+        ] {
+            assert_eq!(ep(t), None, "{t}");
+        }
     }
 }
