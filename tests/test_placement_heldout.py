@@ -3,10 +3,10 @@ labelled set, written blind (without reading the implementation, its
 vocabulary, the first fixture set or its results), generated into tmp_path,
 scanned with the installed borderscan and scored with benches/placement/run.py.
 
-The floors are the first-run figures (benches/placement/heldout/RESULTS-first-run.md)
-rounded down by 0.02: they catch a regression; raise them as the kinds of misses
-listed there are fixed. Never tune on this set's records: fix kinds, then
-re-measure.
+The floors started as the first-run figures (RESULTS-first-run.md) rounded down
+by 0.02 and were raised after the kinds of misses listed there were fixed (see
+below): they catch a regression. Never tune on this set's records: fix kinds,
+then re-measure.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# First run: dest acc 0.5267, dest cov 0.5655, decoy (no dest) not taken 0.7754,
-# decoy (with dest) not taken 0.8551, origin acc 0.8086, no-origin not taken 1.0;
-# each floor is that figure minus 0.02, rounded down to two decimals.
-DEST_ACCURACY_FLOOR = 0.50
-DEST_COVERAGE_FLOOR = 0.54
-DECOY_NULL_FLOOR = 0.75
-DECOY_DEST_FLOOR = 0.83
-ORIGIN_ACCURACY_FLOOR = 0.78
+# First run (blind): dest acc 0.5267, dest cov 0.5655, decoy (no dest) not
+# taken 0.7754, decoy (with dest) not taken 0.8551, origin acc 0.8086,
+# no-origin not taken 1.0. After fixing the kinds of misses it listed (issue
+# 21, session 1; benches/placement/heldout/RESULTS-after.md): 0.8826, 0.8902,
+# 0.9460, 0.9716, 1.0, 1.0. Each floor is the later figure minus 0.02,
+# rounded down: the set is no longer blind, so these catch regressions only.
+DEST_ACCURACY_FLOOR = 0.86
+DEST_COVERAGE_FLOOR = 0.87
+DECOY_NULL_FLOOR = 0.92
+DECOY_DEST_FLOOR = 0.95
+ORIGIN_ACCURACY_FLOOR = 0.98
 NO_ORIGIN_FLOOR = 0.98
 
 BENCH = Path(__file__).resolve().parent.parent / "benches" / "placement"
