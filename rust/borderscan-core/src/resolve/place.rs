@@ -711,7 +711,8 @@ fn site_code_at(b: &[u8], at: usize, case: SiteCase) -> Option<usize> {
     let glued = |c: Option<&u8>| c.is_some_and(|&c| c == b'-' || c == b'.');
     // ... and with a number of two or three digits (`th-bkk-01`, not the
     // `fw-4` of `gw-fw-4.2.1.bin`).
-    if lower_in_text && (digits < 2 || !(at > 0 && glued(b.get(at - 1))) && !glued(b.get(j))) {
+    let in_host_name = (at > 0 && glued(b.get(at - 1))) || glued(b.get(j));
+    if lower_in_text && (digits < 2 || !in_host_name) {
         return None;
     }
     Some(j)
