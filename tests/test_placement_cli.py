@@ -206,3 +206,17 @@ def test_placement_is_deterministic_across_threads_and_split_files(tmp_path):
     assert acc["no_destination"]["count"] == 600
     # The first records without a destination, in input order across ranges.
     assert [loc["line"] for loc in acc["no_destination"]["first"]] == [5, 10, 15, 20, 25]
+
+
+def test_require_destination_in_sarif_notifications(cli, tmp_path):
+    """A code-scanning upload says why the run failed, as the terminal does."""
+    feed = write_feed(tmp_path)
+    out = tmp_path / "r.sarif"
+    r = cli("scan", str(feed), "--format", "sarif", "--out", str(out), "--require-destination",
+            "--no-audit-log")
+    assert r.returncode == 3
+    run = json.loads(out.read_text())["runs"][0]
+    inv = run["invocations"][0]
+    assert inv["executionSuccessful"] is False
+    notes = [n["message"]["text"] for n in inv["toolExecutionNotifications"]]
+    assert any("name no destination" in n and "feed.jsonl" in n for n in notes), notes
