@@ -127,8 +127,9 @@ impl<T> Worker<'_, T> {
                 0
             };
             self.dest.clear();
-            if let Some((raw, _)) = self.place.candidates.get(pick) {
-                self.dest.push_str(raw);
+            match self.place.candidates.get(pick) {
+                Some((raw, _)) if self.place.candidates.len() > 1 => self.dest.push_str(raw),
+                _ => self.dest.push_str(&self.place.dest),
             }
             if has_dest
                 && !self.opts.config.show_values
@@ -207,7 +208,7 @@ impl<T> Worker<'_, T> {
                 origin_source,
                 dest_found,
                 origin_found,
-                candidates: self.place.candidates.len() as u8,
+                candidates: self.place.candidates.len().max(usize::from(has_dest)) as u8,
             });
             // Flush only between records, so a record's findings are
             // never split across batches (per-batch counts stay exact),

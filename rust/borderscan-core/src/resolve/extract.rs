@@ -40,8 +40,9 @@ pub struct Placement {
     /// The destination as found (the first candidate).
     pub dest: String,
     pub dest_found: Option<Found>,
-    /// Every destination candidate, the first being `dest`; more than one
-    /// only when discovery found several.
+    /// Every destination candidate when discovery found values that are
+    /// endpoints (the first being `dest`); empty otherwise, so that the
+    /// common record copies its destination once.
     pub candidates: Vec<(String, Found)>,
     pub origin: String,
     pub origin_found: Option<Found>,
@@ -93,7 +94,8 @@ impl Extractor {
             &v[..end]
         };
         // 1 and 2: named fields, configured before vocabulary.
-        let mut vocab_dest: Option<(usize, String)> = None;
+        // Field index, and where the endpoint lies in its value.
+        let mut vocab_dest: Option<(usize, usize, usize)> = None;
         let mut vocab_origin: Option<(usize, Option<(usize, usize)>)> = None;
         let mut dest_field: Option<usize> = None;
         let mut origin_field: Option<usize> = None;
@@ -116,7 +118,8 @@ impl Extractor {
                 && let Ok(s) = std::str::from_utf8(v)
                 && let Some(ep) = self.vocab.find_named(s)
             {
-                vocab_dest = Some((i, ep.to_string()));
+                let start = ep.as_ptr() as usize - s.as_ptr() as usize;
+                vocab_dest = Some((i, start, start + ep.len()));
             }
             // The first vocabulary field with a site code in it, else the
             // first with a value that could name a site.
@@ -131,8 +134,8 @@ impl Extractor {
         if let Some(i) = dest_field {
             out.dest.push_str(&String::from_utf8_lossy(value(i)));
             out.dest_found = Some(Found::Field);
-        } else if let Some((_, ep)) = vocab_dest {
-            out.dest.push_str(&ep);
+        } else if let Some((i, s, e)) = vocab_dest {
+            out.dest.push_str(&String::from_utf8_lossy(&value(i)[s..e]));
             out.dest_found = Some(Found::Vocabulary);
         }
         // A vocabulary origin field without a site code in it (`"werk":
@@ -176,9 +179,6 @@ impl Extractor {
         {
             out.origin.push_str(&String::from_utf8_lossy(value(i)));
             out.origin_found = Some(Found::Vocabulary);
-        }
-        if out.dest_found.is_some() && out.candidates.is_empty() {
-            out.candidates.push((out.dest.clone(), out.dest_found()));
         }
     }
 
@@ -324,7 +324,8 @@ impl Extractor {
             let f = &rec.fields[fi];
             let taken = match what {
                 "destination" => {
-                    place.dest_found() == found && place.candidates.iter().any(|(c, _)| c == value)
+                    place.dest_found() == found
+                        && (place.dest == value || place.candidates.iter().any(|(c, _)| c == value))
                 }
                 _ => place.origin_found() == found && place.origin == value,
             };
