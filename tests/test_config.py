@@ -25,7 +25,7 @@ SAMPLES: dict[str, object] = {
     "rules": ["RULES"], "builtin_rules": False,
     "policy": "POLICY", "preset": "eu-gdpr", "geoip": "GEOIP", "destination": "DE",
     "origin": "CN", "baseline": ["0123456789abcdef"], "today": "2026-12-01",
-    "journal": "JOURNAL",
+    "journal": "JOURNAL", "findings": "review",
 }
 
 
@@ -59,7 +59,9 @@ def test_every_option_reaches_the_engine(name, tmp_path):
     assert _core.ScanConfig(**{name: None}) == _core.ScanConfig()
 
 
-def test_journal_key_covers_every_option_but_threads_and_the_journal(tmp_path):
+def test_journal_key_covers_every_option_but_threads_the_journal_and_the_selection(tmp_path):
+    """What the journal records does not depend on these: the thread count,
+    where it is, and which findings are handed out (it holds them all)."""
     base = _core.ScanConfig(today="2026-12-01")
     key = base.journal_key(["logs"])
     assert base.journal_key(["logs"]) == key
@@ -70,7 +72,7 @@ def test_journal_key_covers_every_option_but_threads_and_the_journal(tmp_path):
         changed = base.replace(**{name: value})
         if name == "today":
             changed = base.replace(today="2026-12-02")
-        same = name in ("threads", "journal")
+        same = name in ("threads", "journal", "findings")
         assert (changed.journal_key(["logs"]) == key) == same, name
     assert base.journal_key(["other"]) != key
 

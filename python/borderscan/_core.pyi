@@ -109,6 +109,9 @@ class ScanOptions(TypedDict, total=False):
     """Fingerprints; the Python API also takes a baseline file."""
     today: str | None
     journal: _StrPath | None
+    findings: Literal["all", "review", "violations"] | None
+    """Which findings the findings table holds (default `all`); the
+    summaries always count every finding."""
 
 @final
 class ScanConfig:
@@ -134,7 +137,7 @@ def scan_stream(
 def scan_write(
     paths: Sequence[_StrPath],
     config: ScanConfig,
-    format: Literal["json", "jsonl", "none"],
+    format: Literal["json", "jsonl", "parquet", "none"],
     out: str | None,
     tool_json: str,
     progress: ProgressCounter | None = None,

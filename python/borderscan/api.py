@@ -179,15 +179,15 @@ def scan_iter(
 
 def scan_write(
     paths: Sequence[PathLike] | PathLike,
-    fmt: Literal["json", "jsonl", "none"],
+    fmt: Literal["json", "jsonl", "parquet", "none"],
     out: PathLike | None,
     tool: dict[str, Any],
     *,
     progress: _core.ProgressCounter | None = None,
     **options: Unpack[ScanOptions],
 ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """Scan and let the engine write `json`, `jsonl` or nothing (`none`) to
-    `out` (None: stdout) as findings arrive. Returns (accounting, summary,
+    """Scan and let the engine write `json`, `jsonl`, `parquet` or nothing
+    (`none`) to `out` (None: stdout) as findings arrive. Returns (accounting, summary,
     rule packs)."""
     acc, summary, packs = _core.scan_write(
         _strs(paths), scan_config(**options), fmt,

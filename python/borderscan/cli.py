@@ -137,6 +137,12 @@ def _config_error(e: Exception | str) -> NoReturn:
 @click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the output here instead of stdout (the summary is then "
                    "printed on stdout).")
+@click.option("--findings", "findings", type=click.Choice(["all", "review", "violations"]),
+              default=None,
+              help="Which findings json, jsonl, parquet and sarif write: all, review "
+                   "(violations, unknown destinations and exemptions) or violations. "
+                   "Default: review for sarif, all for the others. Summaries, flows and the "
+                   "audit entry always count every finding.")
 @_scan_options
 @click.option("--fail-on", type=click.Choice(_core.SEVERITIES), default=None,
               help="Exit 1 when violations of this severity or higher are found.")
@@ -214,6 +220,7 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
                no_audit_log=no_audit_log, sign_key=sign_key, policy_file=options["policy"],
                preset=options["preset"], today=options["today"], geoip=options["geoip"])
     writer = writers.WRITERS[fmt](Target(out, run.exit_code, locale=locale, quiet=quiet))
+    options["findings"] = options["findings"] or writer.findings
     key = _validate(run, writer, err)
     baseline_doc = _read_baseline(run.baseline_file)
     options = _configure(options, baseline_doc)

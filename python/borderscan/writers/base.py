@@ -55,9 +55,11 @@ class Scan:
         # A Teed stream forwards every attribute of the stream it wraps.
         return cast(ScanStream, store.Teed(s, self.keep)) if self.keep else s
 
-    def native(self, fmt: Literal["json", "jsonl", "none"], out: str | None) -> Report:
-        """Let the engine write `json`, `jsonl` or nothing (`none`) to `out`
-        (None: stdout) as findings arrive, without handing them to Python."""
+    def native(self, fmt: Literal["json", "jsonl", "parquet", "none"],
+               out: str | None) -> Report:
+        """Let the engine write `json`, `jsonl`, `parquet` or nothing (`none`)
+        to `out` (None: stdout) as findings arrive, without handing them to
+        Python."""
         acc, summary, packs = api.scan_write(self.paths, fmt, out, tool_info(), **self.options)
         return report_from(acc, summary, packs)
 
@@ -85,6 +87,9 @@ class Writer(ABC):
     """Never written to a terminal."""
     default_out: ClassVar[str | None] = None
     """Where it goes without `--out` (None: stdout)."""
+    findings: ClassVar[str] = "all"
+    """Which findings it writes unless `--findings` says (`all`, `review`,
+    `violations`): what its usual reader wants."""
     describes_inputs: ClassVar[bool] = False
     """Whether `finish` needs the policy and the inputs' SHA-256 in the
     Outcome (they are worked out only when something needs them)."""

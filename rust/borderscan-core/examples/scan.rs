@@ -13,7 +13,8 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use borderscan_core::summary::{Rendered, Summary};
+use borderscan_core::Selection;
+use borderscan_core::summary::{Rendered, Summary, Want};
 use borderscan_core::{Detectors, Input, ScanOptions, scan_stream_mapped, shift_lines};
 
 fn main() {
@@ -56,7 +57,7 @@ fn main() {
             s.add(&b);
             Out::Keep(b, s)
         } else if json {
-            Out::Json(Rendered::of(b, Some((b"\n", b""))))
+            Out::Json(Rendered::of(b, Want::Json(b"\n", b""), Selection::All))
         } else {
             Out::Rows(b.num_rows())
         }

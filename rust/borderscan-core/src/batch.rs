@@ -443,3 +443,73 @@ pub fn shift_lines(batch: RecordBatch, base: u64) -> RecordBatch {
     cols[COL_LINE] = Arc::new(shifted);
     RecordBatch::try_new(batch.schema(), cols).expect("same schema")
 }
+
+/// Which findings a scan hands out (`--findings`). Summaries, flows,
+/// accounting and the journal always count every finding: the selection
+/// only decides which rows reach the findings table a writer gets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Selection {
+    /// Every finding, `allowed` ones included: the evidence an auditor exports.
+    #[default]
+    All,
+    /// What needs a human: violations, unknown destinations and exemptions.
+    Review,
+    /// Violations only.
+    Violations,
+}
+
+impl Selection {
+    pub const ALL: [Selection; 3] = [Selection::All, Selection::Review, Selection::Violations];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Selection::All => "all",
+            Selection::Review => "review",
+            Selection::Violations => "violations",
+        }
+    }
+
+    /// Whether findings with this verdict are handed out.
+    pub fn keeps(self, verdict: Verdict) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Review => verdict != Verdict::Allowed,
+            Selection::Violations => verdict == Verdict::Violation,
+        }
+    }
+
+    /// The rows of `batch` this selection keeps (the batch itself when all are).
+    pub fn apply(self, batch: RecordBatch) -> RecordBatch {
+        if self == Selection::All || batch.num_rows() == 0 {
+            return batch;
+        }
+        let verdicts = batch.column(COL_VERDICT).as_string_view();
+        let keep: arrow_array::BooleanArray = (0..batch.num_rows())
+            .map(|i| {
+                let v = verdicts.value(i);
+                Some(
+                    Verdict::ALL
+                        .iter()
+                        .any(|&w| w.as_str() == v && self.keeps(w)),
+                )
+            })
+            .collect();
+        if keep.true_count() == batch.num_rows() {
+            return batch;
+        }
+        arrow_select::filter::filter_record_batch(&batch, &keep)
+            .expect("a mask as long as the batch")
+    }
+}
+
+impl std::str::FromStr for Selection {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Selection::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not one of all, review, violations"))
+    }
+}

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+use crate::batch::Selection;
 use crate::country::CountryId;
 use crate::detect::Detectors;
 use crate::engine::{Input, ScanOptions};
@@ -129,6 +130,9 @@ pub struct ScanConfig {
     /// Record finished files in this directory; resume from it.
     #[serde(serialize_with = "path_opt")]
     pub journal: Option<PathBuf>,
+    /// Which findings the findings table holds (every finding is counted
+    /// in the summaries whatever it is).
+    pub findings: Selection,
 }
 
 impl Default for ScanConfig {
@@ -157,6 +161,7 @@ impl Default for ScanConfig {
             baseline: None,
             today: None,
             journal: None,
+            findings: Selection::All,
         }
     }
 }
@@ -199,6 +204,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     opt("baseline", Some("--baseline")),
     opt("today", Some("--today")),
     opt("journal", Some("--journal")),
+    opt("findings", Some("--findings")),
 ];
 
 fn display_opt<S: Serializer>(v: &Option<Format>, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -346,6 +352,9 @@ impl ScanConfig {
         let map = options.as_object_mut().expect("an object");
         map.remove("threads");
         map.remove("journal");
+        // Which findings are handed out changes no finding: the journal
+        // holds them all.
+        map.remove("findings");
         map.insert("today".into(), self.today().into());
         let digests: Vec<_> = (self.rules.iter())
             .chain(&self.policy)

@@ -1,14 +1,26 @@
-//! The JSON document of a scan (`--format json`), and the JSON lines of
-//! `--format jsonl`, written as findings arrive: the findings rows are
-//! rendered by the workers ([`Rendered`]); this writer only copies their
-//! bytes in input order and closes the document with the summaries and the
-//! accounting. The document's shape is a public contract (README).
+//! The JSON document of a scan (`--format json`), the JSON lines of
+//! `--format jsonl` and the Parquet table of `--format parquet`, written as
+//! findings arrive: JSON rows are rendered by the workers ([`Rendered`]),
+//! and this writer only copies their bytes in input order and closes the
+//! document with the summaries and the accounting; Parquet is encoded row
+//! group by row group, so memory stays bounded whatever the scan's size.
+//! The document's shape is a public contract (README).
 
 use std::io::{self, Write};
 
 use crate::accounting::Accounting;
 use crate::residency::Residency;
-use crate::summary::{CategoryRow, Rendered, Summary};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use crate::batch::shift_lines;
+use crate::summary::{CategoryRow, Rendered, Summary, Want};
+
+/// Rows per Parquet row group: a row group is buffered (encoded) until it
+/// is full, so this bounds the writer's memory (tens of MB), while staying
+/// large enough for readers to skip whole groups by their statistics.
+pub const PARQUET_ROW_GROUP: usize = 128 * 1024;
 
 /// The category of a record in which nothing was found.
 pub const NONE_CATEGORY: &str = "none";
@@ -20,6 +32,8 @@ pub enum DocFormat {
     Json,
     /// One finding per line.
     Jsonl,
+    /// The findings table as Parquet (the schema of [`crate::findings_schema`]).
+    Parquet,
     /// Nothing: the caller only wants the summaries.
     None,
 }
@@ -29,17 +43,20 @@ impl DocFormat {
         match name {
             "json" => Some(DocFormat::Json),
             "jsonl" => Some(DocFormat::Jsonl),
+            "parquet" => Some(DocFormat::Parquet),
             "none" => Some(DocFormat::None),
             _ => None,
         }
     }
 
-    /// How workers render rows for this format: (before, after) each row.
-    pub fn row_style(self) -> Option<(&'static [u8], &'static [u8])> {
+    /// What workers make of each batch for this format.
+    pub fn want(self) -> Want {
         match self {
-            DocFormat::Json => Some((b"", b",")),
-            DocFormat::Jsonl => Some((b"\n", b"")),
-            DocFormat::None => None,
+            // (separator after, lead before) each row.
+            DocFormat::Json => Want::Json(b"", b","),
+            DocFormat::Jsonl => Want::Json(b"\n", b""),
+            DocFormat::Parquet => Want::Batch,
+            DocFormat::None => Want::Summary,
         }
     }
 }
@@ -123,23 +140,128 @@ pub fn coverage_json(acc: &Accounting) -> serde_json::Value {
 }
 
 /// Writes a document batch by batch; memory stays bounded.
-pub struct DocumentWriter<W: Write> {
-    out: W,
-    format: DocFormat,
+pub struct DocumentWriter<W: Write + Send> {
+    sink: Sink<W>,
     first: bool,
     pub summary: Summary,
 }
 
-impl<W: Write> DocumentWriter<W> {
+enum Sink<W: Write + Send> {
+    /// JSON, JSON lines or nothing: rendered bytes are copied.
+    Bytes(W, DocFormat),
+    Parquet(Box<Rebatched<W>>),
+}
+
+/// Rows handed to the Parquet encoder in chunks of exactly this many (the
+/// last excepted): where the encoder cuts pages depends on the chunks it is
+/// given, and batches come cut where a file's ranges and the workers' batch
+/// sizes happened to end. Fixed chunks make the file the same, byte for
+/// byte, for any thread count and split size.
+const PARQUET_CHUNK: usize = crate::batch::BATCH_ROWS;
+
+/// A Parquet writer fed in chunks of [`PARQUET_CHUNK`] rows.
+pub struct Rebatched<W: Write + Send> {
+    writer: ArrowWriter<W>,
+    pending: Vec<arrow_array::RecordBatch>,
+    rows: usize,
+}
+
+impl<W: Write + Send> Rebatched<W> {
+    pub fn new(writer: ArrowWriter<W>) -> Self {
+        Rebatched {
+            writer,
+            pending: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    pub fn write(&mut self, batch: arrow_array::RecordBatch) -> io::Result<()> {
+        self.rows += batch.num_rows();
+        self.pending.push(batch);
+        if self.rows >= PARQUET_CHUNK {
+            self.drain(false)?;
+        }
+        Ok(())
+    }
+
+    /// Write every whole chunk pending (and the rest too, when `all`).
+    fn drain(&mut self, all: bool) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let schema = self.pending[0].schema();
+        let joined = arrow_select::concat::concat_batches(&schema, &self.pending)
+            .map_err(io::Error::other)?;
+        self.pending.clear();
+        let mut at = 0;
+        while joined.num_rows() - at >= PARQUET_CHUNK {
+            let chunk = joined.slice(at, PARQUET_CHUNK);
+            self.writer.write(&chunk).map_err(parquet_error)?;
+            at += PARQUET_CHUNK;
+        }
+        let rest = joined.num_rows() - at;
+        if rest > 0 {
+            if all {
+                let chunk = joined.slice(at, rest);
+                self.writer.write(&chunk).map_err(parquet_error)?;
+            } else {
+                self.pending.push(joined.slice(at, rest));
+            }
+        }
+        self.rows = if all { 0 } else { rest };
+        Ok(())
+    }
+
+    /// Write what is pending and the footer; the underlying writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.drain(true)?;
+        self.writer.into_inner().map_err(parquet_error)
+    }
+}
+
+/// Parquet written as Polars writes it by default (zstd level 3), in row
+/// groups of [`PARQUET_ROW_GROUP`] rows.
+pub fn parquet_writer<W: Write + Send>(
+    out: W,
+    schema: arrow_schema::SchemaRef,
+) -> io::Result<ArrowWriter<W>> {
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("a valid zstd level"),
+        ))
+        .set_max_row_group_row_count(Some(PARQUET_ROW_GROUP))
+        .set_created_by(format!("borderscan {}", crate::VERSION))
+        .build();
+    ArrowWriter::try_new(out, schema, Some(props)).map_err(parquet_error)
+}
+
+pub fn parquet_error(e: parquet::errors::ParquetError) -> io::Error {
+    match e {
+        parquet::errors::ParquetError::External(inner) => match inner.downcast::<io::Error>() {
+            Ok(io) => *io,
+            Err(other) => io::Error::other(other),
+        },
+        other => io::Error::other(other),
+    }
+}
+
+impl<W: Write + Send> DocumentWriter<W> {
     /// Start a document; `tool_json` is the `tool` object (name, version,
     /// rule packs).
     pub fn start(mut out: W, format: DocFormat, tool_json: &str) -> io::Result<Self> {
-        if format == DocFormat::Json {
-            write!(out, "{{\"tool\":{tool_json},\"findings\":[")?;
-        }
+        let sink = match format {
+            DocFormat::Json => {
+                write!(out, "{{\"tool\":{tool_json},\"findings\":[")?;
+                Sink::Bytes(out, format)
+            }
+            DocFormat::Parquet => {
+                let writer = parquet_writer(out, crate::findings_schema())?;
+                Sink::Parquet(Box::new(Rebatched::new(writer)))
+            }
+            DocFormat::Jsonl | DocFormat::None => Sink::Bytes(out, format),
+        };
         Ok(DocumentWriter {
-            out,
-            format,
+            sink,
             first: true,
             summary: Summary::default(),
         })
@@ -148,28 +270,37 @@ impl<W: Write> DocumentWriter<W> {
     /// Add one rendered batch whose lines start at `base`.
     pub fn add(&mut self, r: Rendered, base: u64) -> io::Result<()> {
         self.summary.merge(r.summary);
-        match r.json {
-            Some(j) => j.write(&mut self.out, base, &mut self.first),
-            None => Ok(()),
+        match (&mut self.sink, r.json, r.batch) {
+            (Sink::Bytes(out, _), Some(j), _) => j.write(out, base, &mut self.first),
+            (Sink::Parquet(w), _, Some(b)) if b.num_rows() > 0 => w.write(shift_lines(b, base)),
+            _ => Ok(()),
         }
     }
 
     /// Close the document with the summaries and the accounting.
-    pub fn finish(mut self, acc: &Accounting, res: &Residency) -> io::Result<Summary> {
-        if self.format == DocFormat::Json {
-            let s = summary_json(&self.summary, res, acc);
-            writeln!(
-                self.out,
-                "],\"summary\":{},\"detectors\":{},\"residency\":{},\"policy\":{},\"baseline\":{},\"accounting\":{}}}",
-                s["categories"],
-                s["detectors"],
-                s["residency"],
-                s["policy"],
-                s["baseline"],
-                serde_json::to_string(acc).expect("serialisable"),
-            )?;
+    pub fn finish(self, acc: &Accounting, res: &Residency) -> io::Result<Summary> {
+        match self.sink {
+            Sink::Bytes(mut out, format) => {
+                if format == DocFormat::Json {
+                    let s = summary_json(&self.summary, res, acc);
+                    writeln!(
+                        out,
+                        "],\"summary\":{},\"detectors\":{},\"residency\":{},\"policy\":{},\"baseline\":{},\"accounting\":{}}}",
+                        s["categories"],
+                        s["detectors"],
+                        s["residency"],
+                        s["policy"],
+                        s["baseline"],
+                        serde_json::to_string(acc).expect("serialisable"),
+                    )?;
+                }
+                out.flush()?;
+            }
+            Sink::Parquet(w) => {
+                let mut out = w.finish()?;
+                out.flush()?;
+            }
         }
-        self.out.flush()?;
         Ok(self.summary)
     }
 }

@@ -88,7 +88,7 @@ pub mod summary;
 pub mod fuzzing;
 
 pub use accounting::Accounting;
-pub use batch::{findings_schema, shift_lines};
+pub use batch::{Selection, findings_schema, shift_lines};
 pub use config::{
     DEFAULT_DEST_FIELDS, DEFAULT_MAX_EXPANSION, DEFAULT_MAX_LINE, DEFAULT_ORIGIN_FIELDS,
     DEFAULT_SPLIT_SIZE, OPTIONS, Prepared, ScanConfig,

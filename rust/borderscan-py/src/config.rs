@@ -85,6 +85,12 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
         "baseline" => c.baseline = Some(arg(name, v)?),
         "today" => c.today = Some(arg(name, v)?),
         "journal" => c.journal = Some(arg(name, v)?),
+        "findings" => {
+            let f: String = arg(name, v)?;
+            c.findings = f
+                .parse()
+                .map_err(|e| ConfigError::new_err(format!("--findings: {e}")))?;
+        }
         _ => {
             let names: Vec<&str> = core::OPTIONS.iter().map(|o| o.name).collect();
             return Err(PyTypeError::new_err(format!(

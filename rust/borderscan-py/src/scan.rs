@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use arrow_array::RecordBatch;
 use borderscan_core::document::{DocFormat, DocumentWriter, summary_json};
-use borderscan_core::summary::{Rendered, Summary};
+use borderscan_core::summary::{Rendered, Summary, Want};
 use borderscan_core::{self as core, Detectors, Input, ScanOptions};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -100,21 +100,20 @@ pub fn scan(
         inputs,
         cancel,
     } = prepare(paths, config, progress)?;
+    let selection = opts.config.findings;
     let (batches, accounting, summary) = detached(py, &cancel, || {
-        // Each worker counts its own batches; this thread only merges.
-        let map = |b: RecordBatch| {
-            let mut s = Summary::default();
-            s.add(&b);
-            (b, s)
-        };
+        // Each worker counts its own batches and selects their rows; this
+        // thread only merges.
+        let map = |b: RecordBatch| Rendered::of(b, Want::Batch, selection);
         let mut batches = Vec::new();
         let mut summary = Summary::default();
-        let (_, accounting) =
-            core::scan_stream_mapped(&inputs, &det, &opts, &map, |(b, s), base| {
+        let (_, accounting) = core::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
+            summary.merge(r.summary);
+            if let Some(b) = r.batch.filter(|b| b.num_rows() > 0) {
                 batches.push(core::shift_lines(b, base));
-                summary.merge(s);
-                Ok(())
-            })?;
+            }
+            Ok(())
+        })?;
         Ok::<_, core::Error>((batches, accounting, summary))
     })?
     .map_err(to_py)?;
@@ -149,12 +148,18 @@ pub fn scan_stream(
     std::thread::Builder::new()
         .name("borderscan-scan".into())
         .spawn(move || {
+            let selection = opts.config.findings;
+            let map = |b: RecordBatch| Rendered::of(b, Want::Batch, selection);
             let mut summary = Summary::default();
-            let res = core::scan_stream(&inputs, &det, &opts, |b| {
-                summary.add(&b);
-                // The Python side went away: stop scanning.
-                tx.send(StreamMsg::Batch(b))
-                    .map_err(|_| core::Error::Cancelled)
+            let res = core::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
+                summary.merge(r.summary);
+                match r.batch.filter(|b| b.num_rows() > 0) {
+                    // The Python side went away: stop scanning.
+                    Some(b) => tx
+                        .send(StreamMsg::Batch(core::shift_lines(b, base)))
+                        .map_err(|_| core::Error::Cancelled),
+                    None => Ok(()),
+                }
             });
             let end = res.map(|(_, acc)| {
                 let s = summary_json(&summary, &opts.residency, &acc);
@@ -172,8 +177,8 @@ pub fn scan_stream(
 }
 
 /// Scan and write the findings natively as `json` (one document: tool,
-/// findings, summary, detectors, accounting), `jsonl` (a finding per line)
-/// or `none` (summaries only), to `out` or stdout, batch by batch: memory
+/// findings, summary, detectors, accounting), `jsonl` (a finding per line),
+/// `parquet` (the findings table) or `none` (summaries only), to `out` or stdout, batch by batch: memory
 /// stays bounded and no Python object is made per finding. Returns
 /// (accounting JSON, summary JSON, rule-pack ids).
 #[pyfunction]
@@ -212,7 +217,7 @@ pub fn scan_write(
                 path: place.clone().into(),
                 source: e,
             };
-            let sink: Box<dyn Write> = match &out {
+            let sink: Box<dyn Write + Send> = match &out {
                 Some(p) => Box::new(File::create(p).map_err(io_err)?),
                 None => Box::new(std::io::stdout()),
             };
@@ -220,8 +225,8 @@ pub fn scan_write(
             let mut doc = DocumentWriter::start(w, format, &tool_json).map_err(io_err)?;
             // Workers count and render their batches in parallel; this
             // thread only merges counts and copies bytes, in input order.
-            let style = format.row_style();
-            let map = |b| Rendered::of(b, style);
+            let (want, selection) = (format.want(), opts.config.findings);
+            let map = |b| Rendered::of(b, want, selection);
             let (_, acc) = core::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
                 doc.add(r, base).map_err(io_err)
             })?;

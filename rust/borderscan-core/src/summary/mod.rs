@@ -19,7 +19,7 @@ mod render;
 #[cfg(test)]
 mod tests;
 
-pub use render::{JsonRows, Rendered, write_json_rows};
+pub use render::{JsonRows, Rendered, Want, write_json_rows};
 
 /// Hits and distinct records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

@@ -8,7 +8,7 @@ use arrow_array::types::UInt64Type;
 use arrow_array::{Array, RecordBatch, StringViewArray};
 
 use super::Summary;
-use crate::batch::{COL_DESTINATION, COL_LINE, COL_ORIGIN_SOURCE, COL_PATH, COLUMNS};
+use crate::batch::{COL_DESTINATION, COL_LINE, COL_ORIGIN_SOURCE, COL_PATH, COLUMNS, Selection};
 
 /// Write each row of a findings batch as one JSON object, each followed by
 /// `sep` (a newline for JSON Lines). With `first` false, `lead` is written
@@ -158,24 +158,45 @@ impl JsonRows {
     }
 }
 
-/// What a scan's worker makes of a findings batch for a writer: its row
-/// count, its summary and, when rows are written as JSON, the rendered rows
-/// (`(sep, lead)` as in [`write_json_rows`]).
+/// What a writer wants of each findings batch, made on the workers.
+#[derive(Debug, Clone, Copy)]
+pub enum Want {
+    /// Rows rendered as JSON, `(sep, lead)` as in [`write_json_rows`].
+    Json(&'static [u8], &'static [u8]),
+    /// The (selected) batch itself.
+    Batch,
+    /// Only the summary.
+    Summary,
+}
+
+/// What a scan's worker makes of a findings batch for a writer: its
+/// summary (of every finding), and the rows the selection keeps, rendered
+/// as JSON or as a batch, as the writer wants them.
 #[derive(Debug)]
 pub struct Rendered {
+    /// Rows handed out (after the selection).
     pub rows: usize,
     pub summary: Summary,
     pub json: Option<JsonRows>,
+    pub batch: Option<RecordBatch>,
 }
 
 impl Rendered {
-    pub fn of(batch: RecordBatch, json: Option<(&[u8], &[u8])>) -> Self {
+    pub fn of(batch: RecordBatch, want: Want, selection: Selection) -> Self {
         let mut summary = Summary::default();
         summary.add(&batch);
+        let batch = selection.apply(batch);
+        let rows = batch.num_rows();
+        let (json, batch) = match want {
+            Want::Json(sep, lead) => (Some(JsonRows::render(&batch, sep, lead)), None),
+            Want::Batch => (None, Some(batch)),
+            Want::Summary => (None, None),
+        };
         Rendered {
-            rows: batch.num_rows(),
+            rows,
             summary,
-            json: json.map(|(sep, lead)| JsonRows::render(&batch, sep, lead)),
+            json,
+            batch,
         }
     }
 }

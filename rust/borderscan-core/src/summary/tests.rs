@@ -1,6 +1,7 @@
 use super::render::needs_escape;
 use super::*;
 use crate::Detectors;
+use crate::batch::Selection;
 
 #[test]
 fn escape_check_agrees_with_the_bytewise_one() {
@@ -106,7 +107,7 @@ fn rendered_rows_shift_lines_and_merged_summaries_add_up() {
     let mut first = true;
     for b in &out.batches {
         whole.add(b);
-        let r = Rendered::of(b.clone(), Some((b"\n", b"")));
+        let r = Rendered::of(b.clone(), Want::Json(b"\n", b""), Selection::All);
         merged.merge(r.summary);
         r.json.unwrap().write(&mut plain, 0, &mut first).unwrap();
     }
@@ -142,4 +143,67 @@ fn rendered_rows_shift_lines_and_merged_summaries_add_up() {
         x["line"] = (x["line"].as_u64().unwrap() + 1000).into();
         assert_eq!(&x, y);
     }
+}
+
+#[test]
+fn a_selection_drops_rows_but_counts_every_finding() {
+    use crate::policy::Verdict;
+    let mut data = Vec::new();
+    for i in 0..300 {
+        // Half go to a Chinese host, half to a private address no step can
+        // place: the findings get more than one verdict.
+        let host = if i % 2 == 0 {
+            "x.example.cn"
+        } else {
+            "10.0.0.1"
+        };
+        data.extend_from_slice(
+            format!("{{\"site\":\"DE-MUC-01\",\"email\":\"op{i}@example.de\",\"endpoint\":\"https://{host}/\"}}\n")
+                .as_bytes(),
+        );
+    }
+    let det = Detectors::builtin().unwrap();
+    let opts = ScanOptions::from(ScanConfig::default());
+    let input = Input::Bytes {
+        name: "x".into(),
+        data: std::sync::Arc::from(&data[..]),
+    };
+    let out = scan(std::slice::from_ref(&input), &det, &opts).unwrap();
+    let json = |s: &Summary| serde_json::to_string(&(s.categories(), s.residency())).unwrap();
+    let mut whole = Summary::default();
+    for b in &out.batches {
+        whole.add(b);
+    }
+    let verdicts = |b: &RecordBatch| -> Vec<String> {
+        let v = b.column(crate::batch::COL_VERDICT).as_string_view();
+        (0..b.num_rows()).map(|i| v.value(i).to_string()).collect()
+    };
+    let all: Vec<String> = out.batches.iter().flat_map(verdicts).collect();
+    for sel in Selection::ALL {
+        let mut merged = Summary::default();
+        let mut kept = Vec::new();
+        for b in &out.batches {
+            let r = Rendered::of(b.clone(), Want::Batch, sel);
+            merged.merge(r.summary);
+            let b = r.batch.unwrap();
+            assert_eq!(r.rows, b.num_rows());
+            kept.extend(verdicts(&b));
+        }
+        assert_eq!(json(&whole), json(&merged), "{sel:?} counts everything");
+        let wanted: Vec<String> = (all.iter())
+            .filter(|v| {
+                Verdict::ALL
+                    .iter()
+                    .any(|w| w.as_str() == *v && sel.keeps(*w))
+            })
+            .cloned()
+            .collect();
+        assert_eq!(kept, wanted, "{sel:?}");
+    }
+    assert!(all.iter().any(|v| v == "allowed") || all.iter().any(|v| v == "unknown"));
+    assert_ne!(
+        all.iter().filter(|v| *v == "violation").count(),
+        all.len(),
+        "the fixture has more than violations"
+    );
 }
