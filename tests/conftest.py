@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +16,12 @@ def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None,
     """Run the real command line in a subprocess, as a user would."""
     cmd = [sys.executable, "-m", "borderscan", *args]
     return subprocess.run(cmd, input=input, capture_output=True, cwd=cwd, timeout=600)
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    """`records` as a JSON Lines file at `path`."""
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    return path
 
 
 @pytest.fixture

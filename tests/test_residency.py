@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import borderscan
-import orjson
 import polars as pl
 import pytest
+from conftest import write_jsonl
 
 DATA = Path(__file__).parent / "data"
 GEOIP = DATA / "maxmind" / "GeoIP2-Country-Test.mmdb"
@@ -26,11 +26,6 @@ ENDPOINTS = {
     "SG": "https://iot.s3.ap-southeast-1.amazonaws.com/x",
     "VN": "https://iot.example.vn/ingest",
 }
-
-
-def write_jsonl(path: Path, records: list[dict]) -> Path:
-    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
-    return path
 
 
 def record(site: str | None, dest: str | None, **payload) -> dict:

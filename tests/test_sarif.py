@@ -13,6 +13,7 @@ import orjson
 import polars as pl
 import pytest
 from borderscan.writers import sarif
+from conftest import SAMPLE, run_cli, write_jsonl
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -286,7 +287,9 @@ def full():
 
 
 def by_fp(log):
-    return {r["partialFingerprints"][sarif.FINGERPRINT_KEY]: r for r in log["runs"][0]["results"]}
+    """The results by the engine fingerprint of their first finding (each
+    fixture row is a problem of its own)."""
+    return {r["properties"]["finding_fingerprints"][0]: r for r in log["runs"][0]["results"]}
 
 
 def test_valid_against_official_schema(full):
@@ -307,6 +310,8 @@ def test_counts_and_results(full):
         "exempted": 1,
         "allowed": 2,
         "by_severity": {"critical": 1, "high": 1, "medium": 1, "low": 1},
+        "omitted_results": 0,
+        "omitted_findings": {"violation": 0, "unknown": 0, "exempted": 0},
     }
     run = log["runs"][0]
     assert len(run["results"]) == 6
@@ -316,16 +321,21 @@ def test_counts_and_results(full):
     assert props["policy"]["name"] == "cn-industrial-export"
     assert props["policy"]["version"] == "2026.1"
     assert props["rule_packs"] == ["builtin@2026.11.0"]
-    # Allowed findings get no result; results keep input order across batches.
-    fps = [r["fingerprints"][sarif.FINGERPRINT_KEY] for r in run["results"]]
+    assert props["results"] == props["results_total"] == 6
+    assert props["occurrences"] == {"violation": 4, "unknown": 1, "exempted": 1}
+    assert props["omitted"] == {"results": 0, "findings": counts["omitted_findings"]}
+    # Allowed findings get no result; results come most severe first: verdict
+    # (violation, unknown, exempted), then severity.
+    fps = [r["properties"]["finding_fingerprints"] for r in run["results"]]
     assert fps == [
-        "0123456789abcdef",
-        "2222222222222222",
-        "3333333333333333",
-        "4444444444444444",
-        "5555555555555555",
-        "7777777777777777",
+        ["7777777777777777"],
+        ["0123456789abcdef"],
+        ["4444444444444444"],
+        ["5555555555555555"],
+        ["2222222222222222"],
+        ["3333333333333333"],
     ]
+    assert all(r["occurrenceCount"] == 1 for r in run["results"])
 
 
 def test_levels_and_kinds(full):
@@ -482,8 +492,13 @@ def test_result_properties(full):
         "verdict": "violation",
         "severity": "high",
         "byte_offset": 210,
+        "first_line": 3,
+        "occurrences_by_severity": {"high": 1},
+        "finding_fingerprints": ["0123456789abcdef"],
     }
-    assert by_fp(log)["2222222222222222"]["properties"]["field"] is None
+    unknown = by_fp(log)["2222222222222222"]["properties"]
+    assert unknown["field"] is None
+    assert unknown["occurrences_by_severity"] == {"none": 1}
 
 
 def test_uri_encoding(full):
@@ -505,8 +520,8 @@ def test_relative_uri_stays_a_path():
     _, log, _ = write([_frame(rows)])
     validate(log)
     uris = [
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        for r in log["runs"][0]["results"]
+        by_fp(log)[fp]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for fp in ("0123456789abcdef", "8" * 16)
     ]
     assert uris == ["c%3Aodd%25name%3F.log", "-"]
     # A ':' before the first '/' would make "c" a scheme.
@@ -524,7 +539,8 @@ def test_base_dir_gives_srcroot(tmp_path):
     base_uri = run["originalUriBaseIds"]["SRCROOT"]["uri"]
     assert base_uri == base.as_uri() + "/"
     assert "%20" in base_uri
-    locs = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    locs = [by_fp(log)[fp]["locations"][0]["physicalLocation"]["artifactLocation"]
+            for fp in ("0123456789abcdef", "9" * 16)]
     assert locs[0] == {"uri": "capture/%C3%A4%20b.jsonl", "uriBaseId": "SRCROOT"}
     # Outside the base: an absolute file URI, no base id.
     assert locs[1] == {"uri": outside.as_uri()}
@@ -545,11 +561,15 @@ def test_region_and_logical_location(full):
 
 def test_fingerprints(full):
     _, log, _ = full
-    for res in log["runs"][0]["results"]:
+    results = log["runs"][0]["results"]
+    for res in results:
         fp = res["partialFingerprints"][sarif.FINGERPRINT_KEY]
         assert re.fullmatch(r"[0-9a-f]{16}", fp)
         assert res["fingerprints"] == {sarif.FINGERPRINT_KEY: fp}
-        assert res["partialFingerprints"] == {"borderscanFingerprint/v1": fp}
+        assert res["partialFingerprints"] == {"borderscanGroup/v1": fp}
+    # One per problem, never shared in a run: the exempted and the unexempted
+    # secret of rig.log's auth.key differ by verdict only.
+    assert len({r["partialFingerprints"][sarif.FINGERPRINT_KEY] for r in results}) == 6
 
 
 def test_invocation(full):
@@ -585,7 +605,7 @@ def test_invocation_filled_in_after_the_results():
     assert inv == {"commandLine": "borderscan scan x", "executionSuccessful": False}
 
 
-def test_results_written_as_batches_arrive():
+def test_head_written_first_results_after_the_last_batch():
     out = io.BytesIO()
     progress = []
 
@@ -595,8 +615,11 @@ def test_results_written_as_batches_arrive():
         yield _frame(BATCH2)
 
     sarif.write_sarif(batches(), out, tool=TOOL, detectors=DETECTORS, policy=POLICY)
-    assert b"0123456789abcdef" in progress[0]
-    assert b"3333333333333333" not in progress[0]
+    # The tool and its rules are out before the scan ends; a result needs
+    # every batch (a later one may add to its count).
+    assert progress[0].endswith(b'"results":[')
+    assert b"gdpr-personal" in progress[0]
+    assert b"0123456789abcdef" not in progress[0]
     validate(orjson.loads(out.getvalue()))
 
 
@@ -642,3 +665,260 @@ def test_rule_missing_from_policy_is_still_reported():
 def test_missing_column_is_an_error():
     with pytest.raises(ValueError, match="fingerprint"):
         write([_frame(BATCH1).drop("fingerprint")])
+
+
+# --- one result per problem --------------------------------------------------
+
+
+def _occurrences(n, **kw):
+    """`n` findings of the fixture's personal-data violation on lines 1..n."""
+    return [
+        _row(line=i, column=i + 1, byte_offset=100 * i, fingerprint=f"{i:016x}",
+             evidence=f"j{i}***@e***.com", **kw)
+        for i in range(1, n + 1)
+    ]
+
+
+def test_one_result_per_problem_across_batches():
+    rows = _occurrences(13)
+    other_field = _row(line=20, field="owner.email", fingerprint="f" * 16)
+    exempted = _row(line=21, verdict="exempted", exception=EXCEPTION_TEXT, fingerprint="e" * 16)
+    batches = [_frame(rows[:4]), _frame([other_field, *rows[4:9]]), _frame([*rows[9:], exempted])]
+    _, log, counts = write(batches, invocation=INVOCATION)
+    validate(log)
+    results = log["runs"][0]["results"]
+    assert counts["results"] == len(results) == 3
+    many, field, exempt = results  # most findings first; exempted after violations
+    assert many["occurrenceCount"] == 13
+    assert (field["occurrenceCount"], exempt["occurrenceCount"]) == (1, 1)
+    assert field["properties"]["field"] == "owner.email"
+    assert exempt["suppressions"][0]["justification"] == EXCEPTION_TEXT
+    # The first MAX_LOCATIONS occurrences, in input order, with what they found.
+    regions = [loc["physicalLocation"]["region"] for loc in many["locations"]]
+    assert regions == [{"startLine": i, "startColumn": i + 1} for i in range(1, 11)]
+    assert len(many["locations"]) == sarif.MAX_LOCATIONS == 10
+    assert many["locations"][2]["properties"] == {"byte_offset": 300, "evidence": "j3***@e***.com"}
+    props = many["properties"]
+    assert props["finding_fingerprints"] == [f"{i:016x}" for i in range(1, 11)]
+    assert props["first_line"] == 1
+    assert props["occurrences_by_severity"] == {"high": 13}
+    assert many["message"]["text"].endswith(
+        "violates rule gdpr-personal (high). 13 occurrences in this file; the first 10 are "
+        "listed. Evidence (masked): j1***@e***.com")
+    # Same flow, other verdict: another problem, and another fingerprint.
+    fps = {r["partialFingerprints"][sarif.FINGERPRINT_KEY] for r in results}
+    assert len(fps) == 3
+    assert log["runs"][0]["properties"]["occurrences"] == {
+        "violation": 14, "unknown": 0, "exempted": 1}
+
+
+def test_few_occurrences_are_all_listed():
+    _, log, _ = write([_frame(_occurrences(3))])
+    (res,) = log["runs"][0]["results"]
+    assert len(res["locations"]) == res["occurrenceCount"] == 3
+    assert "3 occurrences in this file, all listed." in res["message"]["text"]
+
+
+def test_level_and_representative_from_the_worst_severity():
+    rows = [_row(line=1, severity="low", fingerprint="1" * 16, evidence="first"),
+            _row(line=2, fingerprint="2" * 16, evidence="worst"),
+            _row(line=3, fingerprint="3" * 16, evidence="later")]
+    for split in ([rows], [rows[:1], rows[1:]], [[r] for r in rows]):
+        _, log, _ = write([_frame(b) for b in split])
+        (res,) = log["runs"][0]["results"]
+        assert res["level"] == "error"
+        assert res["properties"]["severity"] == "high"
+        assert res["properties"]["evidence"] == "worst"
+        assert "(high)" in res["message"]["text"]
+        assert res["properties"]["occurrences_by_severity"] == {"high": 2, "low": 1}
+        # The locations stay the first occurrences, whatever their severity.
+        assert res["properties"]["finding_fingerprints"] == ["1" * 16, "2" * 16, "3" * 16]
+
+
+def test_fingerprint_ignores_lines_and_counts_not_the_problem():
+    def fingerprints(rows):
+        _, log, _ = write([_frame(rows)])
+        return [r["partialFingerprints"][sarif.FINGERPRINT_KEY] for r in log["runs"][0]["results"]]
+
+    (fp,) = fingerprints(_occurrences(3))
+    assert fingerprints([_row(line=500, fingerprint="9" * 16)]) == [fp]
+    assert fingerprints(_occurrences(40)) == [fp]
+    for other in ({"path": "capture/other.jsonl"}, {"dest_host": "eu.vendor.example"},
+                  {"field": "owner.email"}, {"verdict": "unknown", "severity": None}):
+        assert fingerprints([_row(**other)]) != [fp], other
+
+
+# Every kind of row, several problems repeated: how the batches are cut must
+# not show in the log.
+MIXED = [
+    *BATCH1, *BATCH2, *_occurrences(12), *_occurrences(5, path="capture/rig.log"),
+    *(_row(line=30 + i, detector="network_id.ipv4", category="network_id", field=f"peer{i % 3}",
+           rule="cn-device-export", severity="medium", fingerprint=f"{i:016x}") for i in range(9)),
+    *BATCH1,
+]
+
+
+@pytest.mark.parametrize("max_results", [None, 4])
+@pytest.mark.parametrize("include_allowed", [False, True])
+def test_batching_does_not_change_the_log(max_results, include_allowed):
+    kw = {"invocation": INVOCATION, "max_results": max_results,
+          "include_allowed": include_allowed}
+    whole, log, counts = write([_frame(MIXED)], **kw)
+    validate(log)
+    assert log["runs"][0]["results"]
+    splits = [
+        [[r] for r in MIXED],
+        [MIXED[i:i + 7] for i in range(0, len(MIXED), 7)],
+        [MIXED[:1], [], MIXED[1:30], MIXED[30:31], MIXED[31:]],
+    ]
+    for split in splits:
+        raw, _, again = write([_frame(rows) for rows in split], **kw)
+        assert raw == whole
+        assert again == counts
+
+
+def test_max_results_keeps_the_most_severe_and_says_what_is_left_out():
+    frames = [_frame(BATCH1), _frame(BATCH2)]
+    _, log, counts = write(frames, max_results=2, invocation=INVOCATION)
+    validate(log)
+    run = log["runs"][0]
+    # The critical and the high violation; the rest is counted, not written.
+    assert [r["properties"]["finding_fingerprints"] for r in run["results"]] == [
+        ["7777777777777777"], ["0123456789abcdef"]]
+    assert counts["results"] == 2
+    assert counts["omitted_results"] == 4
+    assert counts["omitted_findings"] == {"violation": 2, "unknown": 1, "exempted": 1}
+    props = run["properties"]
+    assert props["results_total"] == 6
+    assert props["omitted"] == {"results": 4, "findings": counts["omitted_findings"]}
+    for verdict in ("violation", "unknown", "exempted"):
+        assert (props["occurrences"][verdict] + props["omitted"]["findings"][verdict]
+                == props["counts"][verdict])
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["error", "warning", "warning"]
+    text = notes[-1]["message"]["text"]
+    assert "Only the 2 most severe of 6 results" in text
+    assert "4 result(s) standing for 4 finding(s) (violation 2, unknown 1, exempted 1)" in text
+    assert "--max-results" in text and "--format json" in text
+    # The same prefix as without a cut: raising the bound only appends.
+    _, uncut, _ = write(frames)
+    assert run["results"] == uncut["runs"][0]["results"][:2]
+
+
+def test_max_results_is_said_without_an_invocation_too():
+    _, log, counts = write([_frame(BATCH1), _frame(BATCH2)], max_results=0)
+    validate(log)
+    run = log["runs"][0]
+    assert run["results"] == []
+    assert counts["omitted_results"] == 6
+    (inv,) = run["invocations"]
+    (note,) = inv["toolExecutionNotifications"]
+    assert "6 result(s) standing for 6 finding(s)" in note["message"]["text"]
+    with pytest.raises(ValueError, match="max_results"):
+        write([], max_results=-1)
+
+
+def test_include_allowed_gives_pass_results():
+    _, log, counts = write([_frame(BATCH1), _frame(BATCH2)], include_allowed=True)
+    validate(log)
+    run = log["runs"][0]
+    allowed = [r for r in run["results"] if r["properties"]["verdict"] == "allowed"]
+    assert [(r["kind"], r["level"]) for r in allowed] == [("pass", "none")] * 2
+    assert run["results"][-2:] == allowed  # the least severe: after every problem
+    assert counts["results"] == 8
+    assert run["properties"]["occurrences"]["allowed"] == counts["allowed"] == 2
+    # Not asked for: counted only, as before.
+    _, log, _ = write([_frame(BATCH1), _frame(BATCH2)])
+    assert all(r["kind"] != "pass" for r in log["runs"][0]["results"])
+
+
+# --- from the command line ---------------------------------------------------
+
+
+def _scan_sarif(tmp_path, *args):
+    out = tmp_path / "scan.sarif"
+    r = run_cli("scan", *args, "--format", "sarif", "--out", str(out), "--no-audit-log", "-q")
+    assert r.returncode in (0, 1), r.stderr.decode()
+    log = orjson.loads(out.read_bytes())
+    validate(log)
+    return log["runs"][0]
+
+
+def _scan_json(*args):
+    r = run_cli("scan", *args, "--format", "json", "--no-audit-log", "-q")
+    assert r.returncode in (0, 1), r.stderr.decode()
+    return orjson.loads(r.stdout)
+
+
+def _occurrence_counts(run):
+    return {r["partialFingerprints"][sarif.FINGERPRINT_KEY]: r["occurrenceCount"]
+            for r in run["results"]}
+
+
+@pytest.mark.parametrize("policy", [[], ["--preset", "cn-industrial-export", "--origin", "CN"]],
+                         ids=["default", "cn-industrial-export"])
+def test_occurrences_add_up_to_the_json_summary(tmp_path, policy):
+    args = [str(SAMPLE), *policy]
+    run = _scan_sarif(tmp_path, *args)
+    verdicts = _scan_json(*args)["residency"]["verdicts"]
+    failing = [r for r in run["results"] if r["kind"] == "fail" and "suppressions" not in r]
+    assert sum(r["occurrenceCount"] for r in failing) == verdicts["violation"]["hits"] > 0
+    review = [r for r in run["results"] if r["kind"] == "review"]
+    assert sum(r["occurrenceCount"] for r in review) == verdicts["unknown"]["hits"]
+    assert run["properties"]["omitted"]["results"] == 0
+    # Fewer results than findings: that is the point.
+    assert len(run["results"]) < verdicts["violation"]["hits"] + verdicts["unknown"]["hits"]
+    # Most severe first: verdict, then worst severity, then most findings.
+    order = [(sarif.VERDICTS.index(r["properties"]["verdict"]),
+              sarif.RANKED_SEVERITIES.index(r["properties"]["severity"] or "none"),
+              -r["occurrenceCount"]) for r in run["results"]]
+    assert order == sorted(order)
+
+
+def test_fingerprints_survive_inserted_lines(tmp_path):
+    email_us = {"site": "DE-MUC-01", "endpoint": "https://s3.us-east-1.amazonaws.com/plant/"}
+    recs = [
+        *({**email_us, "contact": f"person{i}@example.de"} for i in range(3)),
+        {**email_us, "machine": {"serial": "HAS-CR28848"}},
+        {**email_us, "contact": "one.more@example.de", "owner": "someone.else@example.de"},
+    ]
+    capture = write_jsonl(tmp_path / "capture.jsonl", recs)
+    args = [str(capture), "--preset", "eu-gdpr"]
+    before = _occurrence_counts(run := _scan_sarif(tmp_path, *args))
+    assert sorted(before.values()) == [1, 1, 4]
+    first_lines = {r["partialFingerprints"][sarif.FINGERPRINT_KEY]: r["properties"]["first_line"]
+                   for r in run["results"]}
+    # Unrelated lines above: same problems, same counts, lines moved.
+    text = capture.read_bytes()
+    capture.write_bytes(b'{"note": "inserted"}\n' * 5 + text)
+    run = _scan_sarif(tmp_path, *args)
+    assert _occurrence_counts(run) == before
+    for r in run["results"]:
+        assert r["properties"]["first_line"] == first_lines[
+            r["partialFingerprints"][sarif.FINGERPRINT_KEY]] + 5
+    # One more occurrence: the same alert, counted once more.
+    capture.write_bytes(capture.read_bytes()
+                        + orjson.dumps({**email_us, "contact": "new.person@example.de"}) + b"\n")
+    after = _occurrence_counts(_scan_sarif(tmp_path, *args))
+    assert after.keys() == before.keys()
+    assert sorted(after.values()) == [1, 1, 5]
+
+
+def test_max_results_on_the_command_line(tmp_path):
+    args = [str(SAMPLE), "--preset", "cn-industrial-export", "--origin", "CN"]
+    full = _scan_sarif(tmp_path, *args)
+    run = _scan_sarif(tmp_path, *args, "--max-results", "3")
+    assert len(run["results"]) == 3
+    assert run["results"] == full["results"][:3]
+    props = run["properties"]
+    assert props["results"] == 3
+    assert props["results_total"] == len(full["results"])
+    assert props["omitted"]["results"] == len(full["results"]) - 3
+    for verdict, n in props["omitted"]["findings"].items():
+        assert props["occurrences"][verdict] + n == props["counts"][verdict]
+    (note,) = [n for n in run["invocations"][0]["toolExecutionNotifications"]
+               if "--max-results" in n["message"]["text"]]
+    assert note["level"] == "warning"
+    assert f"Only the 3 most severe of {len(full['results']):,} results" in note["message"]["text"]
+    r = run_cli("scan", str(SAMPLE), "--format", "sarif", "--max-results", "0")
+    assert r.returncode == 2

@@ -166,6 +166,12 @@ def _config_error(e: Exception | str) -> NoReturn:
               help="No progress bar (it is shown on stderr only when stderr is a terminal).")
 @click.option("--locale", type=click.Choice(["en", "zh", "de", "ja", "vi"]), default="en",
               show_default=True, help="Language of the HTML report (--format html).")
+@click.option("--max-results", type=click.IntRange(min=1), default=5000, show_default=True,
+              metavar="N",
+              help="--format sarif only: write at most N results (one per problem, not per "
+                   "finding), the most severe first; the log counts what is left out. GitHub "
+                   "code scanning shows at most 5,000 results per run and rejects more than "
+                   "25,000.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Also keep this scan in DIR, one folder per scan (findings as Parquet, "
                    "summary, verdict), for `borderscan diff` (not with json/jsonl output).")
@@ -188,7 +194,7 @@ def _config_error(e: Exception | str) -> NoReturn:
                    "reading them and ends with the results of an uninterrupted scan.")
 def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None, strict: bool,
          keep_going: bool, require_destination: bool, quiet: bool, no_progress: bool,
-         locale: str, store_dir: str | None,
+         locale: str, max_results: int, store_dir: str | None,
          audit_log: str | None, no_audit_log: bool, sign_key: str | None,
          **options: Any) -> None:
     """Scan files, directories (recursively) and - (stdin).
@@ -219,7 +225,8 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
                baseline_file=options["baseline"], audit_log=audit_log,
                no_audit_log=no_audit_log, sign_key=sign_key, policy_file=options["policy"],
                preset=options["preset"], today=options["today"], geoip=options["geoip"])
-    writer = writers.WRITERS[fmt](Target(out, run.exit_code, locale=locale, quiet=quiet))
+    writer = writers.WRITERS[fmt](Target(out, run.exit_code, locale=locale, quiet=quiet,
+                                         max_results=max_results))
     options["findings"] = options["findings"] or writer.findings
     key = _validate(run, writer, err)
     baseline_doc = _read_baseline(run.baseline_file)

@@ -37,6 +37,8 @@ class Target:
     they are written (SARIF's invocation)."""
     locale: str = "en"
     quiet: bool = False
+    max_results: int | None = None
+    """`--max-results`: SARIF writes at most this many results (None: all)."""
 
 
 @dataclass(frozen=True)

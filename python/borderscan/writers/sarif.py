@@ -1,20 +1,57 @@
-"""SARIF 2.1.0 output: one result per finding that is a problem.
+"""SARIF 2.1.0 output for code scanning: one result per distinct problem.
 
 `write_sarif` builds the log from findings tables (any, not only a scan's);
 `SarifWriter` is `--format sarif`: it feeds it a scan's stream, the
 engine's summary and the invocation (exit code, input problems).
 
-The log is written as a stream: the head of the run (tool, rules, rule packs)
-first, then the results batch by batch as the findings arrive, then what is
-only known at the end (invocation, counts). Memory is bounded by the size of
-one batch, whatever the number of findings.
+**One result per problem, not per occurrence.** A telemetry capture repeats
+the same flow thousands of times; code scanning rejects a run with more than
+25,000 results (or a file over 10 MB gzipped) and shows 5,000 at most. So
+the findings that share verdict, rule, detector, category, field,
+destination host and file (`GROUP_KEY`) are one result:
 
-Results are written for verdicts `violation`, `unknown` and `exempted`.
-`allowed` findings are not problems: they are counted (run.properties) but
-get no result. The counts come from the engine's residency summary when
-given (it counted the same batches), else from the batches. Evidence is
-copied as the engine masked it; the raw destination (a URL may carry tokens
-in its query) is never copied, only its host.
+- `occurrenceCount`: how many findings it stands for;
+- `locations`: its first `MAX_LOCATIONS` (10) occurrences in input order.
+  GitHub accepts up to 1,000 locations per result but shows only 100;
+  10 show where the flow occurs (the count says how often) and keep a
+  result within about 4 KB (260 bytes gzipped), so that even 25,000
+  results stay under the 10 MB gzipped upload limit. They are `locations`,
+  not `relatedLocations`: SARIF lists several locations when the problem is
+  gone only once each is changed, and a flow is gone only when none of its
+  occurrences is left. The engine's per-finding fingerprints of these
+  occurrences are in `properties.finding_fingerprints` (what a baseline
+  lists), in the same order;
+- `partialFingerprints` and `fingerprints` (`FINGERPRINT_KEY`): SHA-256 over
+  the group key, with the file as its artifact URI as written (relative to
+  SRCROOT when inside `base_dir`). No line and no count enter it, so an
+  alert survives inserted lines and new occurrences. The verdict does: a
+  flow whose findings are partly exempted gives two results, and two
+  results of a run must not share a fingerprint (code scanning would take
+  them for one alert, and a suppression could hide a violation);
+- level from the group's worst severity; message and properties from its
+  representative: the first occurrence of that worst severity (the first
+  occurrence, since a rule gives all its findings one severity).
+
+**The cut.** `max_results` keeps the most severe results: ordered by verdict
+(violation, unknown, exempted, allowed), worst severity (critical first),
+occurrences (most first), then the group key. The results are written in
+that order, so the log is a prefix of the full ordering and raising the
+bound only appends. What was cut is never silent: a toolExecutionNotification
+and run.properties `omitted` count the results and findings left out.
+
+The log is written as a stream: the head of the run (tool, rules, rule packs)
+first, then each batch is aggregated as it arrives (with Polars: no Python
+work per finding), then the results, then what is only known at the end
+(invocation, counts). Memory is bounded by about twice the number of groups
+times `MAX_LOCATIONS`, whatever the number of findings; the log depends
+only on the findings, not on how they were split into batches.
+
+Results are written for verdicts `violation`, `unknown` and `exempted`; with
+`include_allowed`, `allowed` findings too (kind "pass"). Otherwise they are
+counted (run.properties) but get no result. The counts come from the engine's
+residency summary when given (it counted the same batches), else from the
+batches. Evidence is copied as the engine masked it; the raw destination (a
+URL may carry tokens in its query) is never copied, only its host.
 """
 
 from __future__ import annotations
@@ -25,8 +62,9 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from hashlib import sha256
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
 import orjson
@@ -37,14 +75,22 @@ from borderscan._verdict import EXIT_FINDINGS, EXIT_OK, explain, violations_by_s
 from borderscan.output import Report, report_from_stream, tool_info
 from borderscan.writers.base import Scan, Writer, open_out
 
-__all__ = ["FINGERPRINT_KEY", "SARIF_SCHEMA_URI", "SARIF_VERSION", "SarifWriter", "write_sarif"]
+__all__ = [
+    "FINGERPRINT_KEY",
+    "GROUP_KEY",
+    "MAX_LOCATIONS",
+    "SARIF_SCHEMA_URI",
+    "SARIF_VERSION",
+    "SarifWriter",
+    "write_sarif",
+]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 INFORMATION_URI = "https://github.com/borderscan/borderscan"
-FINGERPRINT_KEY = "borderscanFingerprint/v1"
+FINGERPRINT_KEY = "borderscanGroup/v1"
 SRCROOT = "SRCROOT"
 
 # The columns of the findings table this writer reads.
@@ -80,6 +126,16 @@ VERDICTS = tuple(reversed(_core.VERDICTS))
 SEVERITIES = tuple(reversed(_core.SEVERITIES))
 # Every verdict but `allowed` is a problem to show as a result.
 REPORTED_VERDICTS = tuple(v for v in VERDICTS if v != "allowed")
+# A result's kind by verdict; other verdicts "fail". SARIF 3.27.9: a result
+# whose kind is not "fail" has level "none".
+KIND_BY_VERDICT = {"unknown": "review", "allowed": "pass"}
+
+# Findings that share these are one result (the module docstring says why).
+GROUP_KEY = ("verdict", "rule", "detector", "category", "field", "dest_host", "path")
+# Occurrences listed as a result's locations, at most (GitHub shows 100).
+MAX_LOCATIONS = 10
+# Severity ranks, worst first; findings without a severity rank last as "none".
+RANKED_SEVERITIES = (*SEVERITIES, "none")
 
 # Per severity, lowest first (as `_core.SEVERITIES`).
 LEVEL_BY_SEVERITY = dict(zip(_core.SEVERITIES, ("note", "warning", "error", "error"), strict=True))
@@ -111,24 +167,34 @@ def write_sarif(
     base_dir: str | os.PathLike[str] | None = None,
     invocation: Invocation | None = None,
     residency: Residency | None = None,
+    max_results: int | None = None,
+    include_allowed: bool = False,
 ) -> dict[str, Any]:
     """Write one SARIF 2.1.0 log with one run to `out`; return the counts.
 
-    `batches` are findings tables in order; each is read once and its results
-    written before the next is pulled. `base_dir`: paths inside it are written
-    relative to it, with uriBaseId SRCROOT. `invocation` is either a dict or a
-    callable that gets the counts once the last batch is written and returns
+    `batches` are findings tables in input order; each is read once and
+    aggregated into the groups before the next is pulled; the results are
+    written after the last. `base_dir`: paths inside it are written relative
+    to it, with uriBaseId SRCROOT. `invocation` is either a dict or a
+    callable that gets the counts once the last batch is read and returns
     the dict (so the exit code, end time and input problems, which are known
     only after the scan, can be filled in); it is written after the results.
     `residency` is the engine's residency summary of these same batches (or
-    a callable returning it once the last batch is written): its verdict
-    counts and violations by severity are reported instead of counting the
-    batches again. Without it, the batches are counted.
+    a callable returning it once the last batch is read): its verdict counts
+    and violations by severity are reported instead of counting the batches
+    again. Without it, the batches are counted. `max_results`: write the
+    most severe results only, at most this many (None: all). With
+    `include_allowed`, allowed findings are results too (kind "pass").
 
     Returns {"results", "violation", "unknown", "exempted", "allowed",
-    "by_severity"} where by_severity counts violations per severity.
-    Raises ValueError if a batch lacks a column (the log is then incomplete).
+    "by_severity", "omitted_results", "omitted_findings"}: results written,
+    findings per verdict, violations per severity, results left out by
+    `max_results` and the findings they stand for per verdict.
+    Raises ValueError if a batch lacks a column (the log is then incomplete)
+    or `max_results` is negative.
     """
+    if max_results is not None and max_results < 0:
+        raise ValueError(f"max_results must be 0 or more, not {max_results}")
     rules = [_policy_rule(r, policy) for r in policy.get("rules", [])]
     locator = _Locator(base_dir)
     head = b'{"$schema":%b,"version":%b,"runs":[{"tool":%b' % (
@@ -141,11 +207,14 @@ def write_sarif(
     head += b',"columnKind":"unicodeCodePoints","results":['
     out.write(head)
 
+    verdicts = VERDICTS if include_allowed else REPORTED_VERDICTS
     counts: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
-    unlisted: Counter[str] = Counter()
-    rule_index = {r["id"]: i for i, r in enumerate(rules)}
-    written = 0
+    # The groups of the batches so far: the first frame holds those merged, the
+    # others wait until they have more rows than it. A merge then costs less
+    # than twice the rows waiting, so merging stays linear in the batches'
+    # groups, and memory within about twice the groups.
+    parts: list[pl.DataFrame] = []
     for batch in batches:
         missing = [c for c in COLUMNS if c not in batch.columns]
         if missing:
@@ -154,22 +223,51 @@ def write_sarif(
             continue
         if residency is None:
             _tally(batch, counts, by_severity)
-        written += _write_results(batch, out, rule_index, locator, unlisted, first=not written)
+        parts.append(_aggregate(batch, verdicts))
+        if sum(p.height for p in parts[1:]) > parts[0].height:
+            parts = [_merge(parts)]
+    if not parts:  # no findings: no groups, but the columns of groups
+        parts.append(_aggregate(pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String)), verdicts))
+
+    ranked = _ranked(_merge(parts))
+    shown = ranked if max_results is None else ranked.head(max_results)
+    left_out = ranked.slice(shown.height)
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    for i, group in enumerate(shown.iter_rows(named=True)):
+        # Each result is serialized as soon as it is built: keeping thousands of
+        # nested dicts alive instead makes the cyclic GC rescan them.
+        result = _result(group, rule_index.get(group["rule"]), locator)
+        out.write(b"," * (i > 0) + orjson.dumps(result))
 
     if residency is not None:
         counts, by_severity = _summary_counts(residency() if callable(residency) else residency)
+    omitted = _findings_by(left_out, "verdict")
     summary = {
-        "results": written,
+        "results": shown.height,
         **{v: counts.get(v, 0) for v in VERDICTS},
         "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+        "omitted_results": left_out.height,
+        "omitted_findings": {v: omitted.get(v, 0) for v in verdicts},
     }
 
+    # A null rule is in no list: is_in gives null, kept as unlisted.
+    unlisted_groups = ranked.filter(~pl.col("rule").is_in(list(rule_index)).fill_null(False))
+    unlisted: Counter[str] = Counter()
+    for rule, n in _findings_by(unlisted_groups, "rule").items():
+        unlisted[rule or "(none)"] += n
     tail = b"]"
     inv = invocation(dict(summary)) if callable(invocation) else invocation
+    if left_out.height:
+        # The cut is said where code scanning shows run problems, invocation or not.
+        inv = inv or {}
+        cut = _cut_note(ranked.height, summary)
+        inv = {**inv, "notifications": [*(inv.get("notifications") or []), cut]}
     if inv is not None:
         notes = _unlisted_notes(unlisted)
         tail += b',"invocations":' + orjson.dumps([_invocation(inv, notes, locator)])
-    props = _run_properties(policy, tool, summary, counts, unlisted)
+    written = _findings_by(shown, "verdict")
+    props = _run_properties(policy, tool, summary, counts, unlisted, total=ranked.height,
+                            occurrences={v: written.get(v, 0) for v in verdicts})
     tail += b',"properties":' + orjson.dumps(props) + b"}]}\n"
     out.write(tail)
     return summary
@@ -194,25 +292,111 @@ def _tool(tool: Mapping[str, Any], rules: list[dict[str, Any]],
     return tool_obj
 
 
-def _write_results(batch: pl.DataFrame, out: IO[bytes], rule_index: Mapping[str, int],
-                   locator: _Locator, unlisted: Counter[str], *, first: bool) -> int:
-    """Write the results of a batch's problems (comma-separated from those
-    before, unless `first`); how many. Rules the policy does not list are
-    counted in `unlisted`."""
-    reported = batch.filter(pl.col("verdict").is_in(list(REPORTED_VERDICTS)))
-    if reported.height == 0:
-        return 0
-    # Each result is serialized as soon as it is built: keeping a batch of nested
-    # dicts alive instead makes the cyclic GC rescan them (measured 1.25x slower).
-    chunks = [] if first else [b""]
-    for row in zip(*(reported.get_column(c).to_list() for c in COLUMNS), strict=True):
-        f = dict(zip(COLUMNS, row, strict=True))
-        idx = rule_index.get(f["rule"]) if f["rule"] is not None else None
-        if idx is None:
-            unlisted[f["rule"] or "(none)"] += 1
-        chunks.append(orjson.dumps(_result(f, idx, locator)))
-    out.write(b",".join(chunks))
-    return reported.height
+# The columns of a frame of groups besides GROUP_KEY and the representative
+# finding's other columns: how many findings, how many per severity, the
+# worst severity (its index in RANKED_SEVERITIES), the first occurrences.
+_COUNT = "_count"
+_BY_SEVERITY = tuple(f"_n_{s}" for s in RANKED_SEVERITIES)
+_WORST = "_worst"
+_FIRST = "_first"
+
+
+class _Occurrence(NamedTuple):
+    """One finding listed as a location of its result."""
+
+    line: int | None
+    column: int | None
+    byte_offset: int | None
+    fingerprint: str | None
+    evidence: str | None
+
+
+_LISTED = tuple(f"_at_{c}" for c in _Occurrence._fields)
+_REPRESENTED = tuple(c for c in COLUMNS if c not in GROUP_KEY)
+
+
+def _representative() -> pl.Expr:
+    """In a group: the representative finding's columns (as struct `_FIRST`,
+    to unnest), from the first row of the lowest (worst) `_WORST`. Works on
+    findings (their own rank) and on groups of consecutive batches alike."""
+    # Not `arg_min`: on a column Polars flags as sorted descending (a concat
+    # of one-row groups can be) it gives the last of equal minima. One struct,
+    # not a filter per column: 8x faster when groups are many.
+    worst = pl.col(_WORST) == pl.col(_WORST).min()
+    return pl.struct(_REPRESENTED).filter(worst).first().alias(_FIRST)
+
+
+def _aggregate(batch: pl.DataFrame, verdicts: Sequence[str]) -> pl.DataFrame:
+    """The batch's findings of `verdicts` as groups (GROUP_KEY), in order of
+    each group's first finding. Polars does the work per finding."""
+    rank = pl.col("severity").replace_strict(
+        list(SEVERITIES), list(range(len(SEVERITIES))),
+        default=len(SEVERITIES), return_dtype=pl.UInt8,
+    )
+    return (
+        batch.select(COLUMNS)
+        .filter(pl.col("verdict").is_in(list(verdicts)))
+        .with_columns(rank.alias(_WORST))
+        .group_by(GROUP_KEY, maintain_order=True)
+        .agg(
+            pl.len().cast(pl.Int64).alias(_COUNT),
+            *((pl.col(_WORST) == i).sum().cast(pl.Int64).alias(n)
+              for i, n in enumerate(_BY_SEVERITY)),
+            _representative(),
+            pl.col(_WORST).min(),
+            *(pl.col(c).head(MAX_LOCATIONS).alias(at)
+              for c, at in zip(_Occurrence._fields, _LISTED, strict=True)),
+        )
+        .unnest(_FIRST)
+    )
+
+
+def _merge(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Groups of consecutive batches, in input order, as one frame of groups:
+    counts add up; the first occurrences and the first representative of the
+    worst severity stay. Any split of the same findings into batches gives
+    the same groups."""
+    return (
+        pl.concat(parts, how="vertical_relaxed")
+        .group_by(GROUP_KEY, maintain_order=True)
+        .agg(
+            pl.col(_COUNT, *_BY_SEVERITY).sum(),
+            _representative(),
+            pl.col(_WORST).min(),
+            pl.col(*_LISTED).explode().head(MAX_LOCATIONS),
+        )
+        .unnest(_FIRST)
+    )
+
+
+def _ranked(groups: pl.DataFrame) -> pl.DataFrame:
+    """The groups most severe first: verdict, worst severity, most findings;
+    then the key (null first), so that the order is total."""
+    verdict = pl.col("verdict").replace_strict(list(VERDICTS), list(range(len(VERDICTS))))
+    return groups.sort(
+        [verdict, _WORST, _COUNT, *GROUP_KEY],
+        descending=[False, False, True, *(False for _ in GROUP_KEY)],
+        nulls_last=False,
+    )
+
+
+def _findings_by(groups: pl.DataFrame, column: str) -> dict[Any, int]:
+    """The findings the groups stand for, per value of `column`."""
+    return dict(groups.group_by(column).agg(pl.col(_COUNT).sum()).iter_rows())
+
+
+def _cut_note(total: int, summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The notification that says what `max_results` left out of `total` results."""
+    findings = {v: n for v, n in summary["omitted_findings"].items() if n}
+    per_verdict = ", ".join(f"{v} {n:,}" for v, n in findings.items())
+    return {
+        "level": "warning",
+        "message": f"Only the {summary['results']:,} most severe of {total:,} results are "
+                   f"written (--max-results {summary['results']}): "
+                   f"{summary['omitted_results']:,} result(s) standing for "
+                   f"{sum(findings.values()):,} finding(s) ({per_verdict}) are left out. "
+                   "Raise --max-results, or use --format json, to see them all.",
+    }
 
 
 def _unlisted_notes(unlisted: Mapping[str, int]) -> list[dict[str, Any]]:
@@ -230,7 +414,11 @@ def _unlisted_notes(unlisted: Mapping[str, int]) -> list[dict[str, Any]]:
 
 def _run_properties(policy: Mapping[str, Any], tool: Mapping[str, Any],
                     summary: Mapping[str, Any], counts: Mapping[str, int],
-                    unlisted: Mapping[str, int]) -> dict[str, Any]:
+                    unlisted: Mapping[str, int], *, total: int,
+                    occurrences: Mapping[str, int]) -> dict[str, Any]:
+    """The run's properties: policy and rule packs, findings per verdict,
+    results written of `total` and the findings they stand for per verdict
+    (`occurrences`), and what `max_results` left out."""
     props: dict[str, Any] = {
         "policy": {
             k: policy[k]
@@ -242,6 +430,10 @@ def _run_properties(policy: Mapping[str, Any], tool: Mapping[str, Any],
         "counts": {v: summary[v] for v in VERDICTS},
         "violations_by_severity": summary["by_severity"],
         "results": summary["results"],
+        "results_total": total,
+        "occurrences": dict(occurrences),
+        "omitted": {"results": summary["omitted_results"],
+                    "findings": summary["omitted_findings"]},
     }
     other = {k: n for k, n in counts.items() if k not in VERDICTS}
     if other:
@@ -266,40 +458,32 @@ def _summary_counts(residency: Mapping[str, Any]) -> tuple[Counter[str], Counter
     return counts, Counter(violations_by_severity(residency))
 
 
-def _result(f: dict[str, Any], rule_idx: int | None, locator: _Locator) -> dict[str, Any]:
+def _result(f: Mapping[str, Any], rule_idx: int | None, locator: _Locator) -> dict[str, Any]:
+    """The result of a group, `f` a row of `_ranked`: the columns of its
+    representative finding, its counts and its first occurrences."""
+    occurrences = [_Occurrence(*o) for o in zip(*(f[c] for c in _LISTED), strict=True)]
     verdict = f["verdict"]
     severity = f["severity"]
     res: dict[str, Any] = {"ruleId": f["rule"] if f["rule"] is not None else "(none)"}
     if rule_idx is not None:
         res["ruleIndex"] = rule_idx
-    if verdict == "unknown":
-        # SARIF 3.27.9: a result whose kind is not "fail" has level "none".
-        res["kind"] = "review"
-        res["level"] = "none"
-    else:
-        res["kind"] = "fail"
-        res["level"] = LEVEL_BY_SEVERITY.get(severity or "", "warning")
-    res["message"] = {"text": _message(f)}
+    res["kind"] = KIND_BY_VERDICT.get(verdict, "fail")
+    res["level"] = (LEVEL_BY_SEVERITY.get(severity or "", "warning")
+                    if res["kind"] == "fail" else "none")
+    res["message"] = {"text": _message(f, f[_COUNT], len(occurrences))}
 
-    physical: dict[str, Any] = {"artifactLocation": locator.artifact(f["path"])}
-    region: dict[str, Any] = {}
-    if f["line"]:
-        region["startLine"] = f["line"]
-        if f["column"]:
-            region["startColumn"] = f["column"]
-    if region:
-        physical["region"] = region
-    location: dict[str, Any] = {"physicalLocation": physical}
+    artifact = locator.artifact(f["path"])
     field = f["field"]
+    logical = None
     if field is not None:
-        location["logicalLocations"] = [
-            {"name": field.rsplit(".", 1)[-1], "fullyQualifiedName": field, "kind": "member"}
-        ]
-    res["locations"] = [location]
+        logical = [{"name": field.rsplit(".", 1)[-1], "fullyQualifiedName": field,
+                    "kind": "member"}]
+    res["locations"] = [_location(o, artifact, logical) for o in occurrences]
 
-    fp = {FINGERPRINT_KEY: f["fingerprint"]}
+    fp = {FINGERPRINT_KEY: _fingerprint(f, artifact["uri"])}
     res["partialFingerprints"] = fp
     res["fingerprints"] = dict(fp)
+    res["occurrenceCount"] = f[_COUNT]
     if verdict == "exempted":
         sup: dict[str, Any] = {"kind": "external", "status": "accepted"}
         if f["exception"]:
@@ -323,13 +507,47 @@ def _result(f: dict[str, Any], rule_idx: int | None, locator: _Locator) -> dict[
         "verdict": verdict,
         "severity": severity,
         "byte_offset": f["byte_offset"],
+        "first_line": occurrences[0].line,
+        "occurrences_by_severity": {
+            s: f[n] for s, n in zip(RANKED_SEVERITIES, _BY_SEVERITY, strict=True) if f[n]
+        },
+        "finding_fingerprints": [o.fingerprint for o in occurrences],
     }
     return res
 
 
-def _message(f: dict[str, Any]) -> str:
-    """The finding's verdict in one sentence, then its evidence as masked."""
+def _location(o: _Occurrence, artifact: dict[str, str],
+              logical: list[dict[str, str]] | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    region: dict[str, Any] = {}
+    if o.line:
+        region["startLine"] = o.line
+        if o.column:
+            region["startColumn"] = o.column
+    if region:
+        physical["region"] = region
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if logical is not None:
+        location["logicalLocations"] = logical
+    location["properties"] = {"byte_offset": o.byte_offset, "evidence": o.evidence}
+    return location
+
+
+def _fingerprint(f: Mapping[str, Any], uri: str) -> str:
+    """16 hex digits of SHA-256 over what identifies a problem: the group key,
+    the file as its URI as written. JSON keeps null apart from "null"."""
+    ident = [*(f[c] for c in GROUP_KEY if c != "path"), uri]
+    return sha256(orjson.dumps(ident)).hexdigest()[:16]
+
+
+def _message(f: Mapping[str, Any], occurrences: int = 1, listed: int = 1) -> str:
+    """The finding's verdict in one sentence, how often it occurs (when more
+    than once) and which occurrences are listed, then its evidence as masked."""
     text = explain(f)
+    if occurrences > 1:
+        text += f" {occurrences:,} occurrences in this file"
+        text += (", all listed." if listed == occurrences
+                 else f"; the first {listed} are listed.")
     if f["evidence"]:
         text += f" Evidence (masked): {f['evidence']}"
     return text
@@ -531,8 +749,9 @@ def _relative_uri(path: str) -> str:
 
 
 class SarifWriter(Writer):
-    """`--format sarif`: the log, written as the scan streams; its
-    invocation (exit code, input problems) once the scan is over."""
+    """`--format sarif`: the log, its findings aggregated as the scan
+    streams, at most `--max-results` results; its invocation (exit code,
+    input problems, what the cut left out) once the scan is over."""
 
     name = "sarif"
 
@@ -557,7 +776,8 @@ class SarifWriter(Writer):
 
             write_sarif(stream, fh, tool=tool, detectors=detectors, policy=policy,
                         base_dir=os.getcwd(), invocation=invocation,
-                        residency=lambda: stream.residency)
+                        residency=lambda: stream.residency,
+                        max_results=self.target.max_results)
         return report_from_stream(stream)
 
 
