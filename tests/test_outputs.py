@@ -118,3 +118,26 @@ def test_parquet_with_no_findings_has_the_schema(tmp_path):
     empty = pl.read_parquet(out)
     assert empty.height == 0
     assert empty.columns == api.scan([log]).findings.columns
+
+
+@pytest.mark.parametrize("selection", [None, "all", "violations"])
+def test_sarif_selection(sample_dir, cli, tmp_path, everything, selection):
+    """SARIF writes what needs review by default; `all` adds the allowed
+    findings as results of kind `pass`; `violations` only failing results.
+    Its counts are the scan's whatever was selected."""
+    _, residency = everything
+    out = tmp_path / "f.sarif"
+    args = ["scan", str(sample_dir), "--format", "sarif", "--out", str(out), "--no-audit-log",
+            "--max-results", "25000"]
+    if selection:
+        args += ["--findings", selection]
+    assert cli(*args).returncode == 0
+    run = json.loads(out.read_text())["runs"][0]
+    kinds = {r["kind"] for r in run["results"]}
+    wanted = {None: {"fail", "review"}, "all": {"fail", "review", "pass"},
+              "violations": {"fail"}}[selection]
+    assert kinds == wanted
+    counted = {v: c["hits"] for v, c in residency["verdicts"].items()}
+    assert run["properties"]["counts"] == {v: counted.get(v, 0) for v in run["properties"]["counts"]}
+    occurrences = sum(r["occurrenceCount"] for r in run["results"])
+    assert occurrences == sum(counted[v] for v in SELECTIONS[selection or "review"] if v in counted)

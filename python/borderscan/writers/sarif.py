@@ -754,6 +754,9 @@ class SarifWriter(Writer):
     input problems, what the cut left out) once the scan is over."""
 
     name = "sarif"
+    # Code scanning shows problems: the engine hands over no `allowed`
+    # finding unless `--findings all` asks for them (then kind "pass").
+    findings = "review"
 
     def write(self, scan: Scan) -> Report:
         from borderscan.policy import load_policy
@@ -777,7 +780,8 @@ class SarifWriter(Writer):
             write_sarif(stream, fh, tool=tool, detectors=detectors, policy=policy,
                         base_dir=os.getcwd(), invocation=invocation,
                         residency=lambda: stream.residency,
-                        max_results=self.target.max_results)
+                        max_results=self.target.max_results,
+                        include_allowed=opts.get("findings") == "all")
         return report_from_stream(stream)
 
 
