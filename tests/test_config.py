@@ -25,7 +25,7 @@ SAMPLES: dict[str, object] = {
     "rules": ["RULES"], "builtin_rules": False,
     "policy": "POLICY", "preset": "eu-gdpr", "geoip": "GEOIP", "destination": "DE",
     "origin": "CN", "baseline": ["0123456789abcdef"], "today": "2026-12-01",
-    "journal": "JOURNAL", "findings": "review",
+    "journal": "JOURNAL", "findings": "review", "records": "RECORDS",
 }
 
 
@@ -59,9 +59,10 @@ def test_every_option_reaches_the_engine(name, tmp_path):
     assert _core.ScanConfig(**{name: None}) == _core.ScanConfig()
 
 
-def test_journal_key_covers_every_option_but_threads_the_journal_and_the_selection(tmp_path):
+def test_journal_key_covers_every_option_but_threads_the_journal_and_outputs(tmp_path):
     """What the journal records does not depend on these: the thread count,
-    where it is, and which findings are handed out (it holds them all)."""
+    where it is, which findings are handed out (it holds them all) and
+    where the records table goes."""
     base = _core.ScanConfig(today="2026-12-01")
     key = base.journal_key(["logs"])
     assert base.journal_key(["logs"]) == key
@@ -72,7 +73,7 @@ def test_journal_key_covers_every_option_but_threads_the_journal_and_the_selecti
         changed = base.replace(**{name: value})
         if name == "today":
             changed = base.replace(today="2026-12-02")
-        same = name in ("threads", "journal", "findings")
+        same = name in ("threads", "journal", "findings", "records")
         assert (changed.journal_key(["logs"]) == key) == same, name
     assert base.journal_key(["other"]) != key
 

@@ -138,6 +138,113 @@ def test_sarif_selection(sample_dir, cli, tmp_path, everything, selection):
               "violations": {"fail"}}[selection]
     assert kinds == wanted
     counted = {v: c["hits"] for v, c in residency["verdicts"].items()}
-    assert run["properties"]["counts"] == {v: counted.get(v, 0) for v in run["properties"]["counts"]}
+    props = run["properties"]["counts"]
+    assert props == {v: counted.get(v, 0) for v in props}
     occurrences = sum(r["occurrenceCount"] for r in run["results"])
     assert occurrences == sum(counted[v] for v in SELECTIONS[selection or "review"] if v in counted)
+
+
+def _records(path) -> pl.DataFrame:
+    return pl.read_parquet(path)
+
+
+def test_records_file_has_one_row_per_record(sample_dir, tmp_path, everything):
+    """One row per record the accounting counts; its findings, detectors,
+    categories and worst verdict agree with the findings table."""
+    table, residency = everything
+    rec = tmp_path / "records.parquet"
+    r = api.scan([sample_dir], records=rec)
+    records = _records(rec)
+    assert records.height == r.accounting["records"]
+    assert records.select("path", "byte_offset").is_unique().all()
+    assert int(records["findings"].sum()) == table.height
+    per_record = (
+        table.group_by("path", "byte_offset", maintain_order=True)
+        .agg(pl.len().alias("n"),
+             pl.col("detector").unique().sort().alias("detectors"),
+             pl.col("category").unique().sort().alias("categories"))
+    )
+    joined = per_record.join(records, on=["path", "byte_offset"], how="left",
+                             suffix="_rec")
+    assert joined["findings"].to_list() == joined["n"].to_list()
+    assert joined["detectors"].to_list() == joined["detectors_rec"].to_list()
+    assert joined["categories"].to_list() == joined["categories_rec"].to_list()
+    # Records without findings have empty lists and no verdict.
+    quiet = records.filter(pl.col("findings") == 0)
+    assert quiet["verdict"].null_count() == quiet.height
+    assert quiet["detectors"].list.len().sum() == 0
+    # A record's verdict is the worst of its findings', so the records with a
+    # violation are those the summary counts.
+    worst = records.group_by("verdict").len()
+    violating = worst.filter(pl.col("verdict") == "violation")["len"].item()
+    assert violating == residency["verdicts"]["violation"]["records"]
+    # Where the record goes is where its findings go.
+    dests = table.select("path", "byte_offset", "dest_country", "origin_country").unique()
+    both = dests.join(records, on=["path", "byte_offset"], suffix="_rec")
+    assert (both["dest_country"] == both["dest_country_rec"]).all()
+    assert (both["origin_country"] == both["origin_country_rec"]).all()
+    # The records by destination and origin are the summary's records table.
+    flows = (records.group_by("origin_country", "dest_country").len()
+             .sort("origin_country", "dest_country"))
+    summary = sorted((f["origin_country"], f["dest_country"], f["records"])
+                     for f in residency["records"])
+    assert [tuple(row) for row in flows.iter_rows()] == summary
+
+
+def test_records_file_does_not_depend_on_threads_splits_or_compression(tmp_path):
+    import gzip
+
+    lines = []
+    for i in range(12_000):
+        row = {"site": "SH01", "msg": "ok", "temp_c": 20 + i % 9}
+        if i % 5 == 0:
+            row["operator"] = {"email": f"op{i}@example.cn"}
+            row["url"] = "https://s3.eu-central-1.amazonaws.com/b"
+        lines.append(json.dumps(row))
+    plain = tmp_path / "t.jsonl"
+    plain.write_text("\n".join(lines) + "\n")
+    packed = tmp_path / "gz" / "t.jsonl.gz"
+    packed.parent.mkdir()
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    outs = []
+    for n, (src, threads, split) in enumerate([(plain, 1, 1 << 40), (plain, 2, 150_000),
+                                               (packed, 2, 1 << 40), (packed, 1, 1 << 40)]):
+        out = tmp_path / f"r{n}.parquet"
+        api.scan([src], records=out, threads=threads, split_size=split,
+                 preset="cn-industrial-export", origin="CN")
+        outs.append(_records(out).drop("path"))
+        if src is plain:
+            assert outs[-1].height == 12_000
+    assert all(o.equals(outs[0]) for o in outs[1:])
+    assert (tmp_path / "r0.parquet").read_bytes() == (tmp_path / "r1.parquet").read_bytes()
+    assert outs[0]["line"].to_list() == list(range(1, 12_001))
+
+
+def test_records_file_errors(sample_dir, tmp_path, cli):
+    r = cli("scan", str(sample_dir), "--records", str(tmp_path / "r.parquet"),
+            "--journal", str(tmp_path / "j"))
+    assert r.returncode == 2
+    assert b"--records" in r.stderr
+    missing = tmp_path / "no" / "such" / "r.parquet"
+    r = cli("scan", str(sample_dir), "--records", str(missing), "--no-audit-log")
+    assert r.returncode == 2, r.stderr
+    assert b"cannot write the output" in r.stderr and str(missing).encode() in r.stderr
+    assert b"Traceback" not in r.stderr
+    r = cli("scan", str(sample_dir), "--format", "json", "--out", str(missing), "--no-audit-log")
+    assert r.returncode == 2 and b"Traceback" not in r.stderr, r.stderr
+
+
+def test_a_stopped_scan_leaves_no_records_file(tmp_path):
+    """The records file appears whole once the scan is over, or not at all."""
+    import borderscan
+
+    log = tmp_path / "t.jsonl"
+    log.write_text("".join(json.dumps({"email": f"a{i}@example.de"}) + "\n"
+                           for i in range(50_000)))
+    out = tmp_path / "r.parquet"
+    stream = api.scan_iter([log], records=out)
+    next(iter(stream))
+    stream.cancel()
+    with pytest.raises(borderscan.ScanCancelled):
+        list(stream)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.jsonl"]

@@ -112,6 +112,8 @@ class ScanOptions(TypedDict, total=False):
     findings: Literal["all", "review", "violations"] | None
     """Which findings the findings table holds (default `all`); the
     summaries always count every finding."""
+    records: _StrPath | None
+    """Write the records table (one row per record) to this Parquet file."""
 
 @final
 class ScanConfig:

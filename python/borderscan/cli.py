@@ -143,6 +143,10 @@ def _config_error(e: Exception | str) -> NoReturn:
                    "(violations, unknown destinations and exemptions) or violations. "
                    "Default: review for sarif, all for the others. Summaries, flows and the "
                    "audit entry always count every finding.")
+@click.option("--records", "records", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write one row per record scanned, found anything or not, to this "
+                   "Parquet file: path, line, byte offset, findings, categories, detectors, "
+                   "destination and origin, worst verdict and severity.")
 @_scan_options
 @click.option("--fail-on", type=click.Choice(_core.SEVERITIES), default=None,
               help="Exit 1 when violations of this severity or higher are found.")
@@ -341,6 +345,11 @@ def _scan(run: _Run, writer: Writer, scan: Scan, err: Console) -> Report:
                 return writer.write(scan)
             except borderscan.ConfigError as e:
                 _config_error(e)
+            except OSError as e:
+                # Inputs that cannot be read are counted, never raised: what
+                # raises is an output (--out, --records) that cannot be written.
+                err.print(f"borderscan: cannot write the output: {e}", markup=False)
+                sys.exit(EXIT_USAGE)
             except (borderscan.ScanCancelled, KeyboardInterrupt):
                 _interrupted(err, counter, run.journal_dir, run.out)
 

@@ -433,14 +433,19 @@ impl BatchBuilder {
 /// Shift the line numbers of a batch (ranges of a split file count lines
 /// from their own start; the merger knows the lines before them).
 pub fn shift_lines(batch: RecordBatch, base: u64) -> RecordBatch {
+    shift_column(batch, COL_LINE, base)
+}
+
+/// `base` added to every value of column `col` (line numbers of a table).
+pub fn shift_column(batch: RecordBatch, col: usize, base: u64) -> RecordBatch {
     if base == 0 {
         return batch;
     }
-    let lines = batch.column(COL_LINE).as_primitive::<UInt64Type>();
+    let lines = batch.column(col).as_primitive::<UInt64Type>();
     let shifted: UInt64Array = lines.iter().map(|v| v.map(|l| l + base)).collect();
     debug_assert_eq!(shifted.null_count(), 0);
     let mut cols = batch.columns().to_vec();
-    cols[COL_LINE] = Arc::new(shifted);
+    cols[col] = Arc::new(shifted);
     RecordBatch::try_new(batch.schema(), cols).expect("same schema")
 }
 

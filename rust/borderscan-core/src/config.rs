@@ -133,6 +133,9 @@ pub struct ScanConfig {
     /// Which findings the findings table holds (every finding is counted
     /// in the summaries whatever it is).
     pub findings: Selection,
+    /// Write the records table (one row per record) to this Parquet file.
+    #[serde(serialize_with = "path_opt")]
+    pub records: Option<PathBuf>,
 }
 
 impl Default for ScanConfig {
@@ -162,6 +165,7 @@ impl Default for ScanConfig {
             today: None,
             journal: None,
             findings: Selection::All,
+            records: None,
         }
     }
 }
@@ -205,6 +209,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     opt("today", Some("--today")),
     opt("journal", Some("--journal")),
     opt("findings", Some("--findings")),
+    opt("records", Some("--records")),
 ];
 
 fn display_opt<S: Serializer>(v: &Option<Format>, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -251,6 +256,14 @@ impl ScanConfig {
                 "--journal",
                 "cannot be combined with --baseline (entries no longer found are worked out \
                  from every file's accepted findings)",
+            ));
+        }
+        if self.journal.is_some() && self.records.is_some() {
+            // A replayed file brings back its findings, not its records.
+            return Err(Error::config(
+                "--records",
+                "cannot be combined with --journal yet (a resumed scan replays the findings \
+                 of finished files, not their records)",
             ));
         }
         if let Some(d) = self.csv_delimiter
@@ -355,6 +368,7 @@ impl ScanConfig {
         // Which findings are handed out changes no finding: the journal
         // holds them all.
         map.remove("findings");
+        map.remove("records");
         map.insert("today".into(), self.today().into());
         let digests: Vec<_> = (self.rules.iter())
             .chain(&self.policy)

@@ -78,6 +78,7 @@ pub mod document;
 pub mod formats;
 pub mod input;
 pub mod policy;
+pub mod records;
 pub mod residency;
 pub mod resolve;
 pub mod rules;

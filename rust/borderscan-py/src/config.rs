@@ -85,6 +85,7 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
         "baseline" => c.baseline = Some(arg(name, v)?),
         "today" => c.today = Some(arg(name, v)?),
         "journal" => c.journal = Some(arg(name, v)?),
+        "records" => c.records = Some(arg::<PathBuf>(name, v)?),
         "findings" => {
             let f: String = arg(name, v)?;
             c.findings = f

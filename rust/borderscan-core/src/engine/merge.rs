@@ -15,6 +15,7 @@ use crate::batch::shift_lines;
 use crate::country::countries;
 use crate::error::{Error, Result};
 use crate::journal::{self, Identity};
+use crate::records::RecordsFile;
 use crate::resolve::Found;
 
 /// Write a batch, its lines shifted to their place in the file, to the
@@ -30,6 +31,13 @@ pub(super) fn record(
     Ok(())
 }
 
+fn write_records(records: &mut Option<RecordsFile>, b: RecordBatch, base: u64) -> Result<()> {
+    match records {
+        Some(r) => r.write(b, base),
+        None => Ok(()),
+    }
+}
+
 /// Drain the task channels in order; line numbers of later ranges of a file
 /// are shifted by the lines of the ranges before them.
 #[allow(clippy::too_many_arguments)]
@@ -42,13 +50,49 @@ pub(super) fn merge<T>(
     opts: &ScanOptions,
     sink: &mut impl FnMut(T, u64) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
-    let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
-    let mut cancelled = false;
-    let mut resumed = 0u64;
+    let mut records = match &opts.config.records {
+        Some(path) => Some(RecordsFile::create(path)?),
+        None => None,
+    };
+    let result = drain(
+        entries,
+        tasks,
+        handoff,
+        pool,
+        idents,
+        opts,
+        sink,
+        &mut records,
+    );
+    match (result, records) {
+        (Ok(r), Some(file)) => file.finish().map(|()| r),
+        (r, Some(file)) => {
+            file.abandon();
+            r
+        }
+        (r, None) => r,
+    }
+}
+
+/// [`merge`] once the outputs it owns are open.
+#[allow(clippy::too_many_arguments)]
+fn drain<T>(
+    entries: &[Entry],
+    tasks: &[Task],
+    handoff: &Handoff<T>,
+    pool: &Pool<T>,
+    idents: &[Option<Identity>],
+    opts: &ScanOptions,
+    sink: &mut impl FnMut(T, u64) -> Result<()>,
+    records: &mut Option<RecordsFile>,
+) -> Result<(Vec<String>, Accounting)> {
     // The file being recorded in the journal (one at a time: files are
     // merged in order) and whether any of its tasks was cancelled.
     let mut recording: Option<(usize, journal::Recording, bool)> = None;
     let schema = crate::batch::findings_schema();
+    let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
+    let mut cancelled = false;
+    let mut resumed = 0u64;
     // Fold a task's (or chunk's) counters into its file's, shifting the
     // lines it reports by `base`, the lines of the file before it.
     let fold = |slot: &mut Option<FileStats>, mut o: TaskOut, base: u64| {
@@ -120,6 +164,7 @@ pub(super) fn merge<T>(
                     record(&mut recording, raw, base)?;
                     sink(b, base)?
                 }
+                Msg::Records(b) => write_records(records, b, base)?,
                 Msg::Done(o) => done = Some(*o),
                 Msg::Nested(chunk, ahead) => {
                     let base = per_file[file].as_ref().map_or(0, |s| s.lines);
@@ -130,6 +175,7 @@ pub(super) fn merge<T>(
                                 record(&mut recording, raw, base)?;
                                 sink(b, base)?
                             }
+                            Msg::Records(b) => write_records(records, b, base)?,
                             Msg::Done(o) => chunk_done = Some(*o),
                             Msg::Nested(..) => unreachable!("chunks are not cut further"),
                         }

@@ -24,10 +24,14 @@ use super::worker::Worker;
 use crate::accounting::Location;
 use crate::batch::{BATCH_ROWS, RecordValues, Row};
 use crate::formats::{self, Format, Header};
+use crate::records::RecordRow;
 use crate::residency;
 #[cfg(doc)]
 use crate::resolve::Extractor;
 use crate::resolve::Found;
+
+/// A record's detector ids or categories: a handful, mostly none.
+type SmallList<'a> = Vec<&'a str>;
 
 /// Rows short of [`BATCH_ROWS`] at which a batch is sent (see its use).
 pub(super) const BATCH_MARGIN: usize = 256;
@@ -143,6 +147,8 @@ impl<T> Worker<'_, T> {
             let (origin_id, origin_source) = self
                 .cache
                 .origin(res, has_origin.then_some(self.place.origin.as_str()));
+            let mut worst = None;
+            self.record_rules.clear();
             for h in self.hits.drain(..) {
                 let f = &self.rec.fields[h.field as usize];
                 self.field.clear();
@@ -190,6 +196,49 @@ impl<T> Worker<'_, T> {
                     exception: d.exception,
                     fingerprint: fp,
                 });
+                if self.records.is_some() {
+                    self.record_rules.push(h.rule);
+                    worst = worst.max(Some((d.verdict, d.severity)));
+                }
+            }
+            let r = self.cache.resolution(entry);
+            if let Some(records) = self.records.as_mut() {
+                let det = self.det;
+                // Distinct and sorted: a list per record, not per finding.
+                let mut detectors: SmallList = self
+                    .record_rules
+                    .iter()
+                    .map(|&i| det.rule(i).id.as_str())
+                    .collect();
+                detectors.sort_unstable();
+                detectors.dedup();
+                let mut categories: SmallList = self
+                    .record_rules
+                    .iter()
+                    .map(|&i| det.rule(i).category.as_str())
+                    .collect();
+                categories.sort_unstable();
+                categories.dedup();
+                records.push(&RecordRow {
+                    path: &out.stats.path,
+                    line: line_no,
+                    byte_offset: offset,
+                    findings: self.record_rules.len() as u64,
+                    categories: &categories,
+                    detectors: &detectors,
+                    dest_host: r.host.as_deref(),
+                    dest_country: r.country,
+                    dest_source: r.source,
+                    dest_found,
+                    origin: has_origin.then_some(self.place.origin.as_str()),
+                    origin_country: origin_id,
+                    origin_source,
+                    origin_found,
+                    worst,
+                });
+                if records.full() {
+                    self.send_records();
+                }
             }
             let r = self.cache.resolution(entry);
             let flow = out.flows.entry((origin_id, r.country)).or_default();

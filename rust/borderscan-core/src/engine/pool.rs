@@ -42,6 +42,8 @@ pub(super) struct TaskOut {
 pub(super) enum Msg<T> {
     /// A batch as mapped, with the batch itself when a journal records it.
     Batch(T, Option<RecordBatch>),
+    /// Rows of the records table (`--records`).
+    Records(RecordBatch),
     /// A chunk of a stream cut by this task's worker and scanned by any
     /// worker: its batches and counters arrive on the receiver; the counter
     /// is the task's chunks not yet merged (the merger decrements it).
@@ -295,6 +297,8 @@ impl<T> Crew<'_, T> {
             rec: RecordBuf::default(),
             hits: Vec::new(),
             batch: BatchBuilder::new(det, &opts.residency),
+            records: opts.config.records.is_some().then(Box::default),
+            record_rules: Vec::new(),
             place: Placement::default(),
             dest: String::new(),
             field: String::new(),

@@ -20,6 +20,7 @@ use crate::detect::{Detectors, Hit, Scratch};
 use crate::formats::{self, Format, Header, RecordBuf};
 use crate::input::{self, Compression, LineReader};
 use crate::journal;
+use crate::records::RecordsBuilder;
 use crate::residency;
 use crate::resolve::{Extractor, Placement};
 
@@ -57,6 +58,10 @@ pub(super) struct Worker<'a, T> {
     pub(super) rec: RecordBuf,
     pub(super) hits: Vec<Hit>,
     pub(super) batch: BatchBuilder,
+    /// The records table's rows, when `--records` asks for it.
+    pub(super) records: Option<Box<RecordsBuilder>>,
+    /// Rules of the current record's findings (for its records row).
+    pub(super) record_rules: Vec<u16>,
     pub(super) place: Placement,
     /// Destination string of the record after redaction.
     pub(super) dest: String,
@@ -87,6 +92,16 @@ pub(super) struct Lines<'h> {
 }
 
 impl<T> Worker<'_, T> {
+    /// Send the records rows built so far.
+    pub(super) fn send_records(&mut self) {
+        if let Some(b) = self.records.as_mut().and_then(|r| r.finish())
+            && let Some(tx) = &self.tx
+            && !tx.send(Msg::Records(b))
+        {
+            self.tx = None;
+        }
+    }
+
     pub(super) fn send_batch(&mut self) {
         if let Some(b) = self.batch.finish()
             && let Some(tx) = &self.tx
@@ -127,6 +142,7 @@ impl<T> Worker<'_, T> {
         self.tx = Some(Tx::Task(tx));
         let out = self.run(task, entry);
         self.send_batch();
+        self.send_records();
         if let Some(tx) = self.tx.take() {
             tx.send(Msg::Done(Box::new(out)));
         }
@@ -167,6 +183,7 @@ impl<T> Worker<'_, T> {
         reporter.update(progress.as_deref(), 0, out.stats.records);
         out.stats.lines = st.line_no;
         self.send_batch();
+        self.send_records();
         if let Some(tx) = self.tx.take() {
             tx.send(Msg::Done(Box::new(out)));
         }
