@@ -248,3 +248,117 @@ def test_a_stopped_scan_leaves_no_records_file(tmp_path):
     with pytest.raises(borderscan.ScanCancelled):
         list(stream)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.jsonl"]
+
+
+def _profile_by_polars(table: pl.DataFrame) -> pl.DataFrame:
+    """The profile as a Polars group_by of the findings table computes it."""
+    keyed = table.with_columns(
+        pl.col("path").str.replace_all(r"[0-9]+", "*").alias("pattern"),
+        pl.col("field").fill_null("(text)"),
+    )
+    per_record = keyed.select("pattern", "field", "path", "byte_offset").unique()
+    records = per_record.group_by("pattern", "field").len("records")
+    verdicts = keyed.pivot(on="verdict", index=["pattern", "field"], values="verdict",
+                           aggregate_function="len")
+    return (
+        keyed.group_by("pattern", "field")
+        .agg(pl.len().alias("hits"),
+             pl.col("detector").unique().sort().alias("detectors"),
+             pl.col("category").unique().sort().alias("categories"),
+             pl.col("dest_country").unique().sort().alias("destinations"),
+             pl.col("evidence").first().alias("example"))
+        .join(records, on=["pattern", "field"])
+        .join(verdicts, on=["pattern", "field"])
+        .sort("pattern", "field")
+    )
+
+
+def test_profile_agrees_with_a_polars_group_by(sample_dir, everything):
+    table, _ = everything
+    r = api.scan([sample_dir])
+    expected = _profile_by_polars(table)
+    got = r.profile.sort("pattern", "field")
+    assert got.height == expected.height > 10
+    assert got["records"].cast(pl.UInt32).to_list() == expected["records"].to_list()
+    assert got["hits"].cast(pl.UInt32).to_list() == expected["hits"].to_list()
+    for col in ("detectors", "categories", "destinations"):
+        assert got[col].list.sort().to_list() == expected[col].to_list(), col
+    assert got["example"].to_list() == expected["example"].to_list()
+    for verdict in ("violation", "unknown", "allowed"):
+        want = expected[verdict].fill_null(0).to_list()
+        assert got[verdict].cast(pl.UInt32).to_list() == want, verdict
+    # Lists are most findings first: the first destination has the most.
+    row = r.profile.row(0, named=True)
+    one = table.with_columns(pl.col("path").str.replace_all(r"[0-9]+", "*").alias("p")).filter(
+        (pl.col("p") == row["pattern"]) & (pl.col("field").fill_null("(text)") == row["field"]))
+    top = one.group_by("dest_country").len().sort("len", "dest_country",
+                                                  descending=[True, False])
+    assert row["destinations"][0] == top["dest_country"][0]
+
+
+def test_profile_is_in_the_json_document_and_the_stream(sample_dir, tmp_path, cli):
+    out = tmp_path / "f.json"
+    assert cli("scan", str(sample_dir), "--format", "json", "--out", str(out),
+               "--no-audit-log", "--threads", "1").returncode == 0
+    doc = json.loads(out.read_text())
+    stream = api.scan_iter([sample_dir], threads=2, split_size=4096)
+    for _ in stream:
+        pass
+    assert stream.profile is not None
+    assert stream.profile.equals(api.scan([sample_dir]).profile)
+    first = doc["profile"][0]
+    assert set(first) == {"pattern", "field", "records", "hits", "categories", "detectors",
+                          "destinations", "verdicts", "example"}
+    assert sum(p["hits"] for p in doc["profile"]) == len(doc["findings"])
+    # Counts behind the lists.
+    assert sum(first["destinations"].values()) == first["hits"]
+    assert sum(first["verdicts"].values()) == first["hits"]
+
+
+def test_profile_is_bounded(tmp_path):
+    """A field per device id cannot grow the profile without bound: past
+    5,000 (pattern, field) pairs, findings go to `(other fields)`; every
+    finding is still counted."""
+    log = tmp_path / "t.jsonl"
+    log.write_text("".join(json.dumps({f"dev{i}": {"email": f"a{i}@example.de"}}) + "\n"
+                           for i in range(5_200)))
+    r = api.scan([log])
+    assert r.profile.height == 5_001
+    other = r.profile.filter(pl.col("field") == "(other fields)")
+    assert other["hits"].item() == 200 and other["records"].item() == 200
+    assert int(r.profile["hits"].sum()) == r.findings.height
+    # The first pairs seen are the ones kept, whatever the batching.
+    split = api.scan([log], threads=2, split_size=20_000)
+    assert split.profile.equals(r.profile)
+
+
+def test_profile_in_the_html_report_and_the_stored_scan(tmp_path, cli):
+    """The report shows which feed sends which field where, masked."""
+    feed = tmp_path / "feeds" / "line07-2026-11-01.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("".join(
+        json.dumps({"site": "SH01", "operator": {"phone": "+86 138 0013 8000"},
+                    "url": "https://s3.eu-central-1.amazonaws.com/b"}) + "\n"
+        for _ in range(3)))
+    html = tmp_path / "r.html"
+    store_dir = tmp_path / "store"
+    assert cli("scan", str(feed.parent), "--format", "html", "--out", str(html),
+               "--preset", "cn-industrial-export", "--store", str(store_dir),
+               "--no-audit-log").returncode == 0
+    page = html.read_text(encoding="utf-8")
+    section = page[page.index("What each feed sends"):]
+    section = section[:section.index("</table>")]
+    assert "line*-*-*-*.jsonl" in section and "operator.phone" in section
+    assert "DE" in section
+    assert "138 0013 8000" not in page
+    # `borderscan report` shows it again from the stored scan and from JSON.
+    again = tmp_path / "again.html"
+    assert cli("report", "--history", str(store_dir), "--out", str(again)).returncode == 0
+    assert "operator.phone" in again.read_text(encoding="utf-8").split(
+        "What each feed sends")[1]
+    doc = tmp_path / "f.json"
+    cli("scan", str(feed.parent), "--format", "json", "--out", str(doc), "--no-audit-log")
+    third = tmp_path / "third.html"
+    assert cli("report", str(doc), "--out", str(third)).returncode == 0
+    assert "operator.phone" in third.read_text(encoding="utf-8").split(
+        "What each feed sends")[1]

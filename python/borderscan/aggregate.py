@@ -59,3 +59,33 @@ def violation_frame(summary: dict[str, Any]) -> pl.DataFrame:
     rows = (summary.get("residency") or {}).get("violations", [])
     return pl.DataFrame(rows, schema=VIOLATION_SCHEMA, orient="row") if rows else \
         pl.DataFrame(schema=VIOLATION_SCHEMA)
+
+
+PROFILE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"pattern": pl.String, "field": pl.String, "records": pl.UInt64,
+                  "hits": pl.UInt64, "categories": pl.List(pl.String),
+                  "detectors": pl.List(pl.String), "destinations": pl.List(pl.String),
+                  "violation": pl.UInt64, "unknown": pl.UInt64, "exempted": pl.UInt64,
+                  "allowed": pl.UInt64, "example": pl.String}
+
+
+def _most_first(counts: dict[str, int]) -> list[str]:
+    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def profile_frame(summary: dict[str, Any]) -> pl.DataFrame:
+    """The data profile: one row per input file pattern (digit runs as `*`)
+    and field path (`(text)` for free text): records with a finding there,
+    findings, its categories, detectors and destination countries (most
+    findings first), findings per verdict, and a masked example. By pattern,
+    most findings first. The JSON document has the counts behind each list."""
+    rows = [
+        {"pattern": p["pattern"], "field": p["field"], "records": p["records"],
+         "hits": p["hits"], "categories": _most_first(p["categories"]),
+         "detectors": _most_first(p["detectors"]),
+         "destinations": _most_first(p["destinations"]),
+         **{v: p["verdicts"].get(v, 0) for v in ("violation", "unknown", "exempted", "allowed")},
+         "example": p["example"]}
+        for p in summary.get("profile") or []
+    ]
+    return pl.DataFrame(rows, schema=PROFILE_SCHEMA) if rows else pl.DataFrame(
+        schema=PROFILE_SCHEMA)

@@ -16,6 +16,7 @@ from borderscan.aggregate import (
     category_frame,
     detector_frame,
     flow_frame,
+    profile_frame,
     records_frame,
     violation_frame,
 )
@@ -56,6 +57,10 @@ class ScanResult:
     residency: dict[str, Any] = field(default_factory=dict)
     """Verdict counts, how destinations and origins were resolved, the
     exceptions that applied (or expired), the policy, the baseline."""
+    profile: pl.DataFrame = field(default_factory=lambda: profile_frame({}))
+    """The data profile: per input file pattern and field path, records and
+    findings, categories, detectors, destination countries, findings per
+    verdict and a masked example (`aggregate.profile_frame`)."""
 
     @property
     def problems(self) -> bool:
@@ -124,6 +129,7 @@ def scan(
         flows=flow_frame(summary),
         violations=violation_frame(summary),
         records=records_frame(summary),
+        profile=profile_frame(summary),
         residency=residency_of(summary),
     )
 
@@ -141,6 +147,7 @@ class ScanStream:
         self.detectors: pl.DataFrame | None = None
         self.flows: pl.DataFrame | None = None
         self.records: pl.DataFrame | None = None
+        self.profile: pl.DataFrame | None = None
         self.residency: dict[str, Any] = {}
         self.rule_packs: list[str] = inner.rule_packs
 
@@ -155,6 +162,7 @@ class ScanStream:
         self.detectors = detector_frame(summary)
         self.flows = flow_frame(summary)
         self.records = records_frame(summary)
+        self.profile = profile_frame(summary)
         self.residency = residency_of(summary)
 
     def cancel(self) -> None:

@@ -29,6 +29,7 @@ from borderscan._verdict import (
     EXIT_OK,
     EXIT_USAGE,
 )
+from borderscan.aggregate import profile_frame
 from borderscan.baseline import load_baseline, write_baseline
 from borderscan.output import Report
 from borderscan.policy import describe, groups, load_policy, presets
@@ -414,7 +415,7 @@ def _keep(run: _Run, keep: store.Writer, result: Report, outcome: Outcome,
     kept = keep.finish({
         "tool": output.tool_info(), "started": run.started, "ended": audit.now(),
         "accounting": result.accounting, "summary": result.summary.to_dicts(),
-        "residency": result.residency,
+        "residency": result.residency, "profile": result.profile.to_dicts(),
         "policy": outcome.policy, "rule_packs": list(result.rule_packs),
         "exit_code": outcome.code, "reasons": outcome.reasons, "inputs": outcome.inputs,
         "audit": {"seq": entry["seq"], "hash": entry["hash"]} if entry else None})
@@ -852,12 +853,15 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
             schema = pl.DataFrame(_core.empty_findings()).schema
             table = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
             sites = report.site_flows(table).to_dicts()
+            profile = profile_frame(doc).to_dicts()
         else:
             doc, lf = store.load(scans[-1])
             rows = (lf.filter(pl.col("verdict").is_in(report.SHOWN_VERDICTS))
                     .collect().to_dicts())
             sites = report.site_flows(lf).collect().to_dicts()
             inputs, entry = doc.get("inputs"), doc.get("audit")
+            # Stored scans keep the profile as its frame's rows.
+            profile = doc.get("profile") or []
         acc, res = doc["accounting"], doc.get("residency", {})
     except store.StoreError as e:
         _config_error(e)
@@ -873,7 +877,7 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
         accounting=acc, summary=doc.get("summary", []), residency=res,
         findings=report.top_findings(rows), exit_code=code, reasons=reasons,
         tool=doc.get("tool", {}), policy=doc.get("policy"), inputs=inputs,
-        audit_entry=entry, trends=trends, locale=locale, sites=sites)
+        audit_entry=entry, trends=trends, locale=locale, sites=sites, profile=profile)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(page)
     click.echo(f"wrote {out} ({len(page.encode()):,} bytes)")

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from borderscan import __version__, _core
 from borderscan._verdict import has_problems, residency_of
-from borderscan.aggregate import category_frame, detector_frame, flow_frame
+from borderscan.aggregate import category_frame, detector_frame, flow_frame, profile_frame
 from borderscan.api import ScanStream
 
 
@@ -29,6 +29,7 @@ class Report:
     residency: dict[str, Any] = field(default_factory=dict)
     exit_reasons: list[str] = field(default_factory=list)
     baseline_doc: dict[str, Any] | None = None
+    profile: pl.DataFrame = field(default_factory=lambda: profile_frame({}))
 
     @property
     def problems(self) -> bool:
@@ -44,15 +45,16 @@ def report_from_stream(stream: ScanStream) -> Report:
     """The report of an exhausted stream."""
     assert stream.accounting is not None and stream.summary is not None
     assert stream.detectors is not None and stream.flows is not None
+    assert stream.profile is not None
     return Report(stream.summary, stream.detectors, stream.accounting, stream.rule_packs,
-                  stream.flows, stream.residency)
+                  stream.flows, stream.residency, profile=stream.profile)
 
 
 def report_from(accounting: dict[str, Any], summary: dict[str, Any],
                 rule_packs: list[str]) -> Report:
     """The report of a scan the engine wrote (`_core.scan_write`)."""
     return Report(category_frame(summary), detector_frame(summary), accounting, rule_packs,
-                  flow_frame(summary), residency_of(summary))
+                  flow_frame(summary), residency_of(summary), profile=profile_frame(summary))
 
 
 def _human_bytes(n: int) -> str:

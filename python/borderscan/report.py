@@ -37,6 +37,14 @@ INTRO = ("Violations first, by severity, then destinations that could not be pla
          "Evidence is masked.")
 
 
+# Rows of the data profile the report shows: the feeds and fields with the
+# most violations, then unknown destinations, then findings.
+PROFILE_ROWS = 40
+PROFILE_INTRO = ("Per input file pattern (digits as *) and field: what was found there, "
+                 "where it goes and how much of it breaks the policy. The JSON output "
+                 "(profile) and the Python API (ScanResult.profile) have every row.")
+
+
 def top_findings(rows: Iterable[dict[str, Any]], n: int = TOP) -> list[dict[str, Any]]:
     """Violations first (by severity), then unknown destinations, in scan order."""
     def key(r: dict[str, Any]) -> tuple[int, int]:
@@ -213,7 +221,8 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                policy: dict[str, Any] | None = None, inputs: list[dict[str, Any]] | None = None,
                audit_entry: dict[str, Any] | None = None,
                trends: list[dict[str, Any]] | None = None, locale: str = "en",
-               sites: list[dict[str, Any]] | None = None) -> str:
+               sites: list[dict[str, Any]] | None = None,
+               profile: list[dict[str, Any]] | None = None) -> str:
     """The whole report as one HTML document, its labels in `locale` (en, zh,
     de, ja, vi) and its numbers in that locale's conventions (Babel)."""
     from babel.numbers import format_decimal
@@ -292,6 +301,20 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                      n(c["placed"]), pct(c["placed_share"])]
                     for side in ("destination", "origin")
                     for c in [coverage[side]]], "coverage"),
+        ]
+    if profile:
+        shown = sorted(profile, key=lambda p: (-p["violation"], -p["unknown"], -p["hits"],
+                                               p["pattern"], p["field"]))[:PROFILE_ROWS]
+        parts += [
+            f"<h2>{e(_('What each feed sends'))} ({n(len(shown))} / {n(len(profile))})</h2>",
+            f"<p>{e(_(PROFILE_INTRO))}</p>",
+            _table([_(h) for h in ("files", "field", "categories", "records", "hits",
+                                   "destinations", "violations", "unknown", "example")],
+                   [[p["pattern"], p["field"],
+                     ", ".join(_(CATEGORY.get(c, c)) for c in p["categories"]),
+                     n(p["records"]), n(p["hits"]), ", ".join(p["destinations"]),
+                     n(p["violation"]), n(p["unknown"]), p["example"]] for p in shown],
+                   "profile"),
         ]
     charts = _figures(residency, _, sites)
     if trends:

@@ -37,7 +37,7 @@ class HtmlWriter(Writer):
             residency=report.residency, findings=self._top, exit_code=outcome.code,
             reasons=outcome.reasons, tool=tool_info(), policy=outcome.policy,
             inputs=outcome.inputs, audit_entry=outcome.audit_entry, locale=self.target.locale,
-            sites=self._sites)
+            sites=self._sites, profile=report.profile.to_dicts())
         out = self.target.out or self.default_out
         if out == "-":
             sys.stdout.write(page)

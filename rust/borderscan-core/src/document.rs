@@ -90,6 +90,7 @@ pub fn summary_json(s: &Summary, res: &Residency, acc: &Accounting) -> serde_jso
     serde_json::json!({
         "categories": categories,
         "detectors": s.detectors(),
+        "profile": s.profile(),
         "residency": residency,
         "baseline": baseline,
         "policy": {"name": res.policy.name, "version": res.policy.version, "place": res.policy.place},
@@ -285,9 +286,10 @@ impl<W: Write + Send> DocumentWriter<W> {
                     let s = summary_json(&self.summary, res, acc);
                     writeln!(
                         out,
-                        "],\"summary\":{},\"detectors\":{},\"residency\":{},\"policy\":{},\"baseline\":{},\"accounting\":{}}}",
+                        "],\"summary\":{},\"detectors\":{},\"profile\":{},\"residency\":{},\"policy\":{},\"baseline\":{},\"accounting\":{}}}",
                         s["categories"],
                         s["detectors"],
+                        s["profile"],
                         s["residency"],
                         s["policy"],
                         s["baseline"],

@@ -15,10 +15,12 @@ use crate::batch::{
     COL_ORIGIN_COUNTRY, COL_ORIGIN_SOURCE, COL_PATH, COL_RULE, COL_SEVERITY, COL_VERDICT,
 };
 
+mod profile;
 mod render;
 #[cfg(test)]
 mod tests;
 
+pub use profile::{MAX_ENTRIES, OTHER_FIELDS, ProfileRow, TEXT_FIELD, file_pattern};
 pub use render::{JsonRows, Rendered, Want, write_json_rows};
 
 /// Hits and distinct records.
@@ -67,6 +69,8 @@ pub struct Summary {
     origin_sources: FxHashMap<String, u64>,
     /// Exception label -> findings it exempted (or, expired, would have).
     exceptions: FxHashMap<String, (String, u64)>,
+    /// Per file pattern and field path: what is found and where it goes.
+    profile: profile::Profile,
     /// Scratch for joined keys.
     key: String,
 }
@@ -172,6 +176,7 @@ impl<K: std::hash::Hash + Eq> Local<K> {
 
 impl Summary {
     pub fn add(&mut self, batch: &RecordBatch) {
+        self.profile.add(batch);
         let s = |i: usize| batch.column(i).as_string_view();
         let (path, det, cat) = (s(COL_PATH), s(COL_DETECTOR), s(COL_CATEGORY));
         let (oc, dc, verdict) = (s(COL_ORIGIN_COUNTRY), s(COL_DEST_COUNTRY), s(COL_VERDICT));
@@ -324,6 +329,12 @@ impl Summary {
         for (k, (v, n)) in other.exceptions {
             self.exceptions.entry(k).or_insert((v, 0)).1 += n;
         }
+        self.profile.merge(other.profile);
+    }
+
+    /// The data profile: per file pattern, its fields, most findings first.
+    pub fn profile(&self) -> Vec<ProfileRow> {
+        self.profile.rows()
     }
 
     /// Flows, verdicts and violations.
