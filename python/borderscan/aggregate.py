@@ -61,7 +61,8 @@ def violation_frame(summary: dict[str, Any]) -> pl.DataFrame:
         pl.DataFrame(schema=VIOLATION_SCHEMA)
 
 
-PROFILE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"pattern": pl.String, "field": pl.String, "records": pl.UInt64,
+PROFILE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "pattern": pl.String, "field": pl.String, "records": pl.UInt64,
                   "hits": pl.UInt64, "categories": pl.List(pl.String),
                   "detectors": pl.List(pl.String), "destinations": pl.List(pl.String),
                   "violation": pl.UInt64, "unknown": pl.UInt64, "exempted": pl.UInt64,

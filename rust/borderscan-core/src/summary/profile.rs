@@ -47,6 +47,11 @@ pub fn file_pattern(path: &str) -> String {
     out
 }
 
+/// String views of (detector, destination country, verdict) in one batch.
+type Views = (u128, u128, u128);
+/// Per [`Views`]: a row that has them, and the findings.
+type Hits = FxHashMap<Views, (usize, u64)>;
+
 /// One row of the profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ProfileRow {
@@ -104,10 +109,9 @@ impl Profile {
         let n = batch.num_rows();
         // Per distinct (path, field) of the batch, in first-seen order.
         let mut pairs: FxHashMap<(u128, u128), usize> = FxHashMap::default();
-        type Views = (u128, u128, u128);
         // Per pair: its first row, its records, and per (detector,
         // destination, verdict) views a row that has them and the hits.
-        let mut order: Vec<(usize, u64, FxHashMap<Views, (usize, u64)>)> = Vec::new();
+        let mut order: Vec<(usize, u64, Hits)> = Vec::new();
         let mut start = 0;
         while start < n {
             // A record's findings are contiguous rows.
