@@ -25,6 +25,9 @@ Then, each group skippable with --skip:
                borderscan.scan() on the small corpus, and examples/scan --json vs the CLI
   slice        borderscan, ripgrep, hyperscan_baseline.py (--slice-size) and
                presidio_baseline.py (--presidio-slice-size) on prefixes of the corpus
+  outputs      every --format and --records on the small corpus (time, peak RSS,
+               size, and issue 15's bars checked on the outputs), Parquet's memory
+               on the main corpus (benches/outputs.py)
 
 and a table of the performance targets, met or not. The result is printed and
 appended as a Markdown section to benches/RESULTS.md, and written as JSON to
@@ -77,7 +80,7 @@ PLOT_OUT = HERE / "throughput.svg"
 
 SKIPPABLE = ("cat", "borderscan", "threads1", "rg", "polars", "memory",
              "scaling", "manyfiles", "compressed", "memsizes", "engine", "slice",
-             "presidio", "hyperscan")
+             "presidio", "hyperscan", "outputs")
 MIB = 1 << 20
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
@@ -1447,6 +1450,8 @@ def main(argv: list[str] | None = None) -> int:
             "memsizes": lambda: group_memsizes(ctx, main_rows),
             "engine": lambda: group_engine(ctx, small_input, main_rows),
             "slice": lambda: group_slice(ctx),
+            # Imported when run: benches/outputs.py builds on this module.
+            "outputs": lambda: __import__("outputs").group_outputs(ctx, small_input),
         }
         for key, run_group in groups.items():
             if key in skip:
@@ -1484,6 +1489,7 @@ def main(argv: list[str] | None = None) -> int:
                "memory": secs["memsizes"].data if "memsizes" in secs else {},
                "engine": secs["engine"].data if "engine" in secs else {},
                "slice": secs["slice"].data if "slice" in secs else {},
+               "outputs": secs["outputs"].data if "outputs" in secs else {},
                "targets": target_json, "notes": notes}
         json_path = scratch / "results.json" if str(a.json_out) == "-" else a.json_out
         json_path.parent.mkdir(parents=True, exist_ok=True)
