@@ -137,6 +137,7 @@ def test_accounting_and_summary_stubs_match_the_engine_json(sample_dir):
         "DetectorRow": summary["detectors"][0], "BaselineSummary": summary["baseline"],
         "PolicyName": summary["policy"], "Failure": acc["failures"][0],
         "Coverage": res["coverage"], "CoverageSide": res["coverage"]["destination"],
+        "ProfileRow": summary["profile"][0],
     }
     for name, value in shapes.items():
         assert sorted(_typed_dict_keys(name)) == sorted(value), name

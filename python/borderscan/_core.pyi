@@ -336,11 +336,25 @@ class PolicyName(TypedDict):
     version: str
     place: str
 
+class ProfileRow(TypedDict):
+    """The data profile: one (file pattern, field path) pair."""
+
+    pattern: str
+    field: str
+    records: int
+    hits: int
+    categories: dict[str, int]
+    detectors: dict[str, int]
+    destinations: dict[str, int]
+    verdicts: dict[str, int]
+    example: str
+
 class Summary(TypedDict):
     """The summary JSON of `scan`, `scan_stream` and `scan_write`."""
 
     categories: list[CategoryRow]
     detectors: list[DetectorRow]
+    profile: list[ProfileRow]
     residency: ResidencySummary
     baseline: BaselineSummary | None
     policy: PolicyName

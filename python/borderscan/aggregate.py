@@ -8,6 +8,8 @@ from typing import Any
 
 import polars as pl
 
+from borderscan import _core
+
 CATEGORY_SCHEMA = {"category": pl.String, "records": pl.UInt64, "hits": pl.UInt64,
                    "detectors": pl.UInt64}
 DETECTOR_SCHEMA = {"detector": pl.String, "category": pl.String, "records": pl.UInt64,
@@ -62,11 +64,13 @@ def violation_frame(summary: dict[str, Any]) -> pl.DataFrame:
 
 
 PROFILE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "pattern": pl.String, "field": pl.String, "records": pl.UInt64,
-                  "hits": pl.UInt64, "categories": pl.List(pl.String),
-                  "detectors": pl.List(pl.String), "destinations": pl.List(pl.String),
-                  "violation": pl.UInt64, "unknown": pl.UInt64, "exempted": pl.UInt64,
-                  "allowed": pl.UInt64, "example": pl.String}
+    "pattern": pl.String, "field": pl.String, "records": pl.UInt64, "hits": pl.UInt64,
+    "categories": pl.List(pl.String), "detectors": pl.List(pl.String),
+    "destinations": pl.List(pl.String),
+    # Findings per verdict, most serious first.
+    **{v: pl.UInt64 for v in reversed(_core.VERDICTS)},
+    "example": pl.String,
+}
 
 
 def _most_first(counts: dict[str, int]) -> list[str]:
@@ -84,7 +88,7 @@ def profile_frame(summary: dict[str, Any]) -> pl.DataFrame:
          "hits": p["hits"], "categories": _most_first(p["categories"]),
          "detectors": _most_first(p["detectors"]),
          "destinations": _most_first(p["destinations"]),
-         **{v: p["verdicts"].get(v, 0) for v in ("violation", "unknown", "exempted", "allowed")},
+         **{v: p["verdicts"].get(v, 0) for v in reversed(_core.VERDICTS)},
          "example": p["example"]}
         for p in summary.get("profile") or []
     ]
