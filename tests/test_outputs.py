@@ -362,3 +362,14 @@ def test_profile_in_the_html_report_and_the_stored_scan(tmp_path, cli):
     assert cli("report", str(doc), "--out", str(third)).returncode == 0
     assert "operator.phone" in third.read_text(encoding="utf-8").split(
         "What each feed sends")[1]
+
+
+def test_terminal_summary_names_the_fields_with_violations(sample_dir, cli, everything):
+    table, _ = everything
+    out = cli("scan", str(sample_dir), "--no-audit-log").stdout.decode()
+    section = out[out.index("Fields with violations"):]
+    worst = (table.filter(pl.col("verdict") == "violation")
+             .group_by(pl.col("path").str.replace_all(r"[0-9]+", "*"), "field").len()
+             .sort("len", descending=True).row(0))
+    assert worst[1] in section.split("\n\n")[0]
+    assert f"{worst[2]:,}" in section.split("\n\n")[0]

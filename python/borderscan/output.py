@@ -145,6 +145,9 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
     violations = r.get("violations", [])
     if violations:
         console.print(_violations_table(violations, top))
+    feeds = result.profile.filter(pl.col("violation") > 0)
+    if not feeds.is_empty():
+        console.print(_feeds_table(feeds, top=5))
     _print_sources(r, console)
     _print_exceptions(r, console)
     _print_baseline(result, console, top)
@@ -182,6 +185,24 @@ def _records_table(records: list[dict[str, Any]], top: int) -> Table:
     for f in rows[:top]:
         t.add_row(_e(f["origin_country"]), _e(f["dest_country"]), f"{f['records']:,}",
                   f"{f['classified']:,}", f"{f['records'] - f['classified']:,}")
+    return t
+
+
+def _feeds_table(feeds: pl.DataFrame, top: int) -> Table:
+    """The fields that break the policy, from the data profile: which
+    files send which field where (the view a governance lead reads first)."""
+    rows = feeds.sort(["violation", "pattern", "field"], descending=[True, False, False])
+    t = Table(title=f"Fields with violations (top {min(top, rows.height)} of {rows.height})",
+              title_justify="left")
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("field", "left"), ("files", "left"), ("sent to", "left"), ("violations", "right"))
+    for col, just in columns:
+        t.add_column(col, justify=just, overflow="fold")
+    for f in rows.head(top).iter_rows(named=True):
+        shown = f["destinations"][:3]
+        more = len(f["destinations"]) - len(shown)
+        to = ", ".join(shown) + (f" +{more}" if more > 0 else "")
+        t.add_row(_e(f["field"]), _e(f["pattern"]), _e(to), f"{f['violation']:,}")
     return t
 
 
