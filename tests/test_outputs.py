@@ -373,3 +373,14 @@ def test_terminal_summary_names_the_fields_with_violations(sample_dir, cli, ever
              .sort("len", descending=True).row(0))
     assert worst[1] in section.split("\n\n")[0]
     assert f"{worst[2]:,}" in section.split("\n\n")[0]
+
+
+def test_a_sarif_cut_is_said_on_the_terminal(sample_dir, cli, tmp_path):
+    out = tmp_path / "f.sarif"
+    r = cli("scan", str(sample_dir), "--format", "sarif", "--out", str(out), "--max-results",
+            "3", "--no-audit-log")
+    assert r.returncode == 0
+    assert b"SARIF: Only the 3 most severe of" in r.stderr and b"left out" in r.stderr
+    r = cli("scan", str(sample_dir), "--format", "sarif", "--out", str(out), "--no-audit-log",
+            "--max-results", "25000")
+    assert b"left out" not in r.stderr

@@ -69,11 +69,12 @@ from urllib.parse import quote
 
 import orjson
 import polars as pl
+from rich.console import Console
 
 from borderscan import _core, api
 from borderscan._verdict import EXIT_FINDINGS, EXIT_OK, explain, violations_by_severity
 from borderscan.output import Report, report_from_stream, tool_info
-from borderscan.writers.base import Scan, Writer, open_out
+from borderscan.writers.base import Scan, Target, Writer, open_out
 
 __all__ = [
     "FINGERPRINT_KEY",
@@ -758,6 +759,11 @@ class SarifWriter(Writer):
     # finding unless `--findings all` asks for them (then kind "pass").
     findings = "review"
 
+    def __init__(self, target: Target) -> None:
+        super().__init__(target)
+        # What --max-results left out, said on the terminal too.
+        self._cut: str | None = None
+
     def write(self, scan: Scan) -> Report:
         from borderscan.policy import load_policy
 
@@ -777,12 +783,20 @@ class SarifWriter(Writer):
                         "successful": code in (EXIT_OK, EXIT_FINDINGS),
                         "notifications": _input_notes(report.accounting, reasons)}
 
-            write_sarif(stream, fh, tool=tool, detectors=detectors, policy=policy,
-                        base_dir=os.getcwd(), invocation=invocation,
-                        residency=lambda: stream.residency,
-                        max_results=self.target.max_results,
-                        include_allowed=opts.get("findings") == "all")
+            counts = write_sarif(stream, fh, tool=tool, detectors=detectors, policy=policy,
+                                 base_dir=os.getcwd(), invocation=invocation,
+                                 residency=lambda: stream.residency,
+                                 max_results=self.target.max_results,
+                                 include_allowed=opts.get("findings") == "all")
+        if counts["omitted_results"]:
+            total = counts["results"] + counts["omitted_results"]
+            self._cut = _cut_note(total, counts)["message"]
         return report_from_stream(stream)
+
+    def show(self, report: Report, err: Console) -> None:
+        super().show(report, err)
+        if self._cut:
+            err.print(f"borderscan: SARIF: {self._cut}", markup=False, highlight=False)
 
 
 def _input_notes(accounting: Mapping[str, Any], reasons: list[str]) -> list[dict[str, Any]]:
