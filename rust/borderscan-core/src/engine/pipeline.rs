@@ -240,6 +240,8 @@ impl<T> Worker<'_, T> {
                     self.send_records();
                 }
             }
+            // Looked up again (an index): sending the records batch above
+            // needed the whole worker.
             let r = self.cache.resolution(entry);
             let flow = out.flows.entry((origin_id, r.country)).or_default();
             flow.0 += 1;
