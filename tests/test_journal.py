@@ -136,3 +136,17 @@ def test_journal_with_a_baseline_is_refused(tmp_path):
     assert r.returncode == 2 and "--journal" in err and "cannot be combined with --baseline" in err
     with pytest.raises(borderscan.ConfigError):
         borderscan.scan([SAMPLE], journal=tmp_path / "j", baseline=base)
+
+
+def test_a_journal_holds_every_finding_whatever_was_selected(tmp_path):
+    """`--findings` only chooses what is handed out: a journal written by a
+    scan that kept violations replays every finding for one that wants all."""
+    import polars as pl
+
+    whole = borderscan.scan([SAMPLE])
+    first = borderscan.scan([SAMPLE], journal=tmp_path / "j", findings="violations")
+    again = borderscan.scan([SAMPLE], journal=tmp_path / "j", findings="all")
+    assert again.accounting["resumed_files"] == again.accounting["files"] > 0
+    assert first.findings.equals(whole.findings.filter(pl.col("verdict") == "violation"))
+    assert again.findings.equals(whole.findings)
+    assert again.profile.equals(whole.profile)
