@@ -53,7 +53,8 @@
 //! counters), [`country`] (country ids, names, jurisdiction groups),
 //! [`formats`] (record formats, and what a line parses into), [`input`]
 //! (decompression and the line reader, usable on their own),
-//! [`policy`] (residency policy as code), [`residency`] (baselines and
+//! [`policy`] (residency policy as code), [`records`] (the records table,
+//! one row per record), [`residency`] (baselines and
 //! fingerprints), [`resolve`] (destination resolution and `explain`),
 //! [`rules`] (the rule-pack format, and rule examples run against the
 //! detectors) and [`summary`] (summaries and the JSON row writer).
