@@ -175,12 +175,14 @@ impl RecordsBuilder {
 }
 
 /// The records file being written: to a temporary name beside it, renamed
-/// into place once the scan is over, so a scan that fails or is stopped
-/// leaves no half-written file under the name asked for.
+/// into place by [`RecordsFile::finish`]. Dropped unfinished (the scan
+/// failed or was stopped), it removes the temporary file, so no
+/// half-written file is ever left under the name asked for.
 pub struct RecordsFile {
     path: PathBuf,
     tmp: PathBuf,
-    writer: Rebatched<BufWriter<File>>,
+    /// None once finished.
+    writer: Option<Rebatched<BufWriter<File>>>,
 }
 
 impl RecordsFile {
@@ -188,47 +190,46 @@ impl RecordsFile {
         let mut name = path.file_name().unwrap_or_default().to_os_string();
         name.push(".partial");
         let tmp = path.with_file_name(name);
-        let io_err = |e: io::Error| Error::Io {
-            path: path.to_path_buf(),
-            source: e,
-        };
-        let file = File::create(&tmp).map_err(io_err)?;
+        let file = File::create(&tmp).map_err(|e| io_error(path, e))?;
         let writer = parquet_writer(BufWriter::with_capacity(1 << 20, file), records_schema())
-            .map_err(io_err)?;
+            .map_err(|e| io_error(path, e))?;
         Ok(RecordsFile {
             path: path.to_path_buf(),
             tmp,
-            writer: Rebatched::new(writer),
+            writer: Some(Rebatched::new(writer)),
         })
     }
 
     /// Add a batch whose lines start after `base` lines of its file.
     pub fn write(&mut self, batch: RecordBatch, base: u64) -> Result<()> {
         let batch = crate::batch::shift_column(batch, COL_LINE, base);
-        self.writer.write(batch).map_err(|e| self.io(e))
+        let writer = self.writer.as_mut().expect("not finished");
+        writer.write(batch).map_err(|e| io_error(&self.path, e))
     }
 
-    pub fn finish(self) -> Result<()> {
-        let (path, tmp) = (self.path.clone(), self.tmp.clone());
-        let io_err = |e: io::Error| Error::Io {
-            path: path.clone(),
-            source: e,
-        };
-        let out = self.writer.finish().map_err(io_err)?;
-        let file = out.into_inner().map_err(|e| io_err(e.into_error()))?;
-        file.sync_all().map_err(io_err)?;
-        std::fs::rename(&tmp, &path).map_err(io_err)
+    /// Write the footer and put the file in place.
+    pub fn finish(mut self) -> Result<()> {
+        let writer = self.writer.take().expect("finished once");
+        let done = (|| {
+            let file = writer.finish()?.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            std::fs::rename(&self.tmp, &self.path)
+        })();
+        done.map_err(|e| io_error(&self.path, e))
     }
+}
 
-    fn io(&self, e: io::Error) -> Error {
-        Error::Io {
-            path: self.path.clone(),
-            source: e,
+impl Drop for RecordsFile {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
         }
     }
+}
 
-    /// Remove the temporary file of a scan that did not finish.
-    pub fn abandon(self) {
-        let _ = std::fs::remove_file(&self.tmp);
+fn io_error(path: &Path, source: io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
     }
 }

@@ -50,42 +50,11 @@ pub(super) fn merge<T>(
     opts: &ScanOptions,
     sink: &mut impl FnMut(T, u64) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
+    // Removes its temporary file if the scan stops before the end.
     let mut records = match &opts.config.records {
         Some(path) => Some(RecordsFile::create(path)?),
         None => None,
     };
-    let result = drain(
-        entries,
-        tasks,
-        handoff,
-        pool,
-        idents,
-        opts,
-        sink,
-        &mut records,
-    );
-    match (result, records) {
-        (Ok(r), Some(file)) => file.finish().map(|()| r),
-        (r, Some(file)) => {
-            file.abandon();
-            r
-        }
-        (r, None) => r,
-    }
-}
-
-/// [`merge`] once the outputs it owns are open.
-#[allow(clippy::too_many_arguments)]
-fn drain<T>(
-    entries: &[Entry],
-    tasks: &[Task],
-    handoff: &Handoff<T>,
-    pool: &Pool<T>,
-    idents: &[Option<Identity>],
-    opts: &ScanOptions,
-    sink: &mut impl FnMut(T, u64) -> Result<()>,
-    records: &mut Option<RecordsFile>,
-) -> Result<(Vec<String>, Accounting)> {
     // The file being recorded in the journal (one at a time: files are
     // merged in order) and whether any of its tasks was cancelled.
     let mut recording: Option<(usize, journal::Recording, bool)> = None;
@@ -164,7 +133,7 @@ fn drain<T>(
                     record(&mut recording, raw, base)?;
                     sink(b, base)?
                 }
-                Msg::Records(b) => write_records(records, b, base)?,
+                Msg::Records(b) => write_records(&mut records, b, base)?,
                 Msg::Done(o) => done = Some(*o),
                 Msg::Nested(chunk, ahead) => {
                     let base = per_file[file].as_ref().map_or(0, |s| s.lines);
@@ -175,7 +144,7 @@ fn drain<T>(
                                 record(&mut recording, raw, base)?;
                                 sink(b, base)?
                             }
-                            Msg::Records(b) => write_records(records, b, base)?,
+                            Msg::Records(b) => write_records(&mut records, b, base)?,
                             Msg::Done(o) => chunk_done = Some(*o),
                             Msg::Nested(..) => unreachable!("chunks are not cut further"),
                         }
@@ -238,5 +207,8 @@ fn drain<T>(
         .collect();
     let mut acc = Accounting::from_files(per_file);
     acc.resumed_files = resumed;
+    if let Some(file) = records {
+        file.finish()?;
+    }
     Ok((files, acc))
 }
