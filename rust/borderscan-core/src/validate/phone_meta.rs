@@ -64,9 +64,15 @@ struct Desc {
 }
 
 fn pattern(src: &str) -> Regex {
-    // The crate compiles every metadata pattern with the `x` flag.
+    // The crate compiles every metadata pattern with the `x` flag. Unicode
+    // is off: the haystacks are ASCII digits, where an ASCII `\d` matches
+    // exactly what a Unicode one does, and a Unicode `\d` (every script's
+    // digits) multiplies each compiled pattern's size: compiling every
+    // region took 291 MB of RSS with it and 27 MB without (measured once,
+    // in a test that compiled all 254 regions).
     RegexBuilder::new(src)
         .ignore_whitespace(true)
+        .unicode(false)
         .build()
         .unwrap_or_else(|e| panic!("libphonenumber pattern {src:?}: {e}"))
 }
@@ -147,6 +153,7 @@ impl Meta {
         }
         let types = RegexSetBuilder::new(&srcs)
             .ignore_whitespace(true)
+            .unicode(false) // as in `pattern`
             .build()
             .unwrap_or_else(|e| panic!("libphonenumber patterns of {}: {e}", m.id()));
         let fixed_is_mobile = d.fixed_line().map(|x| x.national_number().as_str())
