@@ -1,6 +1,6 @@
 //! Compiled detectors: every value rule in one `RegexSet` pass per value,
-//! key rules as one `GlobSet` (cached per distinct path), keywords as one
-//! Aho-Corasick automaton.
+//! key rules as one `GlobSet` (cached per distinct path), keywords as
+//! Aho-Corasick automata (`keywords.rs`).
 
 use rustc_hash::FxHashMap;
 
@@ -14,6 +14,7 @@ use crate::rules::{Confidence, MaskStyle, RuleSpec, reason};
 use crate::validate::Validator;
 
 mod build;
+mod keywords;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -132,7 +133,7 @@ pub struct Detectors {
     /// Per rule: the validator a key rule applies to the field's value.
     key_validators: Vec<Option<Validator>>,
     type_rules: Vec<TypeRule>,
-    keywords: Option<AhoCorasick>,
+    keywords: Option<keywords::Keywords>,
     keyword_rule: Vec<u16>,
     /// Per keyword: how a lexicon word must sit in the text.
     keyword_info: Vec<KeywordInfo>,
@@ -410,21 +411,11 @@ impl Detectors {
             // A derived field's bytes were scanned in the value it was
             // found in (`formats/pairs.rs`): only key and type rules see it.
             scratch.kw_matches.clear();
-            if let Some(ac) = &self.keywords
+            if let Some(kw) = &self.keywords
                 && value.len() >= self.min_keyword_len
                 && !f.derived
             {
-                // Overlapping: a lexicon word that fails its boundary check
-                // (`error` in `errors`) must not hide a longer one there.
-                scratch
-                    .kw_matches
-                    .extend(ac.find_overlapping_iter(value).map(|m| {
-                        (
-                            m.pattern().as_usize() as u32,
-                            m.start() as u32,
-                            m.end() as u32,
-                        )
-                    }));
+                kw.find_overlapping(value, &mut scratch.kw_matches);
             }
             if value.len() >= self.min_value_len && !f.derived {
                 for k in 0..scratch.candidates.len() {
