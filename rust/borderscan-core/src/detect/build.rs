@@ -1,7 +1,7 @@
 //! Compiling rule packs into detectors: rules checked and sorted by kind,
 //! value patterns combined into one set, key globs into one set, keywords
-//! into automata (`keywords.rs`). Runs once per scan; `scan` in the parent module is
-//! what runs per record.
+//! into automata (`keywords.rs`). Runs once per scan; `scan` in the parent
+//! module is what runs per record.
 
 use aho_corasick::AhoCorasick;
 use globset::{GlobBuilder, GlobSetBuilder};
@@ -59,14 +59,6 @@ impl Detectors {
         let mut keyword_info = Vec::new();
         let mut not_before_words: Vec<Vec<String>> = Vec::new();
         let lexicon = Lexicon::builtin();
-        let rss = |w: &str| {
-            let s = std::fs::read_to_string("/proc/self/status").unwrap();
-            eprintln!(
-                "PROBE {w}: {}",
-                s.lines().find(|l| l.starts_with("VmRSS")).unwrap()
-            );
-        };
-        rss("start");
         // `{{concept}}` in regexes becomes the lexicon's words; the specs
         // are kept as written (for `rules list`), the detectors use these.
         let expand = |re: &Option<String>| -> Option<String> {
@@ -225,7 +217,6 @@ impl Detectors {
                 }
             }
         }
-        rss("rules");
         let set = regex::bytes::RegexSetBuilder::new(&patterns)
             .size_limit(REGEX_SIZE_LIMIT * 4)
             .dfa_size_limit(DFA_CACHE)
@@ -235,25 +226,6 @@ impl Detectors {
             .multi_line(true)
             .build()
             .map_err(|e| Error::config("value rules", format!("cannot combine patterns: {e}")))?;
-        rss("set");
-        eprintln!(
-            "PROBE kw {} bytes {}",
-            kw.len(),
-            kw.iter().map(String::len).sum::<usize>()
-        );
-        if let Ok(k) = std::env::var("KIND") {
-            let kind = match k.as_str() {
-                "c" => aho_corasick::AhoCorasickKind::ContiguousNFA,
-                "n" => aho_corasick::AhoCorasickKind::NoncontiguousNFA,
-                _ => aho_corasick::AhoCorasickKind::DFA,
-            };
-            let ac = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .kind(Some(kind))
-                .build(&kw)
-                .unwrap();
-            eprintln!("PROBE {k} mem {} KB", ac.memory_usage() / 1024);
-        }
         let min_keyword_len = kw.iter().map(String::len).min().unwrap_or(usize::MAX);
         let keywords = if kw.is_empty() {
             None
@@ -305,11 +277,7 @@ impl Detectors {
                     .transpose()
             })
             .collect::<Result<Vec<_>>>()?;
-        rss("stays");
-        let negations = Negations::new(lexicon)?;
-        rss("negations");
         Ok(Detectors {
-            negations,
             key_validators,
             base,
             rules,
@@ -328,6 +296,7 @@ impl Detectors {
             keywords,
             keyword_rule,
             keyword_info,
+            negations: Negations::new(lexicon)?,
             min_keyword_len,
             any_yields,
             stays_after,
@@ -427,34 +396,4 @@ fn min_len(pattern: &str) -> usize {
         .ok()
         .and_then(|h| h.properties().minimum_len())
         .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod memprobe {
-    fn rss_kb() -> usize {
-        let s = std::fs::read_to_string("/proc/self/status").unwrap();
-        s.lines()
-            .find(|l| l.starts_with("VmRSS"))
-            .unwrap()
-            .split_whitespace()
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap()
-    }
-    #[test]
-    #[ignore]
-    fn probe() {
-        let before = rss_kb();
-        let _lex = crate::rules::lexicon::Lexicon::builtin();
-        let mid = rss_kb();
-        let d = super::Detectors::builtin().unwrap();
-        let after = rss_kb();
-        eprintln!(
-            "lexicon +{} MB, detectors +{} MB",
-            (mid - before) / 1024,
-            (after - mid) / 1024
-        );
-        std::hint::black_box(&d);
-    }
 }
