@@ -384,3 +384,26 @@ def test_a_sarif_cut_is_said_on_the_terminal(sample_dir, cli, tmp_path):
     r = cli("scan", str(sample_dir), "--format", "sarif", "--out", str(out), "--no-audit-log",
             "--max-results", "25000")
     assert b"left out" not in r.stderr
+
+
+def test_the_cli_does_not_load_polars_before_the_scan(sample_dir, tmp_path):
+    """Polars loads on first use (`_polars.py`): imported before the scan it
+    added ~36 MB under the scan's peak memory. Importing the package and the
+    CLI must not run Polars' own code; the scan's summary then does."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, borderscan, borderscan.cli\n"
+        "assert 'polars.dataframe' not in sys.modules, 'polars loaded at import'\n"
+        "from borderscan.cli import main\n"
+        f"sys.argv = ['borderscan', 'scan', {str(sample_dir)!r}, '--format', 'parquet',\n"
+        f"            '--out', {str(tmp_path / 'f.parquet')!r}, '-q']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, 1), e.code\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert pl.read_parquet(tmp_path / "f.parquet").height > 0

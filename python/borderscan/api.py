@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
-import polars as pl
 
 from borderscan import _core, _verdict
+from borderscan._polars import pl
 from borderscan._verdict import residency_of  # by name: `scan` builds its result with it
 from borderscan.aggregate import (
     category_frame,

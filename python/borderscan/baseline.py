@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 import orjson
-import polars as pl
 
 from borderscan import _core
+from borderscan._polars import pl
 
 BASELINE_VERSION = 1
 _FP = re.compile(r"^[0-9a-f]{16}$")

@@ -15,13 +15,13 @@ from typing import Any, NoReturn
 
 import click
 import orjson
-import polars as pl
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 import borderscan
 from borderscan import _core, _verdict, api, audit, output, progress, store, writers
+from borderscan._polars import pl
 from borderscan._verdict import (
     EXIT_FINDINGS,
     EXIT_INPUT,

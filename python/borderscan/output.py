@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import polars as pl
 from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
 from borderscan import __version__, _core
+from borderscan._polars import pl
 from borderscan._verdict import has_problems, residency_of
 from borderscan.aggregate import category_frame, detector_frame, flow_frame, profile_frame
 from borderscan.api import ScanStream

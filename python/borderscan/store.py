@@ -24,9 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-
 from borderscan import _core
+from borderscan._polars import pl
 
 FORMAT = "borderscan-stored-scan/1"
 

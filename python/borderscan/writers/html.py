@@ -7,8 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import polars as pl
-
+from borderscan._polars import pl
 from borderscan.api import ScanStream
 from borderscan.output import Report, report_from_stream, tool_info
 from borderscan.writers.base import Outcome, Scan, Target, Writer

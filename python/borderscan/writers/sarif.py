@@ -68,10 +68,10 @@ from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
 import orjson
-import polars as pl
 from rich.console import Console
 
 from borderscan import _core, api
+from borderscan._polars import pl
 from borderscan._verdict import EXIT_FINDINGS, EXIT_OK, explain, violations_by_severity
 from borderscan.output import Report, report_from_stream, tool_info
 from borderscan.writers.base import Scan, Target, Writer, open_out
