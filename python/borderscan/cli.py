@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -31,9 +33,13 @@ from borderscan._verdict import (
 )
 from borderscan.aggregate import profile_frame
 from borderscan.baseline import load_baseline, write_baseline
-from borderscan.output import Report
+from borderscan.output import OutConsole, Report, broken_pipe
 from borderscan.policy import describe, groups, load_policy, presets
 from borderscan.writers import Outcome, Scan, Target, Writer
+
+# `explain` with a fingerprint that names no finding: 1, as grep gives when
+# nothing matched (what it printed says so too).
+EXIT_NOT_FOUND = 1
 
 
 def _err_console() -> Console:
@@ -41,8 +47,21 @@ def _err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(borderscan.__version__, prog_name="borderscan")
+class _Main(click.Group):
+    """The command group; a reader of stdout that goes away (`| head`) ends
+    any command quietly (`output.broken_pipe`), where click would exit 1, the
+    code CI reads as "violations"."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            broken_pipe()
+
+
+@click.group(cls=_Main,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(borderscan.__version__, "-V", "--version", prog_name="borderscan")
 def main() -> None:
     """Data-residency scanner for industrial logs and telemetry.
 
@@ -131,11 +150,25 @@ def _config_error(e: Exception | str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
+def _output_parent(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An output goes where it is asked to: missing parent directories are
+    made, as `mkdir -p` would; when they cannot be, one line and exit 2."""
+    if value and value != "-":
+        try:
+            Path(value).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            _err_console().print(f"borderscan: cannot write {param.opts[0]} {value}: "
+                                 f"{e.strerror or e}", markup=False)
+            sys.exit(EXIT_USAGE)
+    return value
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(writers.FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True),
+              callback=_output_parent,
               help="Write the output here instead of stdout (the summary is then "
                    "printed on stdout).")
 @click.option("--findings", "findings", type=click.Choice(["all", "review", "violations"]),
@@ -145,6 +178,7 @@ def _config_error(e: Exception | str) -> NoReturn:
                    "Default: review for sarif, all for the others. Summaries, flows and the "
                    "audit entry always count every finding.")
 @click.option("--records", "records", type=click.Path(dir_okay=False), metavar="FILE",
+              callback=_output_parent,
               help="Also write one row per record scanned, found anything or not, to this "
                    "Parquet file: path, line, byte offset, findings, categories, detectors, "
                    "destination and origin, worst verdict and severity.")
@@ -349,6 +383,8 @@ def _scan(run: _Run, writer: Writer, scan: Scan, err: Console) -> Report:
             except OSError as e:
                 # Inputs that cannot be read are counted, never raised: what
                 # raises is an output (--out, --records) that cannot be written.
+                if isinstance(e, BrokenPipeError) or e.errno == errno.EPIPE:
+                    broken_pipe()
                 err.print(f"borderscan: cannot write the output: {e}", markup=False)
                 sys.exit(EXIT_USAGE)
             except (borderscan.ScanCancelled, KeyboardInterrupt):
@@ -528,7 +564,7 @@ def rules_list(rule_files: tuple[str, ...], fmt: str) -> None:
         t.add_column(col, overflow="fold")
     for r in specs:
         t.add_row(*(escape(r[k]) for k in ("id", "category", "kind", "description")))
-    Console().print(t)
+    OutConsole().print(t)
 
 
 @rules.command("check")
@@ -645,7 +681,7 @@ def baseline() -> None:
 @baseline.command("create")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="The baseline file to write (JSON).")
+              callback=_output_parent, help="The baseline file to write (JSON).")
 @_scan_options
 def baseline_create(paths: tuple[str, ...], out: str, **kw: Any) -> None:
     """Scan PATHS and write every finding as accepted.
@@ -664,6 +700,10 @@ def baseline_create(paths: tuple[str, ...], out: str, **kw: Any) -> None:
                                inputs=list(paths))
     except borderscan.ConfigError as e:
         _config_error(e)
+    except OSError as e:
+        _err_console().print(f"borderscan: cannot write the baseline {out}: "
+                             f"{e.strerror or e}", markup=False)
+        sys.exit(EXIT_USAGE)
     a = stream.accounting or {}
     click.echo(f"baseline written to {out}: {n:,} accepted finding(s) from "
                f"{a.get('records', 0):,} records in {a.get('files', 0):,} file(s)")
@@ -690,7 +730,7 @@ def explain(target: str, paths: tuple[str, ...], show_values: bool, **kw: Any) -
       borderscan explain 3f2a9c0d11e4b7a8 sample_data/
       borderscan explain https://oss-cn-hangzhou.aliyuncs.com/x --geoip db.mmdb
     """
-    from borderscan.explain import explain_destination, explain_findings, parse_target
+    from borderscan.explain import NotFound, explain_destination, explain_findings, parse_target
 
     options = _options(show_values=show_values, **kw)
     try:
@@ -701,6 +741,10 @@ def explain(target: str, paths: tuple[str, ...], show_values: bool, **kw: Any) -
             lines = explain_findings(kind, value, where, options)
     except borderscan.ConfigError as e:
         _config_error(e)
+    except NotFound as e:
+        for line in e.lines:
+            click.echo(line)
+        sys.exit(EXIT_NOT_FOUND)
     except ValueError as e:
         _err_console().print(f"borderscan: {e}", markup=False)
         sys.exit(EXIT_USAGE)
@@ -822,7 +866,8 @@ def audit_path() -> None:
               metavar="DIR", help="Stored scans (`scan --store DIR`): add their trends, and "
                                   "report the latest one when no FINDINGS file is given.")
 @click.option("--out", "-o", default="report.html", show_default=True,
-              type=click.Path(dir_okay=False, writable=True), help="Where to write the HTML.")
+              type=click.Path(dir_okay=False, writable=True), callback=_output_parent,
+              help="Where to write the HTML.")
 @click.option("--fail-on", type=click.Choice(_core.SEVERITIES), default=None,
               help="State PASS or FAIL against this severity threshold.")
 @click.option("--locale", type=click.Choice(["en", "zh", "de", "ja", "vi"]), default="en",
@@ -878,9 +923,15 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
         findings=report.top_findings(rows), exit_code=code, reasons=reasons,
         tool=doc.get("tool", {}), policy=doc.get("policy"), inputs=inputs,
         audit_entry=entry, trends=trends, locale=locale, sites=sites, profile=profile)
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(page)
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(page)
+    except OSError as e:
+        _err_console().print(f"borderscan: cannot write {out}: {e.strerror or e}", markup=False)
+        sys.exit(EXIT_USAGE)
     click.echo(f"wrote {out} ({len(page.encode()):,} bytes)")
+    # The exit code says what the page says (FAIL: 1); no --fail-on, no gate: 0.
+    sys.exit(code or EXIT_OK)
 
 
 @main.command("diff")
@@ -901,7 +952,7 @@ def diff_cmd(old: str, new: str, fmt: str, limit: int) -> None:
     if fmt == "json":
         click.echo(orjson.dumps(d, option=orjson.OPT_INDENT_2).decode())
         return
-    c = Console(width=100, highlight=False)
+    c = OutConsole(width=100, highlight=False)
     # Paths and values from the scanned input may hold rich markup
     # (`[bold]`, `[/x]`, which also made rich raise): print them literally.
     c.print(f"{old} -> {new}", markup=False)

@@ -108,6 +108,14 @@ def _core_redact(destination: str) -> str:
     return redacted
 
 
+class NotFound(LookupError):
+    """No finding has the fingerprint asked for; `lines` say so."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(lines[0])
+        self.lines = lines
+
+
 def explain_findings(kind: str, value: Any, paths: list[str],
                      options: dict[str, Any]) -> list[str]:
     """Scan `paths` and explain every finding on a record (or with a
@@ -121,8 +129,13 @@ def explain_findings(kind: str, value: Any, paths: list[str],
         raise ValueError(f"{fail['path']}: {fail['error']}")
     placement = placement_lines(paths[0], value, options) if kind == "record" else []
     if f.is_empty():
-        return [f"{where}: no finding (no detector fired there, or the baseline holds it)",
-                *placement]
+        lines = [f"{where}: no finding (no detector fired there, or the baseline holds it)",
+                 *placement]
+        # A record with no finding is an answer; a fingerprint that names
+        # nothing in PATHS is not.
+        if kind != "record":
+            raise NotFound(lines)
+        return lines
     policy = load_policy(options.get("policy"), options.get("preset"), options.get("today"))
     rules = {r["id"]: r for r in policy["rules"]}
     detectors = {d["id"]: d for d in api.rules(options.get("rules") or ())}

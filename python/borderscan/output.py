@@ -3,8 +3,11 @@ The output formats themselves are `borderscan.writers`."""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.console import Console, JustifyMethod
 from rich.markup import escape
@@ -15,6 +18,24 @@ from borderscan._polars import pl
 from borderscan._verdict import has_problems, residency_of
 from borderscan.aggregate import category_frame, detector_frame, flow_frame, profile_frame
 from borderscan.api import ScanStream
+
+
+def broken_pipe() -> NoReturn:
+    """The reader of stdout went away (`| head -1`): stop quietly with the
+    status of a process ended by SIGPIPE (141), as Unix tools do. stdout is
+    pointed at /dev/null so that Python's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(128 + signal.SIGPIPE)
+
+
+class OutConsole(Console):
+    """rich's Console for stdout, except on a broken pipe: rich exits 1 there, the
+    code CI reads as "violations found"."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        broken_pipe()
 
 
 @dataclass

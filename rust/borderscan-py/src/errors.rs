@@ -3,7 +3,9 @@
 
 use borderscan_core as core;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyPermissionError};
+use pyo3::exceptions::{
+    PyBrokenPipeError, PyException, PyFileNotFoundError, PyOSError, PyPermissionError,
+};
 use pyo3::prelude::*;
 
 create_exception!(
@@ -32,6 +34,8 @@ pub fn to_py(e: core::Error) -> PyErr {
         core::Error::Io { ref source, .. } => match source.kind() {
             std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(e.to_string()),
             std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(e.to_string()),
+            // The reader of stdout went away (`| head`): the CLI stops quietly.
+            std::io::ErrorKind::BrokenPipe => PyBrokenPipeError::new_err(e.to_string()),
             _ => PyOSError::new_err(e.to_string()),
         },
         core::Error::Cancelled => ScanCancelled::new_err("scan cancelled"),

@@ -1,0 +1,110 @@
+"""The first hour (issue 16): what a newcomer, a release engineer and an
+auditor meet first must not mislead or crash. Each test runs the real
+command line in a subprocess."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import orjson
+import pytest
+from borderscan import __version__
+from conftest import SAMPLE, run_cli
+
+SIGPIPE_EXIT = 128 + signal.SIGPIPE
+
+
+def _no_traceback(done: subprocess.CompletedProcess[bytes]) -> None:
+    assert b"Traceback" not in done.stderr, done.stderr.decode()
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(flag):
+    done = run_cli(flag)
+    assert done.returncode == 0
+    assert done.stdout.decode().strip() == f"borderscan, version {__version__}"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "table"])
+def test_a_closed_pipe_ends_the_scan_quietly(fmt):
+    """`borderscan scan ... | head -1`: no traceback, no message, and the
+    status of a process ended by SIGPIPE (not 1, which CI reads as
+    violations found)."""
+    p = subprocess.Popen([sys.executable, "-m", "borderscan", "scan", str(SAMPLE),
+                          "--format", fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.read(16)
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=300) == SIGPIPE_EXIT, err.decode()
+    assert err == b""
+
+
+def test_outputs_go_into_directories_that_do_not_exist_yet(tmp_path):
+    deep = tmp_path / "a" / "b"
+    done = run_cli("scan", str(SAMPLE), "--format", "json", "--out", str(deep / "f.json"),
+                   "--records", str(deep / "r" / "records.parquet"), "-q")
+    assert done.returncode == 0, done.stderr.decode()
+    assert orjson.loads((deep / "f.json").read_bytes())["findings"]
+    assert (deep / "r" / "records.parquet").stat().st_size > 0
+    # The README's own command, into a fresh .borderscan/.
+    done = run_cli("baseline", "create", str(SAMPLE), "--out",
+                   str(tmp_path / ".borderscan" / "baseline.json"))
+    assert done.returncode == 0, done.stderr.decode()
+    assert orjson.loads((tmp_path / ".borderscan" / "baseline.json").read_bytes())["findings"]
+    done = run_cli("report", str(deep / "f.json"), "--out", str(tmp_path / "c" / "r.html"))
+    assert done.returncode == 0, done.stderr.decode()
+    assert (tmp_path / "c" / "r.html").stat().st_size > 0
+
+
+@pytest.mark.parametrize("command", [
+    ["scan", str(SAMPLE), "--format", "json", "-q", "--out"],
+    ["scan", str(SAMPLE), "-q", "--records"],
+    ["baseline", "create", str(SAMPLE), "--out"],
+])
+def test_an_output_that_cannot_be_made_is_one_line_and_exit_2(tmp_path, command):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, not a directory")
+    done = run_cli(*command, str(blocker / "sub" / "out"))
+    assert done.returncode == 2, done.stderr.decode()
+    _no_traceback(done)
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("borderscan: cannot write"), lines
+    assert str(blocker / "sub" / "out") in lines[0]
+
+
+def test_report_exit_code_says_what_the_page_says(tmp_path):
+    findings = tmp_path / "f.json"
+    assert run_cli("scan", str(SAMPLE), "--format", "json", "--out", str(findings),
+                   "-q").returncode == 0
+    page = tmp_path / "r.html"
+    done = run_cli("report", str(findings), "--fail-on", "high", "--out", str(page))
+    assert done.returncode == 1, done.stderr.decode()
+    assert "FAIL" in page.read_text(encoding="utf-8")
+    # A threshold nothing reaches: the page and the exit code both pass.
+    doc = orjson.loads(findings.read_bytes())
+    if not any(v["severity"] == "critical" for v in doc["residency"].get("violations", [])):
+        done = run_cli("report", str(findings), "--fail-on", "critical", "--out", str(page))
+        assert done.returncode == 0, done.stderr.decode()
+    # No threshold: nothing is gated.
+    done = run_cli("report", str(findings), "--out", str(page))
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def test_explain_an_unknown_fingerprint_exits_1():
+    done = run_cli("explain", "0123456789abcdef", str(SAMPLE))
+    assert done.returncode == 1, done.stderr.decode()
+    _no_traceback(done)
+    assert b"fingerprint 0123456789abcdef: no finding" in done.stdout
+
+
+def test_explain_a_known_fingerprint_exits_0(tmp_path):
+    findings = tmp_path / "f.json"
+    assert run_cli("scan", str(SAMPLE), "--format", "json", "--out", str(findings),
+                   "-q").returncode == 0
+    fp = orjson.loads(findings.read_bytes())["findings"][0]["fingerprint"]
+    done = run_cli("explain", fp, str(SAMPLE))
+    assert done.returncode == 0, done.stderr.decode()
+    assert f"fingerprint {fp}: ".encode() in done.stdout
