@@ -108,3 +108,56 @@ def test_explain_a_known_fingerprint_exits_0(tmp_path):
     done = run_cli("explain", fp, str(SAMPLE))
     assert done.returncode == 0, done.stderr.decode()
     assert f"fingerprint {fp}: ".encode() in done.stdout
+
+
+def _archives(tmp_path):
+    """The same JSON Lines log inside each container borderscan cannot read yet."""
+    import io
+    import lzma
+    import tarfile
+    import zipfile
+
+    log = b'{"operator_email": "li.wei@example.cn"}\n' * 50
+    made = {}
+    for name, mode in [("bundle.tar", "w"), ("bundle.tar.gz", "w:gz")]:
+        with tarfile.open(tmp_path / name, mode) as tf:
+            info = tarfile.TarInfo("logs/day1.jsonl")
+            info.size = len(log)
+            tf.addfile(info, io.BytesIO(log))
+        made[name] = "a tar archive"
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as zf:
+        zf.writestr("logs/day1.jsonl", log)
+    made["bundle.zip"] = "a zip archive"
+    (tmp_path / "day1.jsonl.xz").write_bytes(lzma.compress(log))
+    made["day1.jsonl.xz"] = "xz-compressed data"
+    return made
+
+
+def test_an_archive_is_a_failed_input_not_a_binary_skip(tmp_path):
+    """Until archives are scanned, a tar, zip or xz file is an input that
+    was not read: exit 3, named with what it is, in the summary and in
+    SARIF's notifications; never "every input read"."""
+    made = _archives(tmp_path)
+    for name, what in made.items():
+        path = tmp_path / name
+        done = run_cli("scan", str(path), "--format", "json", "--out", str(tmp_path / "f.json"))
+        assert done.returncode == 3, (name, done.stderr.decode())
+        doc = orjson.loads((tmp_path / "f.json").read_bytes())
+        acc = doc["accounting"]
+        assert acc["failed_files"] == 1 and acc["binary_skipped"] == 0, (name, acc)
+        error = acc["failures"][0]["error"]
+        assert what in error and "is not read yet" in error, (name, error)
+        assert acc["failures"][0]["path"] == str(path)
+        assert name in done.stdout.decode() + done.stderr.decode()
+        assert "every input read" not in done.stdout.decode() + done.stderr.decode()
+    # --keep-going: still counted and named, the exit code no longer fails on it.
+    done = run_cli("scan", str(tmp_path / "bundle.zip"), "--keep-going", "-q")
+    assert done.returncode == 0, done.stderr.decode()
+    sarif = tmp_path / "f.sarif"
+    done = run_cli("scan", str(tmp_path / "bundle.tar.gz"), "--format", "sarif",
+                   "--out", str(sarif), "-q")
+    assert done.returncode == 3
+    notes = orjson.loads(sarif.read_bytes())["runs"][0]["invocations"][0][
+        "toolExecutionNotifications"]
+    assert any("bundle.tar.gz" in orjson.dumps(n).decode() and "tar archive" in
+               n["message"]["text"] for n in notes), notes

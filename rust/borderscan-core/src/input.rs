@@ -439,6 +439,30 @@ fn trim_cr(b: &[u8]) -> &[u8] {
     }
 }
 
+/// The error of a file that is an archive or a compression we cannot read
+/// yet: such a file is a failed input, never a silent "binary" skip (its
+/// members are data that would otherwise go unscanned).
+pub const NOT_READ_YET: &str = "is not read yet";
+
+/// What a head of bytes is, when it is an archive or a compression format
+/// borderscan does not read (gzip, zstd and bzip2 it does): by magic bytes,
+/// after any compression it does read, so a `.tar.gz` is a tar archive.
+pub fn unreadable_container(head: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 6] = [
+        (b"PK\x03\x04", "a zip archive"),
+        (b"PK\x05\x06", "a zip archive"),
+        (&[0xfd, b'7', b'z', b'X', b'Z', 0x00], "xz-compressed data"),
+        (&[0x04, 0x22, 0x4d, 0x18], "lz4-compressed data"),
+        (&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c], "a 7z archive"),
+        (b"Rar!\x1a\x07", "a rar archive"),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
+        return Some(what);
+    }
+    // POSIX and GNU tar: "ustar" at offset 257 of the first header.
+    (head.get(257..262) == Some(b"ustar")).then_some("a tar archive")
+}
+
 /// Does this sample look binary? A NUL byte is the signal ripgrep and git
 /// use; text logs in any ASCII-compatible encoding never contain one.
 pub fn looks_binary(sample: &[u8]) -> bool {

@@ -332,6 +332,9 @@ impl<T> Worker<'_, T> {
             res.map_err(|e| match comp {
                 Compression::None => e,
                 _ if e.contains("decompression bomb") => e,
+                c if e.contains(input::NOT_READ_YET) => {
+                    format!("{} stream holding {e}", c.as_str())
+                }
                 c => format!("{} stream is corrupt or truncated: {e}", c.as_str()),
             })
         });
@@ -385,6 +388,12 @@ impl<T> Worker<'_, T> {
             // exactly the head the range planner sniffs, so a file is
             // binary, and has a format, whether or not it is split.
             let head = &head[..head.len().min(SNIFF)];
+            if let Some(what) = input::unreadable_container(head) {
+                return Err(format!(
+                    "{what}, which {} (extract it and scan the files)",
+                    input::NOT_READ_YET
+                ));
+            }
             if input::looks_binary(head) {
                 // The caller sets the bytes skipped: it knows the size.
                 out.stats.binary_skipped = 1;
