@@ -161,3 +161,41 @@ def test_an_archive_is_a_failed_input_not_a_binary_skip(tmp_path):
         "toolExecutionNotifications"]
     assert any("bundle.tar.gz" in orjson.dumps(n).decode() and "tar archive" in
                n["message"]["text"] for n in notes), notes
+
+
+def test_no_threshold_is_not_a_pass(tmp_path):
+    """`--preset cn-industrial-export --destination DE` finds violations;
+    with no --fail-on nothing gates them, and neither the HTML report nor
+    the terminal may say PASS: they say how many, by severity, and that
+    nothing gated them."""
+    import re
+
+    page = tmp_path / "r.html"
+    policy = ["--preset", "cn-industrial-export", "--destination", "DE"]
+    done = run_cli("scan", str(SAMPLE), *policy, "--format", "html", "--out", str(page))
+    assert done.returncode == 0, done.stderr.decode()
+    html = page.read_text(encoding="utf-8")
+    banner = re.search(r'<div class="verdict (\w+)" id="verdict">(.*?)</div>', html, re.S)
+    assert banner is not None
+    assert banner.group(1) == "ungated"
+    text = banner.group(2)
+    assert "PASS" not in text and "NOT GATED" in text
+    counts = re.search(r"([\d,]+) violation\(s\) \(([^)]*)\); not gated", text)
+    assert counts is not None, text
+    assert int(counts.group(1).replace(",", "")) > 0 and "critical" in counts.group(2)
+    # The terminal still wraps at 80 columns when piped (an open item).
+    out = " ".join(done.stdout.decode().split())
+    assert "PASS" not in out
+    assert re.search(r"exit: [\d,]+ violation\(s\) \([^)]*critical[^)]*\); not gated "
+                     r"\(no --fail-on\); every input read \(exit 0\)", out), out
+    # With a threshold, PASS and FAIL come back.
+    done = run_cli("scan", str(SAMPLE), *policy, "--format", "html", "--out", str(page),
+                   "--fail-on", "critical")
+    assert done.returncode == 1
+    assert 'class="verdict fail"' in page.read_text(encoding="utf-8")
+    # `report` without --fail-on: the same words.
+    findings = tmp_path / "f.json"
+    run_cli("scan", str(SAMPLE), *policy, "--format", "json", "--out", str(findings), "-q")
+    done = run_cli("report", str(findings), "--out", str(page))
+    assert done.returncode == 0
+    assert 'class="verdict ungated"' in page.read_text(encoding="utf-8")

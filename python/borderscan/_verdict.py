@@ -136,6 +136,20 @@ def unplaced(accounting: Mapping[str, Any]) -> tuple[int, str]:
     return n, f"{where}; first at {first}" if first else where
 
 
+def ungated(residency: Mapping[str, Any]) -> str:
+    """What a scan with no --fail-on found, said plainly: its violations by
+    severity and that nothing gated them. Never "PASS": a threshold nobody
+    set passed nothing."""
+    by: dict[str, int] = {}
+    for v in residency.get("violations", []):
+        by[v["severity"]] = by.get(v["severity"], 0) + v["hits"]
+    total = sum(by.values())
+    if not total:
+        return "no violations; not gated (no --fail-on)"
+    worst = ", ".join(f"{by[s]:,} {s}" for s in reversed(_core.SEVERITIES) if by.get(s))
+    return f"{total:,} violation(s) ({worst}); not gated (no --fail-on)"
+
+
 def exit_code(accounting: Mapping[str, Any], residency: Mapping[str, Any], *,
               fail_on: str | None, strict: bool, keep_going: bool,
               require_destination: bool = False) -> tuple[int, list[str]]:

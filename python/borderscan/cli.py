@@ -265,7 +265,7 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
                no_audit_log=no_audit_log, sign_key=sign_key, policy_file=options["policy"],
                preset=options["preset"], today=options["today"], geoip=options["geoip"])
     writer = writers.WRITERS[fmt](Target(out, run.exit_code, locale=locale, quiet=quiet,
-                                         max_results=max_results))
+                                         max_results=max_results, gated=fail_on is not None))
     options["findings"] = options["findings"] or writer.findings
     key = _validate(run, writer, err)
     baseline_doc = _read_baseline(run.baseline_file)
@@ -435,7 +435,7 @@ def _print(run: _Run, writer: Writer, result: Report, outcome: Outcome,
     # The summary always says why the exit code is what it is.
     result.exit_reasons = outcome.reasons or [
         f"nothing at or above {run.fail_on}, every input read (exit 0)" if run.fail_on else
-        "every input read, no --fail-on threshold (exit 0)"]
+        f"{_verdict.ungated(result.residency)}; every input read (exit 0)"]
     writer.finish(result, outcome)
     if keep:
         _keep(run, keep, result, outcome, err)
@@ -912,7 +912,7 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
         _config_error(e)
     except (OSError, ValueError, KeyError, TypeError) as e:
         _config_error(f"{findings}: not a `scan --format json` document ({e})")
-    code, reasons = None, []
+    code, reasons = None, [_verdict.ungated(res)]
     if fail_on:
         n = _verdict.failing(res, fail_on)
         code = EXIT_FINDINGS if n else EXIT_OK
@@ -921,6 +921,7 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
     page = report.build_html(
         accounting=acc, summary=doc.get("summary", []), residency=res,
         findings=report.top_findings(rows), exit_code=code, reasons=reasons,
+        gated=fail_on is not None,
         tool=doc.get("tool", {}), policy=doc.get("policy"), inputs=inputs,
         audit_entry=entry, trends=trends, locale=locale, sites=sites, profile=profile)
     try:

@@ -208,6 +208,7 @@ h1{margin-bottom:.2rem} .meta{color:#555;margin-top:0}
 .verdict{padding:1rem 1.2rem;border-radius:6px;margin:1rem 0;font-size:1.1rem}
 .pass{background:#e8f5e9;border-left:6px solid #2ca02c}
 .fail{background:#fdecea;border-left:6px solid #d62728}
+.ungated{background:#fff4e0;border-left:6px solid #ff7f0e}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
 td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f5f5f5} td.num{text-align:right}
@@ -218,6 +219,7 @@ th{background:#f5f5f5} td.num{text-align:right}
 def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                residency: dict[str, Any], findings: list[dict[str, Any]],
                exit_code: int | None, reasons: list[str], tool: dict[str, Any],
+               gated: bool = True,
                policy: dict[str, Any] | None = None, inputs: list[dict[str, Any]] | None = None,
                audit_entry: dict[str, Any] | None = None,
                trends: list[dict[str, Any]] | None = None, locale: str = "en",
@@ -237,10 +239,14 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
 
     e = html.escape
     failed = bool(exit_code)
+    # No threshold, and nothing else failed: the page says what was found
+    # (the reasons), not PASS.
+    ungated = not gated and not failed
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     verdicts = residency.get("verdicts", {})
     violations = verdicts.get("violation", {}).get("hits", 0)
-    status = ((_("FAIL") if failed else _("PASS")) if exit_code is not None
+    status = (_("NOT GATED") if ungated
+              else (_("FAIL") if failed else _("PASS")) if exit_code is not None
               else _("borderscan report"))
     parts = [
         f"<!DOCTYPE html><html lang=\"{e(locale)}\"><head><meta charset=\"utf-8\">",
@@ -256,7 +262,8 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
         f" &middot; {e(_('generated'))} {e(when)}"
         + (f" &middot; {e(_('policy'))} {e(str(policy.get('name')))} "
            f"{e(str(policy.get('version')))}" if policy else "") + "</p>",
-        f"<div class=\"verdict {'fail' if failed else 'pass'}\" id=\"verdict\">"
+        f"<div class=\"verdict {'fail' if failed else 'ungated' if ungated else 'pass'}\""
+        " id=\"verdict\">"
         f"<strong>{e(status)}</strong>"
         + (f" &middot; {e(_('exit code'))} {exit_code}" if exit_code is not None else "")
         + f" &middot; {e(_('violation findings'))}: {n(violations)}"

@@ -39,6 +39,9 @@ class Target:
     quiet: bool = False
     max_results: int | None = None
     """`--max-results`: SARIF writes at most this many results (None: all)."""
+    gated: bool = True
+    """A --fail-on threshold decides the exit code; without one the HTML
+    report says "not gated", never PASS."""
 
 
 @dataclass(frozen=True)

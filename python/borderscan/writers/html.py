@@ -34,7 +34,8 @@ class HtmlWriter(Writer):
         page = build_html(
             accounting=report.accounting, summary=report.summary.to_dicts(),
             residency=report.residency, findings=self._top, exit_code=outcome.code,
-            reasons=outcome.reasons, tool=tool_info(), policy=outcome.policy,
+            reasons=outcome.reasons or report.exit_reasons, gated=self.target.gated,
+            tool=tool_info(), policy=outcome.policy,
             inputs=outcome.inputs, audit_entry=outcome.audit_entry, locale=self.target.locale,
             sites=self._sites, profile=report.profile.to_dicts())
         out = self.target.out or self.default_out
