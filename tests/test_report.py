@@ -3,8 +3,10 @@ no external resource, the verdict on top, masked evidence."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 SECRET = "AKIAQ2ZK7FJX3NAMVB5D"
@@ -158,3 +160,138 @@ def test_html_report_escapes_markup_from_the_input(cli, tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr.decode()
     page = (tmp_path / "r2.html").read_text()
     assert "__pwned" in page and unescaped_markup(page) == []
+
+
+# The top findings table: a severity column, and a note when --destination
+# set every record's destination.
+MIXED = [
+    # A critical violation (a secret), sent to a cloud region, with a long
+    # unbroken URL.
+    {"site": "CN-SZ-02", "msg": f"key {SECRET} in use",
+     "endpoint": "https://s3.us-east-1.amazonaws.com/bucket/very/long/path/without/any/"
+                 "spaces/at/all/0123456789abcdef0123456789abcdef"},
+    # A destination that cannot be placed: unknown, no severity.
+    {"site": "CN-SZ-02", "operator": {"email": "li.wei@example.cn"},
+     "endpoint": "https://collector.internal-gateway-cluster-0001.corp/upload"},
+    # Industrial data leaving CN: high violations (cn-industrial-export).
+    {"site": "CN-SZ-02", "setpoint_temp": 215.5, "recipe": "R-77",
+     "endpoint": "https://upload.example.de/x"},
+]
+
+
+def write_mixed(root: Path) -> Path:
+    log = root / "mixed.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in MIXED))
+    return log
+
+
+class _Cells(HTMLParser):
+    """The header and the rows of one table (by class): (classes, text) per cell."""
+
+    def __init__(self, cls: str) -> None:
+        super().__init__()
+        self.cls, self.inside, self.cell = cls, False, None
+        self.head: list[str] = []
+        self.rows: list[list[tuple[str, str]]] = []
+        self._attrs = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table":
+            self.inside = self.cls in (a.get("class") or "").split()
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag in ("td", "th"):
+            self.cell, self._attrs = [], a.get("class") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.inside = False
+        elif self.inside and tag in ("td", "th") and self.cell is not None:
+            text = "".join(self.cell).strip()
+            if tag == "th":
+                self.head.append(text)
+            else:
+                self.rows[-1].append((self._attrs, text))
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_cells(page: str, cls: str) -> tuple[list[str], list[list[tuple[str, str]]]]:
+    p = _Cells(cls)
+    p.feed(page)
+    assert p.head, f"no table of class {cls}"
+    return p.head, [r for r in p.rows if r]
+
+
+def test_findings_table_shows_the_severity(cli, tmp_path: Path) -> None:
+    log = write_mixed(tmp_path)
+    out = tmp_path / "r.html"
+    r = cli("scan", str(log), "--preset", "cn-industrial-export", "--format", "html",
+            "--out", str(out), "--no-audit-log")
+    assert r.returncode == 0, r.stderr.decode()
+    head, rows = table_cells(out.read_text(), "findings")
+    sev, det, verdict = head.index("severity"), head.index("detector"), head.index("verdict")
+    by = {(row[det][1], row[verdict][1]): row[sev] for row in rows}
+    # A violation shows its severity, coloured by a class per severity ...
+    cls, text = by[("secret.aws_access_key", "violation")]
+    assert text == "critical" and "sev-critical" in cls.split(), (cls, text)
+    cls, text = by[("operational.recipe", "violation")]
+    assert text == "high" and "sev-high" in cls.split(), (cls, text)
+    # ... anything else a dash, with no severity class.
+    cls, text = by[("personal.email", "unknown")]
+    assert text == "—" and "sev-" not in cls, (cls, text)
+    # In the auditor's language too.
+    doc = tmp_path / "f.json"
+    assert cli("scan", str(log), "--preset", "cn-industrial-export", "--format", "json",
+               "--out", str(doc), "--no-audit-log", "-q").returncode == 0
+    out = tmp_path / "r-de.html"
+    r = cli("report", str(doc), "--out", str(out), "--locale", "de")
+    assert r.returncode == 0, r.stderr.decode()
+    head, rows = table_cells(out.read_text(), "findings")
+    sev = head.index("Schweregrad")
+    assert any(text == "kritisch" and "sev-critical" in cls.split()
+               for cls, text in (row[sev] for row in rows)), rows
+
+
+OVERRIDE = "Every record's destination was set to DE by --destination"
+
+
+def test_findings_table_says_when_destination_overrode_the_record(cli, tmp_path: Path
+                                                                  ) -> None:
+    log = write_mixed(tmp_path)
+    out = tmp_path / "r.html"
+    r = cli("scan", str(log), "--preset", "cn-industrial-export", "--destination", "DE",
+            "--format", "html", "--out", str(out), "--no-audit-log")
+    assert r.returncode == 0, r.stderr.decode()
+    page = html.unescape(out.read_text())
+    assert page.count('id="dest-override"') == 1
+    assert OVERRIDE in page
+    assert "the destination column shows what the record itself named" in page
+    # Per row: the host the record named, and the country it was set to.
+    head, rows = table_cells(page, "findings")
+    dest = head.index("destination")
+    aws = [row[dest][1] for row in rows if "s3.us-east-1.amazonaws.com" in row[dest][1]]
+    assert aws and all("set to DE by --destination" in d for d in aws), aws
+    # The note comes from the data: a saved scan's report says it too.
+    doc = tmp_path / "f.json"
+    assert cli("scan", str(log), "--preset", "cn-industrial-export", "--destination", "DE",
+               "--format", "json", "--out", str(doc), "--no-audit-log", "-q").returncode == 0
+    r = cli("report", str(doc), "--out", str(tmp_path / "r2.html"))
+    assert r.returncode == 0, r.stderr.decode()
+    assert OVERRIDE in html.unescape((tmp_path / "r2.html").read_text())
+    # In German as well.
+    r = cli("report", str(doc), "--out", str(tmp_path / "r3.html"), "--locale", "de")
+    assert r.returncode == 0, r.stderr.decode()
+    de = (tmp_path / "r3.html").read_text()
+    assert 'id="dest-override"' in de and OVERRIDE not in de and "--destination" in de
+    # Without --destination, no such note and no such marking.
+    out = tmp_path / "plain.html"
+    r = cli("scan", str(log), "--preset", "cn-industrial-export", "--format", "html",
+            "--out", str(out), "--no-audit-log")
+    assert r.returncode == 0, r.stderr.decode()
+    page = out.read_text()
+    assert 'id="dest-override"' not in page and "by --destination" not in page

@@ -153,3 +153,119 @@ def test_markup_everywhere_in_the_input_never_runs(cli, tmp_path: Path) -> None:
     assert PAYLOADS["host"] in page["text"]
     assert any(PAYLOADS["end_script"] in label for label in page["sankey_labels"]), \
         page["sankey_labels"]
+
+
+def probe(htmls: list[Path], script: str, width: int = 1280,
+          shots: list[Path | None] | None = None) -> list:
+    """Open each page offline in a `width`-px-wide window, once its charts
+    are drawn; what `script` (a JavaScript function of no argument) returns
+    on each."""
+    seen = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for i, html in enumerate(htmls):
+            ctx = browser.new_context(offline=True, viewport={"width": width, "height": 900})
+            page = ctx.new_page()
+            page.goto(html.as_uri())
+            page.wait_for_function(
+                f"document.querySelectorAll('[data-chart] .main-svg').length >= {len(CHARTS)}",
+                timeout=30_000)
+            seen.append(page.evaluate(script))
+            shot = shots[i] if shots else None
+            if shot is not None:
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                page.locator("table.findings").screenshot(path=str(shot))
+            ctx.close()
+        browser.close()
+    return seen
+
+
+# Per cell of the findings table's explanation ("why") column: is all of it
+# visible (nothing scrolled away inside the cell, nothing past the window's
+# right edge)?
+WHY_CELLS = """() => {
+  const t = document.querySelector('table.findings');
+  const heads = [...t.querySelectorAll('thead th')];
+  const marked = heads.findIndex(h => h.classList.contains('col-why'));
+  // The explanation is the last column.
+  const col = heads.length - 1;
+  const cells = [...t.querySelectorAll('tbody tr')].map(r => r.children[col]);
+  return {
+    marked, col, width: innerWidth, page: document.documentElement.scrollWidth,
+    table: t.getBoundingClientRect().right,
+    cells: cells.map(c => ({text: c.textContent.length, scroll: c.scrollWidth,
+                            client: c.clientWidth, right: c.getBoundingClientRect().right})),
+    severity: [...t.querySelectorAll('tbody td.sev-critical')].map(
+      c => getComputedStyle(c).backgroundColor),
+  };
+}"""
+
+
+@pytest.mark.parametrize("locale", ["en", "de"])
+def test_findings_explanations_wrap_in_a_narrow_window(cli, sample_dir, tmp_path: Path,
+                                                        locale: str) -> None:
+    """1024 px: the findings table (long hosts, paths and explanations)
+    fits the window and every explanation is visible in full."""
+    from test_report import write_mixed
+
+    htmls = [tmp_path / f"sample-{locale}.html", tmp_path / f"mixed-{locale}.html"]
+    for src, html in zip([sample_dir, write_mixed(tmp_path)], htmls, strict=True):
+        r = cli("scan", str(src), "--preset", "cn-industrial-export", "--destination", "DE",
+                "--format", "html", "--out", str(html), "--locale", locale, "--no-audit-log")
+        assert r.returncode == 0, r.stderr.decode()
+    shots = [SHOTS / f"report-findings-1024-{locale}.png", None]
+    for seen in probe(htmls, WHY_CELLS, width=1024, shots=shots):
+        assert seen["cells"], seen
+        assert seen["table"] <= seen["width"], seen["table"]
+        assert seen["page"] <= seen["width"], seen["page"]
+        cut = [c for c in seen["cells"]
+               if c["scroll"] > c["client"] or c["right"] > seen["width"]]
+        assert cut == [], cut[:3]
+        assert seen["marked"] == seen["col"], seen["marked"]
+        # Critical violations are there, on a coloured background.
+        assert seen["severity"] and set(seen["severity"]) != {"rgba(0, 0, 0, 0)"}, seen
+    assert shots[0] is not None and shots[0].stat().st_size > 10_000
+
+
+BANNER = """() => {
+  const v = document.querySelector('#verdict');
+  return {text: v.innerText, cls: v.className, bg: getComputedStyle(v).backgroundColor};
+}"""
+
+
+def test_the_banner_says_whether_the_scan_was_gated(cli, sample_dir, tmp_path: Path) -> None:
+    """No --fail-on: NOT GATED in amber, never a green PASS; --fail-on high
+    with high violations: FAIL in red; --fail-on on clean data: PASS in
+    green."""
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text(json.dumps({"site": "DE-MU-01", "msg": "shift started"}) + "\n")
+    runs = {
+        "ungated": ([str(sample_dir)], 0),
+        "fail": ([str(sample_dir), "--fail-on", "high"], 1),
+        "pass": ([str(clean), "--fail-on", "low"], 0),
+    }
+    htmls = []
+    for name, (args, code) in runs.items():
+        html = tmp_path / f"{name}.html"
+        r = cli("scan", *args, "--format", "html", "--out", str(html), "--no-audit-log")
+        assert r.returncode == code, (name, r.stderr.decode())
+        htmls.append(html)
+    ungated, fail, passed = probe(htmls, BANNER)
+    amber, red, green = "rgb(255, 244, 224)", "rgb(253, 236, 234)", "rgb(232, 245, 233)"
+    assert ungated["text"].startswith("NOT GATED"), ungated
+    assert "ungated" in ungated["cls"].split() and "pass" not in ungated["cls"].split()
+    assert ungated["bg"] == amber and "PASS" not in ungated["text"], ungated
+    assert fail["text"].startswith("FAIL") and "exit code 1" in fail["text"], fail
+    assert "fail" in fail["cls"].split() and fail["bg"] == red, fail
+    assert passed["text"].startswith("PASS") and "exit code 0" in passed["text"], passed
+    assert "pass" in passed["cls"].split() and passed["bg"] == green, passed
+    # The same from a saved scan (`report`), with and without --fail-on.
+    doc = tmp_path / "f.json"
+    assert cli("scan", str(sample_dir), "--format", "json", "--out", str(doc), "-q",
+               "--no-audit-log").returncode == 0
+    pages = [tmp_path / "report-ungated.html", tmp_path / "report-fail.html"]
+    assert cli("report", str(doc), "--out", str(pages[0])).returncode == 0
+    assert cli("report", str(doc), "--out", str(pages[1]), "--fail-on", "high").returncode == 1
+    ungated, fail = probe(pages, BANNER)
+    assert ungated["text"].startswith("NOT GATED") and ungated["bg"] == amber, ungated
+    assert fail["text"].startswith("FAIL") and fail["bg"] == red, fail

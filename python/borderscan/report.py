@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from borderscan import _core
@@ -30,11 +31,27 @@ VERDICT_COLOUR = dict(zip(_core.VERDICTS, ("rgba(44,160,44,0.45)", "rgba(31,119,
                           strict=True))
 SEVERITY_COLOUR = dict(zip(_core.SEVERITIES, ("#bcbd22", "#ff7f0e", "#d62728", "#7f0000"),
                            strict=True))
+# The text on each severity's colour in the findings table (for contrast).
+SEVERITY_TEXT = dict(zip(_core.SEVERITIES, ("#222", "#222", "#fff", "#fff"), strict=True))
 # The findings the report lists: violations, then destinations to review.
 SHOWN_VERDICTS = ("violation", "unknown")
 TOP = 50
 INTRO = ("Violations first, by severity, then destinations that could not be placed. "
          "Evidence is masked.")
+# The findings table's columns: header, and the class of its header and of
+# its cells. Cells may break anywhere (hosts, paths, masked values and the
+# explanation hold long unbroken words), so the table fits the window;
+# verdict and severity never break.
+FINDING_COLUMNS = (("where", "col-where", ""), ("detector", "col-detector", ""),
+                   ("evidence", "col-evidence", ""), ("destination", "col-destination", ""),
+                   ("verdict", "col-verdict", "col-verdict"),
+                   ("severity", "col-severity", "col-severity"), ("why", "col-why", ""))
+# Said above the findings table when --destination set the records'
+# destination (the findings' `dest_source` is `cli`, so the report of a
+# saved scan says it too), and in each such finding's destination cell.
+OVERRIDE_NOTE = ("Every record's destination was set to {country} by --destination; "
+                 "the destination column shows what the record itself named.")
+OVERRIDE_CELL = "set to {country} by --destination"
 
 
 # Rows of the data profile the report shows: the feeds and fields with the
@@ -43,6 +60,9 @@ PROFILE_ROWS = 40
 PROFILE_INTRO = ("Per input file pattern (digits as *) and field: what was found there, "
                  "where it goes and how much of it breaks the policy. The JSON output "
                  "(profile) and the Python API (ScanResult.profile) have every row.")
+# Its columns' classes: file patterns, destinations and examples
+# may break anywhere, so the table fits the window.
+PROFILE_COLUMNS = ("col-files wrap", "", "", "", "", "wrap", "", "", "wrap")
 
 
 def top_findings(rows: Iterable[dict[str, Any]], n: int = TOP) -> list[dict[str, Any]]:
@@ -194,12 +214,65 @@ def trend_point(doc: dict[str, Any]) -> dict[str, Any]:
             .get("records", 0), "by_severity": by, "exit_code": doc.get("exit_code")}
 
 
-def _table(header: list[str], rows: Iterable[list[Any]], cls: str = "") -> str:
+def destination_override(residency: dict[str, Any], findings: Iterable[dict[str, Any]]
+                         ) -> list[str]:
+    """The countries `--destination` set the destination to, or [] when it
+    was not given: findings whose `dest_source` is `cli` (or, when the table
+    shows none, a residency whose every destination was decided so). From
+    the data, not the command line: `borderscan report` of a saved scan
+    knows it too."""
+    countries = {str(r.get("dest_country")) for r in findings
+                 if r.get("dest_source") == "cli" and r.get("dest_country")}
+    sources = residency.get("dest_sources") or {}
+    if not countries and sources.get("cli") and set(sources) == {"cli"}:
+        countries = {str(f["dest_country"]) for f in residency.get("flows", [])
+                     if f.get("dest_country")}
+    return sorted(countries)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell with classes of its own and, under its text, a note."""
+    text: str
+    cls: str = ""
+    note: str = ""
+
+
+def _table(header: list[str], rows: Iterable[Sequence[Any]], cls: str = "",
+           cols: Sequence[str] = (), heads: Sequence[str] | None = None) -> str:
+    """A table; `cols` are the classes of each column's cells, `heads` of
+    its headers (by default the same)."""
     e = html.escape
-    head = "".join(f"<th>{e(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>"
+
+    def attr(classes: Sequence[str], i: int, extra: str = "") -> str:
+        c = " ".join(x for x in (classes[i] if i < len(classes) else "", extra) if x)
+        return f' class="{e(c)}"' if c else ""
+
+    def td(i: int, c: Any) -> str:
+        if isinstance(c, Cell):
+            note = f'<span class="note">{e(c.note)}</span>' if c.note else ""
+            return f"<td{attr(cols, i, c.cls)}>{e(c.text)}{note}</td>"
+        return f"<td{attr(cols, i)}>{e(str(c))}</td>"
+
+    head = "".join(f"<th{attr(cols if heads is None else heads, i)}>{e(h)}</th>"
+                   for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(td(i, c) for i, c in enumerate(r)) + "</tr>"
                    for r in rows)
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _finding_row(r: dict[str, Any], _: Translate) -> list[Any]:
+    """One row of the findings table (FINDING_COLUMNS)."""
+    sev = r.get("severity")
+    dest: Any = r.get("destination") or ""
+    if r.get("dest_source") == "cli":
+        # The record named `dest` (or nothing); --destination decided.
+        dest = Cell(dest or "—", "overridden",
+                    _(OVERRIDE_CELL).format(country=r.get("dest_country")))
+    severity = (Cell(_(sev), f"sev sev-{sev}") if r.get("verdict") == "violation" and sev
+                else Cell("—"))
+    return [f"{r.get('path')}:{r.get('line')}:{r.get('column')}", r.get("detector"),
+            r.get("evidence"), dest, _(r.get("verdict") or ""), severity, explain(r)]
 
 
 CSS = """
@@ -213,7 +286,17 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
 td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f5f5f5} td.num{text-align:right}
 .chart{margin:1rem 0 2rem} code{font-size:.85rem}
-"""
+table.findings{width:100%}
+th.col-where{width:16%} th.col-detector{width:12%} th.col-evidence{width:10%}
+th.col-destination{width:14%} th.col-why{width:36%} th.col-files{width:20%}
+td.wrap,table.findings td{overflow-wrap:anywhere}
+.findings td.col-verdict,.findings td.col-severity{overflow-wrap:normal;white-space:nowrap}
+td.sev{font-weight:600}
+td .note{display:block;color:#555;font-size:.8rem;margin-top:.15rem}
+td.overridden .note{color:#1f5f99}
+.override{background:#eef4fb;border-left:4px solid #1f77b4;padding:.4rem .7rem}
+""" + "".join(f"td.sev-{s}{{background:{c};color:{SEVERITY_TEXT[s]}}}\n"
+              for s, c in SEVERITY_COLOUR.items())
 
 
 def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
@@ -321,7 +404,7 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                      ", ".join(_(CATEGORY.get(c, c)) for c in p["categories"]),
                      n(p["records"]), n(p["hits"]), ", ".join(p["destinations"]),
                      n(p["violation"]), n(p["unknown"]), p["example"]] for p in shown],
-                   "profile"),
+                   "profile", PROFILE_COLUMNS),
         ]
     charts = _figures(residency, _, sites)
     if trends:
@@ -335,17 +418,20 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
     parts += [
         f"<h2>{e(_('Top findings'))} ({len(findings)})</h2>",
         f"<p>{e(_(INTRO))}</p>",
-        _table([_(h) for h in ("where", "detector", "evidence", "destination", "verdict",
-                                "why")],
-               [[f"{r.get('path')}:{r.get('line')}:{r.get('column')}", r.get("detector"),
-                 r.get("evidence"), r.get("destination") or "", _(r.get("verdict") or ""),
-                 explain(r)] for r in findings], "findings"),
     ]
+    overridden = destination_override(residency, findings)
+    if overridden:
+        parts.append('<p class="override" id="dest-override">'
+                     f"{e(_(OVERRIDE_NOTE).format(country=', '.join(overridden)))}</p>")
+    parts.append(_table([_(h) for h, _th, _td in FINDING_COLUMNS],
+                        [_finding_row(r, _) for r in findings], "findings",
+                        [c for _h, _th, c in FINDING_COLUMNS],
+                        [c for _h, c, _td in FINDING_COLUMNS]))
     if inputs:
         parts += [f"<h2>{e(_('Inputs'))}</h2>",
                   _table([_("path"), _("size"), "SHA-256"],
                          [[i.get("path"), n(i.get("size") or 0), i.get("sha256") or "-"]
-                          for i in inputs])]
+                          for i in inputs], "inputs", ("wrap", "", "wrap"))]
     if audit_entry:
         parts.append(f"<p id=\"audit\">{e(_('Audit log entry'))} "
                      f"{e(str(audit_entry.get('seq')))}, {e(_('hash'))} "
