@@ -1,17 +1,23 @@
 # The two commands of the README:
-#   make scan   builds and installs borderscan, scans sample_data/ with the
-#               built-in rules, prints a summary and writes findings.json
+#   make scan   builds and installs borderscan (only what scanning needs),
+#               scans sample_data/ with the built-in rules, prints a summary
+#               and writes findings.json
 #   make test   builds and installs borderscan with its test tools, then runs
 #               every Rust and Python test
 PY ?= python3
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install scan test lint bench
+.PHONY: install install-scan scan test lint bench
 
+# With the test tools (pytest, Playwright, mypy, ruff...).
 install:
 	$(PY) -m pip install -q -e ".[test]"
 
-scan: install
+# Only what a scan needs.
+install-scan:
+	$(PY) -m pip install -q -e .
+
+scan: install-scan
 	$(PY) -m borderscan scan sample_data/ --format json --out findings.json
 
 test: install

@@ -59,7 +59,7 @@ def test_accounting_per_file(tmp_path):
 
 
 def test_config_errors_raise(tmp_path):
-    with pytest.raises(borderscan.ConfigError, match="input-format"):
+    with pytest.raises(borderscan.ConfigError, match="input_format"):
         borderscan.scan([tmp_path], input_format="yaml")
     with pytest.raises(borderscan.ConfigError, match="include"):
         borderscan.scan([tmp_path], include=["a{"])

@@ -53,7 +53,8 @@ def test_jsonl_parquet_and_table_agree(cli, sample_dir, tmp_path):
     assert df["detector"].to_list() == [row["detector"] for row in rows]
     t = cli("scan", str(sample_dir))
     assert t.returncode == 0
-    assert all(len(line) <= 80 for line in t.stdout.decode().splitlines())
+    # Piped, the summary is never wrapped (test_first_hour.py); it still has its tables.
+    assert "Data categories" in t.stdout.decode()
 
 
 def test_stdin_and_compressed_stdin(cli):

@@ -33,7 +33,8 @@ def test_a_closed_pipe_ends_the_scan_quietly(fmt):
     status of a process ended by SIGPIPE (not 1, which CI reads as
     violations found)."""
     p = subprocess.Popen([sys.executable, "-m", "borderscan", "scan", str(SAMPLE),
-                          "--format", fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                          "--format", fmt, "--no-audit-log"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
     assert p.stdout is not None and p.stderr is not None
     p.stdout.read(16)
     p.stdout.close()
@@ -183,7 +184,6 @@ def test_no_threshold_is_not_a_pass(tmp_path):
     counts = re.search(r"([\d,]+) violation\(s\) \(([^)]*)\); not gated", text)
     assert counts is not None, text
     assert int(counts.group(1).replace(",", "")) > 0 and "critical" in counts.group(2)
-    # The terminal still wraps at 80 columns when piped (an open item).
     out = " ".join(done.stdout.decode().split())
     assert "PASS" not in out
     assert re.search(r"exit: [\d,]+ violation\(s\) \([^)]*critical[^)]*\); not gated "
@@ -199,3 +199,159 @@ def test_no_threshold_is_not_a_pass(tmp_path):
     done = run_cli("report", str(findings), "--out", str(page))
     assert done.returncode == 0
     assert 'class="verdict ungated"' in page.read_text(encoding="utf-8")
+
+
+def _env(env: dict[str, str]) -> dict[str, str]:
+    """The environment without NO_COLOR and FORCE_COLOR, and `env` on top."""
+    import os
+
+    merged = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    return {**merged, **env}
+
+
+def _run_env(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "borderscan", *args], capture_output=True,
+                          env=_env(env), timeout=600)
+
+
+def test_piped_output_never_wraps():
+    """Piped, the summary keeps every id and number on one line, whatever
+    COLUMNS says (issue 16: `personal.cn_resident_i⏎d`)."""
+    done = _run_env("scan", str(SAMPLE), "--preset", "cn-industrial-export", "--destination",
+                    "DE", env={"COLUMNS": "40"})
+    out = done.stdout.decode()
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert rows
+    # A wrapped table has rows whose first cell is empty (the continuation).
+    assert not [r for r in rows if r.startswith("│ ") and r[2:].split("│")[0].strip() == ""
+                and r.count("│") > 2], out
+    assert max(len(line) for line in out.splitlines()) > 80
+    # Sentences (the exit line) are never split either.
+    assert any(line.startswith("exit: ") and line.endswith("(exit 0)")
+               for line in out.splitlines()), out
+
+
+def _under_a_terminal(*args: str, env: dict[str, str]) -> bytes:
+    """stdout (and stderr) on a pseudo-terminal, as a user at a shell sees it."""
+    import os
+    import pty
+
+    main_fd, sub_fd = pty.openpty()
+    p = subprocess.Popen([sys.executable, "-m", "borderscan", *args], stdout=sub_fd,
+                         stderr=sub_fd, env=_env({"TERM": "xterm-256color", **env}))
+    os.close(sub_fd)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    p.wait(timeout=600)
+    os.close(main_fd)
+    return out
+
+
+@pytest.mark.parametrize("how", ["pipe", "terminal"])
+def test_color_follows_the_terminal_no_color_and_the_flag(how):
+    args = ["scan", str(SAMPLE), "--preset", "cn-industrial-export", "--destination", "DE",
+            "--no-audit-log", "--no-progress"]
+
+    def output(*extra: str, env: dict[str, str] | None = None) -> bytes:
+        env = env or {}
+        if how == "pipe":
+            return _run_env(*args, *extra, env=env).stdout
+        return _under_a_terminal(*args, *extra, env=env)
+
+    import re
+
+    esc = b"\x1b["
+    # An SGR sequence that sets a colour (NO_COLOR still allows bold).
+    colour = re.compile(rb"\x1b\[(?:[0-9]+;)*(?:3[0-8]|9[0-7]|4[0-8])(?:;[0-9]+)*m")
+    if how == "terminal":
+        coloured = output()
+        assert colour.search(coloured)
+        # Severities and verdicts in colour: critical in bold red.
+        assert b"\x1b[1;31mcritical" in coloured
+        assert not colour.search(output(env={"NO_COLOR": "1"}))
+    else:
+        assert esc not in output()
+    assert esc not in output("--color", "never")
+    assert b"\x1b[1;31mcritical" in output("--color", "always", env={"NO_COLOR": "1"})
+
+
+def test_a_missing_path_says_so_first_and_prints_no_empty_tables(tmp_path):
+    done = run_cli("scan", str(tmp_path / "nope"), "--no-audit-log")
+    assert done.returncode == 3
+    lines = done.stdout.decode().splitlines()
+    assert lines[0].startswith("failed ") and "no such file" in lines[0], lines
+    assert not any(c in done.stdout.decode() for c in "┏┃┌│"), lines
+    assert len(lines) <= 6, lines
+
+
+def test_audit_verify_with_the_expected_head_finds_a_cut_log(tmp_path):
+    log = tmp_path / "audit.jsonl"
+    for _ in range(2):
+        assert run_cli("scan", str(SAMPLE), "-q", "--audit-log", str(log)).returncode == 0
+    head = run_cli("audit", "head", str(log)).stdout.decode().split()
+    assert head[0] == "2" and len(head[1]) == 64
+    done = run_cli("audit", "verify", str(log))
+    assert done.returncode == 0
+    # Without the head, verify says what a chain alone cannot prove.
+    assert "cannot show that entries were cut from the end" in done.stdout.decode()
+    assert run_cli("audit", "verify", str(log), "--expect-head", head[1]).returncode == 0
+    # The last entry deleted: still a valid chain, but the head is gone.
+    cut = tmp_path / "cut.jsonl"
+    cut.write_bytes(log.read_bytes().splitlines(keepends=True)[0])
+    assert run_cli("audit", "verify", str(cut)).returncode == 0
+    done = run_cli("audit", "verify", str(cut), "--expect-head", head[1][:16])
+    assert done.returncode == 1
+    assert "not in the log" in done.stdout.decode()
+    # A later head is fine: the log grew after it.
+    first = orjson.loads(log.read_bytes().splitlines()[0])["hash"]
+    done = run_cli("audit", "verify", str(log), "--expect-head", first)
+    assert done.returncode == 0 and "1 entry appended after it" in done.stdout.decode()
+    assert run_cli("audit", "verify", str(log), "--expect-head", "xyz").returncode == 2
+
+
+def test_the_first_scan_says_where_the_audit_log_is(tmp_path):
+    log = tmp_path / "state" / "audit.jsonl"
+    done = run_cli("scan", str(SAMPLE), "--audit-log", str(log))
+    assert f"starting the audit log {log}" in done.stderr.decode()
+    done = run_cli("scan", str(SAMPLE), "--audit-log", str(log))
+    assert "starting the audit log" not in done.stderr.decode()
+
+
+def test_make_scan_installs_only_what_scanning_needs():
+    from pathlib import Path
+
+    make = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    scan_rule = make.split("\nscan:", 1)[1].split("\n\n", 1)[0]
+    assert "install-scan" in scan_rule
+    install_scan = make.split("\ninstall-scan:", 1)[1].split("\n\n", 1)[0]
+    assert "pip install" in install_scan and "[test]" not in install_scan
+
+
+def test_shell_completion_as_the_readme_documents_it():
+    """The README's `eval "$(_BORDERSCAN_COMPLETE=bash_source borderscan)"`
+    gives a completion function, which completes commands and presets."""
+    import shutil
+
+    exe = shutil.which("borderscan")
+    if exe is None:
+        pytest.skip("the borderscan console script is not on PATH")
+    source = subprocess.run([exe], env=_env({"_BORDERSCAN_COMPLETE": "bash_source"}),
+                            capture_output=True, timeout=60)
+    assert b"_borderscan_completion()" in source.stdout
+    assert b"complete -o nosort -F _borderscan_completion borderscan" in source.stdout
+
+    def complete(words: str) -> list[str]:
+        done = subprocess.run([exe], capture_output=True, timeout=60, env=_env({
+            "_BORDERSCAN_COMPLETE": "bash_complete", "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1)}))
+        return done.stdout.decode().split()
+
+    assert "plain,scan" in complete("borderscan sc")
+    assert "plain,eu-gdpr" in complete("borderscan scan --preset eu")

@@ -70,7 +70,7 @@ def test_presets_pass_and_fail(tmp_path, preset, site, ok, bad, category, payloa
     assert severity in ("medium", "high", "critical") and rule
     policy = borderscan.load_policy(preset=preset)
     assert rule in {x["id"] for x in policy["rules"]}
-    assert r.failing("low") >= 1
+    assert r.failing_count("low") >= 1
 
 
 def test_secrets_are_violations_wherever_they_go(tmp_path):
@@ -98,7 +98,7 @@ def test_unknown_destinations_are_reported_not_failed(tmp_path):
     ])
     r = borderscan.scan(f, preset="eu-gdpr")
     assert [v for _, v, _, _ in verdicts(r, "personal")] == ["unknown", "unknown"]
-    assert r.failing("low") == 0
+    assert r.failing_count("low") == 0
     # A policy that counts them as violations.
     text = borderscan.presets()["eu-gdpr"].replace(
         'unknown_destination = "unknown"', 'unknown_destination = "violation"')
@@ -253,12 +253,12 @@ def test_exceptions_before_and_after_expiry(tmp_path):
         ("exempted", "high"), ("violation", "high")]
     assert rows["exception"][0] == (
         "dpo@example.com: SCCs with the vendor (LEG-1) (expires 2027-06-30)")
-    assert before.failing("high") == 1
+    assert before.failing_count("high") == 1
     after = borderscan.scan(f, policy=p, today="2027-07-01")
     rows = after.findings.filter(pl.col("category") == "personal")
     assert list(rows.select("verdict").iter_rows()) == [("violation",), ("violation",)]
     assert rows["exception"][0].endswith("(expired 2027-06-30)")
-    assert after.failing("high") == 2
+    assert after.failing_count("high") == 2
     label = rows["exception"][0]
     assert after.residency["exceptions"][label] == ["violation", 1]
 

@@ -217,9 +217,9 @@ def test_cli_helpers_are_not_public_api() -> None:
 def test_scan_result_keeps_failing_and_problems() -> None:
     r = borderscan.scan(["sample_data/"], threads=2, **CN)
     by = _verdict.violations_by_severity(r.residency)
-    assert r.failing("low") == sum(by.values())
-    assert r.failing("critical") == by.get("critical", 0)
-    assert r.failing("high") == by.get("critical", 0) + by.get("high", 0)
+    assert r.failing_count("low") == sum(by.values())
+    assert r.failing_count("critical") == by.get("critical", 0)
+    assert r.failing_count("high") == by.get("critical", 0) + by.get("high", 0)
     assert r.problems is True  # sample_data holds an unparseable logfmt line
 
 

@@ -6,11 +6,26 @@
 >>> result.findings         # polars DataFrame: one row per detector hit
 >>> result.accounting       # dict: what was read, and what could not be
 >>> result.flows            # polars DataFrame: category x origin x destination x verdict
+>>> result.failing("high")  # polars DataFrame: the violations at or above high
+>>> result.failing_count("high")
 >>> borderscan.scan(["logs/"], preset="eu-gdpr", geoip="GeoLite2-Country.mmdb")
+
+What `borderscan scan` writes, from a result (exit code and verdict decided
+as `--fail-on` decides them, `ScanResult.exit_code`):
+
+>>> result.to_sarif("borderscan.sarif")          # --format sarif
+>>> result.to_html("report.html", fail_on="high")  # --format html
+>>> result.append_audit("audit.jsonl", fail_on="high")  # the audit log entry
+>>> borderscan.audit.append_scan(result, "audit.jsonl")  # the same
+
+Errors name the parameters: an invalid option raises `ConfigError`
+(`max_line: must be at least 1`; `e.option == "max_line"`), an option of
+the wrong type `TypeError`, an unknown severity or selection `ValueError`.
 """
 
 from __future__ import annotations
 
+from borderscan import audit as audit
 from borderscan._core import BorderscanError, ConfigError, ScanCancelled
 from borderscan._core import __version__ as __version__
 from borderscan.api import ScanResult, ScanStream, check_rules, rules, scan, scan_iter
@@ -24,6 +39,7 @@ __all__ = [
     "ScanResult",
     "ScanStream",
     "__version__",
+    "audit",
     "check_rules",
     "describe_policy",
     "groups",

@@ -45,7 +45,17 @@ VERDICTS: tuple[str, ...]
 """Verdicts: ("allowed", "exempted", "unknown", "violation")."""
 
 class BorderscanError(Exception): ...
-class ConfigError(BorderscanError): ...
+class ConfigError(BorderscanError):
+    """An invalid option, rule pack or policy; the message names the place.
+    Scan options are named as the Python API's parameters (`max_line: must
+    be at least 1`; another option in the message in backticks)."""
+
+    option: str | None
+    """The parameter the error is about (the first, for a conflict between
+    two); None when the place is a file (a rule pack, a policy)."""
+    options: tuple[str, ...]
+    """Every parameter the message names, `option` first."""
+
 class ScanCancelled(BorderscanError): ...
 
 # pyclasses cannot be subclassed.
@@ -160,7 +170,10 @@ def explain_placement(
     show_values: bool = False,
 ) -> str: ...
 def policy_json(
-    policy: _StrPath | None = None, preset: str | None = None, today: str | None = None
+    policy: _StrPath | None = None,
+    preset: str | None = None,
+    today: str | None = None,
+    rule_files: Sequence[_StrPath] | None = None,
 ) -> str: ...
 def presets() -> list[tuple[str, str]]: ...
 def groups_json() -> str: ...

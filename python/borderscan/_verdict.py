@@ -1,7 +1,10 @@
 """What a scan's results mean: the sentence that explains a finding's
 verdict, violations at a severity threshold, input problems, and the exit
 code with its reasons. Private: the CLI and the writers use it; the public
-API exposes it as `ScanResult.failing()` and `ScanResult.problems`.
+API exposes it as `ScanResult.failing()` (the failing findings),
+`ScanResult.failing_count()`, `ScanResult.problems` and
+`ScanResult.exit_code()`, and its outputs (`to_sarif`, `to_html`,
+`append_audit`) decide their exit code here, as the CLI does.
 
 The vocabularies (severities, verdicts) are the engine's own
 (`_core.SEVERITIES`, `_core.VERDICTS`): they are never re-typed here.
@@ -10,9 +13,12 @@ The vocabularies (severities, verdicts) are the engine's own
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from borderscan import _core
+
+if TYPE_CHECKING:
+    from borderscan._polars import pl
 
 # Exit codes (PRODUCT.md): 0 fine, 1 findings at or above --fail-on,
 # 2 usage or configuration error, 3 unreadable or corrupt input.
@@ -96,11 +102,52 @@ def violations_by_severity(residency: Mapping[str, Any]) -> dict[str, int]:
     return by
 
 
+def at_or_above(threshold: str) -> tuple[str, ...]:
+    """The severities at or above `threshold`; ValueError naming the valid
+    ones for a word that is not a severity."""
+    if threshold not in _core.SEVERITIES:
+        raise ValueError(f"unknown severity {threshold!r} (severities: "
+                         f"{', '.join(_core.SEVERITIES)})")
+    return _core.SEVERITIES[_core.SEVERITIES.index(threshold):]
+
+
 def failing(residency: Mapping[str, Any], threshold: str) -> int:
     """Violations (findings) at or above `threshold` in a residency summary."""
-    floor = _core.SEVERITIES.index(threshold)
+    severities = at_or_above(threshold)
     return sum(v["hits"] for v in residency.get("violations", [])
-               if _core.SEVERITIES.index(v["severity"]) >= floor)
+               if v["severity"] in severities)
+
+
+def failing_findings(findings: pl.DataFrame, threshold: str) -> pl.DataFrame:
+    """The rows of a findings table that are violations at or above `threshold`."""
+    from borderscan._polars import pl
+
+    severities = at_or_above(threshold)
+    return findings.filter((pl.col("verdict") == "violation")
+                           & pl.col("severity").is_in(severities))
+
+
+# Which findings each `findings` selection keeps, by verdict (None: all);
+# the engine's `Selection`, for a findings table already in Python.
+SELECTIONS: dict[str, tuple[str, ...] | None] = {
+    "all": None,
+    "review": tuple(v for v in _core.VERDICTS if v != "allowed"),
+    "violations": ("violation",),
+}
+
+
+def select(findings: pl.DataFrame, which: str) -> pl.DataFrame:
+    """The findings a selection (`all`, `review`, `violations`) keeps;
+    ValueError naming the selections for another word."""
+    if which not in SELECTIONS:
+        raise ValueError(f"findings: unknown selection {which!r} (selections: "
+                         f"{', '.join(SELECTIONS)})")
+    verdicts = SELECTIONS[which]
+    if verdicts is None:
+        return findings
+    from borderscan._polars import pl
+
+    return findings.filter(pl.col("verdict").is_in(verdicts))
 
 
 def residency_of(summary: Mapping[str, Any]) -> dict[str, Any]:
@@ -148,6 +195,17 @@ def ungated(residency: Mapping[str, Any]) -> str:
         return "no violations; not gated (no --fail-on)"
     worst = ", ".join(f"{by[s]:,} {s}" for s in reversed(_core.SEVERITIES) if by.get(s))
     return f"{total:,} violation(s) ({worst}); not gated (no --fail-on)"
+
+
+def exit_summary(reasons: list[str], residency: Mapping[str, Any],
+                 fail_on: str | None) -> list[str]:
+    """What the summary and the HTML report say of an exit code: the
+    sentences of its non-zero causes (`exit_code`), or why it is 0."""
+    if reasons:
+        return reasons
+    if fail_on:
+        return [f"nothing at or above {fail_on}, every input read (exit 0)"]
+    return [f"{ungated(residency)}; every input read (exit 0)"]
 
 
 def exit_code(accounting: Mapping[str, Any], residency: Mapping[str, Any], *,

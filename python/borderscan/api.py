@@ -62,14 +62,114 @@ class ScanResult:
     findings, categories, detectors, destination countries, findings per
     verdict and a masked example (`aggregate.profile_frame`)."""
 
+    paths: list[str] = field(default_factory=list)
+    """The inputs as given to `scan`."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """The options `scan` was given (those left out are the engine's
+    defaults): the outputs name the policy and rule packs they chose."""
+    started: str = ""
+    ended: str = ""
+    """When the scan started and ended: UTC, ISO 8601 (`...T12:00:00.000Z`)."""
+
     @property
     def problems(self) -> bool:
         """True when some input was unreadable, unparseable, binary or cut."""
         return _verdict.has_problems(self.accounting)
 
-    def failing(self, threshold: str) -> int:
-        """Violations at or above a severity (`low` ... `critical`)."""
-        return _verdict.failing(self.residency, threshold)
+    def failing(self, severity: str) -> pl.DataFrame:
+        """The failing findings: the rows of `findings` whose verdict is
+        `violation` with a severity at or above `severity` (`low`, `medium`,
+        `high`, `critical`). Raises ValueError naming the severities for any
+        other word. How many there are: `failing_count`."""
+        return _verdict.failing_findings(self.findings, severity)
+
+    def failing_count(self, severity: str) -> int:
+        """The number of violation findings at or above `severity` (what
+        `--fail-on` counts): `len(failing(severity))`, also when `findings`
+        holds only some findings (the `findings` option), from the engine's
+        counts. Raises ValueError like `failing`."""
+        return _verdict.failing(self.residency, severity)
+
+    def exit_code(self, fail_on: str | None = None, *, strict: bool = False,
+                  keep_going: bool = False, require_destination: bool = False
+                  ) -> tuple[int, list[str]]:
+        """The exit code `borderscan scan` gives this scan with these options
+        (`--fail-on` and the flags of the same names), and for every non-zero
+        cause a sentence naming it: 0, 1 (violations at or above `fail_on`)
+        or 3 (unreadable input; with `strict`, any input problem). The SARIF
+        log, the HTML report and the audit entry record it."""
+        return _verdict.exit_code(
+            self.accounting, self.residency, fail_on=fail_on, strict=strict,
+            keep_going=keep_going,
+            require_destination=require_destination and not self.options.get("destination"))
+
+    def to_sarif(self, path: PathLike, *, findings: Literal["all", "review", "violations"]
+                 = "review", max_results: int | None = 5000, fail_on: str | None = None
+                 ) -> dict[str, Any]:
+        """Write the SARIF 2.1.0 log `borderscan scan --format sarif` writes
+        for this scan (one result per problem, the most severe `max_results`
+        first; None: all) to `path`. `findings` as `--findings`: `review`
+        (violations, unknown destinations and exemptions), `violations` or
+        `all` (allowed findings too), among those this result holds. The
+        invocation records the exit code under `fail_on` (`exit_code`).
+        Returns the counts (`writers.sarif.write_sarif`); raises ValueError
+        for an unknown `findings` or `fail_on`."""
+        from borderscan.writers import sarif
+
+        rows = _verdict.select(self.findings, findings)
+        code, reasons = self.exit_code(fail_on)
+        invocation = sarif.scan_invocation(self.accounting, code, reasons,
+                                           start=self.started, end=self.ended or None)
+        with open(path, "wb") as out:
+            return sarif.write_scan([rows], out, options={**self.options, "findings": findings},
+                                    rule_packs=self.rule_packs, invocation=invocation,
+                                    residency=self.residency, max_results=max_results)
+
+    def to_html(self, path: PathLike, *, fail_on: str | None = None, locale: str = "en",
+                audit_entry: dict[str, Any] | None = None) -> None:
+        """Write the self-contained HTML report `borderscan scan --format html`
+        writes for this scan to `path`: its banner gives the exit code under
+        `fail_on` (`exit_code`; none: "not gated"), its labels are in `locale`
+        (en, zh, de, ja, vi). `audit_entry` (what `append_audit` returned)
+        is named in it, as the CLI names the entry it appended."""
+        from borderscan import audit
+        from borderscan.output import tool_info
+        from borderscan.report import SHOWN_VERDICTS, build_html, site_flows, top_findings
+
+        code, reasons = self.exit_code(fail_on)
+        shown = self.findings.filter(pl.col("verdict").is_in(SHOWN_VERDICTS))
+        page = build_html(
+            accounting=self.accounting, summary=self.summary.to_dicts(),
+            residency=self.residency, findings=top_findings(shown.to_dicts()), exit_code=code,
+            reasons=_verdict.exit_summary(reasons, self.residency, fail_on),
+            gated=fail_on is not None, tool=tool_info(), policy=self._policy(),
+            inputs=audit.describe_inputs(self.accounting.get("per_file", [])),
+            audit_entry=audit_entry, locale=locale, sites=site_flows(self.findings).to_dicts(),
+            profile=self.profile.to_dicts())
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(page)
+
+    def append_audit(self, log: PathLike | None = None, *, fail_on: str | None = None,
+                     key: Any = None) -> dict[str, Any]:
+        """Append this scan's manifest to the audit log `log` (None: where
+        `borderscan scan` appends, `audit.default_path()`), as the CLI does:
+        inputs with SHA-256, policy, rule packs, counts, and the verdict
+        under `fail_on` (`exit_code`). `key`: an Ed25519 private key, or the
+        path of its PEM file, to sign the entry. Returns the entry as
+        written; `borderscan audit verify` checks the log."""
+        from borderscan import audit
+
+        return audit.append_scan(self, log, fail_on=fail_on, key=key)
+
+    def _policy(self) -> dict[str, Any]:
+        from borderscan import audit
+
+        o = self.options
+        return audit.describe_policy(_opt_path(o.get("policy")), o.get("preset"), o.get("today"))
+
+
+def _opt_path(value: Any) -> str | None:
+    return None if value is None else os.fsdecode(value)
 
 
 def _strs(values: Iterable[PathLike] | PathLike | None) -> list[str]:
@@ -96,7 +196,11 @@ def scan(
 
     Evidence is masked unless `show_values` is true. `threads=0` uses every
     core. Results are identical whatever the thread count. Raises
-    `ConfigError` for an invalid option or rule pack; unreadable inputs do
+    `ConfigError` for an invalid option value, rule pack or policy, naming
+    the parameter as here (`max_line: must be at least 1`, `threads: must be
+    0 or more`; another parameter in its message in backticks) with its
+    name in `e.option`; `TypeError` for an unknown option or a value of the
+    wrong type (`threads="2"`). Unreadable inputs do
     not raise: they are counted in `accounting["failed_files"]`. A
     compressed input expanding more than `max_expansion` times its size
     (default 250; 0 = no limit) is stopped as a decompression bomb.
@@ -117,6 +221,9 @@ def scan(
     uninterrupted scan (`accounting["resumed_files"]` counts the replayed
     ones). A journal of another scan is refused (`ConfigError`).
     """
+    from borderscan.audit import now
+
+    started = now()
     table, accounting_json, summary_json, packs = _core.scan(
         _strs(paths), scan_config(**options), progress)
     summary = orjson.loads(summary_json)
@@ -131,6 +238,10 @@ def scan(
         records=records_frame(summary),
         profile=profile_frame(summary),
         residency=residency_of(summary),
+        paths=_strs(paths),
+        options={k: v for k, v in options.items() if v is not None},
+        started=started,
+        ended=now(),
     )
 
 

@@ -29,7 +29,7 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     # cryptography loads lazily: only signing and verifying need it.
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
         Ed25519PrivateKey,
         Ed25519PublicKey,
     )
+
+    from borderscan.api import ScanResult
 
 FORMAT = "borderscan-audit/1"
 GENESIS = "0" * 64
@@ -402,3 +404,122 @@ def verify(path: str | os.PathLike[str],
             last_seq = max(last_seq, seq)
         last_hash = str(e.get("hash"))
     return v
+
+
+# ------------------------------------------------------------------ the head
+
+
+HEAD_NOTE = ("A hash chain alone cannot show that entries were cut from the end of the log, "
+             "or that the whole log was rebuilt: keep its head (`borderscan audit head`) "
+             "apart from the log and check it with `audit verify --expect-head HASH`; "
+             "signatures (--sign-key) prove who wrote each entry.")
+
+
+def head(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The last entry of a log (None when it is empty)."""
+    with open(path, "rb") as f:
+        return _last_entry(f)
+
+
+def check_head(path: str | os.PathLike[str], expected: str) -> tuple[Problem | None, str]:
+    """Whether the entry whose hash is (or starts with, at least 12 hex
+    digits) `expected` is still in the log: a problem when it is not (the
+    log was cut after it or rebuilt), and a sentence saying what was found."""
+    want = expected.strip().lower()
+    if len(want) < 12 or any(c not in "0123456789abcdef" for c in want):
+        raise ValueError(f"--expect-head {expected!r}: give the head's hash (at least 12 hex "
+                         "digits), as `borderscan audit head` prints it")
+    entries = [(n, e) for n, e, _ in read_entries(path) if e is not None]
+    found = [(n, e) for n, e in entries if str(e.get("hash", "")).startswith(want)]
+    if not found:
+        last = entries[-1][1].get("seq") if entries else None
+        return (Problem(0, None, "truncated",
+                        f"the expected head {want} is not in the log (its last entry is "
+                        f"{last}): entries were removed from its end, or the log was rebuilt"),
+                "")
+    n, e = found[-1]
+    after = len(entries) - entries.index((n, e)) - 1
+    return None, (f"expected head found: entry {e.get('seq')} (line {n})"
+                  + (f", {after} entr{'y' if after == 1 else 'ies'} appended after it"
+                     if after else ", the last entry"))
+
+
+# ------------------------------------------------------------------ a scan's entry
+
+
+class Scanned(Protocol):
+    """What an audit entry records of a scan: `api.ScanResult` and the
+    CLI's `output.Report` both have it."""
+
+    @property
+    def accounting(self) -> dict[str, Any]: ...
+    @property
+    def residency(self) -> dict[str, Any]: ...
+    @property
+    def rule_packs(self) -> list[str]: ...
+    @property
+    def summary(self) -> Any: ...  # a Polars DataFrame: one row per category
+
+
+def scan_manifest(result: Scanned, *, started: str, ended: str, command: list[str],
+                  code: int, reasons: list[str], fail_on: str | None,
+                  policy: dict[str, Any], inputs: list[dict[str, Any]],
+                  geoip: str | None) -> Manifest:
+    """The manifest of a scan whose exit code and reasons are `code` and
+    `reasons` (`_verdict.exit_code`), what `borderscan scan` appends."""
+    from borderscan import _verdict
+
+    acc = result.accounting
+    res = result.residency or {}
+    violations = res.get("violations", [])
+    return Manifest(
+        started=started,
+        ended=ended,
+        command=command,
+        inputs=inputs,
+        policy=policy,
+        rule_packs=list(result.rule_packs),
+        geoip=describe_geoip(geoip),
+        accounting={k: v for k, v in acc.items() if k != "per_file"},
+        summary={
+            "categories": result.summary.to_dicts(),
+            "verdicts": res.get("verdicts", {}),
+            "violations": violations,
+            "exceptions": res.get("exceptions", {}),
+            "coverage": res.get("coverage"),
+        },
+        verdict={
+            "exit_code": code,
+            "reasons": list(reasons),
+            "fail_on": fail_on,
+            "violations": sum(v["hits"] for v in violations),
+            "violations_by_severity": _verdict.violations_by_severity(res),
+        },
+    )
+
+
+def append_scan(result: ScanResult, log: str | os.PathLike[str] | None = None, *,
+                fail_on: str | None = None,
+                key: Ed25519PrivateKey | str | os.PathLike[str] | None = None
+                ) -> dict[str, Any]:
+    """Append the manifest of a scan from the Python API
+    (`ScanResult.append_audit`) to `log` (None: `default_path()`), its
+    verdict under `fail_on` decided as `borderscan scan --fail-on` decides
+    it; signed with `key` (a private key or its PEM file) if given. Its
+    `command` is the API call: `borderscan.scan`, the inputs and the options
+    given. Returns the entry as appended."""
+    if isinstance(key, str | os.PathLike):
+        key = load_private_key(key)
+    options = result.options
+    code, reasons = result.exit_code(fail_on)
+    policy, geoip = options.get("policy"), options.get("geoip")
+    manifest = scan_manifest(
+        result, started=result.started or now(), ended=result.ended or now(),
+        command=["borderscan.scan", *result.paths,
+                 *(f"{k}={v}" for k, v in options.items())],
+        code=code, reasons=reasons, fail_on=fail_on,
+        policy=describe_policy(None if policy is None else os.fsdecode(policy),
+                               options.get("preset"), options.get("today")),
+        inputs=describe_inputs(result.accounting.get("per_file", [])),
+        geoip=None if geoip is None else os.fsdecode(geoip))
+    return append(default_path() if log is None else log, manifest.entry(), key)

@@ -33,7 +33,7 @@ from borderscan._verdict import (
 )
 from borderscan.aggregate import profile_frame
 from borderscan.baseline import load_baseline, write_baseline
-from borderscan.output import OutConsole, Report, broken_pipe
+from borderscan.output import Report, broken_pipe
 from borderscan.policy import describe, groups, load_policy, presets
 from borderscan.writers import Outcome, Scan, Target, Writer
 
@@ -43,8 +43,21 @@ EXIT_NOT_FOUND = 1
 
 
 def _err_console() -> Console:
-    # Messages name files and lines: never wrap them mid-path.
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return output.console(stderr=True)
+
+
+def _set_color(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        output.color = value
+    return value
+
+
+def _color_option(f: Any) -> Any:
+    """`--color`, on every command that prints for people."""
+    return click.option(
+        "--color", type=click.Choice(output.COLORS), default=None, is_eager=True,
+        expose_value=False, callback=_set_color,
+        help="Colour: auto (terminals, unless NO_COLOR is set), always or never.")(f)
 
 
 class _Main(click.Group):
@@ -58,11 +71,28 @@ class _Main(click.Group):
         except BrokenPipeError:
             broken_pipe()
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        # `borderscan -h | head -1`: help and version are printed here.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            broken_pipe()
+
 
 @click.group(cls=_Main,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(borderscan.__version__, "-V", "--version", prog_name="borderscan")
-def main() -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read options from this file (a pyproject.toml's [tool.borderscan] or a "
+                   "TOML file of the same keys) instead of the pyproject.toml or "
+                   ".borderscan.toml found from the current directory upwards. Default: "
+                   "$BORDERSCAN_CONFIG.")
+@click.option("--no-config", is_flag=True,
+              help="Read no configuration file (none found, no --config, no "
+                   "$BORDERSCAN_CONFIG): flags and built-in defaults only.")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None, no_config: bool) -> None:
     """Data-residency scanner for industrial logs and telemetry.
 
     Finds personal data, secrets, device and network identifiers and
@@ -70,7 +100,24 @@ def main() -> None:
     model) in JSON Lines, CSV/TSV, logfmt, syslog and plain-text logs, plain
     or compressed (gzip, zstd, bzip2). Evidence is masked unless
     --show-values is given.
+
+    Options a repository wants fixed (policy, preset, include, exclude,
+    fail-on, baseline...) can be kept in pyproject.toml ([tool.borderscan])
+    or .borderscan.toml; flags win over them. See `borderscan config show`.
     """
+    if config_file and no_config:
+        _usage_error(_err_console(), "--config and --no-config cannot be combined")
+    # Only the commands that take the file's options read it: a broken file
+    # does not stop `audit verify` or `policy check`.
+    if ctx.invoked_subcommand not in ("scan", "baseline", "explain", "config"):
+        return
+    from borderscan import config as configuration
+
+    try:
+        ctx.obj = configuration.resolve(config_file=config_file, no_config=no_config)
+    except borderscan.ConfigError as e:
+        _config_error(e)
+    ctx.default_map = configuration.default_map(ctx.obj)
 
 
 def _scan_options(f: Any) -> Any:
@@ -108,7 +155,7 @@ def _scan_options(f: Any) -> Any:
                           "phone word near). Default: medium."),
         click.option("--policy", "policy", type=click.Path(dir_okay=False),
                      help="Residency policy (TOML); see `borderscan policy check`."),
-        click.option("--preset", metavar="NAME",
+        click.option("--preset", metavar="NAME", shell_complete=_complete_preset,
                      help="A shipped policy: default, cn-industrial-export, eu-gdpr, "
                           "jp-appi, vn-pdp (`borderscan policy list`). Default: default."),
         click.option("--geoip", type=click.Path(dir_okay=False), metavar="FILE.mmdb",
@@ -126,6 +173,12 @@ def _scan_options(f: Any) -> Any:
     for o in reversed(opts):
         f = o(f)
     return f
+
+
+def _complete_preset(_ctx: click.Context, _param: click.Parameter, incomplete: str
+                     ) -> list[str]:
+    """Shell completion of --preset (`borderscan policy list`)."""
+    return [name for name in presets() if name.startswith(incomplete)]
 
 
 def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -146,7 +199,28 @@ def _options(**given: Any) -> dict[str, Any]:
 
 
 def _config_error(e: Exception | str) -> NoReturn:
-    _err_console().print(f"borderscan: configuration error: {e}", markup=False)
+    """One line, exit 2. The engine's `ConfigError` names scan options as the
+    Python API does (`max_line: ...`, `` `baseline` `` in its message); the
+    command line says their flags (`--max-line-bytes: ...`), those of the
+    running command's options (else `ScanConfig.OPTIONS`)."""
+    text = str(e)
+    if isinstance(e, borderscan.ConfigError) and e.options:
+        ctx = click.get_current_context(silent=True)
+        params = {p.name: p for p in ctx.command.params} if ctx else {}
+        flags = {name: flag for name, flag in _core.ScanConfig.OPTIONS if flag}
+
+        def flag(name: str) -> str:
+            p = params.get(name)
+            longs = [o for o in p.opts if o.startswith("--")] if p else []
+            return longs[0] if longs else flags.get(name, name)
+
+        head = text.split(":", 1)[0].split(" ", 1)[0]
+        parts = head.split("/")
+        if e.option and parts[0] == e.option and set(parts) <= set(e.options):
+            text = "/".join(flag(p) for p in parts) + text[len(head):]
+        for name in e.options:
+            text = text.replace(f"`{name}`", flag(name))
+    _err_console().print(f"borderscan: configuration error: {text}", markup=False)
     sys.exit(EXIT_USAGE)
 
 
@@ -155,7 +229,8 @@ def _output_parent(ctx: click.Context, param: click.Parameter, value: str | None
     made, as `mkdir -p` would; when they cannot be, one line and exit 2."""
     if value and value != "-":
         try:
-            Path(value).parent.mkdir(parents=True, exist_ok=True)
+            _mkdirs(Path(value).parent)
+            _writable(Path(value))
         except OSError as e:
             _err_console().print(f"borderscan: cannot write {param.opts[0]} {value}: "
                                  f"{e.strerror or e}", markup=False)
@@ -163,7 +238,45 @@ def _output_parent(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
+def _output_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A directory an output is kept in (--store): made when missing; when it
+    cannot be, one line and exit 2, before anything is scanned."""
+    if value:
+        try:
+            _mkdirs(Path(value))
+            if not os.access(value, os.W_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        except OSError as e:
+            _err_console().print(f"borderscan: cannot write {param.opts[0]} {value}: "
+                                 f"{e.strerror or e}", markup=False)
+            sys.exit(EXIT_USAGE)
+    return value
+
+
+def _mkdirs(path: Path) -> None:
+    """`mkdir -p`, saying which part is in the way when a file is."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in [path, *path.parents] if p.exists() and not p.is_dir()),
+                       path)
+        raise NotADirectoryError(errno.ENOTDIR, f"{blocker} is a file, not a directory"
+                                 ) from None
+
+
+def _writable(path: Path) -> None:
+    """Raise the OSError that writing `path` would meet, without creating
+    it: an output found unwritable only after the scan would come after its
+    audit entry."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory")
+    where = path if path.exists() else path.parent
+    if not os.access(where, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+
 @main.command()
+@_color_option
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(writers.FORMATS), default="table",
               show_default=True, help="Output format.")
@@ -212,9 +325,11 @@ def _output_parent(ctx: click.Context, param: click.Parameter, value: str | None
                    "code scanning shows at most 5,000 results per run and rejects more than "
                    "25,000.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), metavar="DIR",
+              callback=_output_dir,
               help="Also keep this scan in DIR, one folder per scan (findings as Parquet, "
                    "summary, verdict), for `borderscan diff` (not with json/jsonl output).")
 @click.option("--audit-log", "audit_log", type=click.Path(dir_okay=False), metavar="FILE",
+              callback=_output_parent,
               help="Append this scan's manifest to this audit log (default: "
                    "$BORDERSCAN_AUDIT_LOG, else $XDG_STATE_HOME/borderscan/audit.jsonl, else "
                    "~/.local/state/borderscan/audit.jsonl).")
@@ -277,7 +392,12 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
     code, reasons = run.exit_code(result)
     _note_journal(run, result, err)
     outcome = _audit(run, writer, result, key, code, reasons, described=keep is not None)
-    _print(run, writer, result, outcome, keep, err)
+    try:
+        _print(run, writer, result, outcome, keep, err)
+    except OSError as e:
+        if isinstance(e, BrokenPipeError) or e.errno == errno.EPIPE:
+            broken_pipe()
+        _output_failed(run, result, key, outcome, e, err)
     sys.exit(outcome.code)
 
 
@@ -385,7 +505,11 @@ def _scan(run: _Run, writer: Writer, scan: Scan, err: Console) -> Report:
                 # raises is an output (--out, --records) that cannot be written.
                 if isinstance(e, BrokenPipeError) or e.errno == errno.EPIPE:
                     broken_pipe()
-                err.print(f"borderscan: cannot write the output: {e}", markup=False)
+                said = f"{e.filename}: {e.strerror}" if e.filename else str(e)
+                if run.out and run.out not in said and not os.path.isabs(said.split(":")[0]):
+                    # Python's writers raise without the file name.
+                    said = f"{run.out}: {e.strerror or e}"
+                err.print(f"borderscan: cannot write the output: {said}", markup=False)
                 sys.exit(EXIT_USAGE)
             except (borderscan.ScanCancelled, KeyboardInterrupt):
                 _interrupted(err, counter, run.journal_dir, run.out)
@@ -410,6 +534,11 @@ def _audit(run: _Run, writer: Writer, result: Report, key: Any, code: int, reaso
         return Outcome(code, reasons, None, pol, inputs)
     pol, inputs = _describe(run, result)
     log = run.audit_log or audit.default_path()
+    if not run.quiet and not os.path.exists(log):
+        # The first scan says where every scan leaves its record.
+        _err_console().print(f"borderscan: starting the audit log {log}: every scan appends "
+                             "its manifest there (--audit-log FILE elsewhere, --no-audit-log "
+                             "for none; `borderscan audit verify` checks it)", markup=False)
     entry = None
     try:
         entry = _append_audit(log, key, result, started=run.started, code=code,
@@ -419,6 +548,28 @@ def _audit(run: _Run, writer: Writer, result: Report, key: Any, code: int, reaso
         code = EXIT_USAGE if code in (EXIT_OK, EXIT_FINDINGS) else code
         reasons.append(f"could not append to the audit log {log}: {e} (exit {code})")
     return Outcome(code, reasons, entry, pol, inputs)
+
+
+def _output_failed(run: _Run, result: Report, key: Any, outcome: Outcome, e: OSError,
+                   err: Console) -> NoReturn:
+    """An output that failed after the audit entry was written (a full
+    disk): one line, exit 2, and a second entry that records the failure,
+    so the log does not end on a scan that seems to have passed."""
+    what = f"cannot write the output {run.out or ''}: {e.strerror or e}".replace("  ", " ")
+    err.print(f"borderscan: {what} (exit {EXIT_USAGE})", markup=False)
+    entry = outcome.audit_entry
+    if entry is not None and outcome.policy is not None and outcome.inputs is not None:
+        reasons = [*outcome.reasons, f"{what}; this entry replaces entry {entry['seq']}, "
+                                     "written before the output failed"]
+        try:
+            _append_audit(run.audit_log or audit.default_path(), key, result,
+                          started=run.started, code=EXIT_USAGE, reasons=reasons,
+                          fail_on=run.fail_on, policy=outcome.policy, inputs=outcome.inputs,
+                          geoip=run.geoip)
+        except (OSError, audit.AuditError, borderscan.ConfigError) as e2:
+            err.print(f"borderscan: could not record the failure in the audit log: {e2}",
+                      markup=False)
+    sys.exit(EXIT_USAGE)
 
 
 def _describe(run: _Run, result: Report) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -433,9 +584,7 @@ def _print(run: _Run, writer: Writer, result: Report, outcome: Outcome,
     """Write what needed the outcome, keep the stored scan, and print the
     summary and the reasons of the exit code."""
     # The summary always says why the exit code is what it is.
-    result.exit_reasons = outcome.reasons or [
-        f"nothing at or above {run.fail_on}, every input read (exit 0)" if run.fail_on else
-        f"{_verdict.ungated(result.residency)}; every input read (exit 0)"]
+    result.exit_reasons = _verdict.exit_summary(outcome.reasons, result.residency, run.fail_on)
     writer.finish(result, outcome)
     if keep:
         _keep(run, keep, result, outcome, err)
@@ -509,33 +658,10 @@ def _append_audit(log: str | os.PathLike[str], key: Any, result: Report, *, star
                   policy: dict[str, Any], inputs: list[dict[str, Any]],
                   geoip: str | None) -> dict[str, Any]:
     """Append this scan's manifest to the audit log."""
-    acc = result.accounting
-    res = result.residency or {}
-    violations = res.get("violations", [])
-    manifest = audit.Manifest(
-        started=started,
-        ended=audit.now(),
-        command=["borderscan", *sys.argv[1:]],
-        inputs=inputs,
-        policy=policy,
-        rule_packs=list(result.rule_packs),
-        geoip=audit.describe_geoip(geoip),
-        accounting={k: v for k, v in acc.items() if k != "per_file"},
-        summary={
-            "categories": result.summary.to_dicts(),
-            "verdicts": res.get("verdicts", {}),
-            "violations": violations,
-            "exceptions": res.get("exceptions", {}),
-            "coverage": res.get("coverage"),
-        },
-        verdict={
-            "exit_code": code,
-            "reasons": list(reasons),
-            "fail_on": fail_on,
-            "violations": sum(v["hits"] for v in violations),
-            "violations_by_severity": _verdict.violations_by_severity(res),
-        },
-    )
+    manifest = audit.scan_manifest(result, started=started, ended=audit.now(),
+                                   command=["borderscan", *sys.argv[1:]], code=code,
+                                   reasons=reasons, fail_on=fail_on, policy=policy,
+                                   inputs=inputs, geoip=geoip)
     return audit.append(log, manifest.entry(), key)
 
 
@@ -545,6 +671,7 @@ def rules() -> None:
 
 
 @rules.command("list")
+@_color_option
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(exists=True,
               dir_okay=False), help="Extra rule pack (TOML); repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -564,7 +691,7 @@ def rules_list(rule_files: tuple[str, ...], fmt: str) -> None:
         t.add_column(col, overflow="fold")
     for r in specs:
         t.add_row(*(escape(r[k]) for k in ("id", "category", "kind", "description")))
-    OutConsole().print(t)
+    output.console().print(t)
 
 
 @rules.command("check")
@@ -610,21 +737,52 @@ def policy() -> None:
 
 @policy.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--rules", "rule_files", multiple=True, metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False),
+              help="An extra rule pack the policy is used with (repeatable): its categories "
+                   "and detectors may be named too, as in `scan --rules FILE`.")
 @click.option("--today", metavar="YYYY-MM-DD",
               help="Decide exception expiry as of this date (default: today).")
 @click.option("--quiet", "-q", is_flag=True, help="Only report errors.")
-def policy_check(files: tuple[str, ...], today: str | None, quiet: bool) -> None:
+def policy_check(files: tuple[str, ...], rule_files: tuple[str, ...], today: str | None,
+                 quiet: bool) -> None:
     """Validate policy files and print what each means in plain words.
 
-    Exit 2 (naming file, line and column) when one is invalid; 0 otherwise.
-    Expired exceptions are named (they no longer apply).
+    Exit 2 when one is invalid, naming every problem of the file at once,
+    each with file, line and column; 0 otherwise. Every category and
+    detector a rule or exception names must be one that the built-in rule
+    pack or a pack given with --rules produces: a misspelt one would
+    silently match nothing. Expired exceptions are named (they no longer
+    apply).
+
+    A minimal valid policy (`borderscan policy show default` shows a
+    complete one):
+
+    \b
+    name = "my-plants"
+    version = "1"
+    description = "Personal data stays in the country it comes from"
+    sources = ["GDPR Art. 44-49: https://eur-lex.europa.eu/eli/reg/2016/679/oj"]
+
+    \b
+    [[rule]]
+    id = "personal-in-country"
+    description = "Personal data stays in the country of its site"
+    categories = ["personal"]
+    allow = ["@origin"]
+    severity = "high"
     """
     bad = 0
     for file in files:
         try:
-            p = load_policy(file, today=today)
+            p = load_policy(file, today=today, rules=list(rule_files))
         except borderscan.ConfigError as e:
-            _err_console().print(f"borderscan: invalid policy: {e}", markup=False)
+            problems = str(e).splitlines()
+            for line in problems:
+                _err_console().print(f"borderscan: invalid policy: {line}", markup=False)
+            if len(problems) > 1:
+                _err_console().print(f"borderscan: {file}: {len(problems)} problems",
+                                     markup=False)
             bad += 1
             continue
         if not quiet:
@@ -679,6 +837,7 @@ def baseline() -> None:
 
 
 @baseline.command("create")
+@_color_option
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, writable=True),
               callback=_output_parent, help="The baseline file to write (JSON).")
@@ -765,24 +924,63 @@ def audit_group() -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--public-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
               help="Also check every entry's Ed25519 signature with this public key.")
-def audit_verify(file: str | None, public_key: str | None) -> None:
+@click.option("--expect-head", metavar="HASH",
+              help="Also check that the entry with this hash (`borderscan audit head`, kept "
+                   "apart from the log) is still in it: entries cut from the end of a log "
+                   "leave its chain intact, this finds them.")
+def audit_verify(file: str | None, public_key: str | None, expect_head: str | None) -> None:
     """Verify the hash chain (and signatures) of an audit log (default: the
     default log). Exit 0 when intact, 1 when any entry was edited, removed,
-    reordered or inserted (each is named), 2 when the log cannot be read."""
+    reordered or inserted (each is named) or the expected head is gone, 2
+    when the log cannot be read.
+
+    A chain alone cannot show that entries were cut from the end of the log
+    or that the whole log was rebuilt: keep the head apart and give it with
+    --expect-head."""
     path = file or str(audit.default_path())
+    note = ""
     try:
         key = audit.load_public_key(public_key) if public_key else None
         v = audit.verify(path, key)
+        if expect_head:
+            problem, note = audit.check_head(path, expect_head)
+            if problem:
+                v.problems.append(problem)
     except (OSError, ValueError, TypeError) as e:
         _config_error(f"{path}: {e}")
     for p in v.problems:
         click.echo(f"{path}: {p.message}")
     signed = f", {v.signed} signature(s) verified" if public_key else ""
     if v.ok:
-        click.echo(f"{path}: {v.entries} entries, chain intact{signed}")
+        click.echo(f"{path}: {v.entries} entries, chain intact{signed}"
+                   + (f"; {note}" if note else ""))
+        if not expect_head:
+            click.echo(f"note: {audit.HEAD_NOTE}")
         sys.exit(EXIT_OK)
     click.echo(f"{path}: {len(v.problems)} problem(s) in {v.entries} entries")
     sys.exit(EXIT_FINDINGS)
+
+
+@audit_group.command("head")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def audit_head(file: str | None, fmt: str) -> None:
+    """Print the last entry's sequence number and hash: keep it apart from
+    the log (a CI artifact, a ticket, a signed mail) and check the log later
+    with `borderscan audit verify --expect-head HASH`."""
+    path = file or str(audit.default_path())
+    try:
+        last = audit.head(path)
+    except (OSError, audit.AuditError) as e:
+        _config_error(f"{path}: {e}")
+    if last is None:
+        _config_error(f"{path}: the audit log is empty")
+    if fmt == "json":
+        click.echo(orjson.dumps({"log": os.path.abspath(path), "seq": last.get("seq"),
+                                 "hash": last.get("hash"), "ended": last.get("ended")}).decode())
+    else:
+        click.echo(f"{last.get('seq')} {last.get('hash')}")
 
 
 @audit_group.command("export")
@@ -803,7 +1001,7 @@ def audit_verify(file: str | None, public_key: str | None) -> None:
 @click.option("--public-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
               help="Also verify every entry's signature before exporting.")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write here instead of stdout.")
+              callback=_output_parent, help="Write here instead of stdout.")
 def audit_export(file: str | None, start: str | None, end: str | None, fmt: str, locale: str,
                  tz: str, public_key: str | None, out: str | None) -> None:
     """Export the scans of a period from an audit log, localized. The log is
@@ -834,8 +1032,13 @@ def audit_export(file: str | None, start: str | None, end: str | None, fmt: str,
     status = exporter._("intact") + (f", {v.signed} signed" if public_key else "")
     text = ex.export(chosen, fmt, exporter, period=period, verified=status, source=path)
     if out:
-        with open(out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        try:
+            with open(out, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as e:
+            _err_console().print(f"borderscan: cannot write --out {out}: {e.strerror or e}",
+                                 markup=False)
+            sys.exit(EXIT_USAGE)
     else:
         click.echo(text, nl=False)
 
@@ -861,13 +1064,14 @@ def audit_path() -> None:
 
 
 @main.command("report")
+@_color_option
 @click.argument("findings", required=False, type=click.Path(dir_okay=False, exists=True))
 @click.option("--history", "history_dir", type=click.Path(file_okay=False, exists=True),
               metavar="DIR", help="Stored scans (`scan --store DIR`): add their trends, and "
                                   "report the latest one when no FINDINGS file is given.")
 @click.option("--out", "-o", default="report.html", show_default=True,
               type=click.Path(dir_okay=False, writable=True), callback=_output_parent,
-              help="Where to write the HTML.")
+              help="Where to write the HTML (- for stdout).")
 @click.option("--fail-on", type=click.Choice(_core.SEVERITIES), default=None,
               help="State PASS or FAIL against this severity threshold.")
 @click.option("--locale", type=click.Choice(["en", "zh", "de", "ja", "vi"]), default="en",
@@ -924,6 +1128,10 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
         gated=fail_on is not None,
         tool=doc.get("tool", {}), policy=doc.get("policy"), inputs=inputs,
         audit_entry=entry, trends=trends, locale=locale, sites=sites, profile=profile)
+    if out == "-":
+        sys.stdout.write(page)
+        sys.stdout.flush()
+        sys.exit(code or EXIT_OK)
     try:
         with open(out, "w", encoding="utf-8") as fh:
             fh.write(page)
@@ -936,6 +1144,7 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
 
 
 @main.command("diff")
+@_color_option
 @click.argument("old", type=click.Path(file_okay=False, exists=True))
 @click.argument("new", type=click.Path(file_okay=False, exists=True))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -953,7 +1162,7 @@ def diff_cmd(old: str, new: str, fmt: str, limit: int) -> None:
     if fmt == "json":
         click.echo(orjson.dumps(d, option=orjson.OPT_INDENT_2).decode())
         return
-    c = OutConsole(width=100, highlight=False)
+    c = output.console()
     # Paths and values from the scanned input may hold rich markup
     # (`[bold]`, `[/x]`, which also made rich raise): print them literally.
     c.print(f"{old} -> {new}", markup=False)
@@ -975,3 +1184,47 @@ def diff_cmd(old: str, new: str, fmt: str, limit: int) -> None:
         for r in rows[:limit]:
             t.add_row(*("" if r.get(col) is None else escape(str(r.get(col))) for col in cols))
         c.print(t)
+
+
+@main.group("config")
+def config_group() -> None:
+    """The configuration file in effect ([tool.borderscan] in pyproject.toml,
+    or .borderscan.toml)."""
+
+
+@config_group.command("show")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def config_show(cfg: Any, fmt: str) -> None:
+    """Print the configuration in effect: which file was read (or where
+    none was found), and every key it may set with its value and where
+    the value comes from (the file, or `default`). Flags given to a
+    command win over all of these.
+
+    \b
+    The file, one at most (files are never merged):
+      --no-config      none
+      --config FILE    FILE (else $BORDERSCAN_CONFIG)
+      otherwise        the first found from the current directory up to the
+                       repository root (a directory holding .git): a
+                       .borderscan.toml, or a pyproject.toml with a
+                       [tool.borderscan] table; .borderscan.toml wins when a
+                       directory has both.
+    """
+    from borderscan import config as configuration
+
+    if fmt == "json":
+        click.echo(orjson.dumps(configuration.describe(cfg), option=orjson.OPT_INDENT_2).decode())
+        return
+    click.echo(configuration.headline(cfg))
+    for note in cfg.notes:
+        click.echo(f"note: {note}")
+    rows = [("key", "value", "source")]
+    rows += [(name, "(not set)" if value is None else orjson.dumps(value).decode(), source)
+             for name, (value, source) in cfg.values.items()]
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    click.echo("")
+    for name, value, source in rows:
+        click.echo(f"{name.ljust(widths[0])}  {value.ljust(widths[1])}  {source}")
+    click.echo("\nflags given to a command win over these values.")

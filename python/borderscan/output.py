@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 from rich.console import Console, JustifyMethod
 from rich.markup import escape
@@ -36,6 +36,48 @@ class OutConsole(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True
         broken_pipe()
+
+
+COLORS = ("auto", "always", "never")
+color = "auto"
+"""`--color`: `auto` colours terminals unless NO_COLOR is set (rich reads it,
+and FORCE_COLOR); `always` and `never` override both."""
+
+# Wide enough that nothing is ever wrapped: a table takes its natural width.
+_NO_WRAP = 1_000_000
+
+# Styles in the engine's orders (least serious first), so that a severity or
+# verdict added there gets no style rather than a wrong one.
+SEVERITY_STYLE = dict(zip(_core.SEVERITIES, ("cyan", "yellow", "red", "bold red"), strict=True))
+VERDICT_STYLE = dict(zip(_core.VERDICTS, ("green", "dim", "yellow", "red"), strict=True))
+
+
+def console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
+    """The console everything borderscan prints goes through. On a terminal
+    it takes the terminal's width; anywhere else (a pipe, a file, `--out`)
+    it never wraps, so that ids and numbers reach `grep` and `cut` whole."""
+    stream = file or (sys.stderr if stderr else sys.stdout)
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    kw: dict[str, Any] = {"highlight": False}
+    if color == "always":
+        kw.update(force_terminal=True, no_color=False)
+    elif color == "never":
+        kw.update(color_system=None, no_color=True)
+    if not tty:
+        kw["width"] = _NO_WRAP
+    if stderr and file is None:
+        # Messages name files and lines: never wrap them mid-path.
+        return Console(stderr=True, soft_wrap=True, **kw)
+    return OutConsole(file=file, **kw)
+
+
+def styled(value: object, style: str | None) -> str:
+    """`value` as rich markup (escaped), in `style` when given."""
+    text = escape(str(value))
+    return f"[{style}]{text}[/{style}]" if style else text
 
 
 @dataclass
@@ -95,33 +137,53 @@ def _e(value: object) -> str:
 
 
 def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
-    """Records per category, top detectors and the accounting, 80 columns wide."""
+    """What could not be read first, then records per category, top
+    detectors, the policy's verdicts and the accounting; the reasons of the
+    exit code last. A table with nothing to show is a line instead."""
+    print_problems(result, console)
+    a = result.accounting
     summary = result.summary
-    cats = Table(title="Data categories", title_justify="left", expand=False)
-    cats.add_column("category")
-    cats.add_column("records", justify="right")
-    cats.add_column("hits", justify="right")
-    cats.add_column("detectors", justify="right")
-    for row in summary.iter_rows(named=True):
-        cats.add_row(_e(row["category"]), f"{row['records']:,}", f"{row['hits']:,}",
-                     str(row["detectors"]))
     if summary.is_empty():
-        cats.add_row("(none found)", "0", "0", "0")
-    console.print(cats)
+        console.print(f"No data categories found in {a['records']:,} record(s).",
+                      markup=False)
+    else:
+        cats = Table(title="Data categories", title_justify="left", expand=False)
+        cats.add_column("category")
+        cats.add_column("records", justify="right")
+        cats.add_column("hits", justify="right")
+        cats.add_column("detectors", justify="right")
+        for row in summary.iter_rows(named=True):
+            cats.add_row(_e(row["category"]), f"{row['records']:,}", f"{row['hits']:,}",
+                         str(row["detectors"]))
+        console.print(cats)
 
-    dets = Table(title=f"Top detectors (of {result.detectors.height})", title_justify="left")
-    dets.add_column("detector")
-    dets.add_column("category")
-    dets.add_column("records", justify="right")
-    dets.add_column("hits", justify="right")
-    for row in result.detectors.head(top).iter_rows(named=True):
-        dets.add_row(_e(row["detector"]), _e(row["category"]), f"{row['records']:,}",
-                     f"{row['hits']:,}")
-    console.print(dets)
+    if result.detectors.height:
+        dets = Table(title=f"Top detectors (of {result.detectors.height})",
+                     title_justify="left")
+        dets.add_column("detector")
+        dets.add_column("category")
+        dets.add_column("records", justify="right")
+        dets.add_column("hits", justify="right")
+        for row in result.detectors.head(top).iter_rows(named=True):
+            dets.add_row(_e(row["detector"]), _e(row["category"]), f"{row['records']:,}",
+                         f"{row['hits']:,}")
+        console.print(dets)
 
     print_residency(result, console, top=top)
+    _print_accounting(a, console)
+    for reason in result.exit_reasons:
+        console.print(f"exit: {reason}", markup=False)
 
-    a = result.accounting
+
+def _print_accounting(a: dict[str, Any], console: Console) -> None:
+    if not a["bytes_read"] and not a["records"]:
+        # Nothing was read (a missing path, only binary files): one line, not
+        # a table of zeros.
+        console.print(f"Accounting: {a['files']:,} file(s), nothing read; "
+                      f"{a['failed_files']:,} failed, {a['binary_skipped']:,} binary skipped"
+                      + (f", {a['special_skipped']:,} special skipped"
+                         if a.get("special_skipped") else ""), markup=False)
+        return
     acc = Table(title="Accounting", title_justify="left", show_header=False)
     acc.add_column("what")
     acc.add_column("count", justify="right")
@@ -142,7 +204,6 @@ def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
                 f"({_human_bytes(a['cut_bytes'])} not scanned)")
     acc.add_row("files failed", f"{a['failed_files']:,}")
     console.print(acc)
-    print_problems(result, console)
 
 
 def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
@@ -154,10 +215,10 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
     pol = r.get("policy") or {}
     verdicts = r.get("verdicts", {})
     # Most serious first: the engine lists verdicts from the least.
-    line = ", ".join(f"{v} {verdicts[v]['hits']:,}" for v in reversed(_core.VERDICTS)
-                     if v in verdicts)
-    console.print(f"Policy {pol.get('name')} {pol.get('version')} ({pol.get('place')}): "
-                  f"{line or 'no findings'}", highlight=False, markup=False)
+    line = ", ".join(f"{styled(v, VERDICT_STYLE.get(v))} {verdicts[v]['hits']:,}"
+                     for v in reversed(_core.VERDICTS) if v in verdicts)
+    console.print(f"Policy {_e(pol.get('name'))} {_e(pol.get('version'))} "
+                  f"({_e(pol.get('place'))}): {line or 'no findings'}", highlight=False)
     if not result.flows.is_empty():
         console.print(_flows_table(result.flows, top))
     records = r.get("records", [])
@@ -172,8 +233,6 @@ def print_residency(result: Report, console: Console, *, top: int = 10) -> None:
     _print_sources(r, console)
     _print_exceptions(r, console)
     _print_baseline(result, console, top)
-    for reason in result.exit_reasons:
-        console.print(f"exit: {reason}", highlight=False, markup=False)
 
 
 def _flows_table(flows: pl.DataFrame, top: int) -> Table:
@@ -186,7 +245,8 @@ def _flows_table(flows: pl.DataFrame, top: int) -> Table:
         t.add_column(col, justify=just)
     for row in flows.head(top).iter_rows(named=True):
         t.add_row(_e(row["category"]), _e(row["origin_country"]), _e(row["dest_country"]),
-                  _e(row["verdict"]), f"{row['records']:,}", f"{row['hits']:,}")
+                  styled(row["verdict"], VERDICT_STYLE.get(row["verdict"])),
+                  f"{row['records']:,}", f"{row['hits']:,}")
     return t
 
 
@@ -234,7 +294,8 @@ def _violations_table(violations: list[dict[str, Any]], top: int) -> Table:
     for col, just in columns:
         t.add_column(col, justify=just, overflow="fold")
     for v in violations[:top]:
-        t.add_row(_e(v["rule"]), _e(v["severity"]), f"{v['records']:,}", f"{v['hits']:,}")
+        t.add_row(_e(v["rule"]), styled(v["severity"], SEVERITY_STYLE.get(v["severity"])),
+                  f"{v['records']:,}", f"{v['hits']:,}")
     return t
 
 

@@ -4,6 +4,7 @@ in plain words what a policy means (`borderscan policy check`)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -12,12 +13,21 @@ from borderscan import _core
 
 
 def load_policy(policy: str | os.PathLike[str] | None = None, preset: str | None = None,
-                today: str | None = None) -> dict[str, Any]:
+                today: str | None = None,
+                rules: Sequence[str | os.PathLike[str]] | None = None) -> dict[str, Any]:
     """The policy as the engine compiled it (groups expanded, exceptions
-    marked expired against `today`). Raises `ConfigError` with file, line
-    and column when it is invalid."""
+    marked expired against `today`). Raises `ConfigError` when it is
+    invalid, naming every problem of the file, one per line, each with
+    file, line and column.
+
+    Given `rules` (rule pack files; an empty list for the built-in pack
+    alone), every category and detector a policy file names must be one of
+    the built-in pack's or of those packs', as in a scan that loads them;
+    None leaves the names unchecked (for a policy that is only read, e.g.
+    to report on a scan already made)."""
     path = None if policy is None else os.fspath(policy)
-    compiled: dict[str, Any] = orjson.loads(_core.policy_json(path, preset, today))
+    files = None if rules is None else [os.fspath(r) for r in rules]
+    compiled: dict[str, Any] = orjson.loads(_core.policy_json(path, preset, today, files))
     return compiled
 
 

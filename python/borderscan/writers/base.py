@@ -23,7 +23,7 @@ from rich.console import Console
 
 from borderscan import api, output, store
 from borderscan.api import ScanStream
-from borderscan.output import OutConsole, Report, report_from, tool_info
+from borderscan.output import Report, report_from, tool_info
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,9 @@ class Writer(ABC):
         only the input problems (on stderr: stdout holds the output)."""
         out = self.target.out
         if (out or self.default_out) and out != "-" and not self.target.quiet:
-            output.print_summary(report, OutConsole(width=80, highlight=False))
-            OutConsole(highlight=False).print(
+            out_console = output.console()
+            output.print_summary(report, out_console)
+            out_console.print(
                 f"findings written to {out or self.default_out} ({self.name})", markup=False)
         elif not out:
             output.print_problems(report, err)

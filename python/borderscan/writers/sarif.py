@@ -1,8 +1,10 @@
 """SARIF 2.1.0 output for code scanning: one result per distinct problem.
 
 `write_sarif` builds the log from findings tables (any, not only a scan's);
+`write_scan` builds a scan's (its policy and rule packs, from its options);
 `SarifWriter` is `--format sarif`: it feeds it a scan's stream, the
-engine's summary and the invocation (exit code, input problems).
+engine's summary and the invocation (`scan_invocation`: exit code, input
+problems); `ScanResult.to_sarif` feeds it a finished scan's findings.
 
 **One result per problem, not per occurrence.** A telemetry capture repeats
 the same flow thousands of times; code scanning rejects a run with more than
@@ -83,7 +85,9 @@ __all__ = [
     "SARIF_SCHEMA_URI",
     "SARIF_VERSION",
     "SarifWriter",
+    "scan_invocation",
     "write_sarif",
+    "write_scan",
 ]
 
 SARIF_VERSION = "2.1.0"
@@ -765,29 +769,19 @@ class SarifWriter(Writer):
         self._cut: str | None = None
 
     def write(self, scan: Scan) -> Report:
-        from borderscan.policy import load_policy
-
         stream = scan.stream()
         with open_out(self.target.out) as fh:
             start = datetime.now(UTC)
-            opts = scan.options
-            policy = load_policy(opts.get("policy"), opts.get("preset"), opts.get("today"))
-            detectors = api.rules(opts.get("rules") or ())
-            tool = {**tool_info(), "rule_packs": stream.rule_packs}
 
             def invocation(_counts: dict[str, Any]) -> dict[str, Any]:
                 report = report_from_stream(stream)
                 code, reasons = self.target.exit_code(report)
-                return {"command_line": " ".join(sys.argv), "exit_code": code,
-                        "start": start.isoformat(), "end": datetime.now(UTC).isoformat(),
-                        "successful": code in (EXIT_OK, EXIT_FINDINGS),
-                        "notifications": _input_notes(report.accounting, reasons)}
+                return scan_invocation(report.accounting, code, reasons, start=start,
+                                       command_line=" ".join(sys.argv))
 
-            counts = write_sarif(stream, fh, tool=tool, detectors=detectors, policy=policy,
-                                 base_dir=os.getcwd(), invocation=invocation,
-                                 residency=lambda: stream.residency,
-                                 max_results=self.target.max_results,
-                                 include_allowed=opts.get("findings") == "all")
+            counts = write_scan(stream, fh, options=scan.options, rule_packs=stream.rule_packs,
+                                invocation=invocation, residency=lambda: stream.residency,
+                                max_results=self.target.max_results)
         if counts["omitted_results"]:
             total = counts["results"] + counts["omitted_results"]
             self._cut = _cut_note(total, counts)["message"]
@@ -797,6 +791,37 @@ class SarifWriter(Writer):
         super().show(report, err)
         if self._cut:
             err.print(f"borderscan: SARIF: {self._cut}", markup=False, highlight=False)
+
+
+def write_scan(batches: Iterable[pl.DataFrame], out: IO[bytes], *, options: Mapping[str, Any],
+               rule_packs: Sequence[str], invocation: Invocation | None,
+               residency: Residency | None, max_results: int | None) -> dict[str, Any]:
+    """The log of a scan, as `borderscan scan --format sarif` writes it
+    (`SarifWriter`, `ScanResult.to_sarif`): `batches` are the findings of a
+    scan run with `options` (as `api.scan` takes them), whose policy, rule
+    packs and findings selection (`all`: allowed findings are results too)
+    the log names; paths are relative to the working directory. The other
+    arguments and the counts returned are `write_sarif`'s."""
+    from borderscan.policy import load_policy
+
+    policy = load_policy(options.get("policy"), options.get("preset"), options.get("today"))
+    detectors = api.rules(options.get("rules") or (),
+                          builtin_rules=options.get("builtin_rules") is not False)
+    tool = {**tool_info(), "rule_packs": list(rule_packs)}
+    return write_sarif(batches, out, tool=tool, detectors=detectors, policy=policy,
+                       base_dir=os.getcwd(), invocation=invocation, residency=residency,
+                       max_results=max_results, include_allowed=options.get("findings") == "all")
+
+
+def scan_invocation(accounting: Mapping[str, Any], code: int, reasons: list[str], *,
+                    start: datetime | str, end: datetime | str | None = None,
+                    command_line: str | None = None) -> dict[str, Any]:
+    """The invocation `write_sarif` takes for a finished scan: its exit
+    code and reasons (`_verdict.exit_code`), start and end (None: now),
+    and the inputs that could not be read or parsed."""
+    return {"command_line": command_line, "exit_code": code, "start": start,
+            "end": end or datetime.now(UTC), "successful": code in (EXIT_OK, EXIT_FINDINGS),
+            "notifications": _input_notes(accounting, reasons)}
 
 
 def _input_notes(accounting: Mapping[str, Any], reasons: list[str]) -> list[dict[str, Any]]:

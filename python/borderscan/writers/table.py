@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from borderscan import output
-from borderscan.output import OutConsole, Report, report_from_stream
+from borderscan.output import Report, report_from_stream
 from borderscan.writers.base import Scan, Writer
 
 
@@ -29,6 +29,6 @@ class TableWriter(Writer):
     def show(self, report: Report, err: Console) -> None:
         if self.target.out:
             with open(self.target.out, "w", encoding="utf-8") as fh:
-                output.print_summary(report, OutConsole(file=fh, width=80, highlight=False))
+                output.print_summary(report, output.console(fh))
         elif not self.target.quiet:
-            output.print_summary(report, OutConsole(width=80, highlight=False))
+            output.print_summary(report, output.console())

@@ -22,7 +22,7 @@ use crate::engine::{Input, ScanOptions};
 use crate::error::{Error, Result};
 use crate::formats::Format;
 use crate::journal::Journal;
-use crate::policy::{Policy, today_utc};
+use crate::policy::{Names, Policy, today_utc};
 use crate::residency::{Baseline, Residency, cli_country, parse_fingerprint};
 use crate::resolve::GeoIp;
 use crate::rules::{Confidence, RulePackSpec};
@@ -333,18 +333,22 @@ impl ScanConfig {
     }
 
     /// The policy the scan runs under: a file, a preset, or the built-in one.
-    pub fn load_policy(&self) -> Result<Policy> {
+    /// `names`: the categories and detectors of the rule packs the scan
+    /// loads, which a policy file may name (None: not checked).
+    pub fn load_policy(&self, names: Option<&Names>) -> Result<Policy> {
         load_policy(
             self.policy.as_deref(),
             self.preset.as_deref(),
             &self.today(),
+            names,
         )
     }
 
     /// The policy, the destination resolver (with the GeoIP database), the
-    /// countries given on the command line and the baseline.
-    pub fn residency(&self) -> Result<Residency> {
-        let policy = self.load_policy()?;
+    /// countries given on the command line and the baseline. `names` as
+    /// for [`ScanConfig::load_policy`].
+    pub fn residency(&self, names: Option<&Names>) -> Result<Residency> {
+        let policy = self.load_policy(names)?;
         let geoip = self.geoip.as_deref().map(GeoIp::open).transpose()?;
         let (origin, destination) = self.countries()?;
         let mut res = Residency::new(policy, geoip, origin, destination)?;
@@ -402,7 +406,10 @@ impl ScanConfig {
     pub fn prepare(&self, paths: &[PathBuf]) -> Result<Prepared> {
         self.validate()?;
         let detectors = self.detectors()?;
-        let residency = Arc::new(self.residency()?);
+        // The policy may only name categories and detectors of the packs
+        // this scan loads: a misspelt one would silently match nothing.
+        let names = Names::of_rules(&detectors.rules);
+        let residency = Arc::new(self.residency(Some(&names))?);
         let inputs: Vec<Input> = paths.iter().map(|p| input_of(p)).collect();
         let journal = match &self.journal {
             Some(dir) => Some(Arc::new(Journal::open(dir, &self.journal_key(&inputs)?)?)),
@@ -424,7 +431,14 @@ impl ScanConfig {
 }
 
 /// A policy from a file or a preset (the built-in `default` when neither).
-pub fn load_policy(policy: Option<&Path>, preset: Option<&str>, today: &str) -> Result<Policy> {
+/// Given `names` (of the rule packs loaded), a policy file's categories and
+/// detectors are checked against them; a preset's are checked by the tests.
+pub fn load_policy(
+    policy: Option<&Path>,
+    preset: Option<&str>,
+    today: &str,
+    names: Option<&Names>,
+) -> Result<Policy> {
     match (policy, preset) {
         (Some(_), Some(_)) => Err(Error::config(
             "--policy/--preset",
@@ -435,7 +449,7 @@ pub fn load_policy(policy: Option<&Path>, preset: Option<&str>, today: &str) -> 
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Error::config(place.as_ref(), format!("cannot read the policy: {e}"))
             })?;
-            Policy::parse(&text, &place, today)
+            Policy::parse_checked(&text, &place, today, names)
         }
         (None, name) => Policy::preset(name.unwrap_or("default"), today),
     }

@@ -177,20 +177,26 @@ impl RecordsBuilder {
 /// The records file being written: to a temporary name beside it, renamed
 /// into place by [`RecordsFile::finish`]. Dropped unfinished (the scan
 /// failed or was stopped), it removes the temporary file, so no
-/// half-written file is ever left under the name asked for.
+/// half-written file is ever left under the name asked for. A path that is
+/// not a regular file (`/dev/stdout`, a FIFO, a device) is written in
+/// place: renaming over it would replace the device node itself.
 pub struct RecordsFile {
     path: PathBuf,
-    tmp: PathBuf,
+    /// None when writing in place.
+    tmp: Option<PathBuf>,
     /// None once finished.
     writer: Option<Rebatched<BufWriter<File>>>,
 }
 
 impl RecordsFile {
     pub fn create(path: &Path) -> Result<Self> {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".partial");
-        let tmp = path.with_file_name(name);
-        let file = File::create(&tmp).map_err(|e| io_error(path, e))?;
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        let tmp = (!special).then(|| {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".partial");
+            path.with_file_name(name)
+        });
+        let file = File::create(tmp.as_deref().unwrap_or(path)).map_err(|e| io_error(path, e))?;
         let writer = parquet_writer(BufWriter::with_capacity(1 << 20, file), records_schema())
             .map_err(|e| io_error(path, e))?;
         Ok(RecordsFile {
@@ -212,8 +218,13 @@ impl RecordsFile {
         let writer = self.writer.take().expect("finished once");
         let done = (|| {
             let file = writer.finish()?.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            std::fs::rename(&self.tmp, &self.path)
+            match &self.tmp {
+                Some(tmp) => {
+                    file.sync_all()?;
+                    std::fs::rename(tmp, &self.path)
+                }
+                None => Ok(()),
+            }
         })();
         done.map_err(|e| io_error(&self.path, e))
     }
@@ -221,8 +232,10 @@ impl RecordsFile {
 
 impl Drop for RecordsFile {
     fn drop(&mut self) {
-        if self.writer.is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+        if self.writer.is_some()
+            && let Some(tmp) = &self.tmp
+        {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }

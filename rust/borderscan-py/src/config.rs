@@ -9,7 +9,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::errors::{ConfigError, json, to_py};
+use crate::errors::{json, option_error, to_py};
 
 /// Every option of a scan, checked: `ScanConfig(threads=2, preset="eu-gdpr")`.
 /// An option left out or given as None takes the engine's default.
@@ -24,7 +24,18 @@ fn arg<'py, T: pyo3::conversion::FromPyObjectOwned<'py>>(
 ) -> PyResult<T> {
     v.extract::<T>().map_err(|e| {
         let e: PyErr = e.into();
-        PyTypeError::new_err(format!("ScanConfig: option {name}: {e}"))
+        PyTypeError::new_err(format!("{name}: {}", e.value(v.py())))
+    })
+}
+
+/// A whole-number option: one below `min` or too large is a `ConfigError`
+/// naming it, as its other checks are (not an `OverflowError`).
+fn count<T: TryFrom<i128>>(name: &'static str, v: &Bound<'_, PyAny>, min: u8) -> PyResult<T> {
+    let n: i128 = arg(name, v)?;
+    T::try_from(n).map_err(|_| match (n < 0, min) {
+        (true, 0) => option_error(name, "must be 0 or more"),
+        (true, min) => option_error(name, format!("must be at least {min}")),
+        (false, _) => option_error(name, format!("{n} is too large")),
     })
 }
 
@@ -36,14 +47,14 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
         return Ok(());
     }
     match name {
-        "threads" => c.threads = arg(name, v)?,
+        "threads" => c.threads = count("threads", v, 0)?,
         "include" => c.include = arg(name, v)?,
         "exclude" => c.exclude = arg(name, v)?,
         "input_format" => {
             let f: String = arg(name, v)?;
             let f = f
                 .parse::<Format>()
-                .map_err(|e| ConfigError::new_err(format!("--input-format: {e}")))?;
+                .map_err(|e| option_error("input_format", e))?;
             c.input_format = Some(f);
         }
         "csv_delimiter" => {
@@ -54,24 +65,23 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
                 "tab" | "\\t" => '\t',
                 _ if d.chars().count() == 1 => d.chars().next().expect("one char"),
                 _ => {
-                    return Err(ConfigError::new_err(format!(
-                        "--csv-delimiter: {d:?} is not one character (`,` `;` `|` or tab)"
-                    )));
+                    return Err(option_error(
+                        "csv_delimiter",
+                        format!("{d:?} is not one character (`,` `;` `|` or tab)"),
+                    ));
                 }
             };
             c.csv_delimiter = Some(d);
         }
-        "max_line" => c.max_line = arg(name, v)?,
-        "max_expansion" => c.max_expansion = arg(name, v)?,
-        "split_size" => c.split_size = arg(name, v)?,
+        "max_line" => c.max_line = count("max_line", v, 1)?,
+        "max_expansion" => c.max_expansion = count("max_expansion", v, 0)?,
+        "split_size" => c.split_size = count("split_size", v, 0)?,
         "dest_fields" => c.dest_fields = arg(name, v)?,
         "origin_fields" => c.origin_fields = arg(name, v)?,
         "show_values" => c.show_values = arg(name, v)?,
         "min_confidence" => {
             let m: String = arg(name, v)?;
-            c.min_confidence = m
-                .parse()
-                .map_err(|e| ConfigError::new_err(format!("--min-confidence: {e}")))?;
+            c.min_confidence = m.parse().map_err(|e| option_error("min_confidence", e))?;
         }
         // Paths, not strings: a file name that is not UTF-8 arrives with
         // surrogate escapes and must reach the OS unchanged.
@@ -88,9 +98,7 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
         "records" => c.records = Some(arg::<PathBuf>(name, v)?),
         "findings" => {
             let f: String = arg(name, v)?;
-            c.findings = f
-                .parse()
-                .map_err(|e| ConfigError::new_err(format!("--findings: {e}")))?;
+            c.findings = f.parse().map_err(|e| option_error("findings", e))?;
         }
         _ => {
             let names: Vec<&str> = core::OPTIONS.iter().map(|o| o.name).collect();

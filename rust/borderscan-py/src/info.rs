@@ -92,17 +92,26 @@ fn explain_placement(
 
 /// A policy (file or preset; the built-in one when neither) checked and
 /// compiled, as JSON: rules with their groups expanded, exceptions with
-/// `expired` decided against `today` (default: today).
+/// `expired` decided against `today` (default: today). Given `rule_files`
+/// (a list, even empty), a policy file's categories and detectors are
+/// checked against the built-in rule pack and those packs, as a scan with
+/// them does; None leaves names unchecked. Every problem of the file is in
+/// the `ConfigError`, one per line.
 #[pyfunction]
-#[pyo3(signature = (policy=None, preset=None, today=None))]
+#[pyo3(signature = (policy=None, preset=None, today=None, rule_files=None))]
 fn policy_json(
     policy: Option<PathBuf>,
     preset: Option<String>,
     today: Option<String>,
+    rule_files: Option<Vec<PathBuf>>,
 ) -> PyResult<String> {
     let today = today.unwrap_or_else(core::policy::today_utc);
-    let p =
-        core::config::load_policy(policy.as_deref(), preset.as_deref(), &today).map_err(to_py)?;
+    let names = rule_files
+        .map(|f| detectors(f, true).map(|d| core::policy::Names::of_rules(&d.rules)))
+        .transpose()
+        .map_err(to_py)?;
+    let p = core::config::load_policy(policy.as_deref(), preset.as_deref(), &today, names.as_ref())
+        .map_err(to_py)?;
     json(&p)
 }
 
@@ -153,7 +162,7 @@ fn explain_destination(
 ) -> PyResult<String> {
     let run = || -> Result<serde_json::Value, core::Error> {
         let today = core::policy::today_utc();
-        let p = core::config::load_policy(policy.as_deref(), preset.as_deref(), &today)?;
+        let p = core::config::load_policy(policy.as_deref(), preset.as_deref(), &today, None)?;
         let resolver = core::resolve::Resolver {
             overrides: p.overrides()?,
             geoip: geoip

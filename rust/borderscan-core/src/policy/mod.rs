@@ -5,6 +5,7 @@
 //! published as a JSON Schema; errors name the file, line and column.
 
 mod evaluate;
+mod names;
 mod parse;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::country::{CountryId, CountrySet, countries};
 
 pub use evaluate::site_prefix_country;
+pub use names::{Names, did_you_mean};
 pub use parse::today_utc;
 
 /// The presets shipped in the binary, by name.

@@ -254,3 +254,254 @@ fn today_is_a_date() {
     assert_eq!(t.len(), 10);
     assert!(t.as_str() > "2025-01-01");
 }
+
+/// `line:column` of the first `needle` in `text`.
+fn at(text: &str, needle: &str) -> String {
+    at_offset(text, text.find(needle).expect("needle"))
+}
+
+fn at_offset(text: &str, i: usize) -> String {
+    let line = text[..i].matches('\n').count() + 1;
+    let col = i - text[..i].rfind('\n').map_or(0, |n| n + 1) + 1;
+    format!("{line}:{col}")
+}
+
+fn checked(text: &str, names: &Names) -> std::result::Result<Policy, String> {
+    Policy::parse_checked(text, "p.toml", "2026-11-23", Some(names)).map_err(|e| e.to_string())
+}
+
+#[test]
+fn misspelt_names_are_errors_with_a_suggestion() {
+    let names = Names::builtin();
+    assert!(checked(POLICY, &names).is_ok());
+    for (from, to, needle, hint) in [
+        (
+            r#"categories = ["personal"]"#,
+            r#"categories = ["personel"]"#,
+            "\"personel\"",
+            "unknown category 'personel'; did you mean 'personal'?",
+        ),
+        (
+            r#"categories = ["sensor"]"#,
+            r#"categories = ["sensor"]
+detectors = ["sensor.vibraton"]"#,
+            "\"sensor.vibraton\"",
+            "matches no detector of the loaded rule packs",
+        ),
+        (
+            r#"origins = ["@HOME"]"#,
+            r#"origins = ["@HOEM"]"#,
+            "\"@HOEM\"",
+            "unknown group '@HOEM'; did you mean '@HOME'?",
+        ),
+        (
+            r#"allow = ["@HOME", "JP"]"#,
+            r#"allow = ["@HOME", "@eea"]"#,
+            "\"@eea\"",
+            "did you mean '@EEA'?",
+        ),
+        (
+            r#"categories = ["personal"]"#,
+            r#"categories = ["personal.email"]"#,
+            "\"personal.email\"",
+            "is a detector, not a category",
+        ),
+        (
+            r#"categories = ["personal"]"#,
+            r#"categories = ["personal"]
+detectors = ["secret.*"]"#,
+            "\"secret.*\"",
+            "only matches detectors of category secret",
+        ),
+        (
+            "hosts = [\"*.vendor.example\"]",
+            "hosts = [\"*.vendor.example\"]\ncategories = [\"quality\"]",
+            "\"quality\"",
+            "category 'quality' is not one of the rule's (personal)",
+        ),
+    ] {
+        let bad = POLICY.replacen(from, to, 1);
+        assert_ne!(bad, POLICY, "{from}");
+        let e = checked(&bad, &names).unwrap_err();
+        let want = format!("p.toml:{}: ", at(&bad, needle));
+        assert!(e.starts_with(&want), "{want} in {e}");
+        assert!(e.contains(hint), "{hint} in {e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
+        // Unchecked names (a policy only read): the same file loads, but
+        // for groups, which are the policy's own.
+        if !to.contains('@') && !hint.contains("rule's") {
+            assert!(Policy::parse(&bad, "p.toml", "2026-11-23").is_ok(), "{to}");
+        }
+    }
+}
+
+#[test]
+fn names_come_from_the_loaded_packs() {
+    let pack = crate::rules::RulePackSpec::parse(
+        r#"
+name = "acme"
+version = "1"
+[[rule]]
+id = "recipe_secret.batch"
+category = "recipe_secret"
+description = "batch recipes"
+kind = "value"
+pattern = 'ACME-R[0-9]{6}'
+"#,
+        "pack.toml",
+    )
+    .unwrap();
+    let text = POLICY.replace(
+        r#"categories = ["secret"]"#,
+        r#"categories = ["secret", "recipe_secret"]
+detectors = ["secret.*", "recipe_secret.batch"]"#,
+    );
+    let builtin = Names::builtin();
+    let e = checked(&text, &builtin).unwrap_err();
+    assert!(e.contains("unknown category 'recipe_secret'"), "{e}");
+    assert!(
+        e.contains("detector 'recipe_secret.batch' matches no detector"),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), 2, "{e}");
+    let both = Names::of_packs(&[crate::rules::RulePackSpec::builtin(), pack.clone()]);
+    let p = checked(&text, &both).unwrap();
+    assert_eq!(p.rules[1].categories, ["secret", "recipe_secret"]);
+    // Without the built-in pack, its categories are unknown.
+    let e = checked(&text, &Names::of_packs(&[pack])).unwrap_err();
+    assert!(e.contains("unknown category 'personal'"), "{e}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let bad = POLICY
+        .replace(
+            r#"categories = ["personal"]"#,
+            r#"categories = ["personel"]"#,
+        )
+        .replace(r#""@HOME", "JP""#, r#""@HOME", "Japan""#)
+        .replace(r#"categories = ["sensor"]"#, "categories = []")
+        .replace("expires = 2001-01-01", "expires = 2001-01-01T10:00:00")
+        .replace(r#"destinations = ["US"]"#, "destinations = []");
+    let e = checked(&bad, &Names::builtin()).unwrap_err();
+    let lines: Vec<&str> = e.lines().collect();
+    let want = [
+        ("\"personel\"", "did you mean 'personal'?"),
+        ("\"Japan\"", "unknown country code 'Japan'"),
+        ("[]\nallow = [\"@origin\"]", "categories must not be empty"),
+        ("[]\nhosts", "destinations must not be empty"),
+        ("2001-01-01T10", "expires must be a date"),
+    ];
+    assert_eq!(lines.len(), want.len(), "{e}");
+    for (line, (needle, msg)) in lines.iter().zip(want) {
+        assert!(
+            line.starts_with(&format!("p.toml:{}: ", at(&bad, needle))),
+            "{needle}: {e}"
+        );
+        assert!(line.contains(msg), "{msg}: {e}");
+    }
+}
+
+#[test]
+fn structural_problems_of_every_table_at_once() {
+    let bad = POLICY
+        .replace("version = \"1\"\n", "version = \"1\"\ncolour = 1\n")
+        .replace("description = \"no secrets anywhere\"\n", "")
+        .replace(r#"severity = "low""#, r#"severity = "urgent""#)
+        .replace("owner = \"old@example.com\"\n", "")
+        .replace(
+            r#"categories = ["personal"]"#,
+            "categories = [\"personel\"]\nallowed = [\"DE\"]",
+        );
+    let e = checked(&bad, &Names::builtin()).unwrap_err();
+    let lines: Vec<&str> = e.lines().collect();
+    let second_rule = bad.find("id = \"secrets\"").unwrap() - "[[rule]]\n".len();
+    let last_exception = bad.rfind("[[exception]]").unwrap();
+    let want = [
+        (at(&bad, "colour"), "unknown key 'colour'"),
+        (at(&bad, "\"personel\""), "did you mean 'personal'?"),
+        (
+            at(&bad, "allowed"),
+            "unknown key 'allowed'; did you mean 'allow'?",
+        ),
+        (
+            at_offset(&bad, second_rule),
+            "rule 'secrets': missing key 'description'",
+        ),
+        (at(&bad, "\"urgent\""), "unknown variant `urgent`"),
+        (at_offset(&bad, last_exception), "missing key 'owner'"),
+    ];
+    assert_eq!(lines.len(), want.len(), "{e}");
+    for (line, (pos, msg)) in lines.iter().zip(want) {
+        assert!(line.starts_with(&format!("p.toml:{pos}: ")), "{pos}: {e}");
+        assert!(line.contains(msg), "{msg}: {e}");
+    }
+    // Syntax errors come alone (what follows them cannot be trusted), but
+    // all of them.
+    let bad = POLICY
+        .replace("version = \"1\"", "version = 1.2.3")
+        .replace(r#"severity = "low""#, "severity = low");
+    let e = Policy::parse(&bad, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e.lines().count(), 2, "{e}");
+    assert!(e.lines().all(|l| l.starts_with("p.toml:")), "{e}");
+}
+
+#[test]
+fn required_keys_are_required() {
+    let minimal = r#"
+name = "m"
+version = "1"
+description = "d"
+sources = ["s"]
+
+[[rule]]
+id = "r"
+description = "d"
+categories = ["personal"]
+allow = ["@origin"]
+severity = "high"
+
+[[exception]]
+rule = "r"
+owner = "o"
+reason = "r"
+expires = 2030-01-01
+"#;
+    checked(minimal, &Names::builtin()).unwrap();
+    for key in [
+        "name",
+        "version",
+        "description",
+        "sources",
+        "id",
+        "categories",
+        "severity",
+    ]
+    .into_iter()
+    .chain(["rule", "owner", "reason", "expires"])
+    {
+        let line = minimal
+            .lines()
+            .find(|l| l.starts_with(&format!("{key} =")))
+            .unwrap();
+        let bad = minimal.replacen(&format!("{line}\n"), "", 1);
+        let e = Policy::parse(&bad, "p.toml", "2026-11-23")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("missing key '{key}'")), "{key}: {e}");
+    }
+    // The minimal file has nothing but the required keys (and allow), so
+    // serde requires no key the lists leave out.
+}
+
+#[test]
+fn presets_name_only_builtin_categories_and_detectors() {
+    let names = Names::builtin();
+    for (name, text) in PRESETS {
+        Policy::parse_checked(text, &format!("preset:{name}"), "2026-11-23", Some(&names)).unwrap();
+    }
+    let example = include_str!("../../../../examples/site-policy.toml");
+    Policy::parse_checked(example, "site-policy.toml", "2026-11-23", Some(&names)).unwrap();
+}
