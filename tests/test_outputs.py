@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import borderscan
 import polars as pl
 import pytest
 from borderscan import api
@@ -46,7 +47,8 @@ def test_api_selection_keeps_its_verdicts_and_counts_everything(sample_dir, ever
 
 
 def test_bad_selection_is_a_config_error(sample_dir, cli):
-    with pytest.raises(Exception, match="--findings"):
+    # The API names its parameter, the command line its flag.
+    with pytest.raises(borderscan.ConfigError, match=r"^findings: "):
         api.scan([sample_dir], findings="some")  # type: ignore[typeddict-item]
     r = cli("scan", str(sample_dir), "--findings", "some")
     assert r.returncode == 2
