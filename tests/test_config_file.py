@@ -167,6 +167,14 @@ def test_invalid_toml_names_the_file(repo):
     assert f"{repo / '.borderscan.toml'}: invalid TOML" in done.stderr
 
 
+def test_help_is_shown_whatever_the_file_says(repo):
+    """A broken file must not hide the help that explains how to fix it."""
+    pyproject(repo, 'fail_on = "high"\n')
+    done = run("scan", "--help", cwd=repo)
+    assert done.returncode == 0 and "--fail-on" in done.stdout
+    assert scan(repo, "-q").returncode == 2
+
+
 def test_config_show_lists_every_key_its_value_and_source(repo):
     pyproject(repo, 'fail-on = "high"\ninclude = ["logs/*"]\nbaseline = "ci/baseline.json"\n')
     done = run("config", "show", cwd=repo / "sub")

@@ -116,6 +116,10 @@ def main(ctx: click.Context, config_file: str | None, no_config: bool) -> None:
     try:
         ctx.obj = configuration.resolve(config_file=config_file, no_config=no_config)
     except borderscan.ConfigError as e:
+        # `scan --help` needs no configuration: a broken file must not hide
+        # the help that explains how to fix it.
+        if {"-h", "--help"} & set(sys.argv[1:]):
+            return
         _config_error(e)
     ctx.default_map = configuration.default_map(ctx.obj)
 
