@@ -187,3 +187,54 @@ def test_a_reader_that_went_away_ends_every_command_quietly(work):
         assert b"Traceback" not in done.stderr, (args, done.stderr.decode())
     # `--out -` is stdout, never a file named "-".
     assert not (work / "-").exists()
+
+
+def _file_size_limit(limit: int):
+    """In the child: writes past `limit` bytes fail with EFBIG, as on a full
+    disk (Python ignores SIGXFSZ, so the write returns the error)."""
+    import resource
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+@pytest.mark.parametrize("command", [
+    ["scan", "{sample}", "--format", "json", "--out", "{out}"],
+    ["scan", "{sample}", "--format", "jsonl", "--out", "{out}"],
+    ["scan", "{sample}", "--format", "parquet", "--out", "{out}"],
+    ["scan", "{sample}", "--format", "sarif", "--out", "{out}"],
+    ["scan", "{sample}", "--format", "html", "--out", "{out}"],
+    ["scan", "{sample}", "-q", "--records", "{out}"],
+    ["baseline", "create", "{sample}", "--out", "{out}"],
+    ["report", "{findings}", "--out", "{out}"],
+], ids=lambda c: " ".join(c[:4]))
+def test_a_full_disk_leaves_the_old_output_and_no_partial_file(tmp_path, command):
+    """An output that cannot be written whole is not written at all: the
+    file a pipeline reads keeps its old content, no temporary is left, the
+    command says so in one line with exit 2, and the audit log does not end
+    on a scan that seems to have passed."""
+    from conftest import SAMPLE
+
+    findings = tmp_path / "f.json"
+    assert run_cli("scan", str(SAMPLE), "--format", "json", "--out", str(findings),
+                   "--no-audit-log", "-q").returncode == 0
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    out = outdir / "result"
+    out.write_bytes(b"old")
+    log = tmp_path / "audit.jsonl"
+    log.touch()  # not the first scan: no "starting the audit log" line
+    args = [a.format(sample=SAMPLE, out=out, findings=findings) for a in command]
+    if args[0] == "scan":
+        args += ["--audit-log", str(log)]
+    done = subprocess.run([sys.executable, "-m", "borderscan", *args], capture_output=True,
+                          timeout=600, preexec_fn=_file_size_limit(20_000))
+    assert done.returncode == USAGE, done.stderr.decode()
+    assert str(out) in _one_line(done)
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in outdir.iterdir()) == ["result"]
+    if log.stat().st_size:
+        last = orjson.loads(log.read_bytes().splitlines()[-1])
+        assert last["verdict"]["exit_code"] == USAGE

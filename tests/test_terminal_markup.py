@@ -30,7 +30,8 @@ def marked(tmp_path: Path) -> Path:
                     "url": f"https://collector.example.us/{MARKUP}"}) + "\n"
         # A record that does not parse: its place is printed.
         + '{"msg": "' + MARKUP + '"\n')
-    (d / "binary.log").write_bytes(b"\x00\x01" + MARKUP.encode())
+    # Binary, not text with a stray NUL (which is scanned): mostly control bytes.
+    (d / "binary.log").write_bytes(b"\x00\x01\x02" * 100 + MARKUP.encode())
     return d
 
 

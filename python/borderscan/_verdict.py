@@ -160,10 +160,23 @@ def residency_of(summary: Mapping[str, Any]) -> dict[str, Any]:
 
 def has_problems(accounting: Mapping[str, Any]) -> bool:
     """Did any input fail, fail to parse, get skipped (binary, FIFO, link
-    loop) or get cut?"""
+    loop) or get cut, or any --geoip lookup fail?"""
     a = accounting
     return bool(a["failed_files"] or a["unparseable"] or a["binary_skipped"]
-                or a["truncated_lines"] or a.get("special_skipped"))
+                or a["truncated_lines"] or a.get("special_skipped")
+                or geoip_errors(a)[0])
+
+
+def geoip_errors(accounting: Mapping[str, Any]) -> tuple[int, str]:
+    """Addresses the --geoip database failed to answer for (a record that
+    does not decode as a country record), and where: the database and the
+    first such addresses with their error."""
+    g = accounting.get("geoip_errors") or {}
+    n = g.get("count", 0)
+    if not n:
+        return 0, ""
+    first = "; ".join(f"{e['ip']}: {e['error']}" for e in g.get("first", [])[:3])
+    return n, f"{g.get('database')}: {first}" if first else str(g.get("database"))
 
 
 def unplaced(accounting: Mapping[str, Any]) -> tuple[int, str]:
@@ -228,6 +241,13 @@ def exit_code(accounting: Mapping[str, Any], residency: Mapping[str, Any], *,
     elif strict and has_problems(accounting):
         code = EXIT_INPUT
         reasons.append("input problems found and --strict given (exit 3)")
+    n, where = geoip_errors(accounting)
+    if n and not keep_going:
+        # Unplaced by a database that failed, not by a destination nobody
+        # knows: as unreadable as a corrupt input.
+        code = EXIT_INPUT
+        reasons.append(f"{n:,} IP address(es) could not be looked up in the --geoip "
+                       f"database (exit 3; --keep-going to accept): {where}")
     n, where = unplaced(accounting)
     if require_destination and n:
         code = EXIT_INPUT

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 
 from borderscan import _core, _verdict
+from borderscan._files import atomic_output
 from borderscan._polars import pl
 from borderscan._verdict import residency_of  # by name: `scan` builds its result with it
 from borderscan.aggregate import (
@@ -120,7 +121,7 @@ class ScanResult:
         code, reasons = self.exit_code(fail_on)
         invocation = sarif.scan_invocation(self.accounting, code, reasons,
                                            start=self.started, end=self.ended or None)
-        with open(path, "wb") as out:
+        with atomic_output(path) as out:
             return sarif.write_scan([rows], out, options={**self.options, "findings": findings},
                                     rule_packs=self.rule_packs, invocation=invocation,
                                     residency=self.residency, max_results=max_results)
@@ -146,7 +147,7 @@ class ScanResult:
             inputs=audit.describe_inputs(self.accounting.get("per_file", [])),
             audit_entry=audit_entry, locale=locale, sites=site_flows(self.findings).to_dicts(),
             profile=self.profile.to_dicts())
-        with open(path, "w", encoding="utf-8") as fh:
+        with atomic_output(path, "w", encoding="utf-8") as fh:
             fh.write(page)
 
     def append_audit(self, log: PathLike | None = None, *, fail_on: str | None = None,

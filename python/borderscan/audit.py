@@ -13,6 +13,13 @@ signature of the 32 hash bytes (base64) and `key_id` the first 16 hex digits
 of the SHA-256 of the raw public key. `verify` finds any edited, removed,
 reordered or inserted entry and names it.
 
+An entry is appended whole or not at all (a write cut short by a full disk
+is undone). The one change to a log other than an append is
+`repair_tail` (`audit verify --repair-tail`): it removes a torn last line,
+which an older version or a crash may have left, and appends an entry with
+`"event": "repair-tail"` that records what it removed; entries with an
+`event` record the log's own events, not scans.
+
 Entries hold counts, hashes and paths, never a scanned value.
 """
 
@@ -21,12 +28,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import errno
 import getpass
 import hashlib
+import io
 import json
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -225,15 +234,11 @@ class Manifest:
     def entry(self) -> dict[str, Any]:
         from borderscan import __version__
 
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):
-            user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
         return {
             "format": FORMAT,
             "tool": self.tool or {"name": "borderscan", "version": __version__},
             "host": socket.gethostname(),
-            "user": user,
+            "user": _user(),
             "started": self.started,
             "ended": self.ended,
             "command": self.command,
@@ -267,49 +272,212 @@ def _last_entry(f: IO[bytes]) -> dict[str, Any] | None:
         if len(lines) > 1 or pos == 0:
             last = lines[-1]
             try:
-                entry: dict[str, Any] = json.loads(last)
-                return entry
+                entry = json.loads(last)
             except ValueError as e:
-                raise AuditError(f"the last line of the audit log is not an entry ({e}); "
-                                 "run `borderscan audit verify`") from e
+                raise AuditError(f"the last line of the audit log is not an entry ({e}): "
+                                 f"{TORN_HINT}") from e
+            if not isinstance(entry, dict):
+                raise AuditError(f"the last line of the audit log is not an entry: {TORN_HINT}")
+            return entry
     return None
+
+
+REPAIR_HINT = ("if an append was cut short (a full disk, a crash), "
+               "`borderscan audit verify --repair-tail` removes the torn line and records "
+               "the repair")
+TORN_HINT = f"{REPAIR_HINT}; `borderscan audit verify` shows what is wrong"
 
 
 class AuditError(Exception):
     """The audit log cannot be appended to or read."""
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        if n <= 0:  # pragma: no cover - os.write raises rather than return 0
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[n:]
+
+
+def _append_locked(f: IO[bytes], entry: dict[str, Any],
+                   sign_key: Ed25519PrivateKey | None) -> dict[str, Any]:
+    """Chain, sign and append `entry` to the open, locked log `f`: the
+    whole line or nothing. On any failure (ENOSPC half-way through the
+    line, a failed fsync, an interrupt) the file is cut back to its length
+    before the write, so no torn line is left behind."""
+    fd = f.fileno()
+    last = _last_entry(f)
+    entry = dict(entry)
+    entry["seq"] = (last.get("seq", 0) if last else 0) + 1
+    entry["prev"] = last.get("hash", GENESIS) if last else GENESIS
+    if sign_key is not None:
+        entry["key_id"] = key_id(sign_key.public_key())
+    entry["hash"] = entry_hash(entry)
+    if sign_key is not None:
+        sig = sign_key.sign(bytes.fromhex(entry["hash"]))
+        entry["signature"] = base64.b64encode(sig).decode()
+    line = json.dumps(entry, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode() + b"\n"
+    size = os.fstat(fd).st_size
+    if size:
+        # A last entry without its newline (its write stopped just before
+        # it) stays whole: the new entry starts on a line of its own.
+        f.seek(size - 1)
+        if f.read(1) != b"\n":
+            line = b"\n" + line
+    try:
+        _write_all(fd, line)
+        os.fsync(fd)
+    except BaseException as e:
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        except OSError as e2:
+            if isinstance(e, OSError):
+                raise AuditError(f"{e.strerror or e}; and the torn entry could not be "
+                                 f"removed ({e2.strerror or e2}): {TORN_HINT}") from e
+        raise
+    return entry
+
+
 def append(path: str | os.PathLike[str], entry: dict[str, Any],
            sign_key: Ed25519PrivateKey | None = None) -> dict[str, Any]:
     """Chain `entry` to the log's last entry, sign it if a key is given, and
-    append it under an exclusive lock (concurrent scans chain in turn)."""
-    import fcntl
-
+    append it under an exclusive lock (concurrent scans chain in turn).
+    The entry is appended whole or not at all: a write that fails half-way
+    (a full disk) is undone before the error is raised."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(p) as f:
+        return _append_locked(f, entry, sign_key)
+
+
+@contextlib.contextmanager
+def _locked(p: Path) -> Iterator[IO[bytes]]:
+    """The log open for reading and appending (unbuffered), under an
+    exclusive lock."""
+    import fcntl
+
     fd = os.open(p, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o640)
-    with os.fdopen(fd, "r+b") as f:
+    with os.fdopen(fd, "r+b", buffering=0) as f:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX)
         try:
-            last = _last_entry(f)
-            entry = dict(entry)
-            entry["seq"] = (last.get("seq", 0) if last else 0) + 1
-            entry["prev"] = last.get("hash", GENESIS) if last else GENESIS
-            if sign_key is not None:
-                entry["key_id"] = key_id(sign_key.public_key())
-            entry["hash"] = entry_hash(entry)
-            if sign_key is not None:
-                sig = sign_key.sign(bytes.fromhex(entry["hash"]))
-                entry["signature"] = base64.b64encode(sig).decode()
-            line = json.dumps(entry, sort_keys=True, separators=(",", ":"),
-                              ensure_ascii=False).encode() + b"\n"
-            f.seek(0, os.SEEK_END)
-            f.write(line)
-            f.flush()
-            os.fsync(f.fileno())
+            yield f
         finally:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
-    return entry
+
+
+# ------------------------------------------------------------------ repairing
+
+
+REPAIR_EVENT = "repair-tail"
+
+
+@dataclass
+class Repair:
+    """What `repair_tail` did: the torn line it removed (its number and
+    bytes) and the entry that records it."""
+
+    line: int
+    removed: bytes
+    entry: dict[str, Any]
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+def _split_tail(data: bytes) -> tuple[int, bytes, int]:
+    """(where the last line starts, the last line without its newline, its
+    line number)."""
+    body = data[:-1] if data.endswith(b"\n") else data
+    start = body.rfind(b"\n") + 1
+    return start, body[start:], body.count(b"\n") + 1
+
+
+def _is_entry(raw: bytes) -> bool:
+    try:
+        return isinstance(json.loads(raw), dict)
+    except ValueError:
+        return False
+
+
+def repair_tail(path: str | os.PathLike[str],
+                sign_key: Ed25519PrivateKey | None = None) -> Repair | None:
+    """Remove a torn last line (one that is not a JSON entry: an append cut
+    short by a full disk or a crash) and append an entry recording it:
+    `"event": "repair-tail"`, the removed bytes' length and SHA-256, the
+    time, host and user, chained (and signed, given a key) like every entry.
+    None when the last line is a whole entry (nothing to repair).
+
+    Only the last line is ever removed, and only when every entry before it
+    verifies: a damaged line elsewhere is not an interrupted append, and
+    `AuditError` says so (`verify` names it)."""
+    p = Path(path)
+    if not p.exists():
+        raise AuditError("no such audit log")
+    with _locked(p) as f:
+        f.seek(0)
+        data = f.read()
+        if not data:
+            return None
+        start, last, n = _split_tail(data)
+        if _is_entry(last):
+            return None
+        before = _check_lines(enumerate(data[:start].splitlines(keepends=True), 1), None)
+        if not before.ok:
+            raise AuditError(
+                "not repaired: only a torn last line can be removed, and the log has other "
+                f"problems (run `borderscan audit verify`): {before.problems[0].message}")
+        previous = _last_entry(io.BytesIO(data[:start]))
+        if sign_key is None and previous is not None and previous.get("signature"):
+            raise AuditError("not repaired: the log's entries are signed; give the signing "
+                             "key (--sign-key) so that the repair entry is signed too")
+        removed = data[start:]
+        digest = hashlib.sha256(removed).hexdigest()
+        fd = f.fileno()
+        os.ftruncate(fd, start)
+        os.fsync(fd)
+        record = {
+            "format": FORMAT,
+            "event": REPAIR_EVENT,
+            "tool": _tool(),
+            "host": socket.gethostname(),
+            "user": _user(),
+            "time": now(),
+            "removed": {"line": n, "bytes": len(removed), "sha256": digest},
+            "note": "a torn last line (an append cut short) was removed by "
+                    "`borderscan audit verify --repair-tail`",
+        }
+        try:
+            entry = _append_locked(f, record, sign_key)
+        except BaseException as e:
+            # The record could not be written: put the torn bytes back (in
+            # the space their removal freed), so that the log is as it was
+            # and the repair can be tried again.
+            try:
+                _write_all(fd, removed)
+                os.fsync(fd)
+            except OSError as e2:
+                if isinstance(e, OSError):
+                    raise AuditError(
+                        f"the repair could not be recorded ({e.strerror or e}) and the torn "
+                        f"line could not be put back ({e2.strerror or e2}): the log now ends "
+                        f"at its last whole entry; the removed line {n} was "
+                        f"{len(removed)} bytes, sha256 {digest}") from e
+            raise
+        return Repair(n, removed, entry)
+
+
+def _tool() -> dict[str, Any]:
+    from borderscan import __version__
+
+    return {"name": "borderscan", "version": __version__}
 
 
 # ------------------------------------------------------------------ verifying
@@ -319,7 +487,9 @@ def append(path: str | os.PathLike[str], entry: dict[str, Any],
 class Problem:
     line: int
     seq: int | None
-    kind: str  # edited | removed | reordered | inserted | unreadable | unsigned | bad-signature
+    # edited | removed | reordered | inserted | unreadable | torn-tail (the last
+    # line, unreadable) | unsigned | bad-signature | truncated
+    kind: str
     message: str
 
 
@@ -328,47 +498,80 @@ class Verification:
     entries: int = 0
     signed: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # What each event entry (a `repair-tail`) records, by line and entry.
+    events: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+def _parse(lines: Iterable[tuple[int, bytes]]
+           ) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+    for n, raw in lines:
+        text = raw.decode("utf-8", errors="replace").rstrip("\n")
+        try:
+            e = json.loads(text)
+            yield n, e if isinstance(e, dict) else None, text
+        except ValueError:
+            yield n, None, text
+
+
 def read_entries(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, Any] | None, str]]:
     """(line number, entry or None, raw line) for every line of a log."""
-    out = []
     with open(path, "rb") as f:
-        for n, raw in enumerate(f, 1):
-            text = raw.decode("utf-8", errors="replace").rstrip("\n")
-            try:
-                e = json.loads(text)
-                out.append((n, e if isinstance(e, dict) else None, text))
-            except ValueError:
-                out.append((n, None, text))
-    return out
+        return list(_parse(enumerate(f, 1)))
+
+
+def is_event(entry: dict[str, Any]) -> bool:
+    """Whether an entry records an event of the log itself (its `event`:
+    `repair-tail`) rather than a scan."""
+    return "event" in entry
+
+
+def describe_event(entry: dict[str, Any]) -> str:
+    """One line saying what an event entry records."""
+    if entry.get("event") == REPAIR_EVENT:
+        r = entry.get("removed") or {}
+        return (f"repair-tail: a torn last line (line {r.get('line')}, {r.get('bytes')} bytes, "
+                f"sha256 {r.get('sha256')}) was removed at {entry.get('time')} by "
+                f"{entry.get('user')}@{entry.get('host')}")
+    return f"event {entry.get('event')!r}"
 
 
 def verify(path: str | os.PathLike[str],
            public_key: Ed25519PublicKey | None = None) -> Verification:
     """Check every entry's hash, the chain of `prev` links and sequence
-    numbers, and (with a public key) every signature."""
+    numbers, and (with a public key) every signature. Event entries (a
+    `repair-tail`) are chained like scans and checked alike; `events` says
+    what each records."""
+    with open(path, "rb") as f:
+        return _check_lines(enumerate(f, 1), public_key)
+
+
+def _check_lines(lines: Iterable[tuple[int, bytes]],
+                 public_key: Ed25519PublicKey | None) -> Verification:
     from cryptography.exceptions import InvalidSignature
 
     v = Verification()
     last_seq, last_hash = 0, GENESIS
     want_id = key_id(public_key) if public_key is not None else None
-    for n, e, _ in read_entries(path):
+    torn: Problem | None = None
+    for n, e, _ in _parse(lines):
+        torn = None
         if e is None:
-            v.problems.append(Problem(n, None, "unreadable",
-                                      f"line {n}: not a JSON entry (edited or cut)"))
+            torn = Problem(n, None, "unreadable", f"line {n}: not a JSON entry (edited or cut)")
+            v.problems.append(torn)
             continue
         v.entries += 1
         seq = e.get("seq")
         where = f"line {n} (entry {seq})"
+        if is_event(e):
+            v.events.append(f"{where}: {describe_event(e)}")
         if entry_hash(e) != e.get("hash"):
             v.problems.append(Problem(n, seq, "edited",
                                       f"{where}: edited: its content does not match its hash"))
-        if not isinstance(seq, int):
+        if not isinstance(seq, int) or isinstance(seq, bool):
             v.problems.append(Problem(n, None, "edited", f"line {n}: no sequence number"))
         elif seq == last_seq:
             v.problems.append(Problem(n, seq, "inserted",
@@ -400,9 +603,14 @@ def verify(path: str | os.PathLike[str],
                     v.problems.append(Problem(n, seq, "bad-signature",
                                               f"{where}: the signature does not verify with "
                                               f"this public key (key id {want_id})"))
-        if isinstance(seq, int):
+        if isinstance(seq, int) and not isinstance(seq, bool):
             last_seq = max(last_seq, seq)
         last_hash = str(e.get("hash"))
+    if torn is not None:
+        # The last line alone is damaged: what an append cut short leaves.
+        torn.kind = "torn-tail"
+        torn.message = (f"line {torn.line}: not a JSON entry (edited or cut); it is the last "
+                        f"line: {REPAIR_HINT}")
     return v
 
 

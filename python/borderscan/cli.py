@@ -23,6 +23,7 @@ from rich.table import Table
 
 import borderscan
 from borderscan import _core, _verdict, api, audit, output, progress, store, writers
+from borderscan._files import atomic_output
 from borderscan._polars import pl
 from borderscan._verdict import (
     EXIT_FINDINGS,
@@ -520,10 +521,25 @@ def _scan(run: _Run, writer: Writer, scan: Scan, err: Console) -> Report:
 
 
 def _note_journal(run: _Run, result: Report, err: Console) -> None:
-    if run.journal_dir and not run.quiet:
+    if not run.journal_dir:
+        return
+    rejected = result.accounting.get("journal_rejected") or []
+    if not run.quiet:
         resumed = result.accounting.get("resumed_files", 0)
+        n = len(rejected)
+        extra = (f" ({n} journal {'entry' if n == 1 else 'entries'} rejected and scanned again)"
+                 if n else "")
         err.print(f"borderscan: journal {run.journal_dir}: {resumed} finished file(s) replayed, "
-                  f"{result.accounting['files'] - resumed} scanned", markup=False)
+                  f"{result.accounting['files'] - resumed} scanned{extra}", markup=False)
+    # A journal entry that does not check out (its findings file replaced,
+    # missing or outside the journal) is said even with --quiet: its input
+    # was scanned again, and someone may have tampered with the journal.
+    for r in rejected:
+        # The file names come from done.jsonl, which may be hostile: quoted
+        # (repr escapes control characters).
+        err.print(f"borderscan: journal {run.journal_dir}: entry for {r['path']!r} rejected "
+                  f"(findings file {r['findings']!r}): {r['reason']}; scanned again",
+                  markup=False)
 
 
 def _audit(run: _Run, writer: Writer, result: Report, key: Any, code: int, reasons: list[str],
@@ -685,7 +701,7 @@ def rules_list(rule_files: tuple[str, ...], fmt: str) -> None:
     try:
         specs = api.rules(rule_files)
     except borderscan.ConfigError as e:
-        _err_console().print(f"borderscan: {e}", markup=False)
+        _err_console().print(f"borderscan: {output.safe(e)}", markup=False)
         sys.exit(EXIT_USAGE)
     if fmt == "json":
         sys.stdout.buffer.write(orjson.dumps(specs, option=orjson.OPT_INDENT_2) + b"\n")
@@ -694,7 +710,8 @@ def rules_list(rule_files: tuple[str, ...], fmt: str) -> None:
     for col in ("id", "category", "kind", "description"):
         t.add_column(col, overflow="fold")
     for r in specs:
-        t.add_row(*(escape(r[k]) for k in ("id", "category", "kind", "description")))
+        t.add_row(*(escape(output.safe(r[k])) for k in ("id", "category", "kind",
+                                                        "description")))
     output.console().print(t)
 
 
@@ -783,17 +800,18 @@ def policy_check(files: tuple[str, ...], rule_files: tuple[str, ...], today: str
         except borderscan.ConfigError as e:
             problems = str(e).splitlines()
             for line in problems:
-                _err_console().print(f"borderscan: invalid policy: {line}", markup=False)
-            if len(problems) > 1:
-                _err_console().print(f"borderscan: {file}: {len(problems)} problems",
+                _err_console().print(f"borderscan: invalid policy: {output.safe(line)}",
                                      markup=False)
+            if len(problems) > 1:
+                _err_console().print(f"borderscan: {output.safe(file)}: {len(problems)} "
+                                     "problems", markup=False)
             bad += 1
             continue
         if not quiet:
             for line in describe(p):
-                click.echo(line)
+                click.echo(output.safe(line))
         expired = [x for x in p["exceptions"] if x["expired"]]
-        click.echo(f"{file}: ok, {len(p['rules'])} rule(s), {len(p['exceptions'])} "
+        click.echo(f"{output.safe(file)}: ok, {len(p['rules'])} rule(s), {len(p['exceptions'])} "
                    f"exception(s)" + (f", {len(expired)} expired" if expired else ""))
     if bad:
         sys.exit(EXIT_USAGE)
@@ -804,7 +822,7 @@ def policy_list() -> None:
     """List the shipped presets (use with --preset NAME)."""
     for name in presets():
         p = load_policy(preset=name)
-        click.echo(f"{name:22} {p['description']}")
+        click.echo(output.safe(f"{name:22} {p['description']}"))
 
 
 @policy.command("show")
@@ -814,16 +832,16 @@ def policy_show(name: str) -> None:
     text = presets().get(name)
     if text is None:
         _config_error(f"unknown preset '{name}' (presets: {', '.join(presets())})")
-    click.echo(text, nl=False)
+    click.echo(output.safe(text, lines=True), nl=False)
 
 
 @policy.command("groups")
 def policy_groups() -> None:
     """List the built-in jurisdiction groups (@EU, @EEA, ...) and their members."""
     for name, g in groups().items():
-        click.echo(f"@{name}: {g['description']}")
-        click.echo(f"    {', '.join(g['members'])}")
-        click.echo(f"    source: {g['source']}")
+        click.echo(output.safe(f"@{name}: {g['description']}"))
+        click.echo(output.safe(f"    {', '.join(g['members'])}"))
+        click.echo(output.safe(f"    source: {g['source']}"))
 
 
 @policy.command("schema")
@@ -857,7 +875,7 @@ def baseline_create(paths: tuple[str, ...], out: str, **kw: Any) -> None:
     try:
         p = load_policy(options["policy"], options["preset"], options["today"])
         stream = api.scan_iter(list(paths), **options)
-        with open(out, "wb") as fh:
+        with atomic_output(out) as fh:
             n = write_baseline(stream, fh, tool=output.tool_info(),
                                policy={"name": p["name"], "version": p["version"]},
                                inputs=list(paths))
@@ -906,13 +924,16 @@ def explain(target: str, paths: tuple[str, ...], show_values: bool, **kw: Any) -
         _config_error(e)
     except NotFound as e:
         for line in e.lines:
-            click.echo(line)
+            click.echo(output.safe(line))
         sys.exit(EXIT_NOT_FOUND)
     except ValueError as e:
-        _err_console().print(f"borderscan: {e}", markup=False)
+        _err_console().print(f"borderscan: {output.safe(e)}", markup=False)
         sys.exit(EXIT_USAGE)
+    # Paths, fields, site codes and destinations come from the input: their
+    # control characters are escaped (explain's lines already are; again
+    # here, where they are printed).
     for line in lines:
-        click.echo(line)
+        click.echo(output.safe(line))
 
 
 if __name__ == "__main__":  # pragma: no cover
@@ -932,16 +953,53 @@ def audit_group() -> None:
               help="Also check that the entry with this hash (`borderscan audit head`, kept "
                    "apart from the log) is still in it: entries cut from the end of a log "
                    "leave its chain intact, this finds them.")
-def audit_verify(file: str | None, public_key: str | None, expect_head: str | None) -> None:
+@click.option("--repair-tail", is_flag=True,
+              help="First remove a torn last line (an append cut short by a full disk or a "
+                   "crash) and append an entry recording the repair (`event: repair-tail`, "
+                   "the removed bytes' length and SHA-256). Only the last line, and only "
+                   "when every entry before it verifies.")
+@click.option("--sign-key", type=click.Path(dir_okay=False, exists=True), metavar="PEM",
+              help="With --repair-tail: sign the repair entry with this private key "
+                   "(required when the log's entries are signed).")
+def audit_verify(file: str | None, public_key: str | None, expect_head: str | None,
+                 repair_tail: bool, sign_key: str | None) -> None:
     """Verify the hash chain (and signatures) of an audit log (default: the
     default log). Exit 0 when intact, 1 when any entry was edited, removed,
     reordered or inserted (each is named) or the expected head is gone, 2
-    when the log cannot be read.
+    when the log cannot be read (or, with --repair-tail, written).
 
     A chain alone cannot show that entries were cut from the end of the log
     or that the whole log was rebuilt: keep the head apart and give it with
-    --expect-head."""
+    --expect-head.
+
+    A scan that finds the log's last line torn (an append cut short: a full
+    disk) exits 2 until it is repaired with --repair-tail; the repair is
+    itself an entry of the log."""
     path = file or str(audit.default_path())
+    if sign_key and not repair_tail:
+        _err_console().print("borderscan: --sign-key signs the entry of --repair-tail; "
+                             "give both (scans are signed by `scan --sign-key`)", markup=False)
+        sys.exit(EXIT_USAGE)
+    if repair_tail:
+        # Only a torn last line is removed; a log with other problems is
+        # left as it is, and the verification below names them.
+        try:
+            repair = audit.repair_tail(path, audit.load_private_key(sign_key)
+                                       if sign_key else None)
+            if repair is None:
+                click.echo(output.safe(f"{path}: nothing to repair: the last line is a whole "
+                                       "entry"))
+            else:
+                removed = repair.entry["removed"]
+                click.echo(output.safe(f"{path}: repaired: removed the torn last line "
+                                       f"{repair.line} ({removed['bytes']} bytes, sha256 "
+                                       f"{removed['sha256']}); recorded as entry "
+                                       f"{repair.entry['seq']}"))
+        except audit.AuditError as e:
+            click.echo(output.safe(f"{path}: {e}"))
+        except (OSError, ValueError, TypeError) as e:
+            _config_error(output.safe(f"{path}: not repaired: "
+                                      f"{getattr(e, 'strerror', None) or e}"))
     note = ""
     try:
         key = audit.load_public_key(public_key) if public_key else None
@@ -951,17 +1009,21 @@ def audit_verify(file: str | None, public_key: str | None, expect_head: str | No
             if problem:
                 v.problems.append(problem)
     except (OSError, ValueError, TypeError) as e:
-        _config_error(f"{path}: {e}")
+        _config_error(output.safe(f"{path}: {e}"))
+    # The log's name and entries (a sequence number) may hold control
+    # characters: printed escaped.
+    for event in v.events:
+        click.echo(output.safe(f"{path}: {event}"))
     for p in v.problems:
-        click.echo(f"{path}: {p.message}")
+        click.echo(output.safe(f"{path}: {p.message}"))
     signed = f", {v.signed} signature(s) verified" if public_key else ""
     if v.ok:
-        click.echo(f"{path}: {v.entries} entries, chain intact{signed}"
-                   + (f"; {note}" if note else ""))
+        click.echo(output.safe(f"{path}: {v.entries} entries, chain intact{signed}"
+                               + (f"; {note}" if note else "")))
         if not expect_head:
             click.echo(f"note: {audit.HEAD_NOTE}")
         sys.exit(EXIT_OK)
-    click.echo(f"{path}: {len(v.problems)} problem(s) in {v.entries} entries")
+    click.echo(output.safe(f"{path}: {len(v.problems)} problem(s) in {v.entries} entries"))
     sys.exit(EXIT_FINDINGS)
 
 
@@ -1018,17 +1080,17 @@ def audit_export(file: str | None, start: str | None, end: str | None, fmt: str,
     try:
         exporter = ex.Exporter(locale, tz)
     except (ZoneInfoNotFoundError, ValueError) as e:
-        _config_error(f"--tz {tz}: unknown time zone ({e})")
+        _config_error(output.safe(f"--tz {tz}: unknown time zone ({e})"))
     try:
         key = audit.load_public_key(public_key) if public_key else None
         v = audit.verify(path, key)
         entries = [e for _, e, _ in audit.read_entries(path) if e is not None]
     except (OSError, ValueError, TypeError) as e:
-        _config_error(f"{path}: {e}")
+        _config_error(output.safe(f"{path}: {e}"))
     if not v.ok:
         for p in v.problems:
-            click.echo(f"{path}: {p.message}", err=True)
-        click.echo(f"{path}: not exported: the log does not verify", err=True)
+            click.echo(output.safe(f"{path}: {p.message}"), err=True)
+        click.echo(output.safe(f"{path}: not exported: the log does not verify"), err=True)
         sys.exit(EXIT_FINDINGS)
     period = (date.fromisoformat(start) if start else None,
               date.fromisoformat(end) if end else None)
@@ -1037,13 +1099,15 @@ def audit_export(file: str | None, start: str | None, end: str | None, fmt: str,
     text = ex.export(chosen, fmt, exporter, period=period, verified=status, source=path)
     if out:
         try:
-            with open(out, "w", encoding="utf-8", newline="") as fh:
+            with atomic_output(out, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
         except OSError as e:
-            _err_console().print(f"borderscan: cannot write --out {out}: {e.strerror or e}",
-                                 markup=False)
+            _err_console().print(output.safe(f"borderscan: cannot write --out {out}: "
+                                             f"{e.strerror or e}"), markup=False)
             sys.exit(EXIT_USAGE)
     else:
+        # The report and the CSV escape control characters (export.py);
+        # JSON Lines are the entries as logged.
         click.echo(text, nl=False)
 
 
@@ -1137,7 +1201,7 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
         sys.stdout.flush()
         sys.exit(code or EXIT_OK)
     try:
-        with open(out, "w", encoding="utf-8") as fh:
+        with atomic_output(out, "w", encoding="utf-8") as fh:
             fh.write(page)
     except OSError as e:
         _err_console().print(f"borderscan: cannot write {out}: {e.strerror or e}", markup=False)
@@ -1162,14 +1226,15 @@ def diff_cmd(old: str, new: str, fmt: str, limit: int) -> None:
     try:
         d = store.diff(old, new)
     except store.StoreError as e:
-        _config_error(e)
+        _config_error(output.safe(e))
     if fmt == "json":
         click.echo(orjson.dumps(d, option=orjson.OPT_INDENT_2).decode())
         return
     c = output.console()
     # Paths and values from the scanned input may hold rich markup
-    # (`[bold]`, `[/x]`, which also made rich raise): print them literally.
-    c.print(f"{old} -> {new}", markup=False)
+    # (`[bold]`, `[/x]`, which also made rich raise) and control characters:
+    # print them literally, the controls escaped (`output.safe`).
+    c.print(output.safe(f"{old} -> {new}"), markup=False)
     sections = [
         ("new flows", d["new_flows"], ["category", "origin_country", "dest_country", "verdict",
                                        "hits"]),
@@ -1186,7 +1251,8 @@ def diff_cmd(old: str, new: str, fmt: str, limit: int) -> None:
         for col in cols:
             t.add_column(col)
         for r in rows[:limit]:
-            t.add_row(*("" if r.get(col) is None else escape(str(r.get(col))) for col in cols))
+            t.add_row(*("" if r.get(col) is None else escape(output.safe(r.get(col)))
+                        for col in cols))
         c.print(t)
 
 

@@ -1,5 +1,9 @@
 """`borderscan explain`: why a record or finding got its verdict, step by
-step — detector and field, origin, destination resolution, deciding rule."""
+step — detector and field, origin, destination resolution, deciding rule.
+
+Every line returned is one line of text safe to print (`output.safe`):
+paths, field names, site codes, destinations and IP database metadata come
+from the input, and their control characters are escaped."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 import orjson
 
 from borderscan import _core, api
+from borderscan.output import safe
 from borderscan.policy import groups, load_policy
 
 _FP = re.compile(r"^[0-9a-f]{16}$")
@@ -42,6 +47,11 @@ def jurisdiction(code: str) -> str:
         f"; {', '.join(member_of)})" if member_of else ")")
 
 
+def _shown(lines: list[str]) -> list[str]:
+    """Lines as printed: each one line, its control characters escaped."""
+    return [safe(line) for line in lines]
+
+
 def _resolution_lines(destination: str, options: dict[str, Any], indent: str) -> list[str]:
     r = orjson.loads(_core.explain_destination(
         destination, options.get("policy"), options.get("preset"), options.get("geoip")))
@@ -59,7 +69,7 @@ def explain_destination(destination: str, options: dict[str, Any]) -> list[str]:
     lines = [f"destination {destination}"]
     if options.get("destination"):
         lines.append(f"  --destination {options['destination']} would override every step")
-    return lines + _resolution_lines(destination, options, "  ")
+    return _shown(lines + _resolution_lines(destination, options, "  "))
 
 
 def _read_record(path: str, line_no: int) -> tuple[bytes, bytes] | None:
@@ -134,8 +144,8 @@ def explain_findings(kind: str, value: Any, paths: list[str],
         # A record with no finding is an answer; a fingerprint that names
         # nothing in PATHS is not.
         if kind != "record":
-            raise NotFound(lines)
-        return lines
+            raise NotFound(_shown(lines))
+        return _shown(lines)
     policy = load_policy(options.get("policy"), options.get("preset"), options.get("today"))
     rules = {r["id"]: r for r in policy["rules"]}
     detectors = {d["id"]: d for d in api.rules(options.get("rules") or ())}
@@ -178,4 +188,4 @@ def explain_findings(kind: str, value: Any, paths: list[str],
         if row["exception"]:
             lines.append(f"  exception: {row['exception']}")
         lines.append(f"  fingerprint: {row['fingerprint']}")
-    return lines + placement
+    return _shown(lines + placement)

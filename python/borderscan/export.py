@@ -4,6 +4,11 @@ Labels, verdicts and category names come from the message catalogs in
 `locales/` (gettext .po files, read with Babel); dates, times and numbers are
 formatted by Babel in the locale's conventions and the given time zone.
 JSON Lines exports the entries exactly as logged, so each still verifies.
+
+The report and the CSV are read by people: control characters in what the
+log holds (paths, user and host names, policy names) are escaped
+(`output.safe`), and a CSV cell a spreadsheet would run as a formula starts
+with a `'` (`csv_cell`). docs/security.md, "Output shown to people".
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from borderscan.audit import describe_event, is_event
+from borderscan.output import safe
 
 LOCALES = ("en", "zh", "de", "ja", "vi")
 FORMATS = ("jsonl", "csv", "report")
@@ -126,25 +135,56 @@ class Exporter:
         }
 
 
+# What a spreadsheet (Excel, LibreOffice, Google Sheets) reads as the start
+# of a formula: `=HYPERLINK(...)`, `@SUM(...)`, `+1+cmd|...`, `-2+3` (OWASP,
+# CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain number, signed or not, with decimal or grouping separators in any
+# of the locales (-3, +1.5, -1,234.5, 1.234,5): a spreadsheet reads it as the
+# number it is, so it is left as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)*")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell as a spreadsheet can open it: control characters escaped
+    (`safe`), and a cell that would start a formula prefixed with `'` so
+    that it shows as text; plain numbers (-3, +1.5) stay numbers. The CSV
+    quotes every cell."""
+    cell = safe(value)
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def in_period(e: dict[str, Any], start: dt.date | None, end: dt.date | None,
               zone: ZoneInfo) -> bool:
-    """Whether a scan started within [start, end], as dates in `zone`."""
-    t = dt.datetime.fromisoformat(e["started"].replace("Z", "+00:00")).astimezone(zone).date()
+    """Whether a scan started (an event entry, a `repair-tail`, happened)
+    within [start, end], as dates in `zone`."""
+    stamp = e.get("time") if is_event(e) else e.get("started")
+    if not isinstance(stamp, str):
+        return start is None and end is None
+    t = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(zone).date()
     return (start is None or t >= start) and (end is None or t <= end)
 
 
 def export(entries: list[dict[str, Any]], fmt: str, ex: Exporter, *,
            period: tuple[dt.date | None, dt.date | None], verified: str, source: str) -> str:
-    """The selected entries as `fmt` (see FORMATS)."""
+    """The selected entries as `fmt` (see FORMATS). Entries that record an
+    event of the log itself (`"event": "repair-tail"`) are not scans: jsonl
+    keeps them (the chain runs through them), csv leaves them out (one row
+    per scan), the report lists them apart and counts only the scans."""
     _ = ex._
     if fmt == "jsonl":
         return "".join(json.dumps(e, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
                        + "\n" for e in entries)
+    events = [e for e in entries if is_event(e)]
+    entries = [e for e in entries if not is_event(e)]
     if fmt == "csv":
         buf = io.StringIO()
-        rows = [ex.row(e) for e in entries]
-        header = list(ex.row(_SAMPLE).keys())
-        w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+        rows = [{csv_cell(k): csv_cell(v) for k, v in ex.row(e).items()} for e in entries]
+        header = [csv_cell(k) for k in ex.row(_SAMPLE)]
+        # Every cell quoted: a neutralised formula stays one text cell.
+        w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", quoting=csv.QUOTE_ALL)
         w.writeheader()
         w.writerows(rows)
         return buf.getvalue()
@@ -175,10 +215,18 @@ def export(entries: list[dict[str, Any]], fmt: str, ex: Exporter, *,
         total["bytes"] += acc.get("bytes", 0)
         total["records"] += acc.get("records", 0)
         total["violations"] += e.get("verdict", {}).get("violations", 0)
+    if events:
+        lines.append(f"{_('Log events')} ({_('not scans, not counted')}): "
+                     f"{ex.num(len(events))}")
+        for e in events:
+            lines.append(f"  {_('Entry')} {e.get('seq', '')}: {describe_event(e)}")
+        lines.append("")
     lines.append(f"{_('Total')}: {_('Bytes')} {ex.num(total['bytes'])}, "
                  f"{_('Records')} {ex.num(total['records'])}, "
                  f"{_('Violations')} {ex.num(total['violations'])}")
-    return "\n".join(lines) + "\n"
+    # Each line one line of text: what the log holds has its control
+    # characters (newlines too) escaped.
+    return "\n".join(safe(line) for line in lines) + "\n"
 
 
 def _day_formatter(ex: Exporter) -> Callable[[dt.date], str]:

@@ -4,6 +4,7 @@ The output formats themselves are `borderscan.writers`."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -61,7 +62,9 @@ def console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
-    kw: dict[str, Any] = {"highlight": False}
+    # No highlighting and no emoji codes: input such as `:warning:` shows as
+    # written, not as a symbol.
+    kw: dict[str, Any] = {"highlight": False, "emoji": False}
     if color == "always":
         kw.update(force_terminal=True, no_color=False)
     elif color == "never":
@@ -74,9 +77,44 @@ def console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
     return OutConsole(file=file, **kw)
 
 
+# What a terminal (or a spreadsheet, a text editor) would act on or reorder
+# instead of showing: C0 controls (ESC starts clear-screen, window titles,
+# OSC 8 links and OSC 52 clipboard writes), DEL, C1 controls (U+009B is a
+# CSI by itself), the Unicode bidirectional controls (U+061C, U+200E/F,
+# U+202A-E, U+2066-9) and lone surrogates (the undecodable bytes of a file
+# name). docs/security.md, "Output shown to people".
+_UNSAFE = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e"
+                     "\\u2066-\\u2069\\ud800-\\udfff]")
+# The same but newline and tab, in text of several lines.
+_UNSAFE_IN_LINES = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f"
+                              "\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n <= 0xFF else f"\\u{n:04x}"
+
+
+def safe(value: object, *, lines: bool = False) -> str:
+    """`value` as text safe to show people: every control character a
+    terminal would act on, and every bidirectional control that would
+    reorder what they read, escaped visibly: `\\x1b` (C0, DEL, C1: two hex
+    digits) or `\\u202e` (bidi controls, lone surrogates: four). Everything
+    else, backslashes included, is left as it is.
+
+    A value (a path, a field, a site code) is one line: newline and tab are
+    escaped too. `lines=True` is for text of several lines borderscan
+    composed (a preset's TOML): newline and tab stay.
+
+    Everything printed to a terminal or written to a text report goes
+    through here (rich output through `_e` and `styled`); machine outputs
+    (JSON, SARIF, Parquet) keep the exact values."""
+    return (_UNSAFE_IN_LINES if lines else _UNSAFE).sub(_escaped, str(value))
+
+
 def styled(value: object, style: str | None) -> str:
     """`value` as rich markup (escaped), in `style` when given."""
-    text = escape(str(value))
+    text = _e(value)
     return f"[{style}]{text}[/{style}]" if style else text
 
 
@@ -132,8 +170,9 @@ def _human_bytes(n: int) -> str:
 def _e(value: object) -> str:
     """Input (paths, rule and category names, parse errors) printed through
     rich: its markup (`[bold]`, `[link=...]`) must show literally, not style
-    the terminal or fail to parse."""
-    return escape(str(value))
+    the terminal or fail to parse, and its control characters escaped
+    (`safe`)."""
+    return escape(safe(value))
 
 
 def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
@@ -172,7 +211,7 @@ def print_summary(result: Report, console: Console, *, top: int = 10) -> None:
     print_residency(result, console, top=top)
     _print_accounting(a, console)
     for reason in result.exit_reasons:
-        console.print(f"exit: {reason}", markup=False)
+        console.print(f"exit: {safe(reason)}", markup=False)
 
 
 def _print_accounting(a: dict[str, Any], console: Console) -> None:
@@ -197,6 +236,10 @@ def _print_accounting(a: dict[str, Any], console: Console) -> None:
     acc.add_row("  parsed", f"{a['parsed']:,}")
     acc.add_row("  unparseable (scanned as text)", f"{a['unparseable']:,}")
     acc.add_row("binary files skipped", f"{a['binary_skipped']:,}")
+    if a.get("decoded_files"):
+        acc.add_row("files decoded from UTF-16/UTF-32", f"{a['decoded_files']:,}")
+    if a.get("nul_bytes"):
+        acc.add_row("NUL bytes in text (scanned as spaces)", f"{a['nul_bytes']:,}")
     if a.get("special_skipped"):
         acc.add_row("special files skipped (FIFO, device, link loop)",
                     f"{a['special_skipped']:,}")
@@ -340,8 +383,8 @@ def _print_sources(r: dict[str, Any], console: Console) -> None:
 def _print_exceptions(r: dict[str, Any], console: Console) -> None:
     for label, (verdict, n) in r.get("exceptions", {}).items():
         if verdict == "exempted":
-            console.print(f"exception applied to {n:,} finding(s): {label}", highlight=False,
-                          markup=False)
+            console.print(f"exception applied to {n:,} finding(s): {safe(label)}",
+                          highlight=False, markup=False)
         else:
             console.print(f"[yellow]expired exception[/yellow] no longer covers {n:,} "
                           f"finding(s): {_e(label)}", highlight=False)
@@ -358,8 +401,8 @@ def _print_baseline(result: Report, console: Console, top: int) -> None:
         from borderscan.baseline import absent_entries
 
         for e in absent_entries(result.baseline_doc, b["absent"])[:top]:
-            console.print(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
-                          f" (was line {e['line']})", highlight=False, markup=False)
+            console.print(safe(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
+                               f" (was line {e['line']})"), highlight=False, markup=False)
 
 
 def print_problems(result: Report, console: Console, *, limit: int = 10) -> None:
@@ -387,3 +430,18 @@ def print_problems(result: Report, console: Console, *, limit: int = 10) -> None
             console.print(f"[yellow]lines cut[/yellow] {f['truncated_lines']:,} in "
                           f"{_e(f['path'])}",
                           highlight=False)
+        if f.get("encoding"):
+            # Not a problem, but the user should know: offsets are into the
+            # decoded text.
+            console.print(f"decoded from {_e(f['encoding'])} {_e(f['path'])} "
+                          "(byte offsets count the decoded UTF-8 text)", highlight=False)
+        if f.get("nul_bytes"):
+            console.print(f"[yellow]NUL bytes[/yellow] {f['nul_bytes']:,} in "
+                          f"{_e(f['path'])}, scanned as spaces", highlight=False)
+    geoip = a.get("geoip_errors") or {}
+    if geoip.get("count"):
+        console.print(f"[red]geoip lookups failed[/red] for {geoip['count']:,} IP address(es) "
+                      f"in {_e(geoip.get('database'))}: destinations left unplaced",
+                      highlight=False)
+        for e in geoip.get("first", [])[:limit]:
+            console.print(f"  {_e(e['ip'])}: {_e(e['error'])}", highlight=False)

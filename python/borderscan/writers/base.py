@@ -22,6 +22,7 @@ from typing import IO, Any, ClassVar, Literal, cast
 from rich.console import Console
 
 from borderscan import api, output, store
+from borderscan._files import atomic_output
 from borderscan.api import ScanStream
 from borderscan.output import Report, report_from, tool_info
 
@@ -129,5 +130,5 @@ def open_out(out: str | None) -> Iterator[IO[bytes]]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
     else:
-        with open(out, "wb") as fh:
+        with atomic_output(out) as fh:
             yield fh

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from borderscan._files import atomic_output
 from borderscan._polars import pl
 from borderscan.api import ScanStream
 from borderscan.output import Report, report_from_stream, tool_info
@@ -43,7 +44,7 @@ class HtmlWriter(Writer):
             sys.stdout.write(page)
             sys.stdout.flush()
             return
-        with open(out, "w", encoding="utf-8") as fh:
+        with atomic_output(out, "w", encoding="utf-8") as fh:
             fh.write(page)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from borderscan import output
+from borderscan._files import atomic_output
 from borderscan.output import Report, report_from_stream
 from borderscan.writers.base import Scan, Writer
 
@@ -28,7 +29,7 @@ class TableWriter(Writer):
 
     def show(self, report: Report, err: Console) -> None:
         if self.target.out:
-            with open(self.target.out, "w", encoding="utf-8") as fh:
+            with atomic_output(self.target.out, "w", encoding="utf-8") as fh:
                 output.print_summary(report, output.console(fh))
         elif not self.target.quiet:
             output.print_summary(report, output.console())

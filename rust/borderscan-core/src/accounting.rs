@@ -59,7 +59,8 @@ pub struct FileStats {
     /// Bytes as stored that were not scanned: a binary or special file, or
     /// the unread rest of a file whose reading failed or was cut short.
     pub bytes_skipped: u64,
-    /// Bytes after decompression that were read into lines.
+    /// Bytes after decompression (and after decoding to UTF-8, for a file
+    /// in UTF-16 or UTF-32) that were read into lines.
     pub decompressed_bytes: u64,
     /// Bytes (after decompression) of overlong lines past the maximum
     /// length: read, but not scanned.
@@ -90,6 +91,16 @@ pub struct FileStats {
     pub error: Option<String>,
     /// Number of ranges the file was split into for parallel scanning.
     pub ranges: u32,
+    /// The encoding the file was decoded from to UTF-8 (`utf-16le`,
+    /// `utf-16be`, `utf-32le`, `utf-32be`); `None` for bytes read as they
+    /// are (UTF-8 or another ASCII-compatible encoding). Line offsets of a
+    /// decoded file count bytes of the decoded UTF-8 text.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// NUL bytes in text, scanned as spaces (byte for byte, so offsets and
+    /// line numbers are the file's).
+    #[serde(default)]
+    pub nul_bytes: u64,
     pub unparseable_reasons: BTreeMap<String, ReasonStats>,
     /// Every record once, by origin and destination country, whether or
     /// not anything was found in it: telemetry with nothing sensitive in it
@@ -227,6 +238,10 @@ impl FileStats {
             self.note.clone_from(&other.note);
         }
         self.ranges += other.ranges;
+        self.nul_bytes += other.nul_bytes;
+        if self.encoding.is_none() {
+            self.encoding.clone_from(&other.encoding);
+        }
         for (k, v) in &other.unparseable_reasons {
             self.unparseable_reasons
                 .entry(k.clone())
@@ -254,6 +269,38 @@ pub struct Failure {
     pub error: String,
 }
 
+/// A journal entry that was not trusted (`--journal`): its findings file
+/// is missing, outside the journal or not the one recorded, so the input
+/// was scanned again instead of replayed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JournalRejected {
+    /// The input, as named in the journal.
+    pub path: String,
+    /// The findings file the entry named.
+    pub findings: String,
+    pub reason: String,
+}
+
+/// One address the GeoIP database failed to answer for.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct GeoipError {
+    pub ip: String,
+    pub error: String,
+}
+
+/// Lookups in the `--geoip` database that failed (a record that does not
+/// decode as a country record): an input problem, never a quiet `unknown`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct GeoipErrors {
+    /// Distinct addresses whose lookup failed.
+    pub count: u64,
+    /// The database's path.
+    pub database: String,
+    /// The lowest of those addresses (deterministic whatever the thread
+    /// count), with the error.
+    pub first: Vec<GeoipError>,
+}
+
 /// Totals over a scan, with the per-file detail.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Accounting {
@@ -276,10 +323,22 @@ pub struct Accounting {
     pub special_skipped: u64,
     pub failed_files: u64,
     pub failures: Vec<Failure>,
+    /// Files decoded from UTF-16 or UTF-32 (see [`FileStats::encoding`]).
+    #[serde(default)]
+    pub decoded_files: u64,
+    /// NUL bytes in text, scanned as spaces.
+    #[serde(default)]
+    pub nul_bytes: u64,
     /// Files whose results were replayed from the journal (`--journal`),
     /// finished by an earlier run of the same scan.
     #[serde(default)]
     pub resumed_files: u64,
+    /// Journal entries not trusted (their inputs were scanned again).
+    #[serde(default)]
+    pub journal_rejected: Vec<JournalRejected>,
+    /// Failed `--geoip` lookups.
+    #[serde(default)]
+    pub geoip_errors: GeoipErrors,
     /// Every record once, by origin and destination country (sums to
     /// `records`); `classified` of them had a finding.
     #[serde(default)]
@@ -318,6 +377,8 @@ impl Accounting {
             a.truncated_lines += f.truncated_lines;
             a.special_skipped += f.special_skipped;
             a.failed_files += f.failed_files;
+            a.decoded_files += u64::from(f.encoding.is_some());
+            a.nul_bytes += f.nul_bytes;
             if let Some(e) = &f.error {
                 a.failures.push(Failure {
                     path: f.path.clone(),

@@ -1,5 +1,6 @@
-//! Reading: decompression by magic bytes, binary sniffing, and a line reader
-//! over a bounded buffer that cuts overlong lines instead of growing.
+//! Reading: decompression by magic bytes, binary and encoding sniffing,
+//! decoding UTF-16/UTF-32 to UTF-8, and a line reader over a bounded buffer
+//! that cuts overlong lines instead of growing.
 
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -257,6 +258,10 @@ pub struct LineReader<R> {
     err: Option<io::Error>,
     /// Bytes of cut lines past the maximum (terminators excluded).
     cut_bytes: u64,
+    /// NUL bytes in lines are handed out as spaces ([`Self::nul_as_space`]).
+    nul_as_space: bool,
+    /// NUL bytes turned into spaces so far.
+    nul_bytes: u64,
 }
 
 impl<R: Read> LineReader<R> {
@@ -273,6 +278,45 @@ impl<R: Read> LineReader<R> {
             cut: Vec::new(),
             err: None,
             cut_bytes: 0,
+            nul_as_space: false,
+            nul_bytes: 0,
+        }
+    }
+
+    /// Hand out NUL bytes in lines as spaces (counted: [`Self::nul_bytes`]):
+    /// text with a stray NUL (a crash's zero-filled block, a hostile byte)
+    /// is scanned, its records parse as they would without it, and offsets
+    /// and line numbers stay those of the file. [`Self::peek`] still shows
+    /// the bytes as they are, for sniffing.
+    pub fn nul_as_space(mut self) -> Self {
+        self.nul_as_space = true;
+        self
+    }
+
+    /// NUL bytes handed out as spaces (those in the cut part of an overlong
+    /// line are not handed out, so not counted).
+    pub fn nul_bytes(&self) -> u64 {
+        self.nul_bytes
+    }
+
+    /// The bytes read but not yet handed out, then the rest of the stream
+    /// (and a read error met while peeking), to read through another
+    /// reader: after [`Self::peek`] found that the stream needs decoding.
+    pub fn into_unread(self) -> Unread<R> {
+        Unread {
+            buf: self.buf,
+            pos: self.start,
+            end: self.end,
+            err: self.err,
+            eof: self.eof,
+            inner: self.inner,
+        }
+    }
+
+    /// `buf[s..e]` is handed out: its NUL bytes become spaces if asked.
+    fn hand_out(&mut self, s: usize, e: usize) {
+        if self.nul_as_space {
+            self.nul_bytes += blank_nuls(&mut self.buf[s..e]);
         }
     }
 
@@ -345,6 +389,7 @@ impl<R: Read> LineReader<R> {
                 }
                 let s = self.start;
                 self.start = line_end + 1;
+                self.hand_out(s, line_end);
                 return Ok(Some(Line {
                     bytes: trim_cr(&self.buf[s..line_end]),
                     offset: self.base + s as u64,
@@ -368,6 +413,7 @@ impl<R: Read> LineReader<R> {
                 }
                 let s = self.start;
                 self.start = self.end;
+                self.hand_out(s, self.end);
                 return Ok(Some(Line {
                     bytes: trim_cr(&self.buf[s..self.end]),
                     offset: self.base + s as u64,
@@ -385,6 +431,9 @@ impl<R: Read> LineReader<R> {
         self.cut.clear();
         self.cut
             .extend_from_slice(&self.buf[self.start..self.start + self.max_line]);
+        if self.nul_as_space {
+            self.nul_bytes += blank_nuls(&mut self.cut);
+        }
         // Bytes of the terminator (`\n`, `\r\n`, or a final `\r`), which
         // are neither content nor cut bytes.
         let terminator: u64;
@@ -463,8 +512,613 @@ pub fn unreadable_container(head: &[u8]) -> Option<&'static str> {
     (head.get(257..262) == Some(b"ustar")).then_some("a tar archive")
 }
 
-/// Does this sample look binary? A NUL byte is the signal ripgrep and git
-/// use; text logs in any ASCII-compatible encoding never contain one.
-pub fn looks_binary(sample: &[u8]) -> bool {
-    memchr(0, sample).is_some()
+/// A text encoding that is decoded to UTF-8 before lines are split, so
+/// format sniffing, line splitting and detection see the same text as for
+/// a UTF-8 file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf16Le,
+    Utf16Be,
+    Utf32Le,
+    Utf32Be,
+}
+
+impl TextEncoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16Be => "utf-16be",
+            TextEncoding::Utf32Le => "utf-32le",
+            TextEncoding::Utf32Be => "utf-32be",
+        }
+    }
+}
+
+/// What the head of a (decompressed) stream is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// Text read byte for byte (UTF-8, or another ASCII-compatible
+    /// encoding). A NUL byte in it reads as a space ([`LineReader::nul_as_space`]).
+    Text,
+    /// Text to decode to UTF-8 first ([`Decoded`]).
+    Encoded(TextEncoding),
+    /// Not text (an image, an executable): skipped, and named.
+    Binary,
+}
+
+/// Name endings of text logs: such a file is read as text even with more
+/// NUL bytes or odd bytes in its head than an unnamed one may have.
+const TEXT_EXTENSIONS: [&str; 12] = [
+    "log", "jsonl", "ndjson", "json", "csv", "tsv", "txt", "text", "out", "syslog", "logfmt", "err",
+];
+
+/// Whether a file's name ends like a text log's, looking through a
+/// compression suffix and a rotation number (`app.log.1.gz`).
+fn text_name(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let mut parts = base.split('.').skip(1).collect::<Vec<_>>();
+    while let Some(last) = parts.last() {
+        let l = last.to_ascii_lowercase();
+        if ["gz", "zst", "zstd", "bz2"].contains(&l.as_str())
+            || (!l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+        {
+            parts.pop();
+            continue;
+        }
+        return TEXT_EXTENSIONS.contains(&l.as_str());
+    }
+    false
+}
+
+/// A byte that text does not hold: a C0 control other than whitespace
+/// and ESC (ANSI colours in logs), or DEL. NUL is counted apart.
+fn odd_control(b: u8) -> bool {
+    (b < 0x20 && b != 0 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b)) || b == 0x7f
+}
+
+/// Whether decoded code points look like text: at most one in ten a
+/// control character (or a NUL, or not a character at all).
+fn plausible_text(units: impl Iterator<Item = u32>) -> bool {
+    let (mut n, mut bad) = (0usize, 0usize);
+    for u in units {
+        n += 1;
+        let odd = match u {
+            0 | 0x7f => true,
+            0..0x20 => odd_control(u as u8),
+            _ => u > 0x10_FFFF,
+        };
+        bad += usize::from(odd);
+    }
+    n > 0 && bad * 10 <= n
+}
+
+/// UTF-16 or UTF-32 without a byte order mark, recognised by where the NUL
+/// bytes of mostly-ASCII text fall: every other byte (UTF-16) or three
+/// bytes of four (UTF-32), and the decoded units must look like text.
+fn encoding_by_nuls(head: &[u8]) -> Option<TextEncoding> {
+    // Whole units only (the head may end inside one).
+    if head.len() >= 16 {
+        let quads = head.chunks_exact(4);
+        let n = quads.len();
+        let mut z = [0usize; 4];
+        for q in quads.clone() {
+            for (i, &b) in q.iter().enumerate() {
+                z[i] += usize::from(b == 0);
+            }
+        }
+        let mostly = |c: usize| c * 10 >= n * 9;
+        let rarely = |c: usize| c * 20 <= n;
+        let (le, be) = (
+            mostly(z[3]) && mostly(z[2]) && rarely(z[0]),
+            mostly(z[0]) && mostly(z[1]) && rarely(z[3]),
+        );
+        if le || be {
+            let units = head.chunks_exact(4).map(|q| {
+                let q = [q[0], q[1], q[2], q[3]];
+                if le {
+                    u32::from_le_bytes(q)
+                } else {
+                    u32::from_be_bytes(q)
+                }
+            });
+            if plausible_text(units) {
+                return Some(if le {
+                    TextEncoding::Utf32Le
+                } else {
+                    TextEncoding::Utf32Be
+                });
+            }
+        }
+    }
+    if head.len() >= 4 {
+        let pairs = head.chunks_exact(2);
+        let n = pairs.len();
+        let (mut even, mut odd) = (0usize, 0usize);
+        for p in pairs {
+            even += usize::from(p[0] == 0);
+            odd += usize::from(p[1] == 0);
+        }
+        // Half the units or more ASCII (or Latin-1): their high byte NUL,
+        // the low byte almost never.
+        let le = odd * 2 >= n && even * 20 <= n;
+        let be = even * 2 >= n && odd * 20 <= n;
+        if le || be {
+            let units = head.chunks_exact(2).map(|p| {
+                let p = [p[0], p[1]];
+                u32::from(if le {
+                    u16::from_le_bytes(p)
+                } else {
+                    u16::from_be_bytes(p)
+                })
+            });
+            if plausible_text(units) {
+                return Some(if le {
+                    TextEncoding::Utf16Le
+                } else {
+                    TextEncoding::Utf16Be
+                });
+            }
+        }
+    }
+    None
+}
+
+/// What a head of bytes (after decompression) is: text, text in UTF-16 or
+/// UTF-32 to decode, or binary. `name` (the file's) only makes the test for
+/// text more lenient for a text log's name ending.
+///
+/// - A byte order mark decides UTF-32 (checked first: its LE mark starts
+///   like UTF-16's) and UTF-16.
+/// - A head without NUL bytes is text, as it always was.
+/// - A NUL pattern of mostly-ASCII UTF-16 or UTF-32 decides that encoding.
+/// - Otherwise NUL bytes are allowed where the other bytes are text: at
+///   most one in ten (one in four for a text log's name) a control
+///   character or not valid UTF-8; and, unless the name is a text log's, at
+///   most a quarter of the head NUL bytes. Images, executables and random
+///   bytes fail this by far.
+pub fn sniff_text(head: &[u8], name: &str) -> TextKind {
+    if head.starts_with(&[0xff, 0xfe, 0, 0]) {
+        return TextKind::Encoded(TextEncoding::Utf32Le);
+    }
+    if head.starts_with(&[0, 0, 0xfe, 0xff]) {
+        return TextKind::Encoded(TextEncoding::Utf32Be);
+    }
+    if head.starts_with(&[0xff, 0xfe]) {
+        return TextKind::Encoded(TextEncoding::Utf16Le);
+    }
+    if head.starts_with(&[0xfe, 0xff]) {
+        return TextKind::Encoded(TextEncoding::Utf16Be);
+    }
+    let nuls = memchr::memchr_iter(0, head).count();
+    if nuls == 0 {
+        return TextKind::Text;
+    }
+    if let Some(e) = encoding_by_nuls(head) {
+        return TextKind::Encoded(e);
+    }
+    let text_name = text_name(name);
+    let other = head.len() - nuls;
+    if other == 0 {
+        // All NUL (a preallocated or zero-filled log): text only by name.
+        return if text_name {
+            TextKind::Text
+        } else {
+            TextKind::Binary
+        };
+    }
+    let mut bad = 0usize;
+    for c in head.utf8_chunks() {
+        bad += c.invalid().len();
+        bad += c.valid().bytes().filter(|&b| odd_control(b)).count();
+    }
+    let (bad_limit, nul_ok) = if text_name {
+        (4, true)
+    } else {
+        (10, nuls * 4 <= head.len())
+    };
+    if bad * bad_limit > other || !nul_ok {
+        TextKind::Binary
+    } else {
+        TextKind::Text
+    }
+}
+
+/// Turn NUL bytes into spaces, in place; returns how many there were.
+/// Byte for byte, so offsets, line numbers and byte counts do not move.
+pub fn blank_nuls(bytes: &mut [u8]) -> u64 {
+    let mut n = 0;
+    let mut at = 0;
+    while let Some(i) = memchr(0, &bytes[at..]) {
+        at += i;
+        while at < bytes.len() && bytes[at] == 0 {
+            bytes[at] = b' ';
+            n += 1;
+            at += 1;
+        }
+    }
+    n
+}
+
+/// A head with its NUL bytes as spaces (for format sniffing, which must
+/// see what the lines will hold).
+pub fn nuls_as_spaces(head: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if memchr(0, head).is_none() {
+        return std::borrow::Cow::Borrowed(head);
+    }
+    let mut h = head.to_vec();
+    blank_nuls(&mut h);
+    std::borrow::Cow::Owned(h)
+}
+
+/// Decodes a UTF-16 or UTF-32 stream to UTF-8 as it is read (a byte order
+/// mark at its start is dropped; an ill-formed unit reads as U+FFFD), in
+/// bounded memory however long the stream. The reader behind it counts the
+/// stored bytes; everything after it (lines, offsets) is in UTF-8.
+pub struct Decoded<R> {
+    inner: R,
+    encoding: TextEncoding,
+    /// encoding_rs's streaming decoder, for UTF-16 (it has no UTF-32).
+    utf16: Option<encoding_rs::Decoder>,
+    input: Vec<u8>,
+    in_pos: usize,
+    in_end: usize,
+    inner_eof: bool,
+    out: Vec<u8>,
+    out_pos: usize,
+    out_end: usize,
+    finished: bool,
+    /// Before the first UTF-32 unit (a byte order mark to drop).
+    at_start: bool,
+}
+
+impl<R: Read> Decoded<R> {
+    pub fn new(inner: R, encoding: TextEncoding) -> Self {
+        let utf16 = match encoding {
+            TextEncoding::Utf16Le => Some(encoding_rs::UTF_16LE.new_decoder_with_bom_removal()),
+            TextEncoding::Utf16Be => Some(encoding_rs::UTF_16BE.new_decoder_with_bom_removal()),
+            _ => None,
+        };
+        Decoded {
+            inner,
+            encoding,
+            utf16,
+            input: vec![0; READ_CHUNK],
+            in_pos: 0,
+            in_end: 0,
+            inner_eof: false,
+            out: vec![0; READ_CHUNK],
+            out_pos: 0,
+            out_end: 0,
+            finished: false,
+            at_start: true,
+        }
+    }
+
+    /// Decode the next stretch of input into `out` (emptied before).
+    fn decode_more(&mut self) -> io::Result<()> {
+        if self.in_end - self.in_pos < 4 && !self.inner_eof {
+            self.input.copy_within(self.in_pos..self.in_end, 0);
+            self.in_end -= self.in_pos;
+            self.in_pos = 0;
+            loop {
+                match self.inner.read(&mut self.input[self.in_end..]) {
+                    Ok(0) => self.inner_eof = true,
+                    Ok(n) => self.in_end += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                }
+                break;
+            }
+        }
+        let src = &self.input[self.in_pos..self.in_end];
+        let last = self.inner_eof;
+        self.out_pos = 0;
+        let (read, written) = if let Some(d) = self.utf16.as_mut() {
+            let (res, read, written, _) = d.decode_to_utf8(src, &mut self.out, last);
+            if last && res == encoding_rs::CoderResult::InputEmpty {
+                self.finished = true;
+            }
+            (read, written)
+        } else {
+            let le = self.encoding == TextEncoding::Utf32Le;
+            let (mut r, mut w) = (0, 0);
+            while src.len() - r >= 4 && self.out.len() - w >= 4 {
+                let q = [src[r], src[r + 1], src[r + 2], src[r + 3]];
+                let v = if le {
+                    u32::from_le_bytes(q)
+                } else {
+                    u32::from_be_bytes(q)
+                };
+                r += 4;
+                if std::mem::take(&mut self.at_start) && v == 0xFEFF {
+                    continue;
+                }
+                let c = char::from_u32(v).unwrap_or(char::REPLACEMENT_CHARACTER);
+                w += c.encode_utf8(&mut self.out[w..]).len();
+            }
+            if last && src.len() - r < 4 {
+                if r < src.len() && self.out.len() - w >= 3 {
+                    // A unit cut short at the end.
+                    w += char::REPLACEMENT_CHARACTER
+                        .encode_utf8(&mut self.out[w..])
+                        .len();
+                    r = src.len();
+                }
+                self.finished = r == src.len();
+            }
+            (r, w)
+        };
+        self.in_pos += read;
+        self.out_end = written;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        while self.out_pos == self.out_end {
+            if self.finished {
+                return Ok(0);
+            }
+            self.decode_more()?;
+        }
+        let n = (self.out_end - self.out_pos).min(buf.len());
+        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
+    }
+}
+
+/// What a [`LineReader`] had read but not handed out, then the rest of
+/// its stream (see [`LineReader::into_unread`]).
+pub struct Unread<R> {
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    err: Option<io::Error>,
+    eof: bool,
+    inner: R,
+}
+
+impl<R: Read> Read for Unread<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos < self.end {
+            let n = (self.end - self.pos).min(buf.len());
+            buf[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+            self.pos += n;
+            return Ok(n);
+        }
+        if let Some(e) = self.err.take() {
+            return Err(e);
+        }
+        if self.eof {
+            return Ok(0);
+        }
+        self.inner.read(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str =
+        "{\"email\":\"anna.schmidt@example.de\",\"name\":\"Jürgen 无事 🙂\"}\r\nline two\n";
+
+    fn utf16(t: &str, le: bool, bom: bool) -> Vec<u8> {
+        let mut v = Vec::new();
+        let units = bom.then_some(0xFEFF).into_iter().chain(t.encode_utf16());
+        for u in units {
+            v.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        v
+    }
+
+    fn utf32(t: &str, le: bool, bom: bool) -> Vec<u8> {
+        let mut v = Vec::new();
+        let units = bom
+            .then_some(0xFEFF)
+            .into_iter()
+            .chain(t.chars().map(u32::from));
+        for u in units {
+            v.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        v
+    }
+
+    /// Yields its data a few bytes per read, as a pipe may.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(buf.len()).min(self.1);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn decode_all(data: &[u8], enc: TextEncoding, step: usize, read: usize) -> Vec<u8> {
+        let mut d = Decoded::new(Trickle(data, step), enc);
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; read];
+        loop {
+            let n = d.read(&mut buf).unwrap();
+            if n == 0 {
+                return out;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    #[test]
+    fn sniff_text_by_byte_order_mark() {
+        use TextEncoding::*;
+        for (data, want) in [
+            (utf16(TEXT, true, true), Utf16Le),
+            (utf16(TEXT, false, true), Utf16Be),
+            (utf32(TEXT, true, true), Utf32Le),
+            (utf32(TEXT, false, true), Utf32Be),
+        ] {
+            assert_eq!(sniff_text(&data, "x.bin"), TextKind::Encoded(want));
+        }
+    }
+
+    #[test]
+    fn sniff_text_by_nul_pattern() {
+        let t = "2026-11-02 plant DE-MUC-01 operator anna.schmidt@example.de\n".repeat(20);
+        use TextEncoding::*;
+        assert_eq!(
+            sniff_text(&utf16(&t, true, false), "a"),
+            TextKind::Encoded(Utf16Le)
+        );
+        assert_eq!(
+            sniff_text(&utf16(&t, false, false), "a"),
+            TextKind::Encoded(Utf16Be)
+        );
+        assert_eq!(
+            sniff_text(&utf32(&t, true, false), "a"),
+            TextKind::Encoded(Utf32Le)
+        );
+        assert_eq!(
+            sniff_text(&utf32(&t, false, false), "a"),
+            TextKind::Encoded(Utf32Be)
+        );
+        // Little-endian 16-bit samples below 256 have the NUL pattern, but
+        // decode to control characters: binary.
+        let samples: Vec<u8> = (0..4000u32).flat_map(|i| [(i * 7 % 31) as u8, 0]).collect();
+        assert_eq!(sniff_text(&samples, "sensor.dat"), TextKind::Binary);
+    }
+
+    #[test]
+    fn sniff_text_with_nul_bytes_or_binary() {
+        let log = "{\"email\":\"anna.schmidt@example.de\"}\n".repeat(100);
+        let mut one = log.clone().into_bytes();
+        one.insert(10, 0);
+        assert_eq!(sniff_text(&one, "a.jsonl"), TextKind::Text);
+        assert_eq!(sniff_text(&one, "noname"), TextKind::Text);
+        // A zero-filled block: text by a log's name, else too many NULs.
+        let mut crash = log.clone().into_bytes();
+        crash.extend(vec![0u8; 8192]);
+        crash.extend(log.as_bytes());
+        assert_eq!(sniff_text(&crash, "app.log.1.gz"), TextKind::Text);
+        assert_eq!(sniff_text(&crash, "app.dat"), TextKind::Binary);
+        assert_eq!(sniff_text(&[0u8; 4096], "app.log"), TextKind::Text);
+        assert_eq!(sniff_text(&[0u8; 4096], "app"), TextKind::Binary);
+        // Random bytes and an ELF header are binary whatever their name.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let random: Vec<u8> = (0..65536)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        assert_eq!(sniff_text(&random, "noise.log"), TextKind::Binary);
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend(&random);
+        assert_eq!(sniff_text(&png, "photo.png"), TextKind::Binary);
+        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0".to_vec();
+        elf.extend(vec![0u8; 1000]);
+        assert_eq!(sniff_text(&elf, "a.bin"), TextKind::Binary);
+        assert_eq!(
+            sniff_text(&b"\x00\x01\x02".repeat(1000), "fw.bin"),
+            TextKind::Binary
+        );
+        // No NUL: text, as always.
+        assert_eq!(sniff_text(log.as_bytes(), "x"), TextKind::Text);
+    }
+
+    #[test]
+    fn decoded_streams_utf16_and_utf32_to_utf8_in_any_read_sizes() {
+        use TextEncoding::*;
+        for (data, enc) in [
+            (utf16(TEXT, true, true), Utf16Le),
+            (utf16(TEXT, false, true), Utf16Be),
+            (utf16(TEXT, true, false), Utf16Le),
+            (utf32(TEXT, true, true), Utf32Le),
+            (utf32(TEXT, false, true), Utf32Be),
+            (utf32(TEXT, false, false), Utf32Be),
+        ] {
+            for (step, read) in [(1, 1), (3, 2), (5, 7), (1 << 20, 1 << 20), (2, 4096)] {
+                let got = decode_all(&data, enc, step, read);
+                assert_eq!(
+                    String::from_utf8(got).unwrap(),
+                    TEXT,
+                    "{enc:?} step {step} read {read}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn decoded_replaces_ill_formed_units() {
+        // A lone surrogate, then a unit cut short at the end.
+        let mut d = utf16("a", true, false);
+        d.extend([0x00, 0xd8, b'b', 0, b'c']);
+        let got = decode_all(&d, TextEncoding::Utf16Le, 3, 5);
+        assert_eq!(String::from_utf8(got).unwrap(), "a\u{fffd}b\u{fffd}");
+        let mut d = utf32("a", true, false);
+        d.extend([0xff, 0xff, 0xff, 0x7f, b'b', 0, 0, 0, 1, 2]);
+        let got = decode_all(&d, TextEncoding::Utf32Le, 3, 5);
+        assert_eq!(String::from_utf8(got).unwrap(), "a\u{fffd}b\u{fffd}");
+    }
+
+    #[test]
+    fn nul_bytes_read_as_spaces_and_are_counted() {
+        let data = b"a\0b\n\0\0\0\nxy\0\0zzzzzz\0end\0";
+        for step in [1, 2, 64] {
+            let mut lr = LineReader::new(Trickle(data, step), 8).nul_as_space();
+            // Peeking shows the bytes as they are.
+            assert_eq!(&lr.peek(3).unwrap()[..3], b"a\0b");
+            let mut got = Vec::new();
+            while let Some(l) = lr.next_line().unwrap() {
+                got.push((l.bytes.to_vec(), l.offset, l.truncated));
+            }
+            let want: Vec<(Vec<u8>, u64, bool)> = vec![
+                (b"a b".to_vec(), 0, false),
+                (b"   ".to_vec(), 4, false),
+                (b"xy  zzzz".to_vec(), 8, true),
+            ];
+            assert_eq!(got, want, "step {step}");
+            // The NULs of the cut part are not handed out, nor counted.
+            assert_eq!(lr.nul_bytes(), 6, "step {step}");
+            assert_eq!(lr.position(), data.len() as u64);
+        }
+        // Without asking, the bytes are handed out as they are.
+        let mut lr = LineReader::new(&data[..], 64);
+        assert_eq!(lr.next_line().unwrap().unwrap().bytes, b"a\0b");
+        assert_eq!(lr.nul_bytes(), 0);
+    }
+
+    #[test]
+    fn into_unread_replays_the_peeked_bytes_then_the_rest() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let mut lr = LineReader::new(Trickle(&data, 1000), 64);
+        assert!(lr.peek(5000).unwrap().len() >= 5000);
+        let mut rest = Vec::new();
+        lr.into_unread().read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, data);
+    }
+
+    #[test]
+    fn text_names() {
+        for n in [
+            "a.log",
+            "A.LOG",
+            "x/y.jsonl",
+            "app.log.1",
+            "app.log.2.gz",
+            "c.csv.zst",
+        ] {
+            assert!(text_name(n), "{n}");
+        }
+        for n in ["a.png", "log", "a.bin", "x.log/y", "app.1", "a.gz"] {
+            assert!(!text_name(n), "{n}");
+        }
+    }
 }

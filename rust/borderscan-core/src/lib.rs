@@ -78,6 +78,7 @@ pub mod country;
 pub mod document;
 pub mod formats;
 pub mod input;
+pub mod output_file;
 pub mod policy;
 pub mod records;
 pub mod residency;

@@ -16,6 +16,7 @@ use crate::batch::BATCH_ROWS;
 use crate::country::{CountryId, countries};
 use crate::document::{Rebatched, parquet_writer};
 use crate::error::{Error, Result};
+use crate::output_file::Pending;
 use crate::policy::{Severity, Verdict};
 use crate::resolve::{Found, Source};
 
@@ -174,34 +175,23 @@ impl RecordsBuilder {
     }
 }
 
-/// The records file being written: to a temporary name beside it, renamed
-/// into place by [`RecordsFile::finish`]. Dropped unfinished (the scan
-/// failed or was stopped), it removes the temporary file, so no
-/// half-written file is ever left under the name asked for. A path that is
-/// not a regular file (`/dev/stdout`, a FIFO, a device) is written in
-/// place: renaming over it would replace the device node itself.
+/// The records file being written: it appears whole or not at all
+/// ([`crate::output_file`]).
 pub struct RecordsFile {
     path: PathBuf,
-    /// None when writing in place.
-    tmp: Option<PathBuf>,
+    pending: Option<Pending>,
     /// None once finished.
     writer: Option<Rebatched<BufWriter<File>>>,
 }
 
 impl RecordsFile {
     pub fn create(path: &Path) -> Result<Self> {
-        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
-        let tmp = (!special).then(|| {
-            let mut name = path.file_name().unwrap_or_default().to_os_string();
-            name.push(".partial");
-            path.with_file_name(name)
-        });
-        let file = File::create(tmp.as_deref().unwrap_or(path)).map_err(|e| io_error(path, e))?;
+        let (file, pending) = Pending::create(path).map_err(|e| io_error(path, e))?;
         let writer = parquet_writer(BufWriter::with_capacity(1 << 20, file), records_schema())
             .map_err(|e| io_error(path, e))?;
         Ok(RecordsFile {
             path: path.to_path_buf(),
-            tmp,
+            pending: Some(pending),
             writer: Some(Rebatched::new(writer)),
         })
     }
@@ -216,27 +206,13 @@ impl RecordsFile {
     /// Write the footer and put the file in place.
     pub fn finish(mut self) -> Result<()> {
         let writer = self.writer.take().expect("finished once");
+        let pending = self.pending.take().expect("finished once");
         let done = (|| {
             let file = writer.finish()?.into_inner().map_err(|e| e.into_error())?;
-            match &self.tmp {
-                Some(tmp) => {
-                    file.sync_all()?;
-                    std::fs::rename(tmp, &self.path)
-                }
-                None => Ok(()),
-            }
+            drop(file);
+            pending.commit()
         })();
         done.map_err(|e| io_error(&self.path, e))
-    }
-}
-
-impl Drop for RecordsFile {
-    fn drop(&mut self) {
-        if self.writer.is_some()
-            && let Some(tmp) = &self.tmp
-        {
-            let _ = std::fs::remove_file(tmp);
-        }
     }
 }
 

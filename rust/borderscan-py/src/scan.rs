@@ -2,9 +2,8 @@
 //! Ctrl-C and honours a cancel flag; findings cross as Arrow batches,
 //! summaries and accounting as JSON.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
@@ -12,6 +11,7 @@ use std::time::Duration;
 
 use arrow_array::RecordBatch;
 use borderscan_core::document::{DocFormat, DocumentWriter, summary_json};
+use borderscan_core::output_file::Pending;
 use borderscan_core::summary::{Rendered, Summary, Want};
 use borderscan_core::{self as core, Detectors, Input, ScanOptions};
 use pyo3::exceptions::PyValueError;
@@ -217,9 +217,13 @@ pub fn scan_write(
                 path: place.clone().into(),
                 source: e,
             };
-            let sink: Box<dyn Write + Send> = match &out {
-                Some(p) => Box::new(File::create(p).map_err(io_err)?),
-                None => Box::new(std::io::stdout()),
+            // The document appears whole or not at all (`output_file`).
+            let (sink, pending): (Box<dyn Write + Send>, _) = match &out {
+                Some(p) => {
+                    let (file, pending) = Pending::create(Path::new(p)).map_err(io_err)?;
+                    (Box::new(file), Some(pending))
+                }
+                None => (Box::new(std::io::stdout()), None),
             };
             let w = BufWriter::with_capacity(1 << 20, sink);
             let mut doc = DocumentWriter::start(w, format, &tool_json).map_err(io_err)?;
@@ -231,6 +235,9 @@ pub fn scan_write(
                 doc.add(r, base).map_err(io_err)
             })?;
             let summary = doc.finish(&acc, &opts.residency).map_err(io_err)?;
+            if let Some(pending) = pending {
+                pending.commit().map_err(io_err)?;
+            }
             Ok((acc, summary))
         },
     )?;

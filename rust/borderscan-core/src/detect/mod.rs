@@ -2,7 +2,7 @@
 //! key rules as one `GlobSet` (cached per distinct path), keywords as
 //! Aho-Corasick automata (`keywords.rs`).
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use aho_corasick::AhoCorasick;
 use globset::GlobSet;
@@ -334,9 +334,21 @@ pub struct Scratch {
     /// in the copy, start and end in the value)`.
     copy: Vec<u8>,
     spans: Vec<(u32, u32, u32)>,
-    seen_values: Vec<(u16, Vec<u8>)>,
-    /// Masked paths of the last record's fields whose keys hold values.
+    /// Values found in the current record, each as its rule (two bytes,
+    /// big-endian) then its bytes: a value is reported once per rule. A
+    /// set, not a list: a line can hold a million values (issue 17).
+    seen_values: FxHashSet<Box<[u8]>>,
+    /// The key looked up in `seen_values`.
+    seen_key: Vec<u8>,
+    /// Masked paths of the last record's fields whose keys hold values, in
+    /// field order.
     masked_paths: Vec<(u32, Box<str>)>,
+    /// Per slot of `infos`: looked up since the last sweep (see `path_info`).
+    path_used: Vec<bool>,
+    /// Slots of `infos` freed by a sweep.
+    path_free: Vec<u32>,
+    /// Paths not cached since the last sweep.
+    path_misses: usize,
 }
 
 impl Scratch {
@@ -364,14 +376,45 @@ impl Scratch {
     /// found in its keys masked, or None when its keys hold none.
     pub fn masked_path(&self, field: u32) -> Option<&str> {
         self.masked_paths
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, p)| &**p)
+            .binary_search_by_key(&field, |(f, _)| *f)
+            .ok()
+            .map(|i| &*self.masked_paths[i].1)
+    }
+
+    /// Whether rule `rule` already found `value` in this record; marks it
+    /// found.
+    fn seen(&mut self, rule: u16, value: &[u8]) -> bool {
+        self.seen_key.clear();
+        self.seen_key.extend_from_slice(&rule.to_be_bytes());
+        self.seen_key.extend_from_slice(value);
+        if self.seen_values.contains(self.seen_key.as_slice()) {
+            return true;
+        }
+        self.seen_values.insert(self.seen_key.as_slice().into());
+        false
+    }
+
+    /// Forget the values of the last record; a set grown by a record of
+    /// many values is given back rather than cleared record after record.
+    fn clear_seen(&mut self) {
+        if self.seen_values.capacity() > SEEN_KEEP {
+            self.seen_values = FxHashSet::default();
+        } else {
+            self.seen_values.clear();
+        }
     }
 }
 
+/// Capacity of `Scratch::seen_values` kept from one record to the next.
+const SEEN_KEEP: usize = 1024;
+
 /// Bound on the per-worker path cache; telemetry has few distinct paths,
-/// but a hostile input could make every path unique.
+/// but a hostile input could make every path unique. Past it, paths are
+/// computed uncached, and every `PATH_CACHE_MAX` such misses a sweep frees
+/// the slots of the paths not looked up since the last sweep: a file of
+/// more distinct paths than fit keeps the ones cached (cost grows with the
+/// paths that do not fit, not by a cliff: issue 17), and a worker whose
+/// cache an earlier file filled makes room for the paths of the next.
 const PATH_CACHE_MAX: usize = 16 * 1024;
 
 impl Detectors {
@@ -395,7 +438,7 @@ impl Detectors {
         if scratch.fired.len() != self.rules.len() {
             scratch.fired = vec![false; self.rules.len()];
         }
-        scratch.seen_values.clear();
+        scratch.clear_seen();
         scratch.roles.clear();
         scratch.candidates.clear();
         // Hits of this record (`out` may hold earlier records' hits).
@@ -502,20 +545,17 @@ impl Detectors {
                 if let Some(m) = info.masked.as_ref().filter(|_| !rec.structured_keys) {
                     scratch.masked_paths.push((fi, m.clone()));
                     // A derived path's values were found in its message.
-                    for &(r, start, end) in info.key_values.iter().filter(|_| !f.derived) {
+                    let n = if f.derived { 0 } else { info.key_values.len() };
+                    for j in 0..n {
+                        let (r, start, end) = scratch.infos[idx].key_values[j];
                         let cand = &path[start as usize..end as usize];
                         let (confidence, reason) = self.base[r as usize];
                         if confidence < self.min_confidence {
                             continue;
                         }
-                        if scratch
-                            .seen_values
-                            .iter()
-                            .any(|(sr, v)| *sr == r && v == cand)
-                        {
+                        if scratch.seen(r, cand) {
                             continue;
                         }
-                        scratch.seen_values.push((r, cand.to_vec()));
                         out.push(Hit {
                             rule: r,
                             field: fi,
@@ -913,14 +953,9 @@ impl Detectors {
             if confidence < self.min_confidence || vr.validator.is_some_and(|v| !v(cand)) {
                 continue;
             }
-            if scratch
-                .seen_values
-                .iter()
-                .any(|(r, v)| *r == vr.rule && v == cand)
-            {
+            if scratch.seen(vr.rule, cand) {
                 continue;
             }
-            scratch.seen_values.push((vr.rule, cand.to_vec()));
             out.push(Hit {
                 rule: vr.rule,
                 field: fi,
@@ -944,12 +979,57 @@ impl Detectors {
     /// Index of the cached [`PathInfo`] of a path, computing it on first use.
     fn path_info(&self, path: &[u8], leaf: &[u8], scratch: &mut Scratch) -> usize {
         if let Some(&i) = scratch.paths.get(path) {
+            scratch.path_used[i as usize] = true;
             return i as usize;
         }
-        if scratch.paths.len() >= PATH_CACHE_MAX {
-            scratch.paths.clear();
-            scratch.infos.clear();
+        let info = self.compute_path_info(path, leaf, scratch);
+        // A free slot, a new one, or (the cache full) the spare slot past
+        // the cached ones, which no path keeps.
+        let slot = match scratch.path_free.pop() {
+            Some(i) => Some(i as usize),
+            None if scratch.infos.len() < PATH_CACHE_MAX => {
+                scratch.infos.push(info);
+                scratch.path_used.push(false);
+                let i = scratch.infos.len() - 1;
+                scratch.paths.insert(path.into(), i as u32);
+                return i;
+            }
+            None => None,
+        };
+        if let Some(i) = slot {
+            scratch.infos[i] = info;
+            scratch.path_used[i] = false;
+            scratch.paths.insert(path.into(), i as u32);
+            return i;
         }
+        scratch.path_misses += 1;
+        if scratch.path_misses >= PATH_CACHE_MAX {
+            scratch.path_misses = 0;
+            let Scratch {
+                paths,
+                path_used,
+                path_free,
+                ..
+            } = &mut *scratch;
+            paths.retain(|_, &mut i| {
+                let keep = path_used[i as usize];
+                if !keep {
+                    path_free.push(i);
+                }
+                keep
+            });
+            path_used.fill(false);
+        }
+        if scratch.infos.len() == PATH_CACHE_MAX {
+            scratch.infos.push(info);
+        } else {
+            scratch.infos[PATH_CACHE_MAX] = info;
+        }
+        PATH_CACHE_MAX
+    }
+
+    /// What the detectors know about a path (see [`PathInfo`]).
+    fn compute_path_info(&self, path: &[u8], leaf: &[u8], scratch: &Scratch) -> PathInfo {
         let text = String::from_utf8_lossy(path);
         let mut key_rules: Vec<u16> = self
             .keys
@@ -980,15 +1060,12 @@ impl Detectors {
             | bit(vocab.is_host_field(path), ROLE_HOST)
             | bit(not_dest, ROLE_NOT_DEST);
         let (key_values, masked) = self.key_values(path);
-        let i = scratch.infos.len();
-        scratch.infos.push(PathInfo {
+        PathInfo {
             key_rules: key_rules.into(),
             type_rules: type_rules.into(),
             role,
             key_values: key_values.into(),
             masked,
-        });
-        scratch.paths.insert(path.into(), i as u32);
-        i
+        }
     }
 }

@@ -253,3 +253,63 @@ fn a_rule_naming_concepts_finds_through_the_lexicon_and_shows_the_value() {
         }
     }
 }
+
+#[test]
+fn a_line_of_many_values_reports_each_distinct_one_once() {
+    let det = Detectors::builtin().unwrap();
+    let mut line = String::new();
+    for i in 0..20_000 {
+        line.push_str(&format!("user{i}@example.com "));
+    }
+    // Repeats are reported once.
+    line.push_str("user7@example.com user19999@example.com");
+    let mut rec = RecordBuf::default();
+    rec.set_text(line.as_bytes());
+    let mut scratch = Scratch::default();
+    let mut hits = Vec::new();
+    det.scan(&rec, &mut scratch, false, &mut hits);
+    let emails: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| det.rule(h.rule).id == "personal.email")
+        .collect();
+    assert_eq!(emails.len(), 20_000);
+    assert!(emails.windows(2).all(|w| w[0].start < w[1].start));
+    // The set a big record grew is given back, and the next record starts
+    // from nothing.
+    hits.clear();
+    rec.set_text(b"user7@example.com");
+    det.scan(&rec, &mut scratch, false, &mut hits);
+    assert_eq!(hits.len(), 1);
+    assert!(scratch.seen_values.capacity() <= SEEN_KEEP);
+}
+
+#[test]
+fn the_path_cache_keeps_what_it_holds_past_its_bound() {
+    let det = Detectors::builtin().unwrap();
+    let n = PATH_CACHE_MAX + 50;
+    let header: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let row = vec!["1"; n].join(",");
+    let header = formats::parse_header(formats::Format::Csv, header.join(",").as_bytes());
+    let mut rec = RecordBuf::default();
+    formats::parse(formats::Format::Csv, row.as_bytes(), &header, &mut rec).unwrap();
+    let mut scratch = Scratch::default();
+    let mut hits = Vec::new();
+    for _ in 0..3 {
+        det.scan(&rec, &mut scratch, false, &mut hits);
+        // The first PATH_CACHE_MAX paths stay cached: no cliff, no clear.
+        assert_eq!(scratch.paths.len(), PATH_CACHE_MAX);
+        assert_eq!(scratch.paths.get(&b"c0"[..]), Some(&0));
+        assert!(!scratch.paths.contains_key(format!("c{}", n - 1).as_bytes()));
+        assert_eq!(scratch.infos.len(), PATH_CACHE_MAX + 1);
+    }
+    // Paths not looked up since the last sweep make room for new ones.
+    let other: Vec<String> = (0..2 * PATH_CACHE_MAX).map(|i| format!("d{i}")).collect();
+    let header2 = formats::parse_header(formats::Format::Csv, other.join(",").as_bytes());
+    let row2 = vec!["1"; other.len()].join(",");
+    formats::parse(formats::Format::Csv, row2.as_bytes(), &header2, &mut rec).unwrap();
+    det.scan(&rec, &mut scratch, false, &mut hits);
+    det.scan(&rec, &mut scratch, false, &mut hits);
+    assert!(!scratch.paths.contains_key(&b"c0"[..]));
+    assert!(scratch.paths.keys().any(|k| k.starts_with(b"d")));
+    assert!(scratch.paths.len() <= PATH_CACHE_MAX && scratch.infos.len() <= PATH_CACHE_MAX + 1);
+}

@@ -207,6 +207,12 @@ pub(super) fn merge<T>(
         .collect();
     let mut acc = Accounting::from_files(per_file);
     acc.resumed_files = resumed;
+    if let Some(j) = &opts.journal {
+        acc.journal_rejected = j.take_rejected();
+    }
+    if let Some(g) = &opts.residency.resolver.geoip {
+        acc.geoip_errors = g.take_errors();
+    }
     if let Some(file) = records {
         file.finish()?;
     }

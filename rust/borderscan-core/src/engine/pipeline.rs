@@ -149,6 +149,7 @@ impl<T> Worker<'_, T> {
                 .origin(res, has_origin.then_some(self.place.origin.as_str()));
             let mut worst = None;
             self.record_rules.clear();
+            let mut columns = Columns::new();
             for h in self.hits.drain(..) {
                 let f = &self.rec.fields[h.field as usize];
                 self.field.clear();
@@ -159,11 +160,10 @@ impl<T> Worker<'_, T> {
                 let field = (!f.text).then_some(self.field.as_str());
                 let spec = self.det.rule(h.rule);
                 // A value found in a key lies in the path, not the value.
-                let (raw, from) = if h.in_key {
-                    (&self.rec.path(f)[h.start as usize..h.end as usize], 0)
+                let raw = if h.in_key {
+                    &self.rec.path(f)[h.start as usize..h.end as usize]
                 } else {
-                    let v = &self.rec.value(f)[h.start as usize..h.end as usize];
-                    (v, f.line_from as usize + h.start as usize)
+                    &self.rec.value(f)[h.start as usize..h.end as usize]
                 };
                 let host = self.cache.resolution(entry).host.as_deref();
                 // The fingerprint takes the path as found (it must not change
@@ -183,7 +183,15 @@ impl<T> Worker<'_, T> {
                 self.batch.push(&Row {
                     path: &out.stats.path,
                     line: line_no,
-                    column: column_of(bytes, raw, from),
+                    // A CSV row's keys are in its header, not in its line.
+                    column: if h.in_key && format.has_header() {
+                        1
+                    } else if h.in_key {
+                        columns.key(bytes, raw, f.line_from as usize)
+                    } else {
+                        let from = f.line_from as usize + h.start as usize;
+                        columns.value(bytes, raw, h.field, h.start as usize, from)
+                    },
                     byte_offset: offset,
                     rule: h.rule,
                     field,
@@ -299,10 +307,109 @@ impl<T> Worker<'_, T> {
     }
 }
 
-/// 1-based column, in code points, of a value in its line: its first
-/// occurrence from `from` (where the parser saw it, or a place before it),
-/// else its first occurrence; 1 when the value does not appear as such (it
-/// was unescaped).
+/// Columns of the values found in one line, computed incrementally: the
+/// code points before a value are counted from the last place computed
+/// (or from the line's start, whichever is nearer), not from the line's
+/// start each time, so that the cost of a finding does not grow with the
+/// length of its line (issue 17: a line of a million e-mail addresses).
+/// Hits come in ascending order within a field and rule; the places of
+/// the last hit found in a field also bound where the next one can start.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Columns {
+    /// The last place whose column was computed: `(byte, column)`.
+    at: usize,
+    column: u64,
+    /// The last value located (not in a key): its field, its start in the
+    /// field's value, and where it was found in the line.
+    last: Option<(u32, usize, usize)>,
+}
+
+impl Columns {
+    /// Columns in a new line.
+    pub(super) fn new() -> Self {
+        Columns {
+            at: 0,
+            column: 1,
+            last: None,
+        }
+    }
+
+    /// 1-based column of byte `at` of `line`: one plus the code points
+    /// before it (UTF-8 lead bytes), counted from the nearest place known.
+    pub(super) fn at(&mut self, line: &[u8], at: usize) -> u64 {
+        let column = if at >= self.at {
+            self.column + code_points(&line[self.at..at])
+        } else if at >= self.at - at {
+            self.column - code_points(&line[at..self.at])
+        } else {
+            1 + code_points(&line[..at])
+        };
+        (self.at, self.column) = (at, column);
+        column
+    }
+
+    /// 1-based column, in code points, of a value of field `field` found
+    /// at `start` of the field's value and at or after `from` in the line
+    /// (where the parser saw it, or a place before it): its first
+    /// occurrence from there, else its first occurrence; 1 when the value
+    /// does not appear as such (it was unescaped).
+    pub(super) fn value(
+        &mut self,
+        line: &[u8],
+        value: &[u8],
+        field: u32,
+        start: usize,
+        from: usize,
+    ) -> u64 {
+        // Escapes only lengthen a value in its line: a later value of the
+        // same field lies at least as far after the last one found as it
+        // does in the field's value.
+        let from = match self.last {
+            Some((f, s, found)) if f == field && start >= s => from.max(found + (start - s)),
+            _ => from,
+        };
+        let after = line
+            .get(from..)
+            .and_then(|rest| find_in_line(rest, value))
+            .map(|i| from + i);
+        if let Some(at) = after {
+            self.last = Some((field, start, at));
+            return self.at(line, at);
+        }
+        match find_in_line(line, value) {
+            Some(at) => self.at(line, at),
+            None => 1,
+        }
+    }
+
+    /// 1-based column of a value found in field `field`'s key: the last
+    /// occurrence before the field's value (`line_from`; a JSON key just
+    /// before it), else its first occurrence in the line; 1 when it does
+    /// not appear.
+    pub(super) fn key(&mut self, line: &[u8], value: &[u8], line_from: usize) -> u64 {
+        let before = line
+            .get(..line_from)
+            .and_then(|head| memchr::memmem::rfind(head, value));
+        match before.or_else(|| find_in_line(line, value)) {
+            Some(at) => self.at(line, at),
+            None => 1,
+        }
+    }
+}
+
+/// Code points in `bytes`: its UTF-8 lead bytes.
+fn code_points(bytes: &[u8]) -> u64 {
+    #[cfg(test)]
+    COUNTED.with(|c| c.set(c.get() + bytes.len()));
+    if bytes.is_ascii() {
+        return bytes.len() as u64;
+    }
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
+}
+
+/// 1-based column, in code points, of a value in its line, computed from
+/// the line's start: what [`Columns`] computes incrementally.
+#[cfg(test)]
 pub(super) fn column_of(line: &[u8], value: &[u8], from: usize) -> u64 {
     let after = line
         .get(from..)
@@ -311,12 +418,7 @@ pub(super) fn column_of(line: &[u8], value: &[u8], from: usize) -> u64 {
     let Some(at) = after.or_else(|| find_in_line(line, value)) else {
         return 1;
     };
-    let before = &line[..at];
-    if before.is_ascii() {
-        return at as u64 + 1;
-    }
-    // Count UTF-8 lead bytes: one per code point.
-    1 + before.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
+    1 + String::from_utf8_lossy(&line[..at]).chars().count() as u64
 }
 
 /// The first occurrence of a non-empty `needle` in `line`. A value usually
@@ -334,4 +436,107 @@ pub(super) fn find_in_line(line: &[u8], needle: &[u8]) -> Option<usize> {
         from = i + 1;
     }
     memchr::memmem::find(&line[from..], needle).map(|i| from + i)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes [`code_points`] has looked at on this thread.
+    static COUNTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of `n` e-mail addresses, some after a non-ASCII word, and
+    /// where each address starts.
+    fn addresses(n: usize) -> (String, Vec<(usize, String)>) {
+        let mut line = String::new();
+        let mut at = Vec::with_capacity(n);
+        for i in 0..n {
+            if i % 7 == 3 {
+                line.push_str("für ");
+            }
+            let a = format!("user{i}@example{}.com", i % 97);
+            at.push((line.len(), a.clone()));
+            line.push_str(&a);
+            line.push(' ');
+        }
+        (line, at)
+    }
+
+    #[test]
+    fn columns_of_a_hundred_thousand_values_on_one_line() {
+        let (line, at) = addresses(100_000);
+        let bytes = line.as_bytes();
+        COUNTED.with(|c| c.set(0));
+        let mut columns = Columns::new();
+        let got: Vec<u64> = at
+            .iter()
+            .map(|(start, a)| columns.value(bytes, a.as_bytes(), 0, *start, *start))
+            .collect();
+        // Each byte before the last value is counted once, not once per hit.
+        let counted = COUNTED.with(|c| c.get());
+        assert!(counted <= bytes.len(), "{counted} bytes counted");
+        let (start, a) = at.last().unwrap();
+        let naive = 1 + line[..*start].chars().count() as u64;
+        assert_eq!(*got.last().unwrap(), naive);
+        assert_eq!(naive, column_of(bytes, a.as_bytes(), *start));
+        // 14,286 `für ` before it: four code points, five bytes each.
+        assert_eq!(naive, *start as u64 + 1 - 14_286);
+        // A few in the middle, against the naive count.
+        for k in [0, 1, 3, 4, 50_000, 99_998] {
+            let (s, _) = &at[k];
+            assert_eq!(got[k], 1 + line[..*s].chars().count() as u64, "hit {k}");
+        }
+    }
+
+    #[test]
+    fn columns_match_the_naive_count_in_any_order() {
+        // Values of two fields, as JSON puts them (one escaped), key hits,
+        // and hits of a second rule that go back to the line's start.
+        let line = r#"{"ü@x.de": "née a@b.cd, c\u0040d.ef; α@β.gr a@b.cd", "n": "ö a@b.cd"}"#;
+        let b = line.as_bytes();
+        let v0 = line.find("née").unwrap();
+        let v1 = line.find("ö a@").unwrap();
+        // (field, value, start in the field's value, line_from of the field)
+        let value0 = "née a@b.cd, c@d.ef; α@β.gr a@b.cd";
+        let at = |v: &str, k: usize| value0.match_indices(v).nth(k).unwrap().0;
+        let (a0, a1) = (at("a@b.cd", 0), at("a@b.cd", 1));
+        let hits: &[(u32, &str, usize, usize)] = &[
+            (0, "a@b.cd", a0, v0),
+            (0, "c@d.ef", at("c@d.ef", 0), v0),
+            (0, "α@β.gr", at("α@β.gr", 0), v0),
+            (0, "a@b.cd", a1, v0),
+            (1, "a@b.cd", "ö ".len(), v1),
+            (0, "née", 0, v0),
+            (1, "ö", 0, v1),
+        ];
+        let mut columns = Columns::new();
+        for &(field, v, start, from) in hits {
+            let want = column_of(b, v.as_bytes(), from + start);
+            let got = columns.value(b, v.as_bytes(), field, start, from + start);
+            assert_eq!(got, want, "{v} at {start} of field {field}");
+        }
+        // The escaped value is not in the line as such.
+        let c = at("c@d.ef", 0);
+        assert_eq!(Columns::new().value(b, b"c@d.ef", 0, c, v0 + c), 1);
+        // A key: the one just before its value; column 2 after `{"`.
+        let got = columns.key(b, "ü@x.de".as_bytes(), v0);
+        assert_eq!(got, 3);
+        assert_eq!(got, column_of(b, "ü@x.de".as_bytes(), 0));
+        // The later `a@b.cd` of field 0 lies after the first one found.
+        let mut columns = Columns::new();
+        let first = columns.value(b, b"a@b.cd", 0, a0, v0 + a0);
+        let later = columns.value(b, b"a@b.cd", 0, a1, v0 + a1);
+        assert_eq!(
+            later,
+            1 + line[..line.find("a@b.cd\", ").unwrap()].chars().count() as u64
+        );
+        assert!(later > first + 20, "{first} {later}");
+        for at in [0, 5, b.len(), 9, 1, b.len() - 3] {
+            let want = 1 + String::from_utf8_lossy(&b[..at]).chars().count() as u64;
+            assert_eq!(columns.at(b, at), want, "byte {at}");
+        }
+    }
 }

@@ -13,7 +13,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use super::ScanOptions;
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header};
-use crate::input::{self, Compression, LineReader};
+use crate::input::{self, Compression, LineReader, TextKind};
 use crate::journal::{Identity, Replay};
 
 /// How much of a file is sniffed for binary content, format and header.
@@ -265,19 +265,27 @@ pub(super) fn plan_ranges(
     let mut f = File::open(path)?;
     let mut head = vec![0u8; SNIFF.min(size as usize)];
     f.read_exact(&mut head)?;
-    if Compression::sniff(&head) != Compression::None || input::looks_binary(&head) {
+    // Only plain text is split: a compressed stream, an archive (which the
+    // whole-file task reports as not read), a binary file (skipped) and
+    // UTF-16/UTF-32 text (decoded as one stream: a range could start
+    // inside a code unit) are whole-file tasks.
+    let name = path.to_string_lossy();
+    if Compression::sniff(&head) != Compression::None
+        || input::unreadable_container(&head).is_some()
+        || input::sniff_text(&head, &name) != TextKind::Text
+    {
         return Ok(None);
     }
     let format = opts
         .config
         .input_format
-        .unwrap_or_else(|| formats::detect(&path.to_string_lossy(), &head));
+        .unwrap_or_else(|| formats::detect(&name, &input::nuls_as_spaces(&head)));
     let header = if format.has_header() {
         // The first line as the first range's reader will see it (cut at
         // max_line, even past the sniffed head), so every range parses
         // rows with the header the whole-file scan would use.
         f.seek(SeekFrom::Start(0))?;
-        let mut lr = LineReader::new((&mut f).take(size), opts.config.max_line);
+        let mut lr = LineReader::new((&mut f).take(size), opts.config.max_line).nul_as_space();
         let first = lr.next_line()?.map_or(&[][..], |l| l.bytes);
         formats::parse_header_with(format, first, opts.config.csv_delimiter.map(|c| c as u8))
     } else {

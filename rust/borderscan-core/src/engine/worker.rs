@@ -18,7 +18,7 @@ use crate::accounting::FileStats;
 use crate::batch::BatchBuilder;
 use crate::detect::{Detectors, Hit, Scratch};
 use crate::formats::{self, Format, Header, RecordBuf};
-use crate::input::{self, Compression, LineReader};
+use crate::input::{self, Compression, LineReader, TextKind};
 use crate::journal;
 use crate::records::RecordsBuilder;
 use crate::residency;
@@ -28,6 +28,11 @@ use crate::resolve::{Extractor, Placement};
 /// compressed stream, else the bytes of the lines read.
 pub(super) fn stored_bytes<R: Read>(lr: &LineReader<R>, stored: Option<&AtomicU64>) -> u64 {
     stored.map_or_else(|| lr.position(), |c| c.load(Ordering::Relaxed))
+}
+
+/// A read error, with where in the stream it happened.
+fn read_error<R: Read>(lr: &LineReader<R>, e: io::Error) -> String {
+    format!("read error after {} bytes: {e}", lr.position())
 }
 
 /// Reports a task's progress as deltas since its last report.
@@ -358,10 +363,12 @@ impl<T> Worker<'_, T> {
     }
 
     /// Read lines and scan records. With `sniff`, the head of the stream
-    /// decides binary/format/header (whole-file tasks); range tasks were
-    /// told these by the planner. With `chunk`, the lines are cut into
-    /// chunks that any worker scans (see [`Chunk`]).
-    pub(super) fn scan_stream<R: Read>(
+    /// decides binary/encoding/format/header (whole-file tasks); range
+    /// tasks were told these by the planner (which splits plain text only).
+    /// With `chunk`, the lines are cut into chunks that any worker scans
+    /// (see [`Chunk`]); a stream decoded from UTF-16/UTF-32 always is, as a
+    /// compressed one (one reader, many scanners).
+    pub(super) fn scan_stream<'r, R: Read + 'r>(
         &mut self,
         reader: R,
         lines: &Lines,
@@ -369,49 +376,86 @@ impl<T> Worker<'_, T> {
         sniff: bool,
         chunk: bool,
     ) -> std::result::Result<(), String> {
-        let mut lr = LineReader::new(reader, self.opts.config.max_line);
+        let max_line = self.opts.config.max_line;
+        let mut lr = LineReader::new(reader, max_line).nul_as_space();
         let mut st = LineState {
             format: lines.format,
             header: Arc::new(lines.header.cloned().unwrap_or_default()),
             read_header: lines.read_header,
             line_no: 0,
         };
-        let err_at = |lr: &LineReader<R>, e: io::Error| {
-            format!("read error after {} bytes: {e}", lr.position())
-        };
-        if sniff {
-            if let Err(e) = lr.peek(SNIFF) {
-                return Err(err_at(&lr, e));
-            }
-            let head = lr.peek(SNIFF).map_err(|e| e.to_string())?;
-            // peek may return more than asked (a whole read); judge on
-            // exactly the head the range planner sniffs, so a file is
-            // binary, and has a format, whether or not it is split.
-            let head = &head[..head.len().min(SNIFF)];
-            if let Some(what) = input::unreadable_container(head) {
-                return Err(format!(
-                    "{what}, which {} (extract it and scan the files)",
-                    input::NOT_READ_YET
-                ));
-            }
-            if input::looks_binary(head) {
+        if !sniff {
+            return self.scan_lines(lr, st, lines, out, chunk);
+        }
+        if let Err(e) = lr.peek(SNIFF) {
+            return Err(read_error(&lr, e));
+        }
+        let head = lr.peek(SNIFF).map_err(|e| e.to_string())?;
+        // peek may return more than asked (a whole read); judge on
+        // exactly the head the range planner sniffs, so a file is
+        // binary, and has a format, whether or not it is split.
+        let head = &head[..head.len().min(SNIFF)];
+        if let Some(what) = input::unreadable_container(head) {
+            return Err(format!(
+                "{what}, which {} (extract it and scan the files)",
+                input::NOT_READ_YET
+            ));
+        }
+        match input::sniff_text(head, &out.stats.path) {
+            TextKind::Binary => {
                 // The caller sets the bytes skipped: it knows the size.
                 out.stats.binary_skipped = 1;
-                return Ok(());
+                Ok(())
             }
-            st.format = self
-                .opts
-                .config
-                .input_format
-                .unwrap_or_else(|| formats::detect(&out.stats.path, head));
-            st.read_header = st.format.has_header();
+            TextKind::Text => {
+                st.format = self.sniff_format(&out.stats.path, head);
+                st.read_header = st.format.has_header();
+                self.scan_lines(lr, st, lines, out, chunk)
+            }
+            TextKind::Encoded(enc) => {
+                out.stats.encoding = Some(enc.as_str().into());
+                // The bytes peeked so far, then the rest, decoded: lines
+                // and offsets are of the UTF-8 text.
+                let decoded: Box<dyn Read + 'r> =
+                    Box::new(input::Decoded::new(lr.into_unread(), enc));
+                let mut lr = LineReader::new(decoded, max_line).nul_as_space();
+                if let Err(e) = lr.peek(SNIFF) {
+                    return Err(read_error(&lr, e));
+                }
+                let head = lr.peek(SNIFF).map_err(|e| e.to_string())?;
+                let head = &head[..head.len().min(SNIFF)];
+                st.format = self.sniff_format(&out.stats.path, head);
+                st.read_header = st.format.has_header();
+                self.scan_lines(lr, st, lines, out, self.chunking)
+            }
         }
+    }
+
+    /// The format of a text head (its NUL bytes as the lines will hold
+    /// them), unless the caller named one.
+    fn sniff_format(&self, path: &str, head: &[u8]) -> Format {
+        self.opts
+            .config
+            .input_format
+            .unwrap_or_else(|| formats::detect(path, &input::nuls_as_spaces(head)))
+    }
+
+    /// Read lines from `lr` and scan their records (see [`Self::scan_stream`]).
+    fn scan_lines<R: Read>(
+        &mut self,
+        mut lr: LineReader<R>,
+        mut st: LineState,
+        lines: &Lines,
+        out: &mut TaskOut,
+        chunk: bool,
+    ) -> std::result::Result<(), String> {
         out.stats.format = Some(st.format.to_string());
         if chunk {
             let result = self.produce(&mut lr, st, lines.stored.as_deref(), out);
             out.stats.decompressed_bytes = lr.position();
             out.stats.cut_bytes = lr.cut_bytes();
-            return result.map_err(|e| err_at(&lr, e));
+            out.stats.nul_bytes = lr.nul_bytes();
+            return result.map_err(|e| read_error(&lr, e));
         }
         let progress = self.opts.progress.as_deref();
         let stored = lines.stored.as_deref();
@@ -436,7 +480,8 @@ impl<T> Worker<'_, T> {
         out.stats.lines = st.line_no;
         out.stats.decompressed_bytes = lr.position();
         out.stats.cut_bytes = lr.cut_bytes();
-        result.map_err(|e| err_at(&lr, e))
+        out.stats.nul_bytes = lr.nul_bytes();
+        result.map_err(|e| read_error(&lr, e))
     }
 
     /// Cut a stream into chunks for all workers. Lines are cut by this
@@ -547,5 +592,140 @@ impl<T> Worker<'_, T> {
             tx,
         });
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write;
+    use std::path::Path;
+
+    use crate::accounting::FileStats;
+    use crate::engine::output::Finding;
+    use crate::{Detectors, Input, ScanConfig, ScanOptions, ScanOutput, scan};
+
+    fn run(p: &Path, threads: usize, split_size: u64) -> ScanOutput {
+        let det = Detectors::builtin().expect("builtin rules");
+        let opts = ScanOptions::from(ScanConfig {
+            threads,
+            split_size,
+            ..Default::default()
+        });
+        let out = scan(&[Input::Path(p.to_path_buf())], &det, &opts).expect("scan runs");
+        assert!(
+            out.accounting.imbalances().is_empty(),
+            "{:?}",
+            out.accounting.imbalances()
+        );
+        out
+    }
+
+    /// Findings without the path, and the fingerprint made of it
+    /// (compared across files).
+    fn rows(out: &ScanOutput) -> Vec<Finding> {
+        let mut f = out.findings();
+        for x in &mut f {
+            x.path.clear();
+            x.fingerprint.clear();
+        }
+        f
+    }
+
+    fn log(n: usize) -> String {
+        let mut s = String::new();
+        for i in 0..n {
+            writeln!(
+                s,
+                "{{\"site\":\"DE-MUC-01\",\"who\":\"Jürgen\",\"email\":\"anna.schmidt{i}@example.de\",\"dest\":\"https://collector.example.jp/in\"}}"
+            )
+            .unwrap();
+        }
+        s
+    }
+
+    /// A UTF-16 file larger than the split size is one decoding reader
+    /// (never split at a byte offset), its lines cut into chunks for all
+    /// workers: the findings, lines and offsets of the UTF-8 original.
+    #[test]
+    fn large_utf16_file_is_decoded_as_one_stream_in_chunks() {
+        let text = log(40_000);
+        let dir = tempfile::tempdir().unwrap();
+        let (p8, p16) = (dir.path().join("a.log"), dir.path().join("w.log"));
+        std::fs::write(&p8, &text).unwrap();
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(&p16, &utf16).unwrap();
+        let want = run(&p8, 1, u64::MAX);
+        for threads in [1, 3] {
+            let got = run(&p16, threads, 1 << 20);
+            let (g, w) = (&got.accounting.per_file[0], &want.accounting.per_file[0]);
+            assert_eq!(g.encoding.as_deref(), Some("utf-16le"));
+            assert_eq!(
+                (g.bytes, g.bytes_read),
+                (utf16.len() as u64, utf16.len() as u64)
+            );
+            assert_eq!(g.decompressed_bytes, text.len() as u64);
+            assert_eq!(g.ranges, 1, "not split");
+            let strip = |f: &FileStats| {
+                let mut f = f.clone();
+                f.path.clear();
+                f.encoding = None;
+                (f.bytes, f.bytes_read, f.ranges) = (0, 0, 0);
+                f.no_destination.first.clear();
+                f
+            };
+            assert_eq!(strip(g), strip(w), "threads {threads}");
+            assert_eq!(rows(&got), rows(&want), "threads {threads}");
+        }
+    }
+
+    /// NUL bytes read as spaces the same whether a file is split or not,
+    /// and are counted in each range.
+    #[test]
+    fn nul_bytes_are_spaces_whole_or_split() {
+        let text = log(30_000);
+        let mut data = text.clone().into_bytes();
+        data[10] = 0;
+        for at in [200_000, 900_000, 2_000_000] {
+            data[at..at + 3000].fill(0);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("crash.log");
+        std::fs::write(&p, &data).unwrap();
+        let whole = run(&p, 1, u64::MAX);
+        let split = run(&p, 2, 256 * 1024);
+        let (w, s) = (&whole.accounting.per_file[0], &split.accounting.per_file[0]);
+        assert!(s.ranges > 1);
+        assert_eq!((w.binary_skipped, w.nul_bytes), (0, 9001));
+        assert_eq!(s.nul_bytes, w.nul_bytes);
+        assert_eq!(whole.accounting.nul_bytes, 9001);
+        assert_eq!((w.lines, w.records), (s.lines, s.records));
+        assert_eq!(rows(&whole), rows(&split));
+        // Only the records the NUL blocks overwrote (3000 bytes: 26 or 27
+        // lines each) lost their address.
+        let emails = |o: &ScanOutput| {
+            o.findings()
+                .iter()
+                .filter(|f| f.detector == "personal.email")
+                .count()
+        };
+        assert!(emails(&whole) >= 30_000 - 3 * 27, "{}", emails(&whole));
+    }
+
+    /// An archive is reported as not read, also when its head has no NUL
+    /// byte and it is larger than the split size (it was split into ranges
+    /// and read as text before).
+    #[test]
+    fn large_archive_is_never_split_into_text_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("logs.zip");
+        let mut data = b"PK\x03\x04".to_vec();
+        data.extend(log(20_000).as_bytes());
+        std::fs::write(&p, &data).unwrap();
+        let out = run(&p, 2, 256 * 1024);
+        let f = &out.accounting.per_file[0];
+        assert_eq!(f.failed_files, 1, "{f:?}");
+        assert!(f.error.as_deref().unwrap_or("").contains("zip"), "{f:?}");
+        assert_eq!(f.records, 0);
     }
 }

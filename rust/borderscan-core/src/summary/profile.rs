@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt64Type;
 use arrow_array::{Array, RecordBatch};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::same;
@@ -51,6 +51,9 @@ pub fn file_pattern(path: &str) -> String {
 type Views = (u128, u128, u128);
 /// Per [`Views`]: a row that has them, and the findings.
 type Hits = FxHashMap<Views, (usize, u64)>;
+
+/// Findings of a record up to which its rows are compared pairwise.
+const FEW_FINDINGS: usize = 16;
 
 /// One row of the profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -112,6 +115,8 @@ impl Profile {
         // Per pair: its first row, its records, and per (detector,
         // destination, verdict) views a row that has them and the hits.
         let mut order: Vec<(usize, u64, Hits)> = Vec::new();
+        // Fields met in the current record, when it has many findings.
+        let mut fields_seen: FxHashSet<Option<&str>> = FxHashSet::default();
         let mut start = 0;
         while start < n {
             // A record's findings are contiguous rows.
@@ -119,6 +124,10 @@ impl Profile {
             while end < n && off.value(end) == off.value(start) && same(path, end, start) {
                 end += 1;
             }
+            // A record of many findings (a line of a million addresses)
+            // looks its fields up in a set, not among its earlier rows.
+            let many = end - start > FEW_FINDINGS;
+            fields_seen.clear();
             for i in start..end {
                 let fv = if field.is_valid(i) {
                     field.views()[i]
@@ -130,11 +139,16 @@ impl Profile {
                     order.push((i, 0, FxHashMap::default()));
                     order.len() - 1
                 });
-                let first_in_record = !(start..i).any(|j| {
-                    same(path, i, j)
-                        && field.is_valid(i) == field.is_valid(j)
-                        && (!field.is_valid(i) || same(field, i, j))
-                });
+                // A record's rows share its path (see `end` above).
+                let first_in_record = if many {
+                    fields_seen.insert(field.is_valid(i).then(|| field.value(i)))
+                } else {
+                    !(start..i).any(|j| {
+                        same(path, i, j)
+                            && field.is_valid(i) == field.is_valid(j)
+                            && (!field.is_valid(i) || same(field, i, j))
+                    })
+                };
                 let e = &mut order[slot];
                 e.1 += u64::from(first_in_record);
                 let views = (det.views()[i], dc.views()[i], verdict.views()[i]);

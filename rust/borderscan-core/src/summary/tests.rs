@@ -207,3 +207,37 @@ fn a_selection_drops_rows_but_counts_every_finding() {
         "the fixture has more than violations"
     );
 }
+
+#[test]
+fn the_profile_counts_a_record_of_many_findings_once_per_field() {
+    // Past FEW_FINDINGS findings a record's fields are looked up in a set:
+    // the counts must be those of the pairwise comparison.
+    for n in [3usize, 40] {
+        let mut line = String::from(r#"{"a":""#);
+        for i in 0..n {
+            line.push_str(&format!("user{i}@example.com "));
+        }
+        line.push_str(r#"","b":"x@example.com","c":{"d":"y@example.com z@example.com"}}"#);
+        line.push('\n');
+        line.push_str("{\"a\":\"w@example.com\"}\n");
+        let det = Detectors::builtin().unwrap();
+        let out = scan(
+            &[Input::Bytes {
+                name: "p.jsonl".into(),
+                data: std::sync::Arc::from(line.as_bytes()),
+            }],
+            &det,
+            &ScanOptions::default(),
+        )
+        .unwrap();
+        let mut s = Summary::default();
+        for b in &out.batches {
+            s.add(b);
+        }
+        let rows = s.profile();
+        let of = |f: &str| rows.iter().find(|r| r.field == f).unwrap();
+        assert_eq!((of("a").records, of("a").hits), (2, n as u64 + 1), "{n}");
+        assert_eq!((of("b").records, of("b").hits), (1, 1), "{n}");
+        assert_eq!((of("c.d").records, of("c.d").hits), (1, 2), "{n}");
+    }
+}

@@ -1,0 +1,152 @@
+"""Hostile inputs (issue 17, "it can be made slow"): time and peak RSS per size.
+
+Generates, into `--workdir`, inputs built to make a scanner slow, and scans
+each with the real CLI:
+
+  emails-line   N e-mail addresses on one line (plain text), N = 10k, 100k, 1M:
+                every per-hit cost that depends on the line's length shows
+                as time growing faster than N
+  csv-columns   a CSV of 300 rows with C distinct column names, C = 16,384,
+                16,385, 50,000: a per-worker field cache that is cleared when
+                full shows as a cliff past its capacity
+  json-fields   one JSON record with N fields, each value an e-mail address
+                (N = 10k, 100k)
+  json-keys     one JSON record with N fields, each key an e-mail address
+                (masked paths looked up per hit)
+
+    python benches/hostile.py --workdir DIR [--case NAME ...] [--timeout S]
+
+Each scan is `python -m borderscan scan FILE --format table -q --no-audit-log
+--max-line-bytes M` (M fits the file's longest line), run under
+`/usr/bin/time -f "%e %M"` for wall time and peak RSS. Prints a Markdown table
+with the growth of time against the previous size of the same case (about
+the size ratio when the cost is linear). A run past `--timeout` is killed
+and reported as such. Growth of wall time is the figure to judge: this is a
+shared machine, and absolute times move by 10 % from one minute to the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def log(msg: str) -> None:
+    print(f"[hostile] {msg}", file=sys.stderr, flush=True)
+
+
+def email(i: int) -> str:
+    return f"user{i}@example{i % 97}.com"
+
+
+def emails_line(path: Path, n: int) -> int:
+    line = " ".join(email(i) for i in range(n))
+    path.write_text(line + "\n")
+    return len(line)
+
+
+def csv_columns(path: Path, cols: int, rows: int = 300) -> int:
+    header = ",".join(f"col_{i:06d}" for i in range(cols))
+    row = ",".join(str(i % 10) for i in range(cols))
+    with path.open("w") as f:
+        f.write(header + "\n")
+        for _ in range(rows):
+            f.write(row + "\n")
+    return max(len(header), len(row))
+
+
+def json_fields(path: Path, n: int) -> int:
+    line = "{" + ",".join(f'"f{i}":"{email(i)}"' for i in range(n)) + "}"
+    path.write_text(line + "\n")
+    return len(line)
+
+
+def json_keys(path: Path, n: int) -> int:
+    line = "{" + ",".join(f'"{email(i)}":{i}' for i in range(n)) + "}"
+    path.write_text(line + "\n")
+    return len(line)
+
+
+CASES: dict[str, tuple[str, Callable[[Path, int], int], list[int], str]] = {
+    "emails-line": ("e-mails on one line", emails_line, [10_000, 100_000, 1_000_000], "txt"),
+    "csv-columns": ("CSV columns, 300 rows", csv_columns, [16_384, 16_385, 50_000], "csv"),
+    "json-fields": ("JSON fields with an e-mail each, one record", json_fields,
+                    [10_000, 100_000], "jsonl"),
+    "json-keys": ("JSON keys that are e-mails, one record", json_keys, [10_000, 100_000],
+                  "jsonl"),
+}
+
+
+def scan(path: Path, longest: int, timeout: float) -> tuple[float | None, int | None, str]:
+    """Wall seconds and peak RSS (KiB) of one CLI scan, or None on a timeout."""
+    max_line = max(1 << 20, 1 << (longest + 1).bit_length())
+    cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "borderscan", "scan", str(path),
+           "--format", "table", "-q", "--no-audit-log", "--max-line-bytes", str(max_line)]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None, None, f"killed after {time.monotonic() - start:.0f} s"
+    last = err.strip().splitlines()[-1] if err.strip() else ""
+    try:
+        wall, rss = last.split()
+        return float(wall), int(rss), f"exit {proc.returncode}"
+    except ValueError:
+        return None, None, f"exit {proc.returncode}: {err.strip()[-200:]}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--workdir", type=Path, required=True)
+    ap.add_argument("--case", action="append", choices=sorted(CASES),
+                    help="cases to run (repeatable; default: all)")
+    ap.add_argument("--timeout", type=float, default=600.0, help="seconds per scan")
+    ap.add_argument("--runs", type=int, default=1, help="scans per size; the median is shown")
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    rows = ["| input | size | file MB | wall s | peak RSS MB | wall / previous size | note |",
+            "|---|---:|---:|---:|---:|---:|---|"]
+    for name in args.case or list(CASES):
+        label, make, sizes, ext = CASES[name]
+        prev: tuple[int, float] | None = None
+        for n in sizes:
+            path = args.workdir / f"{name}-{n}.{ext}"
+            log(f"generating {path}")
+            longest = make(path, n)
+            mb = path.stat().st_size / 1e6
+            walls, rsss, note = [], [], ""
+            for _ in range(args.runs):
+                log(f"scanning {path}")
+                wall, rss, note = scan(path, longest, args.timeout)
+                if wall is None:
+                    break
+                walls.append(wall)
+                rsss.append(rss or 0)
+            if len(walls) == args.runs:
+                wall = sorted(walls)[len(walls) // 2]
+                growth = (f"{wall / prev[1]:.2f} (size x{n / prev[0]:g})"
+                          if prev and prev[1] > 0 else "")
+                rows.append(f"| {label} | {n:,} | {mb:.1f} | {wall:.2f} | {max(rsss) / 1024:.0f} "
+                            f"| {growth} | {note} |")
+                prev = (n, wall)
+            else:
+                rows.append(f"| {label} | {n:,} | {mb:.1f} | n/a | n/a | n/a | {note} |")
+                prev = None
+            print(rows[-1], file=sys.stderr, flush=True)
+            path.unlink()
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
