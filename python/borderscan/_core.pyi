@@ -222,6 +222,9 @@ class FileStats(TypedDict):
     path: str
     format: str | None
     compression: str | None
+    encoding: str | None
+    """The text encoding decoded to UTF-8 (`utf-16le`, ...); None: read as bytes."""
+    nul_bytes: int
     bytes: int
     bytes_read: int
     bytes_skipped: int
@@ -249,6 +252,20 @@ class FileStats(TypedDict):
     no_destination: ReasonStats
     """Records that name no destination, with the first of them."""
 
+class JournalRejected(TypedDict):
+    path: str
+    findings: str
+    reason: str
+
+class GeoipError(TypedDict):
+    ip: str
+    error: str
+
+class GeoipErrors(TypedDict):
+    count: int
+    database: str
+    first: list[GeoipError]
+
 class Accounting(TypedDict):
     """What a scan read: every input byte accounted for (README, Accounting)."""
 
@@ -272,6 +289,10 @@ class Accounting(TypedDict):
     failed_files: int
     failures: list[Failure]
     resumed_files: int
+    journal_rejected: list[JournalRejected]
+    geoip_errors: GeoipErrors
+    decoded_files: int
+    nul_bytes: int
     records_by_flow: list[RecordFlow]
     """Every record once by origin x destination; sums to `records`."""
     dest_found: dict[str, int]
