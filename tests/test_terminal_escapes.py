@@ -345,3 +345,21 @@ def test_policy_check_and_rules_list_show_escapes_escaped(cli, tmp_path: Path) -
                     '[rule.examples]\npositive = ["batch B-1234 done"]\nnegative = ["x"]\n')
     out = assert_run_clean(cli("rules", "list", "--rules", str(pack)), "rules list")
     assert "Batch \\x1b]8;;http://evil\\x1b\\codes\\u202e" in out.replace("\n", ""), out
+
+
+@pytest.mark.parametrize("name", sorted(PAYLOADS))
+def test_a_scans_policy_error_shows_escapes_escaped(cli, tmp_path: Path, name: str) -> None:
+    """A policy given to a scan is reported through the configuration
+    error line: a rule id holding a payload is shown escaped there too."""
+    payload = PAYLOADS[name]
+    policy = tmp_path / "p.toml"
+    policy.write_text(
+        'name = "x"\nversion = "1"\ndescription = "d"\nsources = ["s"]\n\n[[rule]]\n'
+        f'id = {json.dumps("a" + payload)}\ndescription = "d"\ncategories = ["personal"]\n'
+        'allow = ["@origin"]\nseverity = "high"\n', encoding="utf-8")
+    data = tmp_path / "t.jsonl"
+    data.write_text('{"email": "anna.schmidt@example.de"}\n')
+    r = cli("scan", str(data), "--policy", str(policy), "--no-audit-log")
+    assert r.returncode == 2
+    assert_run_clean(r, "scan --policy")
+    assert shown("a" + payload) in r.stderr.decode()

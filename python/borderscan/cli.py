@@ -225,7 +225,10 @@ def _config_error(e: Exception | str) -> NoReturn:
             text = "/".join(flag(p) for p in parts) + text[len(head):]
         for name in e.options:
             text = text.replace(f"`{name}`", flag(name))
-    _err_console().print(f"borderscan: configuration error: {text}", markup=False)
+    # A policy or rule file's own text (a rule id, a key) may hold control
+    # characters: shown escaped, one problem per line.
+    _err_console().print(f"borderscan: configuration error: {output.safe(text, lines=True)}",
+                         markup=False)
     sys.exit(EXIT_USAGE)
 
 
@@ -1044,7 +1047,9 @@ def audit_head(file: str | None, fmt: str) -> None:
         _config_error(f"{path}: the audit log is empty")
     if fmt == "json":
         click.echo(orjson.dumps({"log": os.path.abspath(path), "seq": last.get("seq"),
-                                 "hash": last.get("hash"), "ended": last.get("ended")}).decode())
+                                 "hash": last.get("hash"),
+                                 # An event entry (a repair) has a time, not an end.
+                                 "ended": last.get("ended") or last.get("time")}).decode())
     else:
         click.echo(f"{last.get('seq')} {last.get('hash')}")
 
