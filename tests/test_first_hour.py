@@ -355,3 +355,18 @@ def test_shell_completion_as_the_readme_documents_it():
 
     assert "plain,scan" in complete("borderscan sc")
     assert "plain,eu-gdpr" in complete("borderscan scan --preset eu")
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "html"])
+def test_an_output_through_a_symlink_is_written_where_it_points(tmp_path, fmt):
+    """Outputs are renamed into place whole; a link at the target is
+    followed, not replaced by a file (engine and Python writers alike)."""
+    real = tmp_path / "real"
+    real.write_bytes(b"old")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    done = run_cli("scan", str(SAMPLE), "--format", fmt, "--out", str(link), "-q",
+                   "--no-audit-log")
+    assert done.returncode == 0, done.stderr.decode()
+    assert link.is_symlink()
+    assert real.read_bytes() != b"old" and real.stat().st_size > 1000

@@ -22,6 +22,10 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb",
     """`open(path, mode)` for writing, put in place only when the block ends
     without an exception."""
     target = Path(path)
+    if target.is_symlink():
+        # Write where the link points; renaming over it would replace the
+        # link itself with a file.
+        target = Path(os.path.realpath(target))
     try:
         special = not stat.S_ISREG(target.stat().st_mode)
     except FileNotFoundError:

@@ -23,6 +23,15 @@ pub struct Pending {
 impl Pending {
     /// The file to write, and the guard that puts it in place.
     pub fn create(path: &Path) -> io::Result<(File, Pending)> {
+        // Write where a link points; renaming over it would replace the
+        // link itself with a file.
+        let resolved;
+        let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            resolved = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            resolved.as_path()
+        } else {
+            path
+        };
         let special = fs::metadata(path).is_ok_and(|m| !m.is_file());
         if special {
             let file = fs::OpenOptions::new().write(true).open(path)?;
@@ -95,6 +104,26 @@ mod tests {
         pending.commit().unwrap();
         assert_eq!(fs::read(&out).unwrap(), b"new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_link_is_followed_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let (mut f, pending) = Pending::create(&link).unwrap();
+        f.write_all(b"new").unwrap();
+        drop(f);
+        pending.commit().unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&real).unwrap(), b"new");
     }
 
     #[test]
