@@ -939,10 +939,6 @@ def explain(target: str, paths: tuple[str, ...], show_values: bool, **kw: Any) -
         click.echo(output.safe(line))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 @main.group("audit")
 def audit_group() -> None:
     """Check and manage the audit log every scan appends to."""
@@ -1303,3 +1299,7 @@ def config_show(cfg: Any, fmt: str) -> None:
     for name, value, source in rows:
         click.echo(f"{name.ljust(widths[0])}  {value.ljust(widths[1])}  {source}")
     click.echo("\nflags given to a command win over these values.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
