@@ -13,11 +13,18 @@ each with the real CLI:
                 (N = 10k, 100k)
   json-keys     one JSON record with N fields, each key an e-mail address
                 (masked paths looked up per hit)
+  baseline      a one-line file scanned with `--baseline` of N entries (as
+                `baseline create` writes them), N = 500k, 5M: memory must
+                stay far below the baseline's size (8 bytes per entry)
+  history       `report --history` over a store with N findings (one stored
+                scan of N records with an e-mail each), N = 300k, 3M: memory
+                must not grow with the store
 
     python benches/hostile.py --workdir DIR [--case NAME ...] [--timeout S]
 
 Each scan is `python -m borderscan scan FILE --format table -q --no-audit-log
---max-line-bytes M` (M fits the file's longest line), run under
+--max-line-bytes M` (M fits the file's longest line; `history` runs
+`report --history` instead), run under
 `/usr/bin/time -f "%e %M"` for wall time and peak RSS. Prints a Markdown table
 with the growth of time against the previous size of the same case (about
 the size ratio when the cost is linear). A run past `--timeout` is killed
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -73,21 +81,72 @@ def json_keys(path: Path, n: int) -> int:
     return len(line)
 
 
-CASES: dict[str, tuple[str, Callable[[Path, int], int], list[int], str]] = {
+def baseline(path: Path, n: int) -> tuple[int, list[str]]:
+    """A one-line input and a baseline of `n` entries beside it, each with
+    every key `baseline create` writes (about 330 bytes an entry)."""
+    import orjson
+
+    base = path.with_suffix(".baseline.json")
+    with base.open("wb") as f:
+        f.write(b'{"version": 1, "tool": {"name": "borderscan"}, "inputs": [], "findings": [')
+        for start in range(0, n, 100_000):
+            chunk = [{"fingerprint": f"{i * 2654435761 % (1 << 64):016x}",
+                      "path": f"feed/{i}.jsonl",
+                      "line": i, "detector": "personal.email", "category": "personal",
+                      "field": "user.email", "evidence": "u***@e***.com",
+                      "dest_host": "api.example.cn", "dest_country": "CN",
+                      "verdict": "violation", "severity": "high", "rule": "no-personal-to-cn",
+                      "occurrences": 1} for i in range(start, min(n, start + 100_000))]
+            body = orjson.dumps(chunk)[1:-1]
+            f.write((b"," if start else b"") + body)
+        f.write(b"]}\n")
+    line = json_line()
+    path.write_text(line + "\n")
+    return len(line), ["--baseline", str(base)]
+
+
+def json_line() -> str:
+    return '{"user": {"email": "' + email(1) + '"}, "url": "https://api.example.cn/x"}'
+
+
+def history(path: Path, n: int) -> tuple[int, list[str]]:
+    """A store holding one scan of `n` findings (records with an e-mail
+    each); the command is `report --history` of it."""
+    store = path.with_suffix(".store")
+    with path.open("w") as f:
+        for i in range(n):
+            f.write('{"user": {"email": "' + email(i) + '"}, "url": "https://api.example.cn/x"}\n')
+    subprocess.run([sys.executable, "-m", "borderscan", "scan", str(path), "--format", "table",
+                    "-q", "--no-audit-log", "--store", str(store)], check=False,
+                   stdout=subprocess.DEVNULL)
+    return 0, ["report", "--history", str(store), "--out", str(path.with_suffix(".html"))]
+
+
+# (label, generator, sizes, extension). A generator writes the input and
+# returns its longest line, or that and extra arguments (a `report`
+# command in place of the scan when the first of them is "report").
+Maker = Callable[[Path, int], "int | tuple[int, list[str]]"]
+CASES: dict[str, tuple[str, Maker, list[int], str]] = {
     "emails-line": ("e-mails on one line", emails_line, [10_000, 100_000, 1_000_000], "txt"),
     "csv-columns": ("CSV columns, 300 rows", csv_columns, [16_384, 16_385, 50_000], "csv"),
     "json-fields": ("JSON fields with an e-mail each, one record", json_fields,
                     [10_000, 100_000], "jsonl"),
     "json-keys": ("JSON keys that are e-mails, one record", json_keys, [10_000, 100_000],
                   "jsonl"),
+    "baseline": ("baseline entries, one-line input", baseline, [500_000, 5_000_000], "jsonl"),
+    "history": ("findings in a store, report --history", history, [300_000, 3_000_000],
+                "jsonl"),
 }
 
 
-def scan(path: Path, longest: int, timeout: float) -> tuple[float | None, int | None, str]:
+def scan(path: Path, longest: int, timeout: float, extra: list[str]
+         ) -> tuple[float | None, int | None, str]:
     """Wall seconds and peak RSS (KiB) of one CLI scan, or None on a timeout."""
     max_line = max(1 << 20, 1 << (longest + 1).bit_length())
-    cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "borderscan", "scan", str(path),
-           "--format", "table", "-q", "--no-audit-log", "--max-line-bytes", str(max_line)]
+    run = (extra if extra[:1] == ["report"] else
+           ["scan", str(path), "--format", "table", "-q", "--no-audit-log", "--max-line-bytes",
+            str(max_line), *extra])
+    cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "borderscan", *run]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -114,7 +173,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=1, help="scans per size; the median is shown")
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    rows = ["| input | size | file MB | wall s | peak RSS MB | wall / previous size | note |",
+    rows = ["| input | size | files MB | wall s | peak RSS MB | wall / previous size | note |",
             "|---|---:|---:|---:|---:|---:|---|"]
     for name in args.case or list(CASES):
         label, make, sizes, ext = CASES[name]
@@ -122,12 +181,15 @@ def main() -> int:
         for n in sizes:
             path = args.workdir / f"{name}-{n}.{ext}"
             log(f"generating {path}")
-            longest = make(path, n)
-            mb = path.stat().st_size / 1e6
+            made = make(path, n)
+            longest, extra = made if isinstance(made, tuple) else (made, [])
+            # Everything generated: the input, a baseline or a store.
+            mb = sum(f.stat().st_size for g in args.workdir.glob(f"{path.stem}*")
+                     for f in ([g] if g.is_file() else g.rglob("*")) if f.is_file()) / 1e6
             walls, rsss, note = [], [], ""
             for _ in range(args.runs):
                 log(f"scanning {path}")
-                wall, rss, note = scan(path, longest, args.timeout)
+                wall, rss, note = scan(path, longest, args.timeout, extra)
                 if wall is None:
                     break
                 walls.append(wall)
@@ -143,7 +205,11 @@ def main() -> int:
                 rows.append(f"| {label} | {n:,} | {mb:.1f} | n/a | n/a | n/a | {note} |")
                 prev = None
             print(rows[-1], file=sys.stderr, flush=True)
-            path.unlink()
+            for made_file in args.workdir.glob(f"{path.stem}*"):
+                if made_file.is_dir():
+                    shutil.rmtree(made_file)
+                else:
+                    made_file.unlink()
     print("\n".join(rows))
     return 0
 

@@ -19,6 +19,7 @@ __all__ = [
     "ScanConfig",
     "ScanStream",
     "__version__",
+    "baseline_entries",
     "check_placement_json",
     "check_rules_json",
     "country_name",
@@ -188,6 +189,9 @@ def geoip_info(path: str) -> tuple[str, str, int]:
     """(path, database type, build time in Unix seconds)"""
 def empty_findings() -> ArrowTable:
     """A findings table with no rows: the findings schema."""
+def baseline_entries(path: str, fingerprints: list[str], limit: int) -> str:
+    """The baseline file's entries with these fingerprints (file order, at
+    most `limit`) as a JSON list; ConfigError names every problem."""
 
 # The engine's accounting and summaries cross as JSON (parsed once in
 # Python); these are their shapes. tests/test_config.py checks them against
@@ -364,6 +368,7 @@ class DetectorRow(TypedDict):
 class BaselineSummary(TypedDict):
     matched: int
     absent: list[str]
+    absent_count: int
 
 class PolicyName(TypedDict):
     name: str

@@ -320,15 +320,11 @@ def scan_config(**options: Unpack[ScanOptions]) -> _core.ScanConfig:
     """The engine's scan configuration from the API's options: the engine
     owns every option, its default and its checks (`ConfigError`). Here only
     what Python accepts beyond it is converted: a single path where a list
-    is expected, and a baseline file, read into its fingerprints."""
+    is expected. A baseline is a list of fingerprints or a file's path
+    (the engine reads the file as a stream)."""
     given: dict[str, Any] = dict(options)
     if given.get("rules") is not None:
         given["rules"] = _strs(given["rules"])
-    baseline = given.get("baseline")
-    if baseline is not None and not isinstance(baseline, list | tuple):
-        from borderscan.baseline import load_baseline
-
-        given["baseline"] = [e["fingerprint"] for e in load_baseline(baseline)["findings"]]
     return _core.ScanConfig(**given)
 
 

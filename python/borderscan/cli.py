@@ -33,7 +33,7 @@ from borderscan._verdict import (
     EXIT_USAGE,
 )
 from borderscan.aggregate import profile_frame
-from borderscan.baseline import load_baseline, write_baseline
+from borderscan.baseline import write_baseline
 from borderscan.output import Report, broken_pipe
 from borderscan.policy import describe, groups, load_policy, presets
 from borderscan.writers import Outcome, Scan, Target, Writer
@@ -391,12 +391,11 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
                                          max_results=max_results, gated=fail_on is not None))
     options["findings"] = options["findings"] or writer.findings
     key = _validate(run, writer, err)
-    baseline_doc = _read_baseline(run.baseline_file)
-    options = _configure(options, baseline_doc)
+    options = _configure(options)
     # --store: the findings are also kept there, part by part, as they pass.
     keep = store.Writer(store_dir) if store_dir else None
     result = _scan(run, writer, Scan(run.paths, options, keep), err)
-    result.baseline_doc = baseline_doc
+    result.baseline_file = run.baseline_file
     code, reasons = run.exit_code(result)
     _note_journal(run, result, err)
     outcome = _audit(run, writer, result, key, code, reasons, described=keep is not None)
@@ -467,24 +466,12 @@ def _validate(run: _Run, writer: Writer, err: Console) -> Any:
     return key
 
 
-def _read_baseline(baseline_file: str | None) -> dict[str, Any] | None:
-    """The --baseline document (its fingerprints are left out of the scan;
-    the summary lists its entries no longer found)."""
-    if not baseline_file:
-        return None
-    try:
-        return load_baseline(baseline_file)
-    except borderscan.ConfigError as e:
-        _config_error(e)
-
-
-def _configure(given: dict[str, Any], baseline_doc: dict[str, Any] | None) -> dict[str, Any]:
+def _configure(given: dict[str, Any]) -> dict[str, Any]:
     """The scan's options as `api.scan_iter` and `api.scan_write` take them,
     checked by the engine (conflicts and values: exit 2) before anything
-    is read."""
+    is read. A --baseline file is read by the engine as the scan starts
+    (a problem in it is exit 2 before any input is read)."""
     options = _options(**given)
-    if baseline_doc is not None:
-        options["baseline"] = [e["fingerprint"] for e in baseline_doc["findings"]]
     try:
         api.scan_config(**options)
     except borderscan.ConfigError as e:
@@ -1174,9 +1161,10 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
             profile = profile_frame(doc).to_dicts()
         else:
             doc, lf = store.load(scans[-1])
-            rows = (lf.filter(pl.col("verdict").is_in(report.SHOWN_VERDICTS))
-                    .collect().to_dicts())
-            sites = report.site_flows(lf).collect().to_dicts()
+            # Streamed: a store may hold millions of findings (issue 17:
+            # 2.8 million took 3.9 GB as rows); the page shows the top 50.
+            rows = report.top_stored_findings(lf)
+            sites = report.site_flows(lf).collect(engine="streaming").to_dicts()
             inputs, entry = doc.get("inputs"), doc.get("audit")
             # Stored scans keep the profile as its frame's rows.
             profile = doc.get("profile") or []

@@ -129,7 +129,8 @@ class Report:
     flows: pl.DataFrame = field(default_factory=lambda: flow_frame({}))
     residency: dict[str, Any] = field(default_factory=dict)
     exit_reasons: list[str] = field(default_factory=list)
-    baseline_doc: dict[str, Any] | None = None
+    # The --baseline file, for the entries no longer found.
+    baseline_file: str | None = None
     profile: pl.DataFrame = field(default_factory=lambda: profile_frame({}))
 
     @property
@@ -395,12 +396,12 @@ def _print_baseline(result: Report, console: Console, top: int) -> None:
     if not b:
         return
     console.print(f"baseline: {b['matched']:,} known finding(s) left out, "
-                  f"{len(b['absent']):,} baseline entr(ies) no longer found",
-                  highlight=False)
-    if result.baseline_doc and b["absent"]:
+                  f"{b.get('absent_count', len(b['absent'])):,} baseline entr(ies) no longer "
+                  "found", highlight=False)
+    if result.baseline_file and b["absent"]:
         from borderscan.baseline import absent_entries
 
-        for e in absent_entries(result.baseline_doc, b["absent"])[:top]:
+        for e in absent_entries(result.baseline_file, b["absent"], top):
             console.print(safe(f"  gone: {e['fingerprint']} {e['detector']} in {e['path']}"
                                f" (was line {e['line']})"), highlight=False, markup=False)
 

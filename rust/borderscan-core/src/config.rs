@@ -15,6 +15,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+use crate::baseline;
 use crate::batch::Selection;
 use crate::country::CountryId;
 use crate::detect::Detectors;
@@ -123,8 +124,9 @@ pub struct ScanConfig {
     pub destination: Option<String>,
     /// Origin country of records the policy maps no site or path for.
     pub origin: Option<String>,
-    /// Fingerprints of accepted findings (16 hex digits each): left out.
-    pub baseline: Option<Vec<String>>,
+    /// Accepted findings, left out: fingerprints (16 hex digits each) or
+    /// a baseline file (`borderscan baseline create`), read as a stream.
+    pub baseline: Option<BaselineSource>,
     /// `YYYY-MM-DD`: which policy exceptions have expired (default: today, UTC).
     pub today: Option<String>,
     /// Record finished files in this directory; resume from it.
@@ -166,6 +168,23 @@ impl Default for ScanConfig {
             journal: None,
             findings: Selection::All,
             records: None,
+        }
+    }
+}
+
+/// Where the accepted findings of `--baseline` come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaselineSource {
+    Fingerprints(Vec<String>),
+    File(PathBuf),
+}
+
+// A list of fingerprints, or the file's path as text (as other paths).
+impl Serialize for BaselineSource {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            BaselineSource::Fingerprints(f) => f.serialize(s),
+            BaselineSource::File(p) => s.serialize_str(&p.to_string_lossy()),
         }
     }
 }
@@ -286,7 +305,10 @@ impl ScanConfig {
             ));
         }
         self.countries()?;
-        self.fingerprints()?;
+        // A baseline file is read (once) when the scan starts.
+        if let Some(BaselineSource::Fingerprints(_)) = &self.baseline {
+            self.fingerprints()?;
+        }
         Ok(())
     }
 
@@ -297,8 +319,10 @@ impl ScanConfig {
     }
 
     fn fingerprints(&self) -> Result<Option<Vec<u64>>> {
-        let Some(fps) = &self.baseline else {
-            return Ok(None);
+        let fps = match &self.baseline {
+            None => return Ok(None),
+            Some(BaselineSource::File(path)) => return baseline::read(path).map(Some),
+            Some(BaselineSource::Fingerprints(fps)) => fps,
         };
         let parse = |f: &String| {
             parse_fingerprint(f)
@@ -533,7 +557,7 @@ mod tests {
             },
             ScanConfig {
                 journal: Some("j".into()),
-                baseline: Some(vec![]),
+                baseline: Some(BaselineSource::Fingerprints(vec![])),
                 ..Default::default()
             },
             ScanConfig {
@@ -549,7 +573,7 @@ mod tests {
                 ..Default::default()
             },
             ScanConfig {
-                baseline: Some(vec!["nothex".into()]),
+                baseline: Some(BaselineSource::Fingerprints(vec!["nothex".into()])),
                 ..Default::default()
             },
         ];

@@ -61,14 +61,24 @@ impl DocFormat {
     }
 }
 
+/// Baseline entries no longer found that the summary lists (by
+/// fingerprint, smallest first); `absent_count` has them all.
+pub const ABSENT_SHOWN: usize = 1000;
+
 /// The summaries of a scan as one JSON value: categories, detectors,
 /// residency (flows, verdicts, violations..., and every record by origin and
 /// destination), baseline and policy. Records with no finding are the
 /// category `none`, so every record is in the categories too.
 pub fn summary_json(s: &Summary, res: &Residency, acc: &Accounting) -> serde_json::Value {
     let baseline = res.baseline.as_ref().map(|b| {
-        let absent: Vec<String> = b.absent().iter().map(|f| format!("{f:016x}")).collect();
-        serde_json::json!({"matched": b.matched(), "absent": absent})
+        // A scan of one file against a baseline of millions would list
+        // millions; the count says how many, the list shows the first.
+        let absent = b.absent();
+        let shown: Vec<String> = (absent.iter().take(ABSENT_SHOWN))
+            .map(|f| format!("{f:016x}"))
+            .collect();
+        serde_json::json!({"matched": b.matched(), "absent": shown,
+                           "absent_count": absent.len()})
     });
     let mut categories = s.categories();
     let none: u64 = acc

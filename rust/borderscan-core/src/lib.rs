@@ -73,6 +73,7 @@ mod mask;
 mod validate;
 
 pub mod accounting;
+pub mod baseline;
 pub mod config;
 pub mod country;
 pub mod document;

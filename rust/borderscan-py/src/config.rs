@@ -92,7 +92,14 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
         "geoip" => c.geoip = Some(arg(name, v)?),
         "destination" => c.destination = Some(arg(name, v)?),
         "origin" => c.origin = Some(arg(name, v)?),
-        "baseline" => c.baseline = Some(arg(name, v)?),
+        // A list of fingerprints, or a baseline file's path (read by the
+        // engine as a stream: a baseline may hold millions of entries).
+        "baseline" => {
+            c.baseline = Some(match v.extract::<Vec<String>>() {
+                Ok(fps) => core::config::BaselineSource::Fingerprints(fps),
+                Err(_) => core::config::BaselineSource::File(arg::<PathBuf>(name, v)?),
+            })
+        }
         "today" => c.today = Some(arg(name, v)?),
         "journal" => c.journal = Some(arg(name, v)?),
         "records" => c.records = Some(arg::<PathBuf>(name, v)?),

@@ -200,6 +200,17 @@ fn empty_findings() -> ArrowTable {
     }
 }
 
+/// The entries of a baseline file with the given fingerprints, in file
+/// order, at most `limit`, as a JSON list; the file is read as a stream.
+/// Raises ConfigError naming every problem of the file.
+#[pyfunction]
+fn baseline_entries(path: PathBuf, fingerprints: Vec<String>, limit: usize) -> PyResult<String> {
+    let wanted = (fingerprints.iter())
+        .filter_map(|f| core::residency::parse_fingerprint(f))
+        .collect();
+    json(&core::baseline::entries(&path, &wanted, limit).map_err(to_py)?)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The engine's vocabularies: severities from lowest to highest,
     // verdicts in the engine's order.
@@ -227,5 +238,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(explain_destination, m)?)?;
     m.add_function(wrap_pyfunction!(geoip_info, m)?)?;
     m.add_function(wrap_pyfunction!(empty_findings, m)?)?;
+    m.add_function(wrap_pyfunction!(baseline_entries, m)?)?;
     Ok(())
 }
