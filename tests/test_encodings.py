@@ -164,3 +164,42 @@ def test_binary_files_are_still_skipped_and_named(tmp_path):
     assert len(skipped) == 2, text
     assert any("photo.png" in ln for ln in skipped) and any("noise.log" in ln for ln in skipped)
     assert "decoded from utf-16le" in text and "win.log" in text, text
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_a_utf8_byte_order_mark_hides_nothing(tmp_path):
+    """Windows tools write UTF-8 with a byte order mark: the first JSON
+    record still parses (and a `.log` of JSON lines is still JSON), and a
+    CSV's first column keeps its name."""
+    data = original()
+    (tmp_path / "utf8.log").write_bytes(data)
+    (tmp_path / "bom.log").write_bytes(BOM + data)
+    csv = b"email,dest\nanna.schmidt@example.de,https://collector.example.jp/in\n"
+    (tmp_path / "plain.csv").write_bytes(csv)
+    (tmp_path / "bom.csv").write_bytes(BOM + csv)
+    _, doc = scan(tmp_path, *(tmp_path / n for n in ("utf8.log", "bom.log", "plain.csv",
+                                                      "bom.csv")))
+    f, u = per_file(doc, "bom.log"), per_file(doc, "utf8.log")
+    assert (f["format"], f["records"], f["parsed"], f["unparseable"]) == (
+        u["format"], u["records"], u["parsed"], 0), f
+    assert found(doc, "bom.log") == found(doc, "utf8.log")
+    assert found(doc, "bom.csv") == found(doc, "plain.csv")
+    assert [g[1] for g in found(doc, "bom.csv")] == ["email"]
+
+
+def test_a_byte_order_mark_reads_alike_split_or_whole(tmp_path):
+    import borderscan
+
+    p = tmp_path / "big.csv"
+    rows = [b"email,dest\n"] + [f"u{i}@example.de,https://c{i % 7}.example.jp/x\n".encode()
+                                for i in range(3000)]
+    p.write_bytes(BOM + b"".join(rows))
+    whole = borderscan.scan([p], threads=1, split_size=1 << 30)
+    split = borderscan.scan([p], threads=2, split_size=4096)
+    assert split.accounting["per_file"][0]["format"] == "csv"
+    cols = ["line", "column", "field", "detector", "evidence"]
+    assert whole.findings.select(cols).sort(cols).equals(split.findings.select(cols).sort(cols))
+    assert whole.findings.height == 3000
+    assert set(whole.findings["field"]) == {"email"}

@@ -334,6 +334,17 @@ impl<R: Read> LineReader<R> {
         Ok(&self.buf[self.start..self.end])
     }
 
+    /// At the start of a file: drop a UTF-8 byte order mark (Windows tools
+    /// write one), which would otherwise make the first JSON record
+    /// unparseable and the first CSV column's name another. Its bytes
+    /// still count as read; the first line's offset is after it.
+    pub fn skip_utf8_bom(&mut self) -> io::Result<()> {
+        if self.position() == 0 && self.peek(3)?.starts_with(UTF8_BOM) {
+            self.start += UTF8_BOM.len();
+        }
+        Ok(())
+    }
+
     /// Offset of the next unread byte in the stream.
     pub fn position(&self) -> u64 {
         self.base + self.start as u64
@@ -722,6 +733,9 @@ pub fn sniff_text(head: &[u8], name: &str) -> TextKind {
         TextKind::Text
     }
 }
+
+/// The UTF-8 byte order mark.
+pub const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Turn NUL bytes into spaces, in place; returns how many there were.
 /// Byte for byte, so offsets, line numbers and byte counts do not move.

@@ -263,8 +263,18 @@ pub(super) fn plan_ranges(
     opts: &ScanOptions,
 ) -> io::Result<Option<Vec<TaskKind>>> {
     let mut f = File::open(path)?;
-    let mut head = vec![0u8; SNIFF.min(size as usize)];
+    // The head the whole-file reader sniffs: after a UTF-8 byte order
+    // mark (which it skips), so a file is judged alike split or not.
+    let bom = input::UTF8_BOM.len();
+    let mut head = vec![0u8; (SNIFF + bom).min(size as usize)];
     f.read_exact(&mut head)?;
+    let head = match head.strip_prefix(input::UTF8_BOM) {
+        Some(rest) => rest.to_vec(),
+        None => {
+            head.truncate(SNIFF.min(head.len()));
+            head
+        }
+    };
     // Only plain text is split: a compressed stream, an archive (which the
     // whole-file task reports as not read), a binary file (skipped) and
     // UTF-16/UTF-32 text (decoded as one stream: a range could start
@@ -286,6 +296,7 @@ pub(super) fn plan_ranges(
         // rows with the header the whole-file scan would use.
         f.seek(SeekFrom::Start(0))?;
         let mut lr = LineReader::new((&mut f).take(size), opts.config.max_line).nul_as_space();
+        lr.skip_utf8_bom()?;
         let first = lr.next_line()?.map_or(&[][..], |l| l.bytes);
         formats::parse_header_with(format, first, opts.config.csv_delimiter.map(|c| c as u8))
     } else {

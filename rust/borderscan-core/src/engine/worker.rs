@@ -378,6 +378,11 @@ impl<T> Worker<'_, T> {
     ) -> std::result::Result<(), String> {
         let max_line = self.opts.config.max_line;
         let mut lr = LineReader::new(reader, max_line).nul_as_space();
+        if lines.offset_base == 0
+            && let Err(e) = lr.skip_utf8_bom()
+        {
+            return Err(read_error(&lr, e));
+        }
         let mut st = LineState {
             format: lines.format,
             header: Arc::new(lines.header.cloned().unwrap_or_default()),
