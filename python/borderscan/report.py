@@ -302,6 +302,46 @@ def _finding_row(r: dict[str, Any], _: Translate) -> list[Any]:
             r.get("evidence"), dest, _(r.get("verdict") or ""), severity, explain(r)]
 
 
+# Rows of the "not read as stored" table before "... and N more".
+INPUT_NOTES = 200
+
+
+def input_notes(accounting: dict[str, Any], _: Translate = lambda m: m,
+                limit: int = INPUT_NOTES) -> list[list[str]]:
+    """What of the input was not read as it was stored, one row (what, where,
+    detail) per file and kind, problems first: an auditor must see on the
+    page which files the verdict does not cover, and which were read in
+    another way than plain UTF-8 text."""
+    rows = [[_("failed"), f["path"], f.get("error", "")]
+            for f in accounting.get("failures", [])]
+    geoip = accounting.get("geoip_errors") or {}
+    if geoip.get("count"):
+        first = "; ".join(f"{x['ip']}: {x['error']}" for x in geoip.get("first", [])[:3])
+        rows.append([_("GeoIP lookups failed"), str(geoip.get("database", "")),
+                     f"{geoip['count']:,} IP address(es): {first}"])
+    for r in accounting.get("journal_rejected") or []:
+        rows.append([_("journal entry rejected, scanned again"), r["path"], r["reason"]])
+    for reason, stats in accounting.get("unparseable_reasons", {}).items():
+        first = (stats.get("first") or [None])[0]
+        where = f"{first['path']}:{first['line']}" if first else ""
+        rows.append([_("records not parsed (scanned as text)"), where,
+                     f"{stats['count']:,} x {reason}"])
+    kinds: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
+             ("binary_skipped", _("binary, skipped"), lambda f: f"{f['bytes']:,} bytes"),
+             ("special_skipped", _("skipped"), lambda f: f.get("note", "")),
+             ("truncated_lines", _("lines cut at the maximum"),
+              lambda f: f"{f['truncated_lines']:,} line(s)"),
+             ("encoding", _("decoded to UTF-8"), lambda f: f["encoding"]),
+             ("nul_bytes", _("NUL bytes scanned as spaces"), lambda f: f"{f['nul_bytes']:,}")]
+    for key, what, detail in kinds:
+        rows += [[what, f["path"], detail(f)]
+                 for f in accounting.get("per_file", []) if f.get(key)]
+    if len(rows) > limit:
+        more = _("and {n} more").format(n=f"{len(rows) - limit:,}")
+        rows = [*rows[:limit], ["...", more, ""]]
+    return rows
+
+
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222}
 h1{margin-bottom:.2rem} .meta{color:#555;margin-top:0}
@@ -384,6 +424,10 @@ def build_html(*, accounting: dict[str, Any], summary: list[dict[str, Any]],
                [[n(accounting.get(k, 0)) for k in ("files", "bytes", "records", "unparseable",
                                                    "binary_skipped", "truncated_lines",
                                                    "failed_files")]]),
+        *([f"<h2>{e(_('What was not read as stored'))}</h2>",
+           _table([_("what"), _("input"), _("detail")], notes, "input-notes",
+                  cols=("", "wrap", "wrap"))]
+          if (notes := input_notes(accounting, _)) else []),
         f"<h2>{e(_('Verdicts'))}</h2>",
         _table([_("verdict"), _("records"), _("hits")],
                [[_(k), n(v.get("records", 0)), n(v.get("hits", 0))]
