@@ -107,6 +107,10 @@ struct Done {
 pub struct Replay {
     pub findings: PathBuf,
     pub stats: FileStats,
+    /// What the findings file held when it was checked: the worker reads
+    /// it later, and replays it only if it still holds exactly that.
+    pub size: u64,
+    pub sha256: String,
 }
 
 pub struct Journal {
@@ -218,6 +222,8 @@ impl Journal {
             Ok(findings) => Some(Replay {
                 findings,
                 stats: d.stats.clone(),
+                size: d.findings_size,
+                sha256: d.findings_sha256.clone(),
             }),
             Err(reason) => {
                 self.rejected
@@ -398,10 +404,27 @@ impl Drop for Recording {
     }
 }
 
-/// Read a finished file's findings back.
-pub fn read_findings(path: &Path) -> std::result::Result<Vec<RecordBatch>, String> {
-    let f = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let reader = FileReader::try_new(BufReader::new(f), None)
+/// Read a finished file's findings back: the bytes read are the bytes
+/// checked (size and SHA-256), so a findings file swapped between the check
+/// at planning and this read is never replayed (the file fails, named).
+pub fn read_findings(r: &Replay) -> std::result::Result<Vec<RecordBatch>, String> {
+    let path = &r.findings;
+    let mut bytes = Vec::with_capacity(r.size as usize);
+    File::open(path)
+        .and_then(|f| f.take(r.size.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let digest = hex(&Sha256::digest(&bytes));
+    if bytes.len() as u64 != r.size || !digest.eq_ignore_ascii_case(&r.sha256) {
+        return Err(format!(
+            "{}: changed after it was checked (SHA-256 {digest}, {} bytes; the journal \
+             recorded {}, {} bytes)",
+            path.display(),
+            bytes.len(),
+            r.sha256,
+            r.size
+        ));
+    }
+    let reader = FileReader::try_new(std::io::Cursor::new(bytes), None)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     reader
         .collect::<std::result::Result<Vec<_>, _>>()
@@ -496,12 +519,30 @@ mod tests {
         assert_eq!(d.findings_size, bytes.len() as u64);
         assert_eq!(d.findings_sha256, hex(&Sha256::digest(&bytes)));
         let r = j.replay("a.jsonl", Some(ID)).expect("replayed");
-        assert!(read_findings(&r.findings).is_ok());
+        assert!(read_findings(&r).is_ok());
         assert!(j.take_rejected().is_empty());
         // A changed input is scanned again, and that is no rejection.
         let other = Identity { size: 11, ..ID };
         assert!(j.replay("a.jsonl", Some(other)).is_none());
         assert!(j.take_rejected().is_empty());
+    }
+
+    #[test]
+    fn a_findings_file_swapped_after_the_check_is_not_replayed() {
+        // The window between planning (checked) and the worker's read: the
+        // worker replays only the bytes that were checked.
+        let dir = tempfile::tempdir().unwrap();
+        let j = journal_with_entry(dir.path());
+        let r = j.replay("a.jsonl", Some(ID)).expect("replayed");
+        let mut bytes = fs::read(&r.findings).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        fs::write(&r.findings, &bytes).unwrap();
+        let e = read_findings(&r).unwrap_err();
+        assert!(e.contains("changed after it was checked"), "{e}");
+        bytes.push(0);
+        fs::write(&r.findings, &bytes).unwrap();
+        assert!(read_findings(&r).unwrap_err().contains("bytes"));
     }
 
     #[test]

@@ -123,7 +123,7 @@ impl<T> Worker<'_, T> {
     pub(super) fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg<T>>) {
         if let TaskKind::Replay(r) = &task.kind {
             let mut stats = r.stats.clone();
-            match journal::read_findings(&r.findings) {
+            match journal::read_findings(r) {
                 Ok(batches) => {
                     for b in batches {
                         if tx.send(Msg::Batch((self.map)(b), None)).is_err() {
