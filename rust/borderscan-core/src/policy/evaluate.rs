@@ -38,14 +38,12 @@ impl Exception {
 }
 
 impl Policy {
-    /// The destination overrides, as the resolver's first step.
+    /// The destination overrides, as the resolver's first step: the host
+    /// patterns as compiled when the policy was parsed.
     pub fn overrides(&self) -> Result<Overrides> {
         let c = countries();
-        Overrides::new(
-            self.destination_hosts
-                .iter()
-                .map(|(h, cc)| (h.clone(), c.lookup(cc).expect("checked at parse")))
-                .collect(),
+        Ok(Overrides::with_hosts(
+            self.host_places.clone(),
             self.destination_cidrs
                 .iter()
                 .map(|(n, cc)| {
@@ -55,7 +53,7 @@ impl Policy {
                     )
                 })
                 .collect(),
-        )
+        ))
     }
 
     /// The origin a path mapping gives files at `path`.

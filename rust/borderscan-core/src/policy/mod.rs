@@ -12,11 +12,13 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use globset::{GlobMatcher, GlobSet};
 use serde::{Deserialize, Serialize};
 
 use crate::country::{CountryId, CountrySet, countries};
+use crate::resolve::{HostMatcher, HostPlaces};
 
 pub use evaluate::site_prefix_country;
 pub use names::{Names, did_you_mean};
@@ -167,7 +169,7 @@ pub struct Exception {
     pub destinations: Option<Places>,
     pub hosts: Option<Vec<String>>,
     #[serde(skip)]
-    host_set: Option<GlobSet>,
+    host_set: Option<HostMatcher>,
     pub categories: Option<Vec<String>>,
     pub origins: Option<Places>,
     pub detectors: Option<Vec<String>>,
@@ -237,4 +239,7 @@ pub struct Policy {
     origin_default_id: Option<CountryId>,
     #[serde(skip)]
     path_set: GlobSet,
+    /// `destination_hosts` compiled, as the resolver matches them.
+    #[serde(skip)]
+    host_places: Arc<HostPlaces>,
 }

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use ipnet::IpNet;
@@ -27,6 +28,7 @@ use super::{Exception, PRESETS, Places, Policy, Rule, RuleKind, Severity, SiteMa
 use crate::cloud::{host_glob, specificity};
 use crate::country::{CountryId, builtin_groups, countries, expand_group};
 use crate::error::{Error, Result};
+use crate::resolve::{HostMatcher, HostPatternError, HostPlaces};
 
 // ---- the file as written -------------------------------------------------
 
@@ -306,16 +308,13 @@ impl Ctx<'_> {
         Ok(p)
     }
 
-    fn globs(&self, list: &[Spanned<String>], what: &str, host: bool) -> Checked<GlobSet> {
+    /// Detector id patterns as one set; a set too large to build is
+    /// reported at the list's first entry, with its key.
+    fn globs(&self, list: &[Spanned<String>], what: &str, key: &str) -> Checked<GlobSet> {
         let mut b = GlobSetBuilder::new();
         let mut ok = true;
         for g in list {
-            let glob = if host {
-                host_glob(g.get_ref())
-            } else {
-                Glob::new(g.get_ref())
-            };
-            match glob {
+            match Glob::new(g.get_ref()) {
                 Ok(glob) => {
                     b.add(glob);
                 }
@@ -328,7 +327,30 @@ impl Ctx<'_> {
         if !ok {
             return Err(Reported);
         }
-        b.build().map_err(|e| self.bad(0..0, e))
+        let at = list.first().map_or(0..0, Spanned::span);
+        b.build()
+            .map_err(|e| self.bad(at, format!("{what}: {key}: {e}")))
+    }
+
+    /// Host patterns (an exception's `hosts`), compiled as the resolver
+    /// compiles `[destinations] hosts`.
+    fn hosts(&self, list: &[Spanned<String>], what: &str) -> Checked<HostMatcher> {
+        let mut ok = true;
+        for g in list {
+            if let Err(e) = host_glob(g.get_ref()) {
+                self.bad(g.span(), format!("{what}: {e}"));
+                ok = false;
+            }
+        }
+        if !ok {
+            return Err(Reported);
+        }
+        HostMatcher::new(list.iter().map(|g| g.get_ref().as_str())).map_err(|e| {
+            self.bad(
+                list[e.index].span(),
+                format!("{what}: hosts {}", unmatchable(&e)),
+            )
+        })
     }
 
     /// Category names: each one a category of the loaded rule packs (when
@@ -392,7 +414,7 @@ impl Ctx<'_> {
         what: &str,
         categories: Option<&[String]>,
     ) -> Checked<GlobSet> {
-        let set = self.globs(list, what, false)?;
+        let set = self.globs(list, what, "detectors")?;
         let Some(names) = self.names else {
             return Ok(set);
         };
@@ -723,7 +745,7 @@ impl Ctx<'_> {
             Ok(origin_default_id),
             Ok(origin_sites),
             Ok((origin_paths, path_set)),
-            Ok((destination_hosts, destination_cidrs)),
+            Ok((destination_hosts, destination_cidrs, host_places)),
         ) = (
             name,
             groups,
@@ -754,6 +776,7 @@ impl Ctx<'_> {
             place: place.to_string(),
             origin_default_id,
             path_set,
+            host_places,
         })
     }
 
@@ -992,7 +1015,7 @@ impl Ctx<'_> {
         let destinations = list("destinations", &x.destinations)
             .and_then(|d| d.map(|d| self.places(&d, &what, &[])).transpose());
         let hosts = list("hosts", &x.hosts).and_then(|h| {
-            h.map(|h| Ok((h.clone(), self.globs(&h, &what, true)?)))
+            h.map(|h| Ok((h.clone(), self.hosts(&h, &what)?)))
                 .transpose()
         });
         let categories = list("categories", &x.categories)
@@ -1108,25 +1131,39 @@ impl Ctx<'_> {
         if !ok {
             return Err(Reported);
         }
-        let path_set = pb.build().map_err(|e| self.bad(0..0, e))?;
+        let at = o.paths.values().next().map_or(0..0, Spanned::span);
+        let path_set = pb
+            .build()
+            .map_err(|e| self.bad(at, format!("origins.paths: {e}")))?;
         Ok((origin_paths, path_set))
     }
 
     /// `[destinations]`: hosts and CIDR ranges placed by the policy, kept as
-    /// written (the resolver compiles them: [`Policy::overrides`]).
-    fn destinations(&self, d: &DestinationsSpec) -> Checked<(Placed, Placed)> {
+    /// written, and the hosts compiled as the resolver matches them
+    /// ([`Policy::overrides`]): an error a scan would meet is met here.
+    fn destinations(&self, d: &DestinationsSpec) -> Checked<(Placed, Placed, Arc<HostPlaces>)> {
         let mut destination_hosts = Vec::new();
+        let mut placed = Vec::new();
         let mut ok = true;
         for (h, c) in &d.hosts {
             let country = self.country(c, &format!("destinations.hosts '{h}'"));
             let glob = host_glob(h)
                 .map_err(|e| self.bad(c.span(), format!("destinations.hosts '{h}': {e}")));
-            if country.is_err() || glob.is_err() {
+            let (Ok(country), Ok(_)) = (country, glob) else {
                 ok = false;
                 continue;
-            }
+            };
             destination_hosts.push((h.clone(), c.get_ref().to_ascii_uppercase()));
+            placed.push((h.clone(), country));
         }
+        let host_places = if ok {
+            HostPlaces::new(placed).map_err(|e| {
+                let at = d.hosts.get(&e.pattern).map_or(0..0, Spanned::span);
+                self.bad(at, format!("destinations.hosts {}", unmatchable(&e)))
+            })
+        } else {
+            Err(Reported)
+        };
         let mut destination_cidrs = Vec::new();
         for (n, c) in &d.cidrs {
             let country = self.country(c, &format!("destinations.cidrs '{n}'"));
@@ -1142,10 +1179,28 @@ impl Ctx<'_> {
             }
             destination_cidrs.push((n.clone(), c.get_ref().to_ascii_uppercase()));
         }
-        if ok {
-            Ok((destination_hosts, destination_cidrs))
-        } else {
-            Err(Reported)
+        match host_places {
+            Ok(host_places) if ok => Ok((destination_hosts, destination_cidrs, host_places)),
+            _ => Err(Reported),
         }
+    }
+}
+
+/// Why a host pattern cannot be matched, after the key it is under; the
+/// pattern is shortened, since one too large to match may be very long.
+fn unmatchable(e: &HostPatternError) -> String {
+    const SHOWN: usize = 80;
+    let p = &e.pattern;
+    let p = match p.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("'{}...' ({} bytes)", &p[..at], p.len()),
+        None => format!("'{p}'"),
+    };
+    if e.error.glob().is_some() {
+        format!("{p}: {}", e.error)
+    } else {
+        format!(
+            "{p}: too large to match ({}); split it into simpler patterns",
+            e.error
+        )
     }
 }

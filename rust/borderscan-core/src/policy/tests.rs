@@ -505,3 +505,91 @@ fn presets_name_only_builtin_categories_and_detectors() {
     let example = include_str!("../../../../examples/site-policy.toml");
     Policy::parse_checked(example, "site-policy.toml", "2026-11-23", Some(&names)).unwrap();
 }
+
+/// `[destinations] hosts` of `n` patterns (exact names, `*.suffix` and
+/// real globs), and an exception covering the same hosts.
+fn large_policy(n: usize) -> String {
+    let hosts: Vec<(String, &str)> = (0..n)
+        .map(|i| match i % 10 {
+            0..=4 => (format!("h{i}.plant{}.example", i % 97), "DE"),
+            5..=8 => (format!("*.s{i}.example"), "JP"),
+            _ => (format!("api{i}-*.g{}.example", i % 50), "FR"),
+        })
+        .collect();
+    let table: Vec<String> = hosts
+        .iter()
+        .map(|(h, c)| format!("\"{h}\" = \"{c}\""))
+        .collect();
+    let list: Vec<String> = hosts.iter().map(|(h, _)| format!("\"{h}\"")).collect();
+    POLICY.replacen(
+        "\n[[rule]]",
+        &format!(
+            "\n[destinations]\nhosts = {{ {} }}\n\n[[rule]]",
+            table.join(", ")
+        ),
+        1,
+    ) + &format!(
+        "\n[[exception]]\nrule = \"personal-home\"\nowner = \"o\"\nreason = \"r\"\n\
+         expires = 2999-12-31\ndestinations = [\"US\"]\nhosts = [{}]\n",
+        list.join(", ")
+    )
+}
+
+#[test]
+fn ten_thousand_host_patterns_parse_and_place_hosts() {
+    // Issue 17: one automaton over these failed ("error building NFA") in
+    // the scan, after the check had passed.
+    let p = Policy::parse(&large_policy(10_000), "big.toml", "2026-11-23").unwrap();
+    let r = crate::resolve::Resolver {
+        overrides: p.overrides().unwrap(),
+        geoip: None,
+    };
+    for (host, want) in [
+        (format!("h9990.plant{}.example", 9990 % 97).as_str(), "DE"),
+        ("a.b.s9998.example", "JP"),
+        ("API9999-x.y.g49.example", "FR"),
+    ] {
+        let x = r.resolve(&format!("https://{host}/"));
+        assert_eq!((x.country, x.source), (id(want), Source::Policy), "{host}");
+    }
+    let other = format!("https://h9990.plant{}.example/", 9990 % 97 + 1);
+    assert_eq!(r.resolve(&other).source, Source::Unresolved);
+    let d = p.evaluate(&subj("personal", "DE", "US", Some("x.s5.example")));
+    assert_eq!((d.verdict, d.exception), (Verdict::Exempted, Some(2)));
+    let d = p.evaluate(&subj("personal", "DE", "US", Some("x.s4.example")));
+    assert_eq!(d.verdict, Verdict::Violation);
+}
+
+#[test]
+fn a_host_pattern_too_large_to_match_is_an_error_at_its_place() {
+    // What the scan would meet is met when the policy is parsed (and so by
+    // `policy check`), at the pattern's place, with its key.
+    let huge = format!("a{}", "?".repeat(200_000));
+    let text = POLICY.replacen(
+        "\n[[rule]]",
+        &format!("\n[destinations]\nhosts = {{ \"x.example\" = \"DE\", \"{huge}\" = \"JP\" }}\n\n[[rule]]"),
+        1,
+    );
+    let e = Policy::parse(&text, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    let want = format!("p.toml:{}: destinations.hosts 'a???", at(&text, "\"JP\""));
+    assert!(e.starts_with(&want), "{want} in {}", &e[..e.len().min(300)]);
+    assert!(
+        e.contains("...' (200001 bytes): too large to match (error building NFA)"),
+        "{e}"
+    );
+    let text = POLICY.replacen(
+        "hosts = [\"*.vendor.example\"]",
+        &format!("hosts = [\"*.vendor.example\", \"{huge}\"]"),
+        1,
+    );
+    let e = Policy::parse(&text, "p.toml", "2026-11-23")
+        .unwrap_err()
+        .to_string();
+    let want = format!(
+        "p.toml:{}: exception for rule 'personal-home': hosts 'a???",
+        at(&text, &format!("\"{huge}\""))
+    );
+    assert!(e.starts_with(&want), "{want} in {}", &e[..e.len().min(300)]);
+}

@@ -8,18 +8,18 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use globset::{GlobSet, GlobSetBuilder};
 use ipnet::IpNet;
 use serde::Serialize;
 
 use crate::accounting::{GeoipError, GeoipErrors};
-use crate::cloud::{cloud_table, host_glob, specificity};
+use crate::cloud::cloud_table;
 use crate::country::{CountryId, INDETERMINATE, TldCountry, UNKNOWN, countries, tld_country};
 use crate::error::{Error, Result};
 
 mod extract;
+mod hosts;
 mod place;
 mod target;
 #[cfg(test)]
@@ -27,6 +27,7 @@ mod tests;
 
 pub use extract::Candidate;
 pub(crate) use extract::{Extractor, Placement};
+pub use hosts::{HostMatcher, HostPatternError, HostPlaces};
 pub use place::{Found, PLACEMENT, SiteCase, Vocabulary, site_code_in};
 pub use target::{Target, authority, parse_target, redact_destination};
 
@@ -315,31 +316,24 @@ fn check_country_records(reader: &maxminddb::Reader<Vec<u8>>) -> std::result::Re
 /// Host and CIDR overrides from a policy: the first step.
 #[derive(Default)]
 pub struct Overrides {
-    hosts: Option<GlobSet>,
-    host_patterns: Vec<(String, CountryId)>,
+    hosts: Arc<HostPlaces>,
     cidrs: Vec<(IpNet, CountryId)>,
 }
 
 impl Overrides {
     pub fn new(hosts: Vec<(String, CountryId)>, cidrs: Vec<(IpNet, CountryId)>) -> Result<Self> {
-        let mut hosts = hosts;
-        // The first match of the set is then the most specific pattern.
-        hosts.sort_by_key(|(h, _)| specificity(h));
-        let mut b = GlobSetBuilder::new();
-        for (h, _) in &hosts {
-            b.add(host_glob(h).map_err(|e| Error::config(h.clone(), e.to_string()))?);
-        }
+        let hosts =
+            HostPlaces::new(hosts).map_err(|e| Error::config(e.pattern, e.error.to_string()))?;
+        Ok(Self::with_hosts(hosts, cidrs))
+    }
+
+    /// With host patterns already compiled (a policy compiles its own when
+    /// it is parsed, so that `policy check` meets any error a scan would).
+    pub fn with_hosts(hosts: Arc<HostPlaces>, cidrs: Vec<(IpNet, CountryId)>) -> Self {
         let mut cidrs = cidrs;
         // Most specific range first, so a /24 inside an overridden /8 wins.
         cidrs.sort_by_key(|(n, _)| std::cmp::Reverse(n.prefix_len()));
-        Ok(Overrides {
-            hosts: Some(
-                b.build()
-                    .map_err(|e| Error::config("hosts", e.to_string()))?,
-            ),
-            host_patterns: hosts,
-            cidrs,
-        })
+        Overrides { hosts, cidrs }
     }
 }
 
@@ -447,12 +441,7 @@ impl Resolver {
                 }
             }
             Target::Host(h) | Target::Word(h) => {
-                let found = ov.hosts.as_ref().and_then(|set| {
-                    set.matches(h.as_str()).first().map(|&i| {
-                        let (p, c) = &ov.host_patterns[i];
-                        (*c, format!("policy host {p}"))
-                    })
-                });
+                let found = (ov.hosts.find(h)).map(|(p, c)| (c, format!("policy host {p}")));
                 if let Some(r) = step(Source::Policy, found, "no policy host pattern matches") {
                     return r;
                 }
