@@ -16,6 +16,10 @@ each with the real CLI:
   baseline      a one-line file scanned with `--baseline` of N entries (as
                 `baseline create` writes them), N = 500k, 5M: memory must
                 stay far below the baseline's size (8 bytes per entry)
+  policy-hosts  1,000 records scanned under a policy of N destination host
+                patterns (half exact, half `*.suffix`, 1 in 25 a real glob),
+                N = 1k, 10k, 50k: policy size must not stop the scan (it did
+                past about 8,500 patterns) nor slow it more than linearly
   history       `report --history` over a store with N findings (one stored
                 scan of N records with an e-mail each), N = 300k, 3M: memory
                 must not grow with the store
@@ -109,6 +113,35 @@ def json_line() -> str:
     return '{"user": {"email": "' + email(1) + '"}, "url": "https://api.example.cn/x"}'
 
 
+def policy_hosts(path: Path, n: int) -> tuple[int, list[str]]:
+    """1,000 records naming hosts of a policy with `n` host patterns."""
+    import orjson
+
+    pats = []
+    for i in range(n):
+        if i % 25 == 24:
+            pats.append((f"api{i}-*.g{i % 50}.example", f"api{i}-eu.g{i % 50}.example"))
+        elif i % 2:
+            pats.append((f"*.tenant{i}.vendor.example", f"eu.tenant{i}.vendor.example"))
+        else:
+            pats.append((f"collector-{i}.plant.example", f"collector-{i}.plant.example"))
+    countries = ["FR", "JP", "US", "VN"]
+    hosts = ", ".join(f"{orjson.dumps(p).decode()} = \"{countries[i % 4]}\""
+                      for i, (p, _) in enumerate(pats))
+    policy = path.with_suffix(".toml")
+    policy.write_text(
+        'name = "large"\nversion = "1"\ndescription = "many hosts"\nsources = ["bench"]\n'
+        f"\n[destinations]\nhosts = {{ {hosts} }}\n"
+        '\n[[rule]]\nid = "personal-in-de"\ndescription = "stays in DE"\n'
+        'categories = ["personal"]\nallow = ["DE"]\nseverity = "high"\n')
+    with path.open("w") as f:
+        for i in range(1000):
+            host = pats[(i * 7919) % n][1]
+            f.write('{"user": {"email": "' + email(i) + '"}, "url": "https://' + host
+                    + '/x"}\n')
+    return 200, ["--policy", str(policy)]
+
+
 def history(path: Path, n: int) -> tuple[int, list[str]]:
     """A store holding one scan of `n` findings (records with an e-mail
     each); the command is `report --history` of it."""
@@ -134,6 +167,8 @@ CASES: dict[str, tuple[str, Maker, list[int], str]] = {
     "json-keys": ("JSON keys that are e-mails, one record", json_keys, [10_000, 100_000],
                   "jsonl"),
     "baseline": ("baseline entries, one-line input", baseline, [500_000, 5_000_000], "jsonl"),
+    "policy-hosts": ("policy destination hosts, 1,000 records", policy_hosts,
+                     [1_000, 10_000, 50_000], "jsonl"),
     "history": ("findings in a store, report --history", history, [300_000, 3_000_000],
                 "jsonl"),
 }
