@@ -15,6 +15,11 @@ use crate::validate::Validator;
 
 mod build;
 mod keywords;
+mod overlaps;
+#[cfg(test)]
+mod overlaps_tests;
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -251,22 +256,17 @@ impl Negations {
 }
 
 /// An offset in a copy made by `lexicon_value_hits` as an offset in the
-/// value: a sentinel stands for its word.
+/// value: a sentinel stands for its word. A sentinel sits at its word's
+/// offset less what the sentinels before it shortened, so the last one
+/// before `at` gives the shift: no walk over all of them for each hit of
+/// a field of many words (issue 17).
 fn to_value(spans: &[(u32, u32, u32)], at: u32) -> u32 {
-    let mut shift: i64 = 0;
-    for &(pos, s, e) in spans {
-        if at <= pos {
-            if at == pos {
-                return s;
-            }
-            break;
-        }
-        if at == pos + 1 {
-            return e;
-        }
-        shift += i64::from(e - s) - 1;
+    let j = spans.partition_point(|&(pos, _, _)| pos < at);
+    match (spans.get(j), j.checked_sub(1).map(|i| spans[i])) {
+        (Some(&(pos, s, _)), _) if pos == at => s,
+        (_, Some((pos, _, e))) => (i64::from(at) + i64::from(e) - i64::from(pos) - 1) as u32,
+        (_, None) => at,
     }
-    (i64::from(at) + shift) as u32
 }
 
 /// `at` moved back to the start of the UTF-8 character it falls in.
@@ -649,6 +649,10 @@ impl Detectors {
     /// and no word for a measured value just before it (`actual 212 °C`,
     /// `Istwert`, `实测`: the rule's `stays_after`).
     fn drop_yielding(&self, rec: &RecordBuf, out: &mut Vec<Hit>, first: usize) {
+        #[cfg(test)]
+        if overlaps::forced() == Some(overlaps::Path::Reference) {
+            return self.drop_yielding_reference(rec, out, first);
+        }
         let hits = &out[first..];
         if !hits
             .iter()
@@ -656,29 +660,33 @@ impl Detectors {
         {
             return;
         }
+        let index = overlaps::indexed(hits.len()).then(|| overlaps::YieldIndex::new(self, hits));
         let mut drop = vec![false; hits.len()];
         for (k, h) in hits.iter().enumerate() {
             let spec = &self.rules[h.rule as usize];
             if spec.yields_to.is_empty() || h.in_key {
                 continue;
             }
-            let dominated = hits.iter().any(|d| {
-                spec.yields_to
-                    .iter()
-                    .any(|c| c == &self.rules[d.rule as usize].category)
-                    && if d.field == h.field {
-                        d.end <= h.start && h.start - d.end <= YIELD_WINDOW
-                    } else {
-                        // Another field speaks for the whole record only
-                        // when it is the record's type or a key of its own
-                        // (`type: calibration`, `recipe.*`), not a word
-                        // somewhere in it (`cmm-export` as the app name).
-                        matches!(
-                            self.rules[d.rule as usize].kind,
-                            crate::rules::RuleKind::RecordType | crate::rules::RuleKind::Key
-                        )
-                    }
-            });
+            let dominated = match &index {
+                Some(index) => index.dominated(h),
+                None => hits.iter().any(|d| {
+                    spec.yields_to
+                        .iter()
+                        .any(|c| c == &self.rules[d.rule as usize].category)
+                        && if d.field == h.field {
+                            d.end <= h.start && h.start - d.end <= YIELD_WINDOW
+                        } else {
+                            // Another field speaks for the whole record only
+                            // when it is the record's type or a key of its own
+                            // (`type: calibration`, `recipe.*`), not a word
+                            // somewhere in it (`cmm-export` as the app name).
+                            matches!(
+                                self.rules[d.rule as usize].kind,
+                                crate::rules::RuleKind::RecordType | crate::rules::RuleKind::Key
+                            )
+                        }
+                }),
+            };
             if !dominated {
                 continue;
             }
@@ -703,9 +711,16 @@ impl Detectors {
     }
 
     fn mask_shown_overlaps(&self, rec: &RecordBuf, hits: &mut [Hit]) {
-        let masks = |h: &Hit| !h.in_key && self.rule(h.rule).mask != MaskStyle::None;
+        #[cfg(test)]
+        if overlaps::forced() == Some(overlaps::Path::Reference) {
+            return self.mask_shown_overlaps_reference(rec, hits);
+        }
+        let masks = |h: &Hit| overlaps::masks(self, h);
         if hits.len() < 2 || !hits.iter().any(masks) {
             return;
+        }
+        if overlaps::indexed(hits.len()) {
+            return self.mask_shown_overlaps_indexed(rec, hits);
         }
         for i in 0..hits.len() {
             let h = &hits[i];
@@ -727,13 +742,45 @@ impl Detectors {
                 continue;
             }
             let redacted = self.redacted(rec, raw, hits);
-            let evidence = match overlapping {
-                // The masking rule's value is not inside this one (the spans
-                // cross): nothing of it may show.
-                Some(m) if redacted == mask::raw(raw) => mask::mask(self.rule(m.rule).mask, raw),
-                _ => redacted,
-            };
-            hits[i].evidence = evidence;
+            hits[i].evidence = self.shown_evidence(raw, overlapping.map(|m| m.rule), redacted);
+        }
+    }
+
+    /// `mask_shown_overlaps` for a record of many hits: the first
+    /// overlapping masking hit by a sweep, the masked values a value holds
+    /// by one automaton over them.
+    fn mask_shown_overlaps_indexed(&self, rec: &RecordBuf, hits: &mut [Hit]) {
+        // A line of addresses alone shows nothing: no automaton to build.
+        if hits.iter().all(|h| h.in_key || overlaps::masks(self, h)) {
+            return;
+        }
+        let first = overlaps::first_overlaps(self, hits);
+        let index = overlaps::MaskIndex::new(self, rec, hits);
+        let mut evidence: Vec<(usize, String)> = Vec::new();
+        for (i, h) in hits.iter().enumerate() {
+            if h.in_key || overlaps::masks(self, h) {
+                continue;
+            }
+            let raw = &rec.value(&rec.fields[h.field as usize])[h.start as usize..h.end as usize];
+            let overlapping = first[i].map(|m| hits[m as usize].rule);
+            if overlapping.is_none() && !index.occurs_in(raw) {
+                continue;
+            }
+            evidence.push((i, self.shown_evidence(raw, overlapping, index.redact(raw))));
+        }
+        for (i, e) in evidence {
+            hits[i].evidence = e;
+        }
+    }
+
+    /// The evidence of a shown value `raw` that a masking hit of rule
+    /// `overlapping` overlaps or whose masked values it holds (`redacted`).
+    fn shown_evidence(&self, raw: &[u8], overlapping: Option<u16>, redacted: String) -> String {
+        match overlapping {
+            // The masking rule's value is not inside this one (the spans
+            // cross): nothing of it may show.
+            Some(r) if redacted == mask::raw(raw) => mask::mask(self.rule(r).mask, raw),
+            _ => redacted,
         }
     }
 
@@ -752,6 +799,13 @@ impl Detectors {
     /// come first: value rules run on a field before its key rules, and a
     /// value repeated in a later field was found in an earlier one.
     fn redacted(&self, rec: &RecordBuf, value: &[u8], hits: &[Hit]) -> String {
+        #[cfg(test)]
+        if overlaps::forced() == Some(overlaps::Path::Reference) {
+            return self.redacted_reference(rec, value, hits);
+        }
+        if overlaps::indexed(hits.len()) {
+            return overlaps::MaskIndex::new(self, rec, hits).redact(value);
+        }
         let mut shown: Option<Vec<u8>> = None;
         for h in hits {
             // Values found in a key index the path, not a value; masking
@@ -786,6 +840,7 @@ impl Detectors {
     /// rule anchored at a boundary (`+86...` after `.`) may need the segment.
     fn key_values(&self, path: &[u8]) -> (Vec<KeySpan>, Option<Box<str>>) {
         let mut found: Vec<KeySpan> = Vec::new();
+        let mut unique: FxHashSet<KeySpan> = FxHashSet::default();
         if path.len() < self.min_value_len {
             return (found, None);
         }
@@ -811,7 +866,8 @@ impl Detectors {
                         continue;
                     }
                     let span = (vr.rule, (base + m.start()) as u32, (base + m.end()) as u32);
-                    if !found.contains(&span) {
+                    // A set besides the list: a key can hold many values.
+                    if unique.insert(span) {
                         found.push(span);
                     }
                 }

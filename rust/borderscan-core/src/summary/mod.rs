@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt64Type;
 use arrow_array::{Array, RecordBatch, StringViewArray};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::batch::{
@@ -174,6 +174,31 @@ impl<K: std::hash::Hash + Eq> Local<K> {
     }
 }
 
+/// Rows of one record up to which "first in its record" is decided by
+/// comparing with each earlier row (no allocation); past it, by sets.
+const PAIRWISE_ROWS: usize = 16;
+
+/// The values seen so far in one record, by what is counted once per
+/// record. Keys are the strings (as `same` compares them), not views.
+#[derive(Default)]
+struct Seen<'a> {
+    det: FxHashSet<&'a str>,
+    cat: FxHashSet<&'a str>,
+    flow: FxHashSet<[&'a str; 4]>,
+    verdict: FxHashSet<&'a str>,
+    violation: FxHashSet<[&'a str; 2]>,
+}
+
+impl Seen<'_> {
+    fn clear(&mut self) {
+        self.det.clear();
+        self.cat.clear();
+        self.flow.clear();
+        self.verdict.clear();
+        self.violation.clear();
+    }
+}
+
 impl Summary {
     pub fn add(&mut self, batch: &RecordBatch) {
         self.profile.add(batch);
@@ -193,32 +218,60 @@ impl Summary {
         let mut osrc = Local::new();
         let mut excs = Local::new();
         let n = batch.num_rows();
+        let mut seen = Seen::default();
         let mut start = 0;
         while start < n {
             let mut end = start + 1;
             while end < n && off.value(end) == off.value(start) && same(path, end, start) {
                 end += 1;
             }
+            // A record of many findings (a line of a million addresses)
+            // is deduplicated with sets of the values seen; comparing each
+            // row with every earlier one was quadratic (issue 17).
+            let many = end - start > PAIRWISE_ROWS;
+            if many {
+                seen.clear();
+            }
             for i in start..end {
                 let earlier = start..i;
                 let first = |f: &dyn Fn(usize) -> bool| !earlier.clone().any(f);
-                dets.bump(view(det, i), i, first(&|j| same(det, i, j)));
-                cats.bump(view(cat, i), i, first(&|j| same(cat, i, j)));
+                let (first_det, first_cat, first_flow, first_verdict) = if many {
+                    (
+                        seen.det.insert(det.value(i)),
+                        seen.cat.insert(cat.value(i)),
+                        seen.flow.insert([
+                            cat.value(i),
+                            oc.value(i),
+                            dc.value(i),
+                            verdict.value(i),
+                        ]),
+                        seen.verdict.insert(verdict.value(i)),
+                    )
+                } else {
+                    (
+                        first(&|j| same(det, i, j)),
+                        first(&|j| same(cat, i, j)),
+                        first(&|j| {
+                            same(cat, i, j)
+                                && same(verdict, i, j)
+                                && same(oc, i, j)
+                                && same(dc, i, j)
+                        }),
+                        first(&|j| same(verdict, i, j)),
+                    )
+                };
+                dets.bump(view(det, i), i, first_det);
+                cats.bump(view(cat, i), i, first_cat);
                 let flow = [view(cat, i), view(oc, i), view(dc, i), view(verdict, i)];
-                flows.bump(
-                    flow,
-                    i,
-                    first(&|j| {
-                        same(cat, i, j) && same(verdict, i, j) && same(oc, i, j) && same(dc, i, j)
-                    }),
-                );
-                verdicts.bump(view(verdict, i), i, first(&|j| same(verdict, i, j)));
+                flows.bump(flow, i, first_flow);
+                verdicts.bump(view(verdict, i), i, first_verdict);
                 if verdict.value(i) == "violation" {
-                    violations.bump(
-                        [view(rule, i), view(sev, i)],
-                        i,
-                        first(&|j| same(verdict, i, j) && same(rule, i, j) && same(sev, i, j)),
-                    );
+                    let first_violation = if many {
+                        seen.violation.insert([rule.value(i), sev.value(i)])
+                    } else {
+                        first(&|j| same(verdict, i, j) && same(rule, i, j) && same(sev, i, j))
+                    };
+                    violations.bump([view(rule, i), view(sev, i)], i, first_violation);
                 }
                 dsrc.bump(view(ds, i), i, false);
                 osrc.bump(view(os, i), i, false);
