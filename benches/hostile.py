@@ -7,8 +7,9 @@ each with the real CLI:
                 every per-hit cost that depends on the line's length shows
                 as time growing faster than N
   csv-columns   a CSV of 300 rows with C distinct column names, C = 16,384,
-                16,385, 50,000: a per-worker field cache that is cleared when
-                full shows as a cliff past its capacity
+                16,385, 50,000, 65,536, 65,537, 150,000: a per-worker field
+                cache that is cleared when full shows as a cliff past its
+                capacity (64Ki)
   json-fields   one JSON record with N fields, each value an e-mail address
                 (N = 10k, 100k)
   json-keys     one JSON record with N fields, each key an e-mail address
@@ -161,7 +162,8 @@ def history(path: Path, n: int) -> tuple[int, list[str]]:
 Maker = Callable[[Path, int], "int | tuple[int, list[str]]"]
 CASES: dict[str, tuple[str, Maker, list[int], str]] = {
     "emails-line": ("e-mails on one line", emails_line, [10_000, 100_000, 1_000_000], "txt"),
-    "csv-columns": ("CSV columns, 300 rows", csv_columns, [16_384, 16_385, 50_000], "csv"),
+    "csv-columns": ("CSV columns, 300 rows", csv_columns,
+                    [16_384, 16_385, 50_000, 65_536, 65_537, 150_000], "csv"),
     "json-fields": ("JSON fields with an e-mail each, one record", json_fields,
                     [10_000, 100_000], "jsonl"),
     "json-keys": ("JSON keys that are e-mails, one record", json_keys, [10_000, 100_000],

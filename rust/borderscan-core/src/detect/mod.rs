@@ -415,7 +415,9 @@ const SEEN_KEEP: usize = 1024;
 /// more distinct paths than fit keeps the ones cached (cost grows with the
 /// paths that do not fit, not by a cliff: issue 17), and a worker whose
 /// cache an earlier file filled makes room for the paths of the next.
-const PATH_CACHE_MAX: usize = 16 * 1024;
+/// 64Ki entries (about 10 MB a worker) hold the columns of the widest
+/// sensor matrices seen in CSV exports; past it, cost grows linearly.
+const PATH_CACHE_MAX: usize = 64 * 1024;
 
 impl Detectors {
     pub fn rule(&self, i: u16) -> &RuleSpec {
