@@ -363,3 +363,34 @@ def test_a_scans_policy_error_shows_escapes_escaped(cli, tmp_path: Path, name: s
     assert r.returncode == 2
     assert_run_clean(r, "scan --policy")
     assert shown("a" + payload) in r.stderr.decode()
+
+
+@pytest.mark.parametrize("name", sorted(PAYLOADS))
+def test_output_paths_and_configuration_show_escapes_escaped(cli, tmp_path: Path,
+                                                             name: str) -> None:
+    """Lines that name an output file (`baseline create`, `report`) and
+    `config show` (the file's values and where it was found) print a
+    payload in a name or value escaped."""
+    payload = in_name(PAYLOADS[name])
+    src = write_records(tmp_path / "t.jsonl", "x")
+    base = tmp_path / f"b{payload}.json"
+    r = cli("baseline", "create", str(src), "-o", str(base))
+    assert r.returncode == 0, r.stderr
+    assert shown(str(base)) in assert_run_clean(r, "baseline create")
+    doc = tmp_path / "f.json"
+    assert cli("scan", str(src), "--format", "json", "-o", str(doc), "-q",
+               "--no-audit-log").returncode in (0, 1)
+    page = tmp_path / f"r{payload}.html"
+    r = cli("report", str(doc), "--out", str(page))
+    assert r.returncode == 0, r.stderr
+    assert shown(str(page)) in assert_run_clean(r, "report")
+    proj = tmp_path / f"p{payload}"
+    proj.mkdir()
+    (proj / ".git").mkdir()
+    (proj / ".borderscan.toml").write_text(f"exclude = [{json.dumps('x' + PAYLOADS[name])}]\n",
+                                           encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "borderscan", "config", "show"], cwd=proj,
+                       capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = assert_run_clean(r, "config show")
+    assert shown(str(proj)) in out, out

@@ -729,13 +729,13 @@ def rules_check(rule_files: tuple[str, ...]) -> None:
     for f in failures:
         what = "did not fire on" if f["kind"] == "positive" else "fired on"
         fired = ", ".join(f["fired"]) or "nothing"
-        click.echo(f"FAIL {f['rule']}: {what} its {f['kind']} example {f['example']!r} "
-                   f"(fired: {fired})", err=True)
+        click.echo(output.safe(f"FAIL {f['rule']}: {what} its {f['kind']} example "
+                               f"{f['example']!r} (fired: {fired})"), err=True)
     for f in placement["failures"]:
         what = "does not match" if f["expected"] else "matches"
-        click.echo(f"FAIL placement.{f['section']}: {what} its "
-                   f"{'example' if f['expected'] else 'counter-example'} {f['example']!r}",
-                   err=True)
+        click.echo(output.safe(f"FAIL placement.{f['section']}: {what} its "
+                               f"{'example' if f['expected'] else 'counter-example'} "
+                               f"{f['example']!r}"), err=True)
     bad = len(failures) + len(placement["failures"])
     click.echo(f"{bad} of {n_examples + n_place} examples misbehave", err=True)
     sys.exit(EXIT_FINDINGS)
@@ -876,8 +876,8 @@ def baseline_create(paths: tuple[str, ...], out: str, **kw: Any) -> None:
                              f"{e.strerror or e}", markup=False)
         sys.exit(EXIT_USAGE)
     a = stream.accounting or {}
-    click.echo(f"baseline written to {out}: {n:,} accepted finding(s) from "
-               f"{a.get('records', 0):,} records in {a.get('files', 0):,} file(s)")
+    click.echo(output.safe(f"baseline written to {out}: {n:,} accepted finding(s) from "
+                           f"{a.get('records', 0):,} records in {a.get('files', 0):,} file(s)"))
     if a.get("failed_files"):
         _err_console().print(f"borderscan: {a['failed_files']} input(s) could not be read; "
                              "the baseline does not cover them (exit 3)")
@@ -1110,13 +1110,13 @@ def audit_keygen(out: str) -> None:
         _config_error(f"{out}.key exists; not overwriting a key")
     except OSError as e:
         _config_error(f"{out}: {e}")
-    click.echo(f"wrote {out}.key and {out}.pub (key id {kid})")
+    click.echo(output.safe(f"wrote {out}.key and {out}.pub (key id {kid})"))
 
 
 @audit_group.command("path")
 def audit_path() -> None:
     """Print where scans append when --audit-log is not given."""
-    click.echo(str(audit.default_path()))
+    click.echo(output.safe(str(audit.default_path())))
 
 
 @main.command("report")
@@ -1195,7 +1195,7 @@ def report_cmd(findings: str | None, history_dir: str | None, out: str, fail_on:
     except OSError as e:
         _err_console().print(f"borderscan: cannot write {out}: {e.strerror or e}", markup=False)
         sys.exit(EXIT_USAGE)
-    click.echo(f"wrote {out} ({len(page.encode()):,} bytes)")
+    click.echo(output.safe(f"wrote {out} ({len(page.encode()):,} bytes)"))
     # The exit code says what the page says (FAIL: 1); no --fail-on, no gate: 0.
     sys.exit(code or EXIT_OK)
 
@@ -1276,16 +1276,16 @@ def config_show(cfg: Any, fmt: str) -> None:
     if fmt == "json":
         click.echo(orjson.dumps(configuration.describe(cfg), option=orjson.OPT_INDENT_2).decode())
         return
-    click.echo(configuration.headline(cfg))
+    click.echo(output.safe(configuration.headline(cfg)))
     for note in cfg.notes:
-        click.echo(f"note: {note}")
+        click.echo(output.safe(f"note: {note}"))
     rows = [("key", "value", "source")]
     rows += [(name, "(not set)" if value is None else orjson.dumps(value).decode(), source)
              for name, (value, source) in cfg.values.items()]
     widths = [max(len(r[i]) for r in rows) for i in range(2)]
     click.echo("")
     for name, value, source in rows:
-        click.echo(f"{name.ljust(widths[0])}  {value.ljust(widths[1])}  {source}")
+        click.echo(output.safe(f"{name.ljust(widths[0])}  {value.ljust(widths[1])}  {source}"))
     click.echo("\nflags given to a command win over these values.")
 
 
