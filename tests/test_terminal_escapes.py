@@ -380,6 +380,11 @@ def test_output_paths_and_configuration_show_escapes_escaped(cli, tmp_path: Path
     doc = tmp_path / "f.json"
     assert cli("scan", str(src), "--format", "json", "-o", str(doc), "-q",
                "--no-audit-log").returncode in (0, 1)
+    store = tmp_path / f"s{payload}"
+    r = cli("scan", str(src), "--format", "table", "-q", "--no-audit-log", "--store", str(store))
+    assert r.returncode in (0, 1), r.stderr
+    assert_run_clean(r, "scan --store")
+    assert f"scan stored in {shown(str(store))}" in r.stderr.decode()
     page = tmp_path / f"r{payload}.html"
     r = cli("report", str(doc), "--out", str(page))
     assert r.returncode == 0, r.stderr

@@ -39,6 +39,17 @@ class OutConsole(Console):
         broken_pipe()
 
 
+class ErrConsole(Console):
+    """rich's Console for messages on stderr. Nearly every message names a
+    file, an option's value or something read from the input, so every
+    text printed goes through `safe` (its own newlines and tabs kept): no
+    message can carry a terminal sequence (docs/security.md)."""
+
+    def print(self, *objects: Any, **kw: Any) -> None:
+        super().print(*(safe(o, lines=True) if isinstance(o, str) else o for o in objects),
+                      **kw)
+
+
 COLORS = ("auto", "always", "never")
 color = "auto"
 """`--color`: `auto` colours terminals unless NO_COLOR is set (rich reads it,
@@ -73,7 +84,7 @@ def console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
         kw["width"] = _NO_WRAP
     if stderr and file is None:
         # Messages name files and lines: never wrap them mid-path.
-        return Console(stderr=True, soft_wrap=True, **kw)
+        return ErrConsole(stderr=True, soft_wrap=True, **kw)
     return OutConsole(file=file, **kw)
 
 
