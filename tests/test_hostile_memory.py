@@ -60,6 +60,32 @@ def write_baseline(path: Path, n: int, also: list[str]) -> None:
         f.write(b"]}\n")
 
 
+def test_a_baseline_of_a_million_entries_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    src = tmp_path / "one.jsonl"
+    src.write_text('{"user": {"email": "' + email(1) + '"}, "note": "' + email(2) + '"}\n')
+    first = tmp_path / "first.json"
+    r = run_cli("baseline", "create", str(src), "-o", str(first))
+    assert r.returncode == 0, r.stderr.decode()
+    known = [e["fingerprint"] for e in orjson.loads(first.read_bytes())["findings"]]
+    assert len(known) == 2
+    base = tmp_path / "big.json"
+    # One of the file's two findings is accepted: the other is reported.
+    write_baseline(base, 1_000_000, known[:1])
+    assert base.stat().st_size > 250 << 20
+    out = tmp_path / "findings.json"
+    mb, code = peak_mb("scan", str(src), "--baseline", str(base), "--format", "json",
+                       "--out", str(out), "--no-audit-log", "-q")
+    assert code in (0, 1)
+    doc = orjson.loads(out.read_bytes())
+    assert [f["fingerprint"] for f in doc["findings"]] == known[1:]
+    b = doc["baseline"]
+    assert b["matched"] == 1
+    # Every other entry is absent: counted, and the first thousand listed.
+    assert b["absent_count"] == 1_000_000
+    assert len(b["absent"]) == 1000 and b["absent"] == sorted(b["absent"])
+    assert mb < BOUND_MB, f"peak RSS {mb} MB with a 1M-entry baseline"
+
+
 def test_entries_no_longer_found_are_shown_from_the_file(tmp_path: Path) -> None:
     src = tmp_path / "one.jsonl"
     src.write_text('{"user": {"email": "' + email(1) + '"}}\n')
@@ -73,6 +99,22 @@ def test_entries_no_longer_found_are_shown_from_the_file(tmp_path: Path) -> None
     gone = [line.split()[1] for line in out.splitlines() if line.strip().startswith("gone:")]
     fps = [f"{(i * 2654435761) % (1 << 64):016x}" for i in range(30)]
     assert gone == fps[:len(gone)] and len(gone) >= 5, out
+
+
+def test_report_history_of_a_million_findings_in_bounded_memory(tmp_path: Path) -> None:
+    src = tmp_path / "many.jsonl"
+    with src.open("w") as f:
+        for i in range(1_000_000):
+            f.write('{"user": {"email": "' + email(i) + '"}, "url": "https://api.example.cn/x"}\n')
+    store = tmp_path / "store"
+    r = run_cli("scan", str(src), "--format", "table", "-q", "--no-audit-log",
+                "--store", str(store), "--destination", "CN")
+    assert r.returncode in (0, 1), r.stderr.decode()
+    page = tmp_path / "report.html"
+    mb, code = peak_mb("report", "--history", str(store), "--out", str(page))
+    assert code == 0
+    assert page.stat().st_size > 0
+    assert mb < BOUND_MB, f"peak RSS {mb} MB for report --history of 1M findings"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
