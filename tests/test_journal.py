@@ -20,10 +20,12 @@ FILES = 60
 
 
 def _corpus(root):
-    """FILES files of a few MB each, with findings on known lines."""
+    """FILES files of a few MB each, with findings on known lines only: a
+    filler line with a finding (a reading, say) made each output 1.4 GB and
+    the test's three parsed documents over 12 GB."""
     d = root / "logs"
     d.mkdir()
-    filler = b'{"site":"DE-MUC-01","temp":21.5,"state":"ok"}\n' * 40000
+    filler = b'{"state":"ok","note":"nothing to report here"}\n' * 40000
     for i in range(FILES):
         hit = (f'{{"site":"CN-SZ-02","operator":{{"email":"op{i}@example.cn"}},'
                f'"upload":"https://oss-us-west-1.aliyuncs.com/b/{i}"}}\n').encode()
