@@ -208,9 +208,9 @@ impl Vocabulary {
         // The regexes find the phrases only; the endpoint next to one is
         // read by hand (`endpoint_after`, `endpoint_before`): a capture
         // group would send every match through a slower engine.
-        let before = Regex::new(&format!(r"(?:{before})"))
+        let before = phrases_regex(&before)
             .map_err(|e| Error::config(origin, format!("send_phrases.before: {e}")))?;
-        let after = Regex::new(&format!(r"(?:{after})"))
+        let after = phrases_regex(&after)
             .map_err(|e| Error::config(origin, format!("send_phrases.after: {e}")))?;
         let schemes = file
             .schemes
@@ -513,6 +513,21 @@ const CONNECTION_KEYS: &[&str] = &[
 /// capitals (`POST`) must stand in capitals; the others match in any case.
 /// In a phrase of two words, up to `between` words may stand between them
 /// (`uploaded 64512 bytes to`).
+///
+/// The lazy DFA of the built-in `before` phrases needs just over regex's
+/// default 2 MiB cache: below its minimum the DFA is never used, and every
+/// line of text went through the bounded backtracker, 400 times slower
+/// (67 µs for `nothing to report here`, 0.15 µs with the DFA). The cache
+/// grows only as far as the text needs it.
+fn phrases_regex(alternation: &str) -> std::result::Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(&format!(r"(?:{alternation})"))
+        .dfa_size_limit(PHRASES_DFA_BYTES)
+        .build()
+}
+
+/// Per thread and regex, an upper bound only (see [`phrases_regex`]).
+const PHRASES_DFA_BYTES: usize = 16 << 20;
+
 fn alternation(phrases: &[String], between: usize) -> String {
     let mut ps: Vec<&String> = phrases.iter().collect();
     ps.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
