@@ -18,6 +18,7 @@ __all__ = [
     "ScanCancelled",
     "ScanConfig",
     "ScanStream",
+    "TaskResults",
     "__version__",
     "baseline_entries",
     "check_placement_json",
@@ -28,12 +29,14 @@ __all__ = [
     "explain_placement",
     "geoip_info",
     "groups_json",
+    "plan_distributed",
     "policy_json",
     "presets",
     "redact_destination",
     "rules_json",
     "scan",
     "scan_stream",
+    "scan_tasks",
     "scan_write",
 ]
 
@@ -137,7 +140,39 @@ class ScanConfig:
     def replace(self, **changes: Unpack[ScanOptions]) -> ScanConfig: ...
     def to_json(self) -> str: ...
     def journal_key(self, paths: Sequence[_StrPath]) -> str: ...
+    def with_results(self, results: TaskResults) -> ScanConfig:
+        """A copy that merges these workers' results (`borderscan.dask`)
+        instead of reading the files they scanned."""
     def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class TaskResults:
+    """Workers' results of a distributed scan (`scan_tasks`), decoded and
+    checked, in any order."""
+
+    def __new__(cls, results: Sequence[bytes]) -> TaskResults: ...
+    @property
+    def files(self) -> int: ...
+    @property
+    def tasks(self) -> int: ...
+
+class RemoteTask(TypedDict):
+    """A task `plan_distributed` sends to a worker: a whole file or a range."""
+
+    path: str
+    part: int
+    parts: int
+    range: bool
+    start: int
+    end: int
+    size: int
+    mtime_ns: int
+
+def plan_distributed(paths: Sequence[_StrPath], config: ScanConfig) -> str:
+    """JSON list of `RemoteTask`, in task order."""
+
+def scan_tasks(tasks: str, config: ScanConfig) -> bytes:
+    """Run some tasks of `plan_distributed` (JSON) here; their results."""
 
 def scan(
     paths: Sequence[_StrPath], config: ScanConfig, progress: ProgressCounter | None = None

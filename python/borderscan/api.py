@@ -71,6 +71,9 @@ class ScanResult:
     started: str = ""
     ended: str = ""
     """When the scan started and ended: UTC, ISO 8601 (`...T12:00:00.000Z`)."""
+    workers: list[dict[str, Any]] | None = None
+    """A scan spread over a Dask cluster (`borderscan.dask.scan`): which
+    worker scanned which files and ranges; None for a local scan."""
 
     @property
     def problems(self) -> bool:
@@ -187,6 +190,7 @@ def scan(
     paths: Sequence[PathLike] | PathLike,
     *,
     progress: _core.ProgressCounter | None = None,
+    results: _core.TaskResults | None = None,
     **options: Unpack[ScanOptions],
 ) -> ScanResult:
     """Scan files, directories (recursively) or `"-"` (stdin).
@@ -221,12 +225,16 @@ def scan(
     files instead of reading them and ends with the results of an
     uninterrupted scan (`accounting["resumed_files"]` counts the replayed
     ones). A journal of another scan is refused (`ConfigError`).
+
+    `results`: what the workers of a distributed scan of the same inputs
+    and options found (`borderscan.dask`), merged instead of reading the
+    files they scanned.
     """
     from borderscan.audit import now
 
     started = now()
     table, accounting_json, summary_json, packs = _core.scan(
-        _strs(paths), scan_config(**options), progress)
+        _strs(paths), _with(scan_config(**options), results), progress)
     summary = orjson.loads(summary_json)
     return ScanResult(
         findings=pl.DataFrame(table),
@@ -286,6 +294,7 @@ def scan_iter(
     paths: Sequence[PathLike] | PathLike,
     *,
     progress: _core.ProgressCounter | None = None,
+    results: _core.TaskResults | None = None,
     **options: Unpack[ScanOptions],
 ) -> ScanStream:
     """Like `scan` (same options), but yields the findings batch by batch while
@@ -294,7 +303,8 @@ def scan_iter(
     Memory stays bounded whatever the input size; batches arrive in input
     order, and a record's findings are never split across batches.
     """
-    return ScanStream(_core.scan_stream(_strs(paths), scan_config(**options), progress))
+    return ScanStream(_core.scan_stream(_strs(paths), _with(scan_config(**options), results),
+                                        progress))
 
 
 def scan_write(
@@ -304,13 +314,14 @@ def scan_write(
     tool: dict[str, Any],
     *,
     progress: _core.ProgressCounter | None = None,
+    results: _core.TaskResults | None = None,
     **options: Unpack[ScanOptions],
 ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """Scan and let the engine write `json`, `jsonl`, `parquet` or nothing
     (`none`) to `out` (None: stdout) as findings arrive. Returns (accounting, summary,
     rule packs)."""
     acc, summary, packs = _core.scan_write(
-        _strs(paths), scan_config(**options), fmt,
+        _strs(paths), _with(scan_config(**options), results), fmt,
         None if out is None else os.fspath(out), orjson.dumps(tool).decode(), progress,
     )
     return orjson.loads(acc), orjson.loads(summary), packs
@@ -326,6 +337,10 @@ def scan_config(**options: Unpack[ScanOptions]) -> _core.ScanConfig:
     if given.get("rules") is not None:
         given["rules"] = _strs(given["rules"])
     return _core.ScanConfig(**given)
+
+
+def _with(config: _core.ScanConfig, results: _core.TaskResults | None) -> _core.ScanConfig:
+    return config if results is None else config.with_results(results)
 
 
 def rules(paths: Sequence[PathLike] = (), *, builtin_rules: bool = True) -> list[dict[str, Any]]:

@@ -230,6 +230,9 @@ class Manifest:
     summary: dict[str, Any]
     verdict: dict[str, Any]
     tool: dict[str, Any] = field(default_factory=dict)
+    workers: list[dict[str, Any]] | None = None
+    """A scan spread over a Dask cluster: which worker scanned what (the
+    entry has `workers` only then)."""
 
     def entry(self) -> dict[str, Any]:
         from borderscan import __version__
@@ -249,7 +252,7 @@ class Manifest:
             "accounting": self.accounting,
             "summary": self.summary,
             "verdict": self.verdict,
-        }
+        } | ({} if self.workers is None else {"workers": self.workers})
 
 
 # ------------------------------------------------------------------ appending
@@ -703,6 +706,7 @@ def scan_manifest(result: Scanned, *, started: str, ended: str, command: list[st
             "violations": sum(v["hits"] for v in violations),
             "violations_by_severity": _verdict.violations_by_severity(res),
         },
+        workers=getattr(result, "workers", None),
     )
 
 

@@ -354,11 +354,21 @@ def _writable(path: Path) -> None:
               help="Record each finished file in DIR; the same scan run again with the same "
                    "DIR (after a crash, a kill or Ctrl-C) replays finished files instead of "
                    "reading them and ends with the results of an uninterrupted scan.")
+@click.option("--split-size", "split_size", type=click.IntRange(min=0), default=None,
+              metavar="BYTES",
+              help="Cut plain files larger than this into newline-aligned ranges scanned in "
+                   "parallel (at least 4096 bytes each). Default 8 MiB. Outputs do not "
+                   "depend on it.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Spread the scan over the workers of this Dask scheduler "
+                   "(tcp://host:8786); outputs are those of a local scan. Workers need the "
+                   "same borderscan installed and the inputs at the same paths "
+                   "(docs/scale.md). Needs borderscan[dask].")
 def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None, strict: bool,
          keep_going: bool, require_destination: bool, quiet: bool, no_progress: bool,
          locale: str, max_results: int, store_dir: str | None,
          audit_log: str | None, no_audit_log: bool, sign_key: str | None,
-         **options: Any) -> None:
+         scheduler: str | None, **options: Any) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
     Every finding gets a verdict under the policy (--policy FILE or --preset
@@ -392,10 +402,13 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
     options["findings"] = options["findings"] or writer.findings
     key = _validate(run, writer, err)
     options = _configure(options)
+    # --scheduler: the workers scan; this scan merges what they found.
+    workers = _distribute(run, scheduler, options, err) if scheduler else None
     # --store: the findings are also kept there, part by part, as they pass.
     keep = store.Writer(store_dir) if store_dir else None
     result = _scan(run, writer, Scan(run.paths, options, keep), err)
     result.baseline_file = run.baseline_file
+    result.workers = workers
     code, reasons = run.exit_code(result)
     _note_journal(run, result, err)
     outcome = _audit(run, writer, result, key, code, reasons, described=keep is not None)
@@ -508,6 +521,34 @@ def _scan(run: _Run, writer: Writer, scan: Scan, err: Console) -> Report:
                 sys.exit(EXIT_USAGE)
             except (borderscan.ScanCancelled, KeyboardInterrupt):
                 _interrupted(err, counter, run.journal_dir, run.out)
+
+
+def _distribute(run: _Run, scheduler: str, options: dict[str, Any], err: Console
+                ) -> list[dict[str, Any]]:
+    """--scheduler: the Dask cluster's workers scan the inputs' files; their
+    results go into `options` for the scan that merges them. Which worker
+    scanned what, for the audit entry."""
+    try:
+        from borderscan import dask
+    except ImportError as e:
+        _usage_error(err, output.safe(str(e)))
+    try:
+        with _on_ctrl_c(lambda: None):
+            d = dask.run(run.paths, scheduler=scheduler, **options)
+    except ImportError as e:
+        _usage_error(err, output.safe(str(e)))
+    except borderscan.ConfigError as e:
+        _config_error(e)
+    except KeyboardInterrupt:
+        err.print("borderscan: interrupted while the Dask workers scanned; the scan is "
+                  "incomplete: no verdict, no audit entry", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
+    except (borderscan.BorderscanError, dask.WorkerError, OSError, ValueError) as e:
+        _usage_error(err, output.safe(f"--scheduler {scheduler}: {e}"))
+    options["results"] = d.results
+    if not run.quiet:
+        err.print(f"borderscan: {output.safe(dask.describe(d.workers))}", markup=False)
+    return d.workers
 
 
 def _note_journal(run: _Run, result: Report, err: Console) -> None:

@@ -143,6 +143,8 @@ class Report:
     # The --baseline file, for the entries no longer found.
     baseline_file: str | None = None
     profile: pl.DataFrame = field(default_factory=lambda: profile_frame({}))
+    # `scan --scheduler`: which Dask worker scanned what (the audit entry).
+    workers: list[dict[str, Any]] | None = None
 
     @property
     def problems(self) -> bool:

@@ -211,7 +211,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     opt("max_line", Some("--max-line-bytes")),
     opt("max_expansion", Some("--max-expansion")),
     // Tuning for tests and benchmarks: results never depend on it.
-    opt("split_size", None),
+    opt("split_size", Some("--split-size")),
     opt("dest_fields", Some("--dest-field")),
     opt("origin_fields", Some("--origin-field")),
     opt("show_values", Some("--show-values")),
@@ -445,6 +445,7 @@ impl ScanConfig {
             journal,
             cancel: None,
             progress: None,
+            precomputed: None,
         };
         Ok(Prepared {
             detectors,

@@ -26,6 +26,12 @@ pub enum Error {
     /// The caller asked the scan to stop (Ctrl-C, cancel flag).
     #[error("scan cancelled")]
     Cancelled,
+
+    /// A scan spread over machines could not be put together: a worker
+    /// sees an input other than the client planned (not at the same path,
+    /// changed since), runs another engine version, or results are missing.
+    #[error("distributed scan: {0}")]
+    Distributed(String),
 }
 
 impl Error {

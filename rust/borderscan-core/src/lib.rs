@@ -36,6 +36,9 @@
 //!   `DEFAULT_*` constants —, its checks, and [`OPTIONS`] naming each with
 //!   its command-line flag), prepared into [`ScanOptions`]; [`Input`],
 //!   [`Format`], [`Progress`], [`Journal`] (resuming a killed scan);
+//! - spreading a scan over machines: [`plan_remote`] (the client's tasks),
+//!   [`run_remote`] (a worker runs some), [`Precomputed`] (their results,
+//!   merged by the client's ordinary scan into a local scan's outputs);
 //! - what it gives back: [`ScanOutput`], [`Finding`], the findings table's
 //!   [`findings_schema`] and [`shift_lines`], and the [`Accounting`] that
 //!   proves no input was dropped;
@@ -99,7 +102,8 @@ pub use config::{
 };
 pub use detect::Detectors;
 pub use engine::{
-    Finding, Input, Progress, ScanOptions, ScanOutput, scan, scan_stream, scan_stream_mapped,
+    Finding, Input, Precomputed, Progress, RemoteTask, ScanOptions, ScanOutput, plan_remote,
+    run_remote, scan, scan_stream, scan_stream_mapped,
 };
 pub use error::{Error, Result};
 pub use formats::Format;

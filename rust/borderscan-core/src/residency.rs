@@ -54,6 +54,28 @@ impl Baseline {
         self.matched.load(Ordering::Relaxed)
     }
 
+    /// The entries some finding matched (a worker of a distributed scan
+    /// sends them to the client, which [`Baseline::absorb`]s them).
+    pub fn seen(&self) -> Vec<u64> {
+        self.fingerprints
+            .iter()
+            .zip(&self.seen)
+            .filter(|(_, s)| s.load(Ordering::Relaxed))
+            .map(|(f, _)| *f)
+            .collect()
+    }
+
+    /// Count matches made elsewhere: entries seen and findings matched by
+    /// the workers of a distributed scan.
+    pub fn absorb(&self, seen: &[u64], matched: u64) {
+        for fp in seen {
+            if let Ok(i) = self.fingerprints.binary_search(fp) {
+                self.seen[i].store(true, Ordering::Relaxed);
+            }
+        }
+        self.matched.fetch_add(matched, Ordering::Relaxed);
+    }
+
     /// Baseline entries no finding of this scan matched.
     pub fn absent(&self) -> Vec<u64> {
         self.fingerprints

@@ -3,12 +3,14 @@
 //! here and validated by the engine; defaults live only in the engine.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use borderscan_core::{self as core, Format};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use crate::distributed::TaskResults;
 use crate::errors::{json, option_error, to_py};
 
 /// Every option of a scan, checked: `ScanConfig(threads=2, preset="eu-gdpr")`.
@@ -16,6 +18,9 @@ use crate::errors::{json, option_error, to_py};
 #[pyclass(frozen, module = "borderscan._core", name = "ScanConfig")]
 pub struct PyScanConfig {
     pub inner: core::ScanConfig,
+    /// Workers' results of a distributed scan, merged instead of reading
+    /// their files (`with_results`); not an option.
+    pub results: Option<Arc<core::Precomputed>>,
 }
 
 fn arg<'py, T: pyo3::conversion::FromPyObjectOwned<'py>>(
@@ -126,7 +131,10 @@ fn build(base: core::ScanConfig, options: Option<&Bound<'_, PyDict>>) -> PyResul
         }
     }
     inner.validate().map_err(to_py)?;
-    Ok(PyScanConfig { inner })
+    Ok(PyScanConfig {
+        inner,
+        results: None,
+    })
 }
 
 #[pymethods]
@@ -140,7 +148,18 @@ impl PyScanConfig {
     /// A copy with some options changed (and checked again).
     #[pyo3(signature = (**changes))]
     fn replace(&self, changes: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        build(self.inner.clone(), changes)
+        let mut c = build(self.inner.clone(), changes)?;
+        c.results.clone_from(&self.results);
+        Ok(c)
+    }
+
+    /// A copy that merges these workers' results (`borderscan.dask`)
+    /// instead of reading the files they scanned.
+    fn with_results(&self, results: &TaskResults) -> Self {
+        PyScanConfig {
+            inner: self.inner.clone(),
+            results: Some(results.inner.clone()),
+        }
     }
 
     /// Every option: (name, command-line flag or None), in order.

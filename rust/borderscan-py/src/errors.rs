@@ -42,6 +42,7 @@ pub fn to_py(e: core::Error) -> PyErr {
             _ => PyOSError::new_err(e.to_string()),
         },
         core::Error::Cancelled => ScanCancelled::new_err("scan cancelled"),
+        core::Error::Distributed(_) => BorderscanError::new_err(e.to_string()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Thin PyO3 bindings over borderscan-core, one file per concern: error
 //! mapping (`errors`), the Arrow hand-over (`arrow`), the scan
-//! configuration (`config`), scans (`scan`) and information calls
-//! (`info`). No scanning logic lives here.
+//! configuration (`config`), scans (`scan`), scans spread over machines
+//! (`distributed`) and information calls (`info`). No scanning logic lives here.
 
 // glibc's per-thread arenas give memory back and fault it in again, batch
 // after batch (4.5x the page faults with two workers than with one, a
@@ -31,6 +31,7 @@ fn purge_freed_memory_promptly() {
 
 mod arrow;
 mod config;
+mod distributed;
 mod errors;
 mod info;
 mod scan;
@@ -47,8 +48,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::PyScanConfig>()?;
     m.add_class::<scan::ProgressCounter>()?;
     m.add_class::<scan::ScanStream>()?;
+    m.add_class::<distributed::TaskResults>()?;
     m.add_function(wrap_pyfunction!(scan::scan, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan_stream, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan_write, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::plan_distributed, m)?)?;
+    m.add_function(wrap_pyfunction!(distributed::scan_tasks, m)?)?;
     Ok(())
 }

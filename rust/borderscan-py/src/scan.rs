@@ -76,6 +76,7 @@ fn prepare(
     let cancel = Arc::new(AtomicBool::new(false));
     opts.cancel = Some(cancel.clone());
     opts.progress = progress.map(|c| c.inner.clone());
+    opts.precomputed.clone_from(&config.results);
     Ok(Prepared {
         det: p.detectors,
         opts,

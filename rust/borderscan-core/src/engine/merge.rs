@@ -10,13 +10,11 @@ use arrow_array::RecordBatch;
 use super::ScanOptions;
 use super::plan::{Entry, Task, TaskKind};
 use super::pool::{Handoff, Msg, Pool, TaskOut};
-use crate::accounting::{Accounting, FileStats, add_flow};
+use crate::accounting::{Accounting, FileStats};
 use crate::batch::shift_lines;
-use crate::country::countries;
 use crate::error::{Error, Result};
 use crate::journal::{self, Identity};
 use crate::records::RecordsFile;
-use crate::resolve::Found;
 
 /// Write a batch, its lines shifted to their place in the file, to the
 /// journal's recording of the file being merged.
@@ -65,20 +63,7 @@ pub(super) fn merge<T>(
     // Fold a task's (or chunk's) counters into its file's, shifting the
     // lines it reports by `base`, the lines of the file before it.
     let fold = |slot: &mut Option<FileStats>, mut o: TaskOut, base: u64| {
-        let c = countries();
-        for ((oc, dc), (n, k)) in o.flows.drain() {
-            add_flow(&mut o.stats.records_by_flow, c.code(oc), c.code(dc), n, k);
-        }
-        for (counts, map) in [
-            (&o.dest_found, &mut o.stats.dest_found),
-            (&o.origin_found, &mut o.stats.origin_found),
-        ] {
-            for (found, &n) in Found::ALL.iter().zip(counts) {
-                if n > 0 {
-                    *map.entry(found.as_str().to_string()).or_default() += n;
-                }
-            }
-        }
+        o.settle();
         if base > 0 {
             for r in o.stats.unparseable_reasons.values_mut() {
                 for l in &mut r.first {

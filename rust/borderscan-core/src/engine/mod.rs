@@ -21,6 +21,7 @@ mod output;
 mod pipeline;
 mod plan;
 mod pool;
+mod remote;
 mod worker;
 
 use std::sync::atomic::AtomicUsize;
@@ -38,6 +39,7 @@ use pool::{Crew, Handoff, Pool};
 pub use options::{Progress, ScanOptions};
 pub use output::{Finding, ScanOutput};
 pub use plan::Input;
+pub use remote::{Precomputed, RemoteTask, plan_remote, run_remote};
 
 /// Scan inputs, collecting the findings table in memory.
 pub fn scan(inputs: &[Input], det: &Detectors, opts: &ScanOptions) -> Result<ScanOutput> {
@@ -84,7 +86,10 @@ pub fn scan_stream_mapped<T: Send>(
 ) -> Result<(Vec<String>, Accounting)> {
     let entries = plan::enumerate(inputs, opts)?;
     let idents = plan::journal_identities(&entries, opts);
-    let tasks = plan::plan_tasks(&entries, &idents, opts);
+    let tasks = plan::plan_tasks(&entries, &idents, opts)?;
+    if let Some(p) = &opts.precomputed {
+        p.absorb_into(opts);
+    }
     let extract = Extractor::new();
     let threads = pool::thread_count(opts, &tasks);
 

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
+use super::remote::Precomputed;
 use crate::config::ScanConfig;
 use crate::journal::Journal;
 use crate::residency::Residency;
@@ -36,6 +37,9 @@ pub struct ScanOptions {
     pub residency: Arc<Residency>,
     /// Record finished files, and replay those an earlier run finished.
     pub journal: Option<Arc<Journal>>,
+    /// Tasks other machines ran (a distributed scan): merged as if run
+    /// here, instead of reading their files.
+    pub precomputed: Option<Arc<Precomputed>>,
 }
 
 impl From<ScanConfig> for ScanOptions {
@@ -47,6 +51,7 @@ impl From<ScanConfig> for ScanOptions {
             progress: None,
             residency: Arc::new(Residency::default()),
             journal: None,
+            precomputed: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::ScanOptions;
+use super::remote::TaskRecord;
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header};
 use crate::input::{self, Compression, LineReader, TextKind};
@@ -118,6 +119,9 @@ pub(super) enum TaskKind {
     /// Finished by an earlier run of this scan: its findings and counters
     /// are read back from the journal.
     Replay(Box<Replay>),
+    /// Run by a worker of a distributed scan: what it would have sent the
+    /// merger, sent again as it was.
+    Precomputed(Arc<TaskRecord>),
     Range {
         start: u64,
         end: u64,
@@ -368,13 +372,15 @@ pub(super) fn journal_identities(entries: &[Entry], opts: &ScanOptions) -> Vec<O
 }
 
 /// Every file's tasks, in input order: a replay of what the journal has,
-/// ranges of a large plain file, or the whole file.
+/// what the workers of a distributed scan ran, ranges of a large plain
+/// file, or the whole file.
 pub(super) fn plan_tasks(
     entries: &[Entry],
     idents: &[Option<Identity>],
     opts: &ScanOptions,
-) -> Vec<Task> {
+) -> Result<Vec<Task>> {
     let mut tasks = Vec::new();
+    let mut remote = opts.precomputed.as_ref().map(|p| p.claim());
     for (i, e) in entries.iter().enumerate() {
         let file = i as u32;
         if let Some(j) = &opts.journal
@@ -384,6 +390,13 @@ pub(super) fn plan_tasks(
                 file,
                 kind: TaskKind::Replay(Box::new(r)),
             });
+            continue;
+        }
+        if let (Some(claim), Ok(source @ Source::File { regular: true, .. })) =
+            (remote.as_mut(), &e.source)
+            && let Some(parts) = claim.take(&e.display, source)?
+        {
+            tasks.extend(parts.into_iter().map(|kind| Task { file, kind }));
             continue;
         }
         let mut kinds = vec![TaskKind::Whole];
@@ -402,5 +415,8 @@ pub(super) fn plan_tasks(
         }
         tasks.extend(kinds.into_iter().map(|kind| Task { file, kind }));
     }
-    tasks
+    if let Some(claim) = remote {
+        claim.finish()?;
+    }
+    Ok(tasks)
 }

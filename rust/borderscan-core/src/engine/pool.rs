@@ -13,9 +13,9 @@ use rustc_hash::FxHashMap;
 use super::ScanOptions;
 use super::plan::{Entry, Task, TaskKind};
 use super::worker::Worker;
-use crate::accounting::FileStats;
+use crate::accounting::{FileStats, add_flow};
 use crate::batch::BatchBuilder;
-use crate::country::CountryId;
+use crate::country::{CountryId, countries};
 use crate::detect::{Detectors, Scratch};
 use crate::formats::{Format, Header, RecordBuf};
 use crate::residency;
@@ -35,6 +35,35 @@ pub(super) struct TaskOut {
     /// indexed by `Found as usize`.
     pub(super) dest_found: [u64; Found::ALL.len()],
     pub(super) origin_found: [u64; Found::ALL.len()],
+}
+
+impl TaskOut {
+    /// Move the counters kept by id while scanning into `stats`, by name:
+    /// what the merger folds, and what a worker of a distributed scan sends
+    /// (country ids are this process's, names are everyone's).
+    pub(super) fn settle(&mut self) {
+        let c = countries();
+        for ((oc, dc), (n, k)) in self.flows.drain() {
+            add_flow(
+                &mut self.stats.records_by_flow,
+                c.code(oc),
+                c.code(dc),
+                n,
+                k,
+            );
+        }
+        for (counts, map) in [
+            (&mut self.dest_found, &mut self.stats.dest_found),
+            (&mut self.origin_found, &mut self.stats.origin_found),
+        ] {
+            for (found, n) in Found::ALL.iter().zip(counts.iter_mut()) {
+                if *n > 0 {
+                    *map.entry(found.as_str().to_string()).or_default() += *n;
+                }
+                *n = 0;
+            }
+        }
+    }
 }
 
 /// What a task sends to the merger, in order: batches (as the caller's

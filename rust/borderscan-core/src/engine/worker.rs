@@ -121,6 +121,10 @@ impl<T> Worker<'_, T> {
 
     /// Run one task, sending its batches and then its counters to `tx`.
     pub(super) fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg<T>>) {
+        if let TaskKind::Precomputed(r) = &task.kind {
+            self.send_precomputed(r, &tx);
+            return;
+        }
         if let TaskKind::Replay(r) = &task.kind {
             let mut stats = r.stats.clone();
             match journal::read_findings(r) {

@@ -199,6 +199,28 @@ impl GeoIp {
         }
     }
 
+    /// Every address whose lookup failed since the last call, with its
+    /// error where kept (the lowest few): a worker of a distributed scan
+    /// sends them, the client [`GeoIp::absorb`]s them, so the count stays
+    /// one of distinct addresses.
+    pub fn take_failed(&self) -> Vec<(IpAddr, Option<String>)> {
+        let e = std::mem::take(&mut *self.errors.lock().expect("not poisoned"));
+        let mut out: Vec<_> = (e.seen.into_iter())
+            .map(|ip| (ip, e.first.get(&ip).cloned()))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Count failed lookups made elsewhere ([`GeoIp::take_failed`]). The
+    /// lowest addresses of all are among the lowest of each worker, which
+    /// come with their error.
+    pub fn absorb(&self, failed: &[(IpAddr, Option<String>)]) {
+        for (ip, error) in failed {
+            self.failed(*ip, error.as_deref().unwrap_or(""));
+        }
+    }
+
     /// Count a failed lookup (an address counts once however often met).
     fn failed(&self, ip: IpAddr, error: &str) {
         let mut e = self.errors.lock().expect("not poisoned");
