@@ -116,7 +116,13 @@ impl OtlpRecords {
         .deserialize(&mut de)
         .and_then(|()| de.end())
         .map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => ParseError::new("invalid_otlp", format!("{e}")),
+            // The walk stops at the first problem: a wrong shape before a
+            // syntax error is still a line that is not JSON (a cut line
+            // is `truncated_json`, whatever came before the cut).
+            serde_json::error::Category::Data => match not_json(line) {
+                Some(syntax) => syntax,
+                None => ParseError::new("invalid_otlp", format!("{e}")),
+            },
             _ => json_error(&e),
         })?;
         st.tag();
@@ -221,6 +227,15 @@ impl OtlpRecords {
         }
         Ok(())
     }
+}
+
+/// Why a line is not one JSON document, if it is not.
+fn not_json(line: &[u8]) -> Option<ParseError> {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    Skip.deserialize(&mut de)
+        .and_then(|()| de.end())
+        .err()
+        .map(|e| json_error(&e))
 }
 
 /// The walk's state: the buffers and the group being read.
@@ -522,8 +537,12 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         f.write_str(self.kind.what())
     }
 
-    /// `null` is an absent value in the protobuf JSON mapping.
+    /// `null` is an absent value in the protobuf JSON mapping (but a line
+    /// of `null` is no request).
     fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        if self.kind == Kind::Request {
+            return Err(E::invalid_type(serde::de::Unexpected::Unit, &self));
+        }
         Ok(())
     }
 

@@ -406,6 +406,22 @@ fn otlp_errors_are_classified() {
     assert_eq!(reason(&mut all, r#"{"resourceLogs" []}"#), "invalid_json");
     assert_eq!(reason(&mut all, r#"{"a":1}"#), "invalid_otlp");
     assert_eq!(reason(&mut all, r#"[1]"#), "invalid_otlp");
+    assert_eq!(reason(&mut all, "null"), "invalid_otlp");
+    // A wrong shape before a syntax error or a cut: the line is no JSON.
+    assert_eq!(
+        reason(
+            &mut all,
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":"no"}]}]} trailing"#
+        ),
+        "invalid_json"
+    );
+    assert_eq!(
+        reason(
+            &mut all,
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":"no"}]}],"x":"cut he"#
+        ),
+        "truncated_json"
+    );
     assert_eq!(
         reason(
             &mut all,
