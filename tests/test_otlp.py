@@ -134,7 +134,9 @@ def test_same_results_with_one_or_two_threads(tmp_path):
     packed.write_bytes(gzip.compress(data))
     for p in (plain, packed):
         one = borderscan.scan([p], threads=1)
-        two = borderscan.scan([p], threads=2)
+        two = borderscan.scan([p], threads=2, split_size=256 * 1024)
+        if p == plain:
+            assert two.accounting["per_file"][0]["ranges"] > 4
         assert one.findings.equals(two.findings)
         assert without_ranges(one.accounting) == without_ranges(two.accounting)
         assert one.accounting["records"] == 6000 and one.accounting["extra_records"] == 3000

@@ -106,10 +106,9 @@ impl OtlpRecords {
             buf: self,
             bytes: line,
             line: line.as_ptr() as usize,
-            len: line.len(),
             group: 0,
         };
-        Node {
+        let walked = Node {
             st: &mut st,
             kind: Kind::Request,
         }
@@ -124,10 +123,16 @@ impl OtlpRecords {
                 None => ParseError::new("invalid_otlp", format!("{e}")),
             },
             _ => json_error(&e),
-        })?;
+        });
         st.tag();
-        self.index(line.len())?;
-        Ok(self.records.len())
+        match walked.and_then(|()| self.index(line.len())) {
+            Ok(()) => Ok(self.records.len()),
+            Err(e) => {
+                // Nothing of a line that failed is handed out.
+                self.records.clear();
+                Err(e)
+            }
+        }
     }
 
     /// How many records the last line parsed holds.
@@ -241,10 +246,10 @@ fn not_json(line: &[u8]) -> Option<ParseError> {
 /// The walk's state: the buffers and the group being read.
 struct State<'b> {
     buf: &'b mut OtlpRecords,
+    /// The line, and its address (strings borrowed from it are slices of
+    /// it: their address says where they are).
     bytes: &'b [u8],
-    /// Address and length of the line (borrowed strings are slices of it).
     line: usize,
-    len: usize,
     group: u32,
 }
 
@@ -285,7 +290,8 @@ impl State<'_> {
     /// Where a string borrowed from the line starts in it, if it is one.
     fn offset(&self, v: &str) -> Option<u32> {
         let p = v.as_ptr() as usize;
-        (p >= self.line && p + v.len() <= self.line + self.len).then(|| offset_in(self.line, v))
+        (p >= self.line && p + v.len() <= self.line + self.bytes.len())
+            .then(|| offset_in(self.line, v))
     }
 
     /// A key was read at `at` in the line: the current group starts at the

@@ -224,9 +224,11 @@ fn csv_with_semicolons() {
     }
 }
 
-/// Every record of an OTLP line: (path, value, text) of its parsed fields,
-/// and where the record starts.
-fn otlp(line: &str) -> Vec<(u32, Vec<(String, String, bool)>)> {
+/// A parsed field: path, value, free text.
+type Parsed = (String, String, bool);
+
+/// Every record of an OTLP line: where it starts, and its parsed fields.
+fn otlp(line: &str) -> Vec<(u32, Vec<Parsed>)> {
     let mut all = OtlpRecords::default();
     let n = all.parse(line.as_bytes()).unwrap();
     assert_eq!(n, all.len());
