@@ -51,6 +51,7 @@ def main(out):
     )
     write(out, "parse_syslog", every(s5424, 25)[:10] + every(s3164, 25)[:10])
     write(out, "parse_text", every(text, 30)[:10])
+    write(out, "parse_otlp", otlp_seeds())
     heads = [
         (SAMPLE / n).read_bytes()[:1500]
         for n in [
@@ -144,8 +145,31 @@ def main(out):
         (0x00, b"\n".join(text[:6])),
         (0x80, b"\r\n".join(text[:6])),
         (0x01, gzip.compress(b"\n".join(json_lines[:4]))),
+        (0x00, b"\n".join(otlp_lines())),
     ]
     write(out, "engine", [bytes([c]) + b for c, b in eng])
+
+
+def otlp_lines():
+    """The OTLP/JSON export of the tests (one request per line)."""
+    return Path("tests/data/otlp/collector-export.json").read_bytes().split(b"\n")[:2]
+
+
+def otlp_seeds():
+    """OTLP lines, each alone and cut short, and the shapes the parser is
+    lenient or strict about."""
+    lines = otlp_lines()
+    return [
+        *lines,
+        lines[0][:700],
+        b"\n".join(lines),
+        b'{"resourceLogs":[]}',
+        b'{"resourceLogs":[{"resource":{"attributes":[{"key":"a","value":{"stringValue":"b"}}]}}]}',
+        b'{"resource_logs":[{"scope_logs":[{"log_records":[{"time_unix_nano":1,'
+        b'"body":{"kvlistValue":[{"value":{"intValue":"1"},"key":"k"}]}}]}]}]}',
+        b'{"resourceLogs":[{"scopeLogs":[{"logRecords":"no"}]}]}',
+        b'{"a":1}',
+    ]
 
 
 if __name__ == "__main__":

@@ -56,17 +56,19 @@ def sample_dir() -> Path:
 def assert_balanced(acc: dict) -> None:
     """The accounting adds up, for every file and in total: every byte of
     the input was read or skipped (and said why), every record parsed or
-    counted unparseable, every line a record, blank or a header."""
+    counted unparseable, every line a record, blank or a header (or, for
+    OTLP, several records: `extra_records` counts those beyond the first)."""
     files = acc.get("per_file", [])
     for f in [*files, acc]:
         where = f.get("path", "total")
         assert f["bytes"] == f["bytes_read"] + f["bytes_skipped"], (where, f)
         assert f["records"] == f["parsed"] + f["unparseable"], (where, f)
-        assert f["lines"] == f["records"] + f["blank_lines"] + f["header_lines"], (where, f)
+        assert (f["lines"] + f["extra_records"]
+                == f["records"] + f["blank_lines"] + f["header_lines"]), (where, f)
         if f.get("bytes_skipped") and where != "total":
             # Skipped bytes always come with the reason.
             assert f["error"] or f["note"] or f["binary_skipped"], (where, f)
-    for k in ("bytes", "bytes_read", "bytes_skipped", "records", "parsed", "unparseable",
-              "lines", "failed_files", "special_skipped"):
+    for k in ("bytes", "bytes_read", "bytes_skipped", "records", "extra_records", "parsed",
+              "unparseable", "lines", "failed_files", "special_skipped"):
         assert acc[k] == sum(f[k] for f in files), k
     assert not any("does not add up" in (f.get("error") or "") for f in files)

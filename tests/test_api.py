@@ -54,7 +54,8 @@ def test_accounting_per_file(tmp_path):
     assert per["a.jsonl"]["unparseable"] == 1
     assert per["b.csv"]["header_lines"] == 1 and per["b.csv"]["records"] == 1
     assert acc["records"] == 3
-    assert acc["lines"] == acc["records"] + acc["blank_lines"] + acc["header_lines"]
+    assert (acc["lines"] + acc["extra_records"]
+            == acc["records"] + acc["blank_lines"] + acc["header_lines"])
     assert acc["unparseable_reasons"]["truncated_json"]["first"][0]["line"] == 3
 
 

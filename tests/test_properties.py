@@ -131,7 +131,8 @@ def assert_balanced(accounting: dict) -> None:
     for f in accounting["per_file"]:
         assert f["bytes"] == f["bytes_read"] + f["bytes_skipped"], f
         assert f["records"] == f["parsed"] + f["unparseable"], f
-        assert f["lines"] == f["records"] + f["blank_lines"] + f["header_lines"], f
+        assert (f["lines"] + f["extra_records"]
+                == f["records"] + f["blank_lines"] + f["header_lines"]), f
     assert accounting["failed_files"] == 0, accounting["failures"]
 
 

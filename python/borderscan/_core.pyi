@@ -9,6 +9,7 @@ _StrPath = str | os.PathLike[str]
 
 __all__ = [
     "CONFIDENCES",
+    "INPUT_FORMATS",
     "SEVERITIES",
     "VERDICTS",
     "ArrowTable",
@@ -43,6 +44,9 @@ __all__ = [
 __version__: str
 CONFIDENCES: tuple[str, ...]
 """Confidences from lowest to highest: ("low", "medium", "high")."""
+INPUT_FORMATS: tuple[str, ...]
+"""Record formats `input_format` takes: ("jsonl", "csv", "tsv", "logfmt",
+"syslog", "otlp", "text")."""
 SEVERITIES: tuple[str, ...]
 """Severities from lowest to highest: ("low", "medium", "high", "critical")."""
 VERDICTS: tuple[str, ...]
@@ -271,6 +275,9 @@ class FileStats(TypedDict):
     cut_bytes: int
     lines: int
     records: int
+    extra_records: int
+    """Records beyond the first of their line (an OTLP line holds many):
+    `lines + extra_records == records + blank_lines + header_lines`."""
     parsed: int
     unparseable: int
     blank_lines: int
@@ -316,6 +323,8 @@ class Accounting(TypedDict):
     cut_bytes: int
     lines: int
     records: int
+    extra_records: int
+    """Records beyond the first of their line (an OTLP line holds many)."""
     parsed: int
     unparseable: int
     unparseable_reasons: dict[str, ReasonStats]

@@ -98,9 +98,9 @@ def main(ctx: click.Context, config_file: str | None, no_config: bool) -> None:
 
     Finds personal data, secrets, device and network identifiers and
     industrial data (calibration, sensor, diagnostic, operational, quality,
-    model) in JSON Lines, CSV/TSV, logfmt, syslog and plain-text logs, plain
-    or compressed (gzip, zstd, bzip2). Evidence is masked unless
-    --show-values is given.
+    model) in JSON Lines, CSV/TSV, logfmt, syslog, OpenTelemetry (OTLP/JSON)
+    and plain-text logs, plain or compressed (gzip, zstd, bzip2). Evidence is
+    masked unless --show-values is given.
 
     Options a repository wants fixed (policy, preset, include, exclude,
     fail-on, baseline...) can be kept in pyproject.toml ([tool.borderscan])
@@ -136,8 +136,7 @@ def _scan_options(f: Any) -> Any:
                      help="Only scan files under directories that match (repeatable)."),
         click.option("--exclude", multiple=True, metavar="GLOB",
                      help="Skip files under directories that match (repeatable)."),
-        click.option("--input-format", type=click.Choice(
-            ["jsonl", "csv", "tsv", "logfmt", "syslog", "text"]),
+        click.option("--input-format", type=click.Choice(_core.INPUT_FORMATS),
             help="Parse every input as this format instead of detecting it per file."),
         click.option("--csv-delimiter", "csv_delimiter", metavar="CHAR", default=None,
                      help="Cell delimiter of .csv files: , ; | or tab (default: sniffed "

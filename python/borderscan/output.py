@@ -247,6 +247,8 @@ def _print_accounting(a: dict[str, Any], console: Console) -> None:
     acc.add_row("  skipped (binary, special, unread after a failure)",
                 _human_bytes(a["bytes_skipped"]))
     acc.add_row("records scanned", f"{a['records']:,}")
+    if a.get("extra_records"):
+        acc.add_row("  more than one in a line (OTLP log records)", f"{a['extra_records']:,}")
     acc.add_row("  parsed", f"{a['parsed']:,}")
     acc.add_row("  unparseable (scanned as text)", f"{a['unparseable']:,}")
     acc.add_row("binary files skipped", f"{a['binary_skipped']:,}")

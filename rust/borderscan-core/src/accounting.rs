@@ -44,9 +44,10 @@ impl ReasonStats {
 
 /// Counters for one input file (or stdin).
 ///
-/// Two identities hold for every file, and [`Accounting::imbalances`]
-/// checks them: `bytes == bytes_read + bytes_skipped` and
-/// `records == parsed + unparseable`.
+/// Three identities hold for every file, and [`Accounting::imbalances`]
+/// checks them: `bytes == bytes_read + bytes_skipped`,
+/// `records == parsed + unparseable` and
+/// `lines + extra_records == records + blank_lines + header_lines`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileStats {
     pub path: String,
@@ -65,10 +66,16 @@ pub struct FileStats {
     /// Bytes (after decompression) of overlong lines past the maximum
     /// length: read, but not scanned.
     pub cut_bytes: u64,
-    /// Lines seen: records + blank lines + header lines.
+    /// Lines seen: records + blank lines + header lines - extra records.
     pub lines: u64,
-    /// Non-blank lines that are not a header: each is one record.
+    /// Records scanned: each non-blank line that is not a header is one,
+    /// but an OTLP line is as many as the log records it holds.
     pub records: u64,
+    /// Records beyond the first of their line (the other log records of an
+    /// OTLP line): `lines + extra_records == records + blank_lines +
+    /// header_lines`.
+    #[serde(default)]
+    pub extra_records: u64,
     /// Records parsed in the file's format.
     pub parsed: u64,
     /// Records that failed to parse in the file's format; they were still
@@ -180,10 +187,10 @@ impl FileStats {
                 self.records, self.parsed, self.unparseable
             ));
         }
-        if self.lines != self.records + self.blank_lines + self.header_lines {
+        if self.lines + self.extra_records != self.records + self.blank_lines + self.header_lines {
             out.push(format!(
-                "{} lines, but {} records + {} blank + {} header",
-                self.lines, self.records, self.blank_lines, self.header_lines
+                "{} lines + {} extra records, but {} records + {} blank + {} header",
+                self.lines, self.extra_records, self.records, self.blank_lines, self.header_lines
             ));
         }
         for (what, map) in [
@@ -222,6 +229,7 @@ impl FileStats {
         self.cut_bytes += other.cut_bytes;
         self.lines += other.lines;
         self.records += other.records;
+        self.extra_records += other.extra_records;
         self.parsed += other.parsed;
         self.unparseable += other.unparseable;
         self.blank_lines += other.blank_lines;
@@ -312,6 +320,9 @@ pub struct Accounting {
     pub cut_bytes: u64,
     pub lines: u64,
     pub records: u64,
+    /// Records beyond the first of their line (OTLP lines hold many).
+    #[serde(default)]
+    pub extra_records: u64,
     pub parsed: u64,
     pub unparseable: u64,
     pub unparseable_reasons: BTreeMap<String, ReasonStats>,
@@ -368,6 +379,7 @@ impl Accounting {
             a.cut_bytes += f.cut_bytes;
             a.lines += f.lines;
             a.records += f.records;
+            a.extra_records += f.extra_records;
             a.parsed += f.parsed;
             a.unparseable += f.unparseable;
             a.blank_lines += f.blank_lines;

@@ -226,6 +226,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         .map(|c| c.as_str())
         .collect();
     m.add("CONFIDENCES", PyTuple::new(m.py(), confidences)?)?;
+    // The record formats `--input-format` names (the CLI's choices).
+    let formats: Vec<&str> = (core::formats::Format::ALL.iter())
+        .map(|f| f.as_str())
+        .collect();
+    m.add("INPUT_FORMATS", PyTuple::new(m.py(), formats)?)?;
     m.add_function(wrap_pyfunction!(rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(check_rules_json, m)?)?;
     m.add_function(wrap_pyfunction!(check_placement_json, m)?)?;

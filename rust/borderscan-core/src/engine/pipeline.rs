@@ -74,27 +74,71 @@ impl<T> Worker<'_, T> {
             out.stats.blank_lines += 1;
             return;
         }
-        out.stats.records += 1;
-        let parsed = formats::parse(format, bytes, &st.header, &mut self.rec);
-        if parsed.is_ok() {
-            out.stats.parsed += 1;
+        if format.many_per_line() {
+            match self.otlp.parse(bytes) {
+                Ok(n) => {
+                    let n = n as u64;
+                    out.stats.records += n;
+                    out.stats.parsed += n;
+                    out.stats.extra_records += n - 1;
+                    for i in 0..self.otlp.len() {
+                        let at = self.otlp.record(i, &mut self.rec);
+                        // Records of one line are told apart by where each
+                        // starts: its byte offset.
+                        self.record(format, bytes, line_no, offset + u64::from(at), out);
+                    }
+                    return;
+                }
+                Err(pe) => {
+                    out.stats.records += 1;
+                    self.unparseable(pe, line_no, offset, bytes, out);
+                }
+            }
+        } else {
+            out.stats.records += 1;
+            match formats::parse(format, bytes, &st.header, &mut self.rec) {
+                Ok(()) => out.stats.parsed += 1,
+                Err(pe) => self.unparseable(pe, line_no, offset, bytes, out),
+            }
         }
-        if let Err(pe) = parsed {
-            out.stats.unparseable += 1;
-            let path = &out.stats.path;
-            out.stats
-                .unparseable_reasons
-                .entry(pe.reason.to_string())
-                .or_default()
-                .add(|| Location {
-                    path: path.clone(),
-                    line: line_no,
-                    byte_offset: offset,
-                    detail: pe.detail.clone(),
-                });
-            // Nothing is lost: an unparseable record is scanned as text.
-            self.rec.set_text(bytes);
-        }
+        self.record(format, bytes, line_no, offset, out);
+    }
+
+    /// A record that did not parse: counted with its reason, and scanned
+    /// as text (nothing is lost).
+    fn unparseable(
+        &mut self,
+        pe: formats::ParseError,
+        line_no: u64,
+        offset: u64,
+        bytes: &[u8],
+        out: &mut TaskOut,
+    ) {
+        out.stats.unparseable += 1;
+        let path = &out.stats.path;
+        out.stats
+            .unparseable_reasons
+            .entry(pe.reason.to_string())
+            .or_default()
+            .add(|| Location {
+                path: path.clone(),
+                line: line_no,
+                byte_offset: offset,
+                detail: pe.detail,
+            });
+        self.rec.set_text(bytes);
+    }
+
+    /// The record in `self.rec`, from line `line_no` (`bytes`), starting at
+    /// `offset` in its input: detect, place, decide and batch.
+    fn record(
+        &mut self,
+        format: Format,
+        bytes: &[u8],
+        line_no: u64,
+        offset: u64,
+        out: &mut TaskOut,
+    ) {
         self.hits.clear();
         self.det.scan(
             &self.rec,

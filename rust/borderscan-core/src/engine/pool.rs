@@ -17,7 +17,7 @@ use crate::accounting::{FileStats, add_flow};
 use crate::batch::BatchBuilder;
 use crate::country::{CountryId, countries};
 use crate::detect::{Detectors, Scratch};
-use crate::formats::{Format, Header, RecordBuf};
+use crate::formats::{Format, Header, OtlpRecords, RecordBuf};
 use crate::residency;
 use crate::resolve::{Extractor, Found, Placement};
 
@@ -324,6 +324,7 @@ impl<T> Crew<'_, T> {
             extract,
             scratch: Scratch::with_roles(&opts.config.dest_fields, &opts.config.origin_fields),
             rec: RecordBuf::default(),
+            otlp: OtlpRecords::default(),
             hits: Vec::new(),
             batch: BatchBuilder::new(det, &opts.residency),
             records: opts.config.records.is_some().then(Box::default),

@@ -17,7 +17,7 @@ use super::pool::{CHUNK_BYTES, CHUNKS_AHEAD, Chunk, ChunkLine, Msg, Pool, TaskOu
 use crate::accounting::FileStats;
 use crate::batch::BatchBuilder;
 use crate::detect::{Detectors, Hit, Scratch};
-use crate::formats::{self, Format, Header, RecordBuf};
+use crate::formats::{self, Format, Header, OtlpRecords, RecordBuf};
 use crate::input::{self, Compression, LineReader, TextKind};
 use crate::journal;
 use crate::records::RecordsBuilder;
@@ -61,6 +61,8 @@ pub(super) struct Worker<'a, T> {
     pub(super) extract: &'a Extractor,
     pub(super) scratch: Scratch,
     pub(super) rec: RecordBuf,
+    /// The log records of the current OTLP line.
+    pub(super) otlp: OtlpRecords,
     pub(super) hits: Vec<Hit>,
     pub(super) batch: BatchBuilder,
     /// The records table's rows, when `--records` asks for it.

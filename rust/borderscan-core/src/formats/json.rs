@@ -17,28 +17,39 @@ pub fn parse_json(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
     }
     .deserialize(&mut de)
     .and_then(|()| de.end())
-    .map_err(|e| {
-        let reason = match e.classify() {
-            serde_json::error::Category::Eof => "truncated_json",
-            _ if e.to_string().contains("recursion limit") => "json_too_deep",
-            _ if e.to_string().contains("unicode") || e.to_string().contains("UTF-8") => {
-                "invalid_utf8"
-            }
-            _ => "invalid_json",
-        };
-        ParseError::new(reason, format!("{e}"))
-    })
+    .map_err(|e| json_error(&e))
 }
 
-struct Walker<'a> {
+/// Why a line is not one JSON document, as a parse problem.
+pub(super) fn json_error(e: &serde_json::Error) -> ParseError {
+    let reason = match e.classify() {
+        serde_json::error::Category::Eof => "truncated_json",
+        _ if e.to_string().contains("recursion limit") => "json_too_deep",
+        _ if e.to_string().contains("unicode") || e.to_string().contains("UTF-8") => "invalid_utf8",
+        _ => "invalid_json",
+    };
+    ParseError::new(reason, format!("{e}"))
+}
+
+/// Emits every leaf of a JSON value as a field under the record's path
+/// stack (`RecordBuf::stack`), dotted for nested keys.
+pub(super) struct Walker<'a> {
     rec: &'a mut RecordBuf,
     /// Address of the line's first byte: borrowed strings are slices of
     /// the line, so their address tells where they lie in it.
     line: usize,
 }
 
+impl<'a> Walker<'a> {
+    /// A walker of values borrowed from the line that starts at address
+    /// `line`.
+    pub(super) fn new(rec: &'a mut RecordBuf, line: usize) -> Self {
+        Walker { rec, line }
+    }
+}
+
 /// Where a string borrowed from the line starts in it.
-fn offset_in(line: usize, v: &str) -> u32 {
+pub(super) fn offset_in(line: usize, v: &str) -> u32 {
     u32::try_from((v.as_ptr() as usize).wrapping_sub(line)).unwrap_or(0)
 }
 

@@ -41,6 +41,9 @@ pub fn detect(name: &str, head: &[u8]) -> Format {
     let share = |pred: &dyn Fn(&[u8]) -> bool| {
         lines.iter().filter(|l| pred(l)).count() * 10 >= lines.len() * 8
     };
+    if share(&otlp_line) {
+        return Format::Otlp;
+    }
     if share(&|l| l.trim_ascii_start().first() == Some(&b'{')) {
         return Format::Jsonl;
     }
@@ -65,6 +68,18 @@ pub fn detect(name: &str, head: &[u8]) -> Format {
         return Format::Logfmt;
     }
     by_name.unwrap_or(Format::Text)
+}
+
+/// A line that opens an OTLP/JSON export request: `{"resourceLogs"`
+/// (spaces allowed), as the collector's file exporter writes each line.
+/// Only its start is looked at: one such line is often longer than the
+/// whole sample.
+fn otlp_line(line: &[u8]) -> bool {
+    let Some(rest) = line.trim_ascii_start().strip_prefix(b"{") else {
+        return false;
+    };
+    let rest = rest.trim_ascii_start();
+    rest.starts_with(b"\"resourceLogs\"") || rest.starts_with(b"\"resource_logs\"")
 }
 
 fn looks_delimited(lines: &[&[u8]], delim: u8) -> bool {

@@ -223,3 +223,261 @@ fn csv_with_semicolons() {
         assert_eq!(&line.as_bytes()[at..at + v.len()], v);
     }
 }
+
+/// A parsed field: path, value, free text.
+type Parsed = (String, String, bool);
+
+/// Every record of an OTLP line: where it starts, and its parsed fields.
+fn otlp(line: &str) -> Vec<(u32, Vec<Parsed>)> {
+    let mut all = OtlpRecords::default();
+    let n = all.parse(line.as_bytes()).unwrap();
+    assert_eq!(n, all.len());
+    let mut rec = RecordBuf::default();
+    (0..n)
+        .map(|i| {
+            let at = all.record(i, &mut rec);
+            let fields = rec
+                .fields
+                .iter()
+                .filter(|f| !f.derived)
+                .map(|f| {
+                    (
+                        String::from_utf8_lossy(rec.path(f)).into_owned(),
+                        String::from_utf8_lossy(rec.value(f)).into_owned(),
+                        f.text,
+                    )
+                })
+                .collect();
+            (at, fields)
+        })
+        .collect()
+}
+
+/// An export request as the collector's file exporter writes it (one line,
+/// protobuf JSON mapping), with two scopes and three log records.
+const OTLP_LINE: &str = concat!(
+    r#"{"resourceLogs":[{"resource":{"attributes":["#,
+    r#"{"key":"service.name","value":{"stringValue":"checkout"}},"#,
+    r#"{"key":"cloud.region","value":{"stringValue":"eu-central-1"}}],"droppedAttributesCount":0},"#,
+    r#""scopeLogs":[{"scope":{"name":"pay","version":"1.2","attributes":[{"key":"k","value":{"stringValue":"v"}}]},"#,
+    r#""logRecords":[{"timeUnixNano":"1544712660300000000","severityNumber":9,"severityText":"INFO","#,
+    r#""body":{"stringValue":"paid by a@b.de"},"#,
+    r#""attributes":[{"key":"url.full","value":{"stringValue":"https://x.example.cn/p"}},"#,
+    r#"{"key":"n","value":{"intValue":"10"}},{"key":"ok","value":{"boolValue":true}},"#,
+    r#"{"key":"d","value":{"doubleValue":637.704}},"#,
+    r#"{"key":"arr","value":{"arrayValue":{"values":[{"stringValue":"x"},{"intValue":2}]}}},"#,
+    r#"{"key":"map","value":{"kvlistValue":{"values":[{"key":"user.mail","value":{"stringValue":"c@d.de"}}]}}}],"#,
+    r#""flags":1,"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"},"#,
+    r#"{"timeUnixNano":"2","body":{"kvlistValue":{"values":[{"key":"msg","value":{"stringValue":"hi"}}]}}}]},"#,
+    r#"{"scope":{"name":"other"},"logRecords":[{"eventName":"e","body":{"intValue":"7"}}]}],"#,
+    r#""schemaUrl":"https://opentelemetry.io/schemas/1.26.0"}]}"#
+);
+
+#[test]
+fn otlp_records_with_resource_scope_and_attributes() {
+    let recs = otlp(OTLP_LINE);
+    assert_eq!(recs.len(), 3);
+    let f = |s: &str, v: &str| (s.to_string(), v.to_string(), false);
+    let shared = [
+        f("resource.service.name", "checkout"),
+        f("resource.cloud.region", "eu-central-1"),
+        f("scope.name", "pay"),
+        f("scope.version", "1.2"),
+        f("scope.attributes.k", "v"),
+    ];
+    let mut want = shared.to_vec();
+    want.extend([
+        f("time", "1544712660300000000"),
+        f("severity_number", "9"),
+        f("severity_text", "INFO"),
+        ("body".into(), "paid by a@b.de".into(), true),
+        f("attributes.url.full", "https://x.example.cn/p"),
+        f("attributes.n", "10"),
+        f("attributes.ok", "true"),
+        f("attributes.d", "637.704"),
+        // Array values take the array's path, as JSON arrays do.
+        f("attributes.arr", "x"),
+        f("attributes.arr", "2"),
+        f("attributes.map.user.mail", "c@d.de"),
+        f("trace_id", "5b8efff798038103d269b633813fc60c"),
+        f("span_id", "eee19b7ec3c1b174"),
+    ]);
+    assert_eq!(recs[0].1, want);
+    let mut want = shared.to_vec();
+    want.extend([f("time", "2"), f("body.msg", "hi")]);
+    assert_eq!(recs[1].1, want);
+    assert_eq!(
+        recs[2].1,
+        vec![
+            f("resource.service.name", "checkout"),
+            f("resource.cloud.region", "eu-central-1"),
+            f("scope.name", "other"),
+            f("event_name", "e"),
+            f("body", "7"),
+        ]
+    );
+    // Each record starts at its own `{`, in line order.
+    for (at, _) in &recs {
+        assert_eq!(OTLP_LINE.as_bytes()[*at as usize], b'{');
+    }
+    assert!(recs[0].0 < recs[1].0 && recs[1].0 < recs[2].0);
+    assert!(OTLP_LINE[recs[0].0 as usize..].starts_with(r#"{"timeUnixNano":"15"#));
+    assert!(OTLP_LINE[recs[2].0 as usize..].starts_with(r#"{"eventName""#));
+}
+
+#[test]
+fn otlp_values_know_their_place_in_the_line() {
+    let mut all = OtlpRecords::default();
+    all.parse(OTLP_LINE.as_bytes()).unwrap();
+    let mut rec = RecordBuf::default();
+    for i in 0..all.len() {
+        all.record(i, &mut rec);
+        for f in rec.fields.iter().filter(|f| !f.derived) {
+            let v = rec.value(f);
+            let at = f.line_from as usize;
+            // A string is a slice of the line where `line_from` says; a
+            // number or boolean comes after its key.
+            let exact = OTLP_LINE.as_bytes().get(at..at + v.len()) == Some(v);
+            assert!(
+                exact || OTLP_LINE[at..].contains(std::str::from_utf8(v).unwrap()),
+                "{:?} at {at}",
+                String::from_utf8_lossy(v)
+            );
+        }
+    }
+}
+
+#[test]
+fn otlp_lenient_forms() {
+    // Proto field names, integers as numbers, a value before its key, a
+    // kvlist written as a bare list (as opentelemetry-proto's events.json),
+    // escapes, nulls, and keys the protocol does not define.
+    let line = concat!(
+        r#"{"resource_logs":[{"resource":{"attributes":[{"value":{"string_value":"s"},"key":"service.name"}]},"#,
+        r#""scope_logs":[{"scope":null,"log_records":[{"time_unix_nano":1544712660300000000,"#,
+        r#""body":{"kvlistValue":[{"key":"u\u0072l","value":{"stringValue":"https:\/\/x.de"}}]},"#,
+        r#""attributes":null,"custom":{"a":["b"]}}]}]}],"extra":"e"}"#
+    );
+    let recs = otlp(line);
+    assert_eq!(recs.len(), 1);
+    let got: Vec<(&str, &str)> = recs[0]
+        .1
+        .iter()
+        .map(|(p, v, _)| (p.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("extra", "e"),
+            ("resource.service.name", "s"),
+            ("time", "1544712660300000000"),
+            ("body.url", "https://x.de"),
+            ("custom.a", "b"),
+        ]
+    );
+}
+
+#[test]
+fn otlp_resources_without_records_are_records() {
+    // A resource without scopes, a scope without records, an empty request:
+    // each still one record of its own fields, so a line is never lost.
+    let line = concat!(
+        r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"a","value":{"stringValue":"1"}}]}},"#,
+        r#"{"resource":{"attributes":[{"key":"b","value":{"stringValue":"2"}}]},"scopeLogs":[{"scope":{"name":"s"},"logRecords":[]}]}]}"#
+    );
+    let recs = otlp(line);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0].1, vec![("resource.a".into(), "1".into(), false)]);
+    assert_eq!(
+        recs[1].1,
+        vec![
+            ("resource.b".into(), "2".into(), false),
+            ("scope.name".into(), "s".into(), false)
+        ]
+    );
+    let recs = otlp(r#"{"resourceLogs":[]}"#);
+    assert_eq!(recs.len(), 1);
+    assert!(recs[0].1.is_empty());
+}
+
+#[test]
+fn otlp_errors_are_classified() {
+    let mut all = OtlpRecords::default();
+    let reason = |all: &mut OtlpRecords, l: &str| all.parse(l.as_bytes()).unwrap_err().reason;
+    assert_eq!(reason(&mut all, r#"{"resourceLogs":[{"#), "truncated_json");
+    assert_eq!(reason(&mut all, r#"{"resourceLogs" []}"#), "invalid_json");
+    assert_eq!(reason(&mut all, r#"{"a":1}"#), "invalid_otlp");
+    assert_eq!(reason(&mut all, r#"[1]"#), "invalid_otlp");
+    assert_eq!(reason(&mut all, "null"), "invalid_otlp");
+    // A wrong shape before a syntax error or a cut: the line is no JSON.
+    assert_eq!(
+        reason(
+            &mut all,
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":"no"}]}]} trailing"#
+        ),
+        "invalid_json"
+    );
+    assert_eq!(
+        reason(
+            &mut all,
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":"no"}]}],"x":"cut he"#
+        ),
+        "truncated_json"
+    );
+    assert_eq!(
+        reason(
+            &mut all,
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":"no"}]}]}"#
+        ),
+        "invalid_otlp"
+    );
+    assert_eq!(
+        reason(
+            &mut all,
+            r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"k","value":"v"}]}]}]}]}"#
+        ),
+        "invalid_otlp"
+    );
+    let deep = format!(
+        r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":[{{"body":{}"#,
+        r#"{"kvlistValue":{"values":[{"key":"k","value":"#.repeat(100)
+    );
+    assert_eq!(reason(&mut all, &deep), "json_too_deep");
+    // A huge resource copied into many tiny records.
+    let attrs: Vec<String> = (0..2000)
+        .map(|i| format!(r#"{{"key":"k{i}","value":{{"stringValue":"v"}}}}"#))
+        .collect();
+    let line = format!(
+        r#"{{"resourceLogs":[{{"resource":{{"attributes":[{}]}},"scopeLogs":[{{"logRecords":[{}]}}]}}]}}"#,
+        attrs.join(","),
+        vec!["{}"; 5000].join(",")
+    );
+    assert_eq!(reason(&mut all, &line), "otlp_too_large");
+    // The buffers are reused: a good line after bad ones parses whole.
+    assert_eq!(all.parse(OTLP_LINE.as_bytes()).unwrap(), 3);
+}
+
+#[test]
+fn otlp_through_parse_is_the_first_record_and_detected() {
+    let f = fields(Format::Otlp, OTLP_LINE, &Header::default());
+    assert!(f.contains(&(
+        "attributes.url.full".into(),
+        "https://x.example.cn/p".into()
+    )));
+    assert!(!f.iter().any(|(p, _)| p == "body.msg"));
+    assert_eq!(
+        detect("export.json", format!("{OTLP_LINE}\n").as_bytes()),
+        Format::Otlp
+    );
+    // Only the start of a line is needed (one line is often longer than
+    // the whole sample).
+    assert_eq!(
+        detect("x", br#"  { "resourceLogs": [{"resource""#),
+        Format::Otlp
+    );
+    assert_eq!(detect("x", b"{\"resource\":1}\n"), Format::Jsonl);
+    assert_eq!("otlp".parse::<Format>(), Ok(Format::Otlp));
+    for f in Format::ALL {
+        assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+    }
+}

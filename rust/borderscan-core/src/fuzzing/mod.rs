@@ -19,7 +19,9 @@ use crate::detect::Detectors;
 
 pub use detectors::{detectors, mask_styles, validators};
 pub use engine::engine;
-pub use parsers::{detect_format, parse_csv, parse_json, parse_logfmt, parse_syslog, parse_text};
+pub use parsers::{
+    detect_format, parse_csv, parse_json, parse_logfmt, parse_otlp, parse_syslog, parse_text,
+};
 pub use readers::{decompress, line_reader};
 pub use resolution::resolve;
 
@@ -33,6 +35,7 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("parse_csv", parse_csv),
     ("parse_syslog", parse_syslog),
     ("parse_text", parse_text),
+    ("parse_otlp", parse_otlp),
     ("detect_format", detect_format),
     ("decompress", decompress),
     ("line_reader", line_reader),

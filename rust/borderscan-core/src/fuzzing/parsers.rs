@@ -41,6 +41,8 @@ const KNOWN_REASONS: &[&str] = &[
     "ragged_row",
     "invalid_logfmt",
     "invalid_syslog",
+    "invalid_otlp",
+    "otlp_too_large",
 ];
 
 fn check_result(r: &Result<(), formats::ParseError>) {
@@ -290,6 +292,100 @@ pub fn parse_syslog(data: &[u8]) {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------- OTLP
+
+/// Each line: `OtlpRecords` fails on exactly the lines serde_json rejects
+/// (with a JSON reason), or on JSON of the wrong shape (`invalid_otlp`,
+/// `otlp_too_large`); a parsed line is at least as many records as the
+/// model counts (a resource or scope without log records is one; a key
+/// repeated is read every time), each well formed, starting inside the
+/// line, and all of them together within the amplification bound.
+pub fn parse_otlp(data: &[u8]) {
+    let mut all = formats::OtlpRecords::default();
+    let mut rec = RecordBuf::default();
+    for line in data.split(|&b| b == b'\n') {
+        let r = all.parse(line);
+        check_result(&r.as_ref().map(|_| ()).map_err(Clone::clone));
+        let reference = serde_json::from_slice::<serde_json::Value>(line);
+        match (&r, &reference) {
+            (Err(e), Ok(_)) => assert!(
+                ["invalid_otlp", "otlp_too_large", "json_too_deep"].contains(&e.reason),
+                "valid JSON refused as {}",
+                e.reason
+            ),
+            (Err(e), Err(_)) => assert!(
+                !["invalid_otlp", "otlp_too_large"].contains(&e.reason),
+                "invalid JSON refused as {}",
+                e.reason
+            ),
+            (Ok(_), Err(e)) => panic!("accepted what serde_json refuses: {e}"),
+            (Ok(_), Ok(_)) => {}
+        }
+        let (Ok(n), Ok(value)) = (r, reference) else {
+            continue;
+        };
+        assert!(n >= 1 && n == all.len());
+        assert!(
+            n >= otlp_model_records(&value),
+            "fewer records than the model"
+        );
+        let mut bytes = 0;
+        for i in 0..n {
+            let at = all.record(i, &mut rec);
+            assert!(at as usize <= line.len(), "record starts past the line");
+            check_record(&rec);
+            for f in rec.fields.iter().filter(|f| !f.derived) {
+                assert!(
+                    f.line_from as usize <= line.len(),
+                    "line_from past the line"
+                );
+                bytes += f.path.len() + f.value.len() + 1;
+            }
+        }
+        assert!(
+            bytes <= line.len() * formats::MAX_AMPLIFICATION + 64 * 1024,
+            "{bytes} bytes of fields from a line of {}",
+            line.len()
+        );
+        // The same line parses the same way again (the buffers are reused).
+        assert_eq!(all.parse(line).ok(), Some(n));
+    }
+}
+
+/// Records of a request as the model reads it (serde_json keeps the last of
+/// a repeated key): one per log record, one per scope without log records,
+/// one per resource without scopes, one for a request without resources.
+fn otlp_model_records(v: &serde_json::Value) -> usize {
+    /// The non-null elements of the first of `keys` that is a list (a
+    /// `null` element is no resource, scope or log record).
+    fn list<'a>(v: &'a serde_json::Value, keys: &[&str]) -> Vec<&'a serde_json::Value> {
+        keys.iter()
+            .find_map(|k| v.get(k).and_then(serde_json::Value::as_array))
+            .map_or(Vec::new(), |a| a.iter().filter(|x| !x.is_null()).collect())
+    }
+    let resources = list(v, &["resourceLogs", "resource_logs"]);
+    let n: usize = resources
+        .iter()
+        .map(|r| {
+            let scopes = list(
+                r,
+                &[
+                    "scopeLogs",
+                    "scope_logs",
+                    "instrumentationLibraryLogs",
+                    "instrumentation_library_logs",
+                ],
+            );
+            let n: usize = scopes
+                .iter()
+                .map(|s| list(s, &["logRecords", "log_records", "logs"]).len().max(1))
+                .sum();
+            n.max(1)
+        })
+        .sum();
+    n.max(1)
 }
 
 // ---------------------------------------------------------------- text

@@ -84,6 +84,10 @@ impl Policy {
         if let Some(c) = cli {
             return (c, Source::Cli);
         }
+        // Before the site prefix: `me-south-1` is in Bahrain, not Montenegro.
+        if let Some(c) = site.and_then(region_country) {
+            return (c, Source::Cloud);
+        }
         if let Some(c) = site.and_then(site_prefix_country) {
             return (c, Source::SitePrefix);
         }
@@ -176,6 +180,17 @@ impl Policy {
 }
 
 /// The country a site code starts with: `CN-SZ-02`, `de_muc_4`, `JP.NGO`.
+/// The country of an origin written as a cloud region code (OpenTelemetry's
+/// `cloud.region`: `eu-central-1`, `europe-west3`), from the cloud region
+/// table; None for a region of no single country.
+pub fn region_country(site: &str) -> Option<CountryId> {
+    if site.len() > 40 || !site.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    let m = crate::cloud::cloud_table().match_region(&site.to_ascii_lowercase())?;
+    (m.country != INDETERMINATE).then_some(m.country)
+}
+
 pub fn site_prefix_country(site: &str) -> Option<CountryId> {
     let b = site.as_bytes();
     if b.len() < 4 || !matches!(b[2], b'-' | b'_' | b'.' | b'/' | b':' | b' ') {

@@ -164,6 +164,25 @@ fn origins() {
     );
     assert_eq!(p.origin(None, None, None), (UNKNOWN, Source::None));
     assert_eq!(site_prefix_country("CNC-7"), None);
+    // A cloud region code (OpenTelemetry's `cloud.region`) by the region
+    // table, before the prefix rule would read `me` as Montenegro.
+    assert_eq!(
+        p.origin(Some("eu-central-1"), None, None),
+        (id("DE"), Source::Cloud)
+    );
+    assert_eq!(
+        p.origin(Some("me-south-1"), None, None),
+        (id("BH"), Source::Cloud)
+    );
+    assert_eq!(
+        p.origin(Some("europe-west3"), None, None),
+        (id("DE"), Source::Cloud)
+    );
+    // The command line and the policy's mappings still come first.
+    assert_eq!(
+        p.origin(Some("me-south-1"), None, Some(id("JP"))),
+        (id("JP"), Source::Cli)
+    );
 }
 
 #[test]

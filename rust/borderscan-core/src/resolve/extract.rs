@@ -286,11 +286,27 @@ impl Extractor {
 /// when it cannot be a site (a number, an address range, prose).
 fn origin_value(v: &[u8]) -> Option<Option<(usize, usize)>> {
     let s = std::str::from_utf8(v).ok()?;
+    // A cloud region code (`eu-central-1`, OpenTelemetry's `cloud.region`)
+    // places the record as surely as a site code: the policy resolves it
+    // through the cloud region table.
+    if s.len() <= MAX_SITE_VALUE && is_region_code(s) {
+        return Some(Some((0, s.len())));
+    }
     if let Some((code, _)) = site_code_in(s, SiteCase::Any) {
         let start = code.as_ptr() as usize - s.as_ptr() as usize;
         return Some(Some((start, start + code.len())));
     }
     (s.len() <= MAX_SITE_VALUE && s.chars().any(char::is_alphabetic)).then_some(None)
+}
+
+/// A region code the cloud region table places (`eu-central-1`,
+/// `europe-west3`, `germanywestcentral`), in any case.
+pub(crate) fn is_region_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && crate::cloud::cloud_table()
+            .match_region(&s.to_ascii_lowercase())
+            .is_some()
 }
 
 /// One thing a record offered as its destination or origin, for

@@ -290,4 +290,63 @@ mod placement {
         assert_eq!(d, one("https://daten.example.de/up", Found::Vocabulary));
         assert_eq!(o, one("DE-MUC-01", Found::Vocabulary));
     }
+
+    /// One OTLP log record with `attrs` as its attributes and `resource` as
+    /// its resource's (both `key=value` lists of strings).
+    fn otlp(resource: &[(&str, &str)], attrs: &[(&str, &str)]) -> String {
+        let kv = |l: &[(&str, &str)]| {
+            l.iter()
+                .map(|(k, v)| format!(r#"{{"key":"{k}","value":{{"stringValue":"{v}"}}}}"#))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        format!(
+            r#"{{"resourceLogs":[{{"resource":{{"attributes":[{}]}},"scopeLogs":[{{"logRecords":[{{"body":{{"stringValue":"user a@b.de"}},"attributes":[{}]}}]}}]}}]}}"#,
+            kv(resource),
+            kv(attrs)
+        )
+    }
+
+    #[test]
+    fn opentelemetry_attributes() {
+        // The host name comes before the cloud region in the resource, but a
+        // region code places the record, a plain host name does not.
+        let line = otlp(
+            &[
+                ("host.name", "ip-10-1-2-3.ec2.internal"),
+                ("cloud.region", "eu-central-1"),
+            ],
+            &[("server.address", "api.example.cn")],
+        );
+        let (d, o) = taken("export.json", None, &line);
+        assert_eq!(d, one("api.example.cn", Found::Vocabulary));
+        assert_eq!(o, one("eu-central-1", Found::Vocabulary));
+        for key in ["url.full", "net.peer.name", "destination.address"] {
+            let line = otlp(&[], &[(key, "https://x.example.jp/in")]);
+            let (d, _) = taken("export.json", None, &line);
+            assert_eq!(
+                d,
+                one("https://x.example.jp/in", Found::Vocabulary),
+                "{key}"
+            );
+        }
+        // `http.url` is a configured field by its leaf name.
+        let line = otlp(&[], &[("http.url", "https://x.example.jp/in")]);
+        assert_eq!(
+            taken("export.json", None, &line).0,
+            one("https://x.example.jp/in", Found::Field)
+        );
+        // A site code in the host name; a client's host name when nothing
+        // else says where the record comes from; a client is never where
+        // it goes.
+        let line = otlp(&[("host.name", "gw-de-muc-01-07")], &[]);
+        assert_eq!(
+            taken("export.json", None, &line).1,
+            one("de-muc-01", Found::Hostname)
+        );
+        let line = otlp(&[], &[("client.address", "kiosk-7.example.fr")]);
+        let (d, o) = taken("export.json", None, &line);
+        assert_eq!(o, one("kiosk-7.example.fr", Found::Vocabulary));
+        assert_eq!(d, vec![]);
+    }
 }
