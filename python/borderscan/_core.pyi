@@ -110,6 +110,16 @@ class ScanOptions(TypedDict, total=False):
     csv_delimiter: str | None
     max_line: int | None
     max_expansion: int | None
+    max_archive_depth: int | None
+    """Archives (tar, zip) nested deeper are not opened, but named and
+    counted as failed; an input archive is depth 1 (default 5; 0 opens none)."""
+    max_archive_members: int | None
+    """Members of one input's archives, every depth (default 100,000)."""
+    max_archive_bytes: int | None
+    """Bytes read out of one input's archive members, every depth (default 64 GiB)."""
+    max_archive_buffer: int | None
+    """Largest zip read from memory: inside another archive or a stream
+    (default 256 MiB)."""
     split_size: int | None
     dest_fields: Sequence[str] | None
     origin_fields: Sequence[str] | None
@@ -268,6 +278,12 @@ class FileStats(TypedDict):
     encoding: str | None
     """The text encoding decoded to UTF-8 (`utf-16le`, ...); None: read as bytes."""
     nul_bytes: int
+    archive: str | None
+    """`tar` or `zip` when this entry is an archive read member by member."""
+    members: int
+    """Members of this archive listed as entries."""
+    member_of: str | None
+    """For an archive member (path `archive!member`): the archive's path."""
     bytes: int
     bytes_read: int
     bytes_skipped: int
@@ -341,6 +357,10 @@ class Accounting(TypedDict):
     geoip_errors: GeoipErrors
     decoded_files: int
     nul_bytes: int
+    archives: int
+    archive_members: int
+    """Entries of `per_file` that are archive members; their stored bytes are
+    inside their archive's and are not summed into `bytes`."""
     records_by_flow: list[RecordFlow]
     """Every record once by origin x destination; sums to `records`."""
     dest_found: dict[str, int]

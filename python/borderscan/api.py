@@ -209,6 +209,10 @@ def scan(
     not raise: they are counted in `accounting["failed_files"]`. A
     compressed input expanding more than `max_expansion` times its size
     (default 250; 0 = no limit) is stopped as a decompression bomb.
+    Archives (tar, zip, also compressed) are read member by member, each
+    member an entry `archive!member` of the accounting, within
+    `max_archive_depth`, `max_archive_members`, `max_archive_bytes` and
+    `max_archive_buffer`; what a limit stopped is a failed entry.
 
     Each finding gets a verdict under `policy` (a TOML file) or `preset`
     (a shipped policy; the built-in `default` when neither is given).

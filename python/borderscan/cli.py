@@ -144,6 +144,25 @@ def _scan_options(f: Any) -> Any:
         click.option("--max-line-bytes", "max_line", type=click.IntRange(min=1), default=None,
                      help="Cut longer lines (their start is scanned, the cut is counted). "
                           "Default 1 MiB."),
+        click.option("--max-archive-depth", "max_archive_depth", type=click.IntRange(0, 32),
+                     default=None, metavar="N",
+                     help="Open archives (tar, zip; also compressed) nested up to N deep; a "
+                          "deeper one is named and counted as failed (exit 3). An input "
+                          "archive is depth 1. Default 5; 0 opens none."),
+        click.option("--max-archive-members", "max_archive_members",
+                     type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Stop an input whose archives list more than N members (every "
+                          "depth), named and counted as failed. Default 100,000."),
+        click.option("--max-archive-bytes", "max_archive_bytes", type=click.IntRange(min=1),
+                     default=None, metavar="BYTES",
+                     help="Stop an input whose archive members expand past BYTES in all "
+                          "(every depth), named and counted as failed. Default 64 GiB."),
+        click.option("--max-archive-buffer", "max_archive_buffer",
+                     type=click.IntRange(min=1), default=None, metavar="BYTES",
+                     help="Largest zip read in memory (one inside another archive or a "
+                          "stream: zip needs random access and nothing is extracted to "
+                          "disk); a larger one is named and counted as failed. Default 256 "
+                          "MiB."),
         click.option("--rules", "rules", multiple=True,
                      type=click.Path(exists=True, dir_okay=False),
                      help="Extra rule pack (TOML); repeatable."),

@@ -105,8 +105,9 @@ BY_NAME = {k.name: k for k in KEYS}
 # evidence, or they have no off switch on the command line.
 FLAG_ONLY = ("out", "findings", "records", "show-values", "strict", "keep-going",
              "require-destination", "quiet", "no-progress", "locale", "max-results", "store",
-             "no-audit-log", "sign-key", "max-expansion", "journal", "today", "color",
-             "split-size", "scheduler")
+             "no-audit-log", "sign-key", "max-expansion", "max-archive-depth",
+             "max-archive-members", "max-archive-bytes", "max-archive-buffer", "journal",
+             "today", "color", "split-size", "scheduler")
 
 _TYPES = {"str": "a string", "path": "a string (a path)", "int": "an integer",
           "list": "an array of strings", "paths": "an array of strings (paths)"}

@@ -42,12 +42,19 @@ impl ReasonStats {
     }
 }
 
-/// Counters for one input file (or stdin).
+/// Counters for one input file (or stdin), or one member of an archive.
 ///
 /// Three identities hold for every file, and [`Accounting::imbalances`]
 /// checks them: `bytes == bytes_read + bytes_skipped`,
 /// `records == parsed + unparseable` and
 /// `lines + extra_records == records + blank_lines + header_lines`.
+///
+/// An archive (tar, zip) is one entry with its stored bytes and no lines;
+/// each of its members is an entry of its own right after it (pre-order
+/// for nested archives), named `archive!member` and with `member_of` set.
+/// A member's stored bytes are its size in the archive as extracted, so it
+/// balances on its own; the scan's totals of stored bytes count inputs only
+/// (a member's bytes are inside its archive's), see [`Accounting`].
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileStats {
     pub path: String,
@@ -108,6 +115,17 @@ pub struct FileStats {
     /// line numbers are the file's).
     #[serde(default)]
     pub nul_bytes: u64,
+    /// The archive format (`tar`, `zip`) when this input (or member) is
+    /// an archive read member by member.
+    #[serde(default)]
+    pub archive: Option<String>,
+    /// Members of this archive listed as entries (directories are not).
+    #[serde(default)]
+    pub members: u64,
+    /// For a member: the path of the archive holding it (itself perhaps a
+    /// member); `None` for an input.
+    #[serde(default)]
+    pub member_of: Option<String>,
     pub unparseable_reasons: BTreeMap<String, ReasonStats>,
     /// Every record once, by origin and destination country, whether or
     /// not anything was found in it: telemetry with nothing sensitive in it
@@ -247,6 +265,13 @@ impl FileStats {
         }
         self.ranges += other.ranges;
         self.nul_bytes += other.nul_bytes;
+        self.members += other.members;
+        if self.archive.is_none() {
+            self.archive.clone_from(&other.archive);
+        }
+        if self.member_of.is_none() {
+            self.member_of.clone_from(&other.member_of);
+        }
         if self.encoding.is_none() {
             self.encoding.clone_from(&other.encoding);
         }
@@ -310,8 +335,16 @@ pub struct GeoipErrors {
 }
 
 /// Totals over a scan, with the per-file detail.
+///
+/// Stored bytes (`bytes`, `bytes_read`, `bytes_skipped`,
+/// `binary_bytes_skipped`) are summed over inputs only: an archive
+/// member's are inside its archive's, so they would count twice. Every
+/// other counter (lines, records, decompressed bytes, binary, failed and
+/// special files...) is summed over every entry, members included, so a
+/// scan of an archive counts what a scan of its extracted tree would.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Accounting {
+    /// Entries of `per_file`: inputs and archive members.
     pub files: u64,
     pub bytes: u64,
     pub bytes_read: u64,
@@ -340,6 +373,12 @@ pub struct Accounting {
     /// NUL bytes in text, scanned as spaces.
     #[serde(default)]
     pub nul_bytes: u64,
+    /// Archives read member by member (inputs and nested ones).
+    #[serde(default)]
+    pub archives: u64,
+    /// Entries that are archive members (at any depth).
+    #[serde(default)]
+    pub archive_members: u64,
     /// Files whose results were replayed from the journal (`--journal`),
     /// finished by an earlier run of the same scan.
     #[serde(default)]
@@ -372,9 +411,15 @@ impl Accounting {
             ..Default::default()
         };
         for f in &per_file {
-            a.bytes += f.bytes;
-            a.bytes_read += f.bytes_read;
-            a.bytes_skipped += f.bytes_skipped;
+            if f.member_of.is_none() {
+                a.bytes += f.bytes;
+                a.bytes_read += f.bytes_read;
+                a.bytes_skipped += f.bytes_skipped;
+                a.binary_bytes_skipped += f.binary_bytes_skipped;
+            } else {
+                a.archive_members += 1;
+            }
+            a.archives += u64::from(f.archive.is_some());
             a.decompressed_bytes += f.decompressed_bytes;
             a.cut_bytes += f.cut_bytes;
             a.lines += f.lines;
@@ -385,7 +430,6 @@ impl Accounting {
             a.blank_lines += f.blank_lines;
             a.header_lines += f.header_lines;
             a.binary_skipped += f.binary_skipped;
-            a.binary_bytes_skipped += f.binary_bytes_skipped;
             a.truncated_lines += f.truncated_lines;
             a.special_skipped += f.special_skipped;
             a.failed_files += f.failed_files;

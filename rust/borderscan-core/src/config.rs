@@ -34,6 +34,19 @@ pub const DEFAULT_MAX_LINE: usize = 1 << 20;
 /// expand to. Logs compress 5-20x, very regular telemetry up to ~100x with
 /// zstd at high levels; a bomb is built to exceed 1000x.
 pub const DEFAULT_MAX_EXPANSION: u64 = 250;
+/// Default depth of archives read inside archives: an input archive is
+/// depth 1; a tar.gz holding a zip holding a tar is depth 3.
+pub const DEFAULT_MAX_ARCHIVE_DEPTH: u32 = 5;
+/// The most `max_archive_depth` may be (each level is a few stack frames).
+pub const MAX_ARCHIVE_DEPTH_LIMIT: u32 = 32;
+/// Default cap on the members of one input's archives, at every depth.
+pub const DEFAULT_MAX_ARCHIVE_MEMBERS: u64 = 100_000;
+/// Default cap on the bytes read out of one input's archive members (as
+/// extracted, every depth counted).
+pub const DEFAULT_MAX_ARCHIVE_BYTES: u64 = 64 << 30;
+/// Default cap on a zip read from memory (one inside another archive, or
+/// from a stream): zip needs random access, and nothing is extracted to disk.
+pub const DEFAULT_MAX_ARCHIVE_BUFFER: u64 = 256 << 20;
 /// Default size of the ranges a large plain file is split into. Small
 /// enough that the ranges balance across cores and that a range's findings
 /// fit in its channel (so a worker ahead of the merger rarely waits), large
@@ -96,6 +109,19 @@ pub struct ScanConfig {
     /// (past [`crate::input::EXPANSION_FLOOR`] bytes) is stopped as a
     /// decompression bomb and reported; 0 means no limit.
     pub max_expansion: u64,
+    /// Archives (tar, zip) nested deeper than this are not opened: named
+    /// and counted as failed. An input archive is depth 1; 0 opens none.
+    pub max_archive_depth: u32,
+    /// An input whose archives list more members than this (every depth)
+    /// stops at that member: the rest is named and counted as not read.
+    pub max_archive_members: u64,
+    /// An input whose archive members expand past this many bytes in all
+    /// (as extracted, every depth) stops there, named and counted.
+    pub max_archive_bytes: u64,
+    /// A zip that must be read from memory (inside another archive, or
+    /// from a stream) may be at most this large; a larger one is named and
+    /// counted as not read.
+    pub max_archive_buffer: u64,
     /// Plain files larger than this are split into ranges of about this size.
     pub split_size: u64,
     /// Field names (leaf names, case-insensitive) that hold the destination.
@@ -151,6 +177,10 @@ impl Default for ScanConfig {
             csv_delimiter: None,
             max_line: DEFAULT_MAX_LINE,
             max_expansion: DEFAULT_MAX_EXPANSION,
+            max_archive_depth: DEFAULT_MAX_ARCHIVE_DEPTH,
+            max_archive_members: DEFAULT_MAX_ARCHIVE_MEMBERS,
+            max_archive_bytes: DEFAULT_MAX_ARCHIVE_BYTES,
+            max_archive_buffer: DEFAULT_MAX_ARCHIVE_BUFFER,
             split_size: DEFAULT_SPLIT_SIZE,
             dest_fields: strings(DEFAULT_DEST_FIELDS),
             origin_fields: strings(DEFAULT_ORIGIN_FIELDS),
@@ -210,6 +240,10 @@ pub const OPTIONS: &[OptionInfo] = &[
     opt("csv_delimiter", Some("--csv-delimiter")),
     opt("max_line", Some("--max-line-bytes")),
     opt("max_expansion", Some("--max-expansion")),
+    opt("max_archive_depth", Some("--max-archive-depth")),
+    opt("max_archive_members", Some("--max-archive-members")),
+    opt("max_archive_bytes", Some("--max-archive-bytes")),
+    opt("max_archive_buffer", Some("--max-archive-buffer")),
     // Tuning for tests and benchmarks: results never depend on it.
     opt("split_size", Some("--split-size")),
     opt("dest_fields", Some("--dest-field")),
@@ -295,6 +329,21 @@ impl ScanConfig {
         }
         if self.max_line == 0 {
             return Err(Error::config("--max-line-bytes", "must be at least 1"));
+        }
+        if self.max_archive_depth > MAX_ARCHIVE_DEPTH_LIMIT {
+            return Err(Error::config(
+                "--max-archive-depth",
+                format!("must be at most {MAX_ARCHIVE_DEPTH_LIMIT}"),
+            ));
+        }
+        for (flag, v) in [
+            ("--max-archive-members", self.max_archive_members),
+            ("--max-archive-bytes", self.max_archive_bytes),
+            ("--max-archive-buffer", self.max_archive_buffer),
+        ] {
+            if v == 0 {
+                return Err(Error::config(flag, "must be at least 1"));
+            }
         }
         if let Some(d) = &self.today
             && !is_date(d)
@@ -566,6 +615,18 @@ mod tests {
                 ..Default::default()
             },
             ScanConfig {
+                max_archive_depth: 33,
+                ..Default::default()
+            },
+            ScanConfig {
+                max_archive_members: 0,
+                ..Default::default()
+            },
+            ScanConfig {
+                max_archive_buffer: 0,
+                ..Default::default()
+            },
+            ScanConfig {
                 today: Some("2026-02-30".into()),
                 ..Default::default()
             },
@@ -611,6 +672,10 @@ mod tests {
             },
             ScanConfig {
                 max_expansion: 9,
+                ..base.clone()
+            },
+            ScanConfig {
+                max_archive_depth: 1,
                 ..base.clone()
             },
             ScanConfig {

@@ -16,7 +16,17 @@ pub enum Compression {
     Gzip,
     Zstd,
     Bzip2,
+    Xz,
+    Lz4,
 }
+
+/// How many bytes [`Compression::sniff`] needs to see.
+pub const COMPRESSION_MAGIC: usize = 6;
+
+/// The most memory an xz stream may ask its decoder for (its dictionary,
+/// in KiB): `xz -9` needs 64 MiB; a header asking for more than this is a
+/// hostile or exotic file, stopped with an error that says so.
+pub const XZ_MEMORY_KIB: u32 = 256 << 10;
 
 impl Compression {
     pub fn sniff(head: &[u8]) -> Compression {
@@ -26,6 +36,10 @@ impl Compression {
             Compression::Zstd
         } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3]) {
             Compression::Bzip2
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+            Compression::Xz
+        } else if head.starts_with(&[0x04, 0x22, 0x4d, 0x18]) {
+            Compression::Lz4
         } else {
             Compression::None
         }
@@ -37,6 +51,8 @@ impl Compression {
             Compression::Gzip => "gzip",
             Compression::Zstd => "zstd",
             Compression::Bzip2 => "bzip2",
+            Compression::Xz => "xz",
+            Compression::Lz4 => "lz4",
         }
     }
 }
@@ -48,17 +64,15 @@ pub const READ_CHUNK: usize = 256 * 1024;
 ///
 /// Gzip uses the multi-member decoder: `cat a.gz b.gz` and rotated logs
 /// appended by some shippers hold several members, and the single-member
-/// decoder would silently stop after the first.
-pub fn decoder<'a, R: Read + Send + 'a>(
-    raw: R,
-) -> io::Result<(Box<dyn Read + Send + 'a>, Compression)> {
+/// decoder would silently stop after the first. Likewise zstd frames, xz
+/// streams and lz4 frames written one after another are all read.
+pub fn decoder<'a, R: Read + 'a>(raw: R) -> io::Result<(Box<dyn Read + 'a>, Compression)> {
     let mut buffered = BufReader::with_capacity(READ_CHUNK, raw);
-    // A short first read (pipes) could hide the magic; fill_buf returns at
-    // least one byte unless the stream is empty, and 4 bytes arrive together
-    // in practice for files. For robustness on pipes, peek until 4 bytes.
-    let head = peek_head(&mut buffered, 4)?;
+    // A short first read (pipes) could hide the magic: peek until the
+    // longest magic has arrived (or the stream ended).
+    let head = peek_head(&mut buffered, COMPRESSION_MAGIC)?;
     let kind = Compression::sniff(&head);
-    let reader: Box<dyn Read + Send + 'a> = match kind {
+    let reader: Box<dyn Read + 'a> = match kind {
         Compression::None => Box::new(Prefixed::new(head, buffered)),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
             READ_CHUNK,
@@ -76,6 +90,14 @@ pub fn decoder<'a, R: Read + Send + 'a>(
         Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(Prefixed::new(
             head, buffered,
         ))),
+        Compression::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(
+            Prefixed::new(head, buffered),
+            true,
+            XZ_MEMORY_KIB,
+        )),
+        Compression::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(Prefixed::new(
+            head, buffered,
+        ))),
     };
     Ok((reader, kind))
 }
@@ -83,7 +105,7 @@ pub fn decoder<'a, R: Read + Send + 'a>(
 /// Read up to `n` bytes from the front of a stream, keeping them for replay.
 fn peek_head<R: Read>(r: &mut R, n: usize) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(n);
-    let mut buf = [0u8; 8];
+    let mut buf = [0u8; 16];
     while head.len() < n {
         let got = match r.read(&mut buf[..n - head.len()]) {
             Ok(0) => break,
@@ -505,22 +527,19 @@ fn trim_cr(b: &[u8]) -> &[u8] {
 pub const NOT_READ_YET: &str = "is not read yet";
 
 /// What a head of bytes is, when it is an archive or a compression format
-/// borderscan does not read (gzip, zstd and bzip2 it does): by magic bytes,
-/// after any compression it does read, so a `.tar.gz` is a tar archive.
+/// borderscan does not read (gzip, zstd, bzip2, xz and lz4 it
+/// decompresses; tar and zip it reads member by member, see
+/// [`crate::archive`]): by magic bytes, after any compression it does read.
 pub fn unreadable_container(head: &[u8]) -> Option<&'static str> {
-    const MAGIC: [(&[u8], &str); 6] = [
-        (b"PK\x03\x04", "a zip archive"),
-        (b"PK\x05\x06", "a zip archive"),
-        (&[0xfd, b'7', b'z', b'X', b'Z', 0x00], "xz-compressed data"),
-        (&[0x04, 0x22, 0x4d, 0x18], "lz4-compressed data"),
+    const MAGIC: [(&[u8], &str); 3] = [
         (&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c], "a 7z archive"),
         (b"Rar!\x1a\x07", "a rar archive"),
+        (&[0x02, 0x21, 0x4c, 0x18], "legacy lz4-compressed data"),
     ];
-    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
-        return Some(what);
-    }
-    // POSIX and GNU tar: "ustar" at offset 257 of the first header.
-    (head.get(257..262) == Some(b"ustar")).then_some("a tar archive")
+    MAGIC
+        .iter()
+        .find(|(m, _)| head.starts_with(m))
+        .map(|(_, what)| *what)
 }
 
 /// A text encoding that is decoded to UTF-8 before lines are split, so
@@ -570,7 +589,7 @@ fn text_name(name: &str) -> bool {
     let mut parts = base.split('.').skip(1).collect::<Vec<_>>();
     while let Some(last) = parts.last() {
         let l = last.to_ascii_lowercase();
-        if ["gz", "zst", "zstd", "bz2"].contains(&l.as_str())
+        if ["gz", "zst", "zstd", "bz2", "xz", "lz4"].contains(&l.as_str())
             || (!l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
         {
             parts.pop();

@@ -100,6 +100,10 @@ struct Done {
     findings_size: u64,
     findings_sha256: String,
     stats: FileStats,
+    /// An archive's members, in order (their findings are in its findings
+    /// file); empty for any other file.
+    #[serde(default)]
+    members: Vec<FileStats>,
 }
 
 /// A finished file found in the journal, to replay.
@@ -107,6 +111,8 @@ struct Done {
 pub struct Replay {
     pub findings: PathBuf,
     pub stats: FileStats,
+    /// An archive's members (see [`FileStats::member_of`]).
+    pub members: Vec<FileStats>,
     /// What the findings file held when it was checked: the worker reads
     /// it later, and replays it only if it still holds exactly that.
     pub size: u64,
@@ -222,6 +228,7 @@ impl Journal {
             Ok(findings) => Some(Replay {
                 findings,
                 stats: d.stats.clone(),
+                members: d.members.clone(),
                 size: d.findings_size,
                 sha256: d.findings_sha256.clone(),
             }),
@@ -308,6 +315,7 @@ impl Journal {
         display: &str,
         identity: Identity,
         stats: &FileStats,
+        members: &[FileStats],
     ) -> Result<()> {
         let dir = &self.dir;
         if rec.writer.is_none() {
@@ -330,6 +338,7 @@ impl Journal {
             findings_size: size,
             findings_sha256: hex(&hash.finalize()),
             stats: stats.clone(),
+            members: members.to_vec(),
         })
         .expect("serialisable");
         line.push(b'\n');
@@ -494,8 +503,15 @@ mod tests {
             path: "a.jsonl".into(),
             ..Default::default()
         };
-        j.finish(rec, &crate::batch::findings_schema(), "a.jsonl", ID, &stats)
-            .unwrap();
+        j.finish(
+            rec,
+            &crate::batch::findings_schema(),
+            "a.jsonl",
+            ID,
+            &stats,
+            &[],
+        )
+        .unwrap();
         Journal::open(dir, "k").unwrap()
     }
 

@@ -56,6 +56,7 @@
 //! counters), [`country`] (country ids, names, jurisdiction groups),
 //! [`formats`] (record formats, and what a line parses into), [`input`]
 //! (decompression and the line reader, usable on their own),
+//! [`archive`] (tar and zip members as streams, also usable on their own),
 //! [`policy`] (residency policy as code), [`records`] (the records table,
 //! one row per record), [`residency`] (baselines and
 //! fingerprints), [`resolve`] (destination resolution and `explain`),
@@ -76,6 +77,7 @@ mod mask;
 mod validate;
 
 pub mod accounting;
+pub mod archive;
 pub mod baseline;
 pub mod config;
 pub mod country;
@@ -97,8 +99,9 @@ pub mod fuzzing;
 pub use accounting::Accounting;
 pub use batch::{Selection, findings_schema, shift_lines};
 pub use config::{
-    DEFAULT_DEST_FIELDS, DEFAULT_MAX_EXPANSION, DEFAULT_MAX_LINE, DEFAULT_ORIGIN_FIELDS,
-    DEFAULT_SPLIT_SIZE, OPTIONS, Prepared, ScanConfig,
+    DEFAULT_DEST_FIELDS, DEFAULT_MAX_ARCHIVE_BUFFER, DEFAULT_MAX_ARCHIVE_BYTES,
+    DEFAULT_MAX_ARCHIVE_DEPTH, DEFAULT_MAX_ARCHIVE_MEMBERS, DEFAULT_MAX_EXPANSION,
+    DEFAULT_MAX_LINE, DEFAULT_ORIGIN_FIELDS, DEFAULT_SPLIT_SIZE, OPTIONS, Prepared, ScanConfig,
 };
 pub use detect::Detectors;
 pub use engine::{

@@ -80,6 +80,10 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
         }
         "max_line" => c.max_line = count("max_line", v, 1)?,
         "max_expansion" => c.max_expansion = count("max_expansion", v, 0)?,
+        "max_archive_depth" => c.max_archive_depth = count("max_archive_depth", v, 0)?,
+        "max_archive_members" => c.max_archive_members = count("max_archive_members", v, 1)?,
+        "max_archive_bytes" => c.max_archive_bytes = count("max_archive_bytes", v, 1)?,
+        "max_archive_buffer" => c.max_archive_buffer = count("max_archive_buffer", v, 1)?,
         "split_size" => c.split_size = count("split_size", v, 0)?,
         "dest_fields" => c.dest_fields = arg(name, v)?,
         "origin_fields" => c.origin_fields = arg(name, v)?,

@@ -58,6 +58,9 @@ pub(super) fn merge<T>(
     let mut recording: Option<(usize, journal::Recording, bool)> = None;
     let schema = crate::batch::findings_schema();
     let mut per_file: Vec<Option<FileStats>> = vec![None; entries.len()];
+    // Each input's archive members, in archive order (pre-order when
+    // nested): a slot is made when a member starts, filled as it is merged.
+    let mut members: Vec<Vec<Option<FileStats>>> = vec![Vec::new(); entries.len()];
     let mut cancelled = false;
     let mut resumed = 0u64;
     // Fold a task's (or chunk's) counters into its file's, shifting the
@@ -112,7 +115,19 @@ pub(super) fn merge<T>(
         }
         let base = per_file[file].as_ref().map_or(0, |s| s.lines);
         let mut done = None;
+        // Members being merged, innermost last (indices into
+        // `members[file]`): what arrives is counted into the innermost.
+        let mut open: Vec<usize> = Vec::new();
         for msg in rx.iter() {
+            let target = match open.last() {
+                Some(&i) => &mut members[file][i],
+                None => &mut per_file[file],
+            };
+            // Lines of a member count from its own start.
+            let base = match open.last() {
+                Some(_) => target.as_ref().map_or(0, |s| s.lines),
+                None => base,
+            };
             match msg {
                 Msg::Batch(b, raw) => {
                     record(&mut recording, raw, base)?;
@@ -120,8 +135,20 @@ pub(super) fn merge<T>(
                 }
                 Msg::Records(b) => write_records(&mut records, b, base)?,
                 Msg::Done(o) => done = Some(*o),
+                Msg::MemberStart => {
+                    members[file].push(None);
+                    open.push(members[file].len() - 1);
+                }
+                Msg::MemberDone(o) => {
+                    let i = open.pop().expect("a member ends after it starts");
+                    let c = fold(&mut members[file][i], *o, 0);
+                    cancelled |= c;
+                    if let Some(r) = recording.as_mut().filter(|r| r.0 == file) {
+                        r.2 |= c;
+                    }
+                }
                 Msg::Nested(chunk, ahead) => {
-                    let base = per_file[file].as_ref().map_or(0, |s| s.lines);
+                    let base = target.as_ref().map_or(0, |s| s.lines);
                     let mut chunk_done = None;
                     for m in chunk.iter() {
                         match m {
@@ -131,19 +158,29 @@ pub(super) fn merge<T>(
                             }
                             Msg::Records(b) => write_records(&mut records, b, base)?,
                             Msg::Done(o) => chunk_done = Some(*o),
-                            Msg::Nested(..) => unreachable!("chunks are not cut further"),
+                            Msg::Nested(..) | Msg::MemberStart | Msg::MemberDone(_) => {
+                                unreachable!("chunks are not cut further")
+                            }
                         }
                     }
                     ahead.fetch_sub(1, Ordering::AcqRel);
                     pool.notify();
                     let o = chunk_done.unwrap_or_else(|| died(file));
-                    let c = fold(&mut per_file[file], o, base);
+                    let c = fold(target, o, base);
                     cancelled |= c;
                     if let Some(r) = recording.as_mut().filter(|r| r.0 == file) {
                         r.2 |= c;
                     }
                 }
             }
+        }
+        // The worker died inside members: they failed with it.
+        for i in open {
+            let slot = &mut members[file][i];
+            let mut s = slot.take().unwrap_or_else(|| died(file).stats);
+            s.failed_files = 1;
+            s.error = died(file).stats.error;
+            *slot = Some(s);
         }
         let o = done.unwrap_or_else(|| died(file));
         let c = fold(&mut per_file[file], o, base);
@@ -154,10 +191,16 @@ pub(super) fn merge<T>(
             && let Some((f, r, stopped)) = recording.take_if(|r| r.0 == file)
         {
             let stats = per_file[f].as_ref().expect("folded above");
-            if !(stopped || c || stats.failed_files > 0 || !stats.imbalances().is_empty())
+            let inner: Vec<FileStats> = members[f].iter().flatten().cloned().collect();
+            // A failed member is scanned again on resume, with its archive.
+            let whole = [stats].into_iter().chain(&inner);
+            let bad = whole
+                .clone()
+                .any(|s| s.failed_files > 0 || !s.imbalances().is_empty());
+            if !(stopped || c || bad)
                 && let (Some(j), Some(id)) = (&opts.journal, idents[f])
             {
-                j.finish(r, &schema, &entries[f].display, id, stats)?;
+                j.finish(r, &schema, &entries[f].display, id, stats, &inner)?;
             }
         }
     }
@@ -165,31 +208,34 @@ pub(super) fn merge<T>(
         return Err(Error::Cancelled);
     }
     let files: Vec<String> = entries.iter().map(|e| e.display.clone()).collect();
-    let per_file = per_file
-        .into_iter()
-        .zip(&files)
-        .map(|(s, name)| {
-            let mut s = s.unwrap_or_else(|| FileStats {
-                path: name.clone(),
-                ..Default::default()
-            });
-            // A file that failed (unreadable, corrupt, replaced, a bomb)
-            // skipped the rest it did not read, whatever stage it failed at.
-            if s.failed_files > 0 {
-                s.bytes_skipped = s.bytes.saturating_sub(s.bytes_read);
-            }
-            // A bug that lost input must not pass as a clean scan.
-            let off = s.imbalances();
-            if !off.is_empty() && s.error.is_none() {
-                s.failed_files = 1;
-                s.error = Some(format!(
-                    "internal error: the accounting does not add up ({})",
-                    off.join("; ")
-                ));
-            }
-            s
-        })
-        .collect();
+    // A file that failed (unreadable, corrupt, replaced, a bomb) skipped
+    // the rest it did not read, whatever stage it failed at; and a bug that
+    // lost input must not pass as a clean scan.
+    let settle = |mut s: FileStats| {
+        if s.failed_files > 0 {
+            s.bytes_skipped = s.bytes.saturating_sub(s.bytes_read);
+        }
+        let off = s.imbalances();
+        if !off.is_empty() && s.error.is_none() {
+            s.failed_files = 1;
+            s.error = Some(format!(
+                "internal error: the accounting does not add up ({})",
+                off.join("; ")
+            ));
+        }
+        s
+    };
+    let mut all = Vec::with_capacity(per_file.len());
+    for ((s, name), inner) in per_file.into_iter().zip(&files).zip(members) {
+        all.push(settle(s.unwrap_or_else(|| FileStats {
+            path: name.clone(),
+            ..Default::default()
+        })));
+        // Its members right after it; a slot never filled cannot be (a
+        // member starts and ends in one channel).
+        all.extend(inner.into_iter().flatten().map(settle));
+    }
+    let per_file = all;
     let mut acc = Accounting::from_files(per_file);
     acc.resumed_files = resumed;
     if let Some(j) = &opts.journal {

@@ -8,6 +8,8 @@
 //!    each task's channel; compressed streams are cut into chunks any idle
 //!    worker scans;
 //! 3. [`worker`]: a worker opens and decodes its input and reads lines;
+//!    an archive's members are read one after another as streams of their
+//!    own ([`archives`]), each an entry of the accounting;
 //! 4. [`pipeline`]: each line goes through the per-record chain (parse,
 //!    detect, extract, resolve, decide, batch);
 //! 5. [`merge`]: batches and counters are merged in input order, so output
@@ -15,6 +17,7 @@
 //!
 //! What callers set and get back lives in [`options`] and [`output`].
 
+mod archives;
 mod merge;
 mod options;
 mod output;

@@ -12,6 +12,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::ScanOptions;
 use super::remote::TaskRecord;
+use crate::archive::ArchiveKind;
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header};
 use crate::input::{self, Compression, LineReader, TextKind};
@@ -279,12 +280,13 @@ pub(super) fn plan_ranges(
             head
         }
     };
-    // Only plain text is split: a compressed stream, an archive (which the
-    // whole-file task reports as not read), a binary file (skipped) and
-    // UTF-16/UTF-32 text (decoded as one stream: a range could start
+    // Only plain text is split: a compressed stream, an archive (read
+    // member by member, or reported as not read), a binary file (skipped)
+    // and UTF-16/UTF-32 text (decoded as one stream: a range could start
     // inside a code unit) are whole-file tasks.
     let name = path.to_string_lossy();
     if Compression::sniff(&head) != Compression::None
+        || ArchiveKind::sniff(&head).is_some()
         || input::unreadable_container(&head).is_some()
         || input::sniff_text(&head, &name) != TextKind::Text
     {

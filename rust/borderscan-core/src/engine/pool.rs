@@ -35,6 +35,9 @@ pub(super) struct TaskOut {
     /// indexed by `Found as usize`.
     pub(super) dest_found: [u64; Found::ALL.len()],
     pub(super) origin_found: [u64; Found::ALL.len()],
+    /// For a zip read from its file through the central directory: the
+    /// furthest byte read (the stream counter saw only its head).
+    pub(super) zip_read: Option<u64>,
 }
 
 impl TaskOut {
@@ -77,6 +80,11 @@ pub(super) enum Msg<T> {
     /// worker: its batches and counters arrive on the receiver; the counter
     /// is the task's chunks not yet merged (the merger decrements it).
     Nested(Receiver<Msg<T>>, Arc<AtomicUsize>),
+    /// An archive member begins: what follows up to its [`Msg::MemberDone`]
+    /// (batches, chunks, nested members) is the member's.
+    MemberStart,
+    /// The member's own counters, after everything it sent.
+    MemberDone(Box<TaskOut>),
     // Boxed: channels hold a few messages each, and most are batches.
     Done(Box<TaskOut>),
 }
@@ -337,6 +345,7 @@ impl<T> Crew<'_, T> {
             map,
             pool,
             chunking: threads > 1,
+            nest: Default::default(),
         };
         let mut w = fresh();
         // A bug in a parser or detector must not hang the scan

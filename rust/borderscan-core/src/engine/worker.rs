@@ -10,11 +10,13 @@ use std::sync::mpsc::{SyncSender, channel};
 use arrow_array::RecordBatch;
 
 use super::ScanOptions;
+use super::archives::Nest;
 use super::options::Progress;
 use super::pipeline::LineState;
 use super::plan::{Entry, SNIFF, Source, Task, TaskKind, describe_open_error, open_listed};
 use super::pool::{CHUNK_BYTES, CHUNKS_AHEAD, Chunk, ChunkLine, Msg, Pool, TaskOut, Tx};
 use crate::accounting::FileStats;
+use crate::archive::ArchiveKind;
 use crate::batch::BatchBuilder;
 use crate::detect::{Detectors, Hit, Scratch};
 use crate::formats::{self, Format, Header, OtlpRecords, RecordBuf};
@@ -84,6 +86,18 @@ pub(super) struct Worker<'a, T> {
     /// What the worker makes of each batch before sending it (rendering and
     /// counting run here, in parallel, rather than in the one merger).
     pub(super) map: &'a (dyn Fn(RecordBatch) -> T + Sync),
+    /// What the archive limits have counted of the current input.
+    pub(super) nest: Nest,
+}
+
+/// Where a stream being scanned sits.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Place<'p> {
+    /// The regular file on disk this stream is, read from its start (a zip
+    /// is then read from the file through its central directory).
+    pub(super) disk: Option<(&'p std::path::Path, Option<(u64, u64)>)>,
+    /// Archives around the stream: 0 for an input.
+    pub(super) depth: u32,
 }
 
 pub(super) struct Lines<'h> {
@@ -94,8 +108,10 @@ pub(super) struct Lines<'h> {
     /// Added to line offsets (start of a range).
     pub(super) offset_base: u64,
     /// Stored bytes read so far, when they differ from the bytes of lines
-    /// (a compressed stream); progress counts these.
+    /// (a compressed stream); progress counts these. For an archive member,
+    /// a counter that stays 0: its archive reports the input's bytes.
     pub(super) stored: Option<Arc<AtomicU64>>,
+    pub(super) place: Place<'h>,
 }
 
 impl<T> Worker<'_, T> {
@@ -142,7 +158,22 @@ impl<T> Worker<'_, T> {
                     stats.error = Some(format!("cannot replay from the journal: {e}"));
                 }
             }
-            Reporter::default().update(self.opts.progress.as_deref(), stats.bytes, stats.records);
+            let records = stats.records + r.members.iter().map(|m| m.records).sum::<u64>();
+            Reporter::default().update(self.opts.progress.as_deref(), stats.bytes, records);
+            // An archive's members, each an entry again, in their order.
+            if stats.failed_files == 0 {
+                for m in &r.members {
+                    let out = TaskOut {
+                        stats: m.clone(),
+                        ..Default::default()
+                    };
+                    if tx.send(Msg::MemberStart).is_err()
+                        || tx.send(Msg::MemberDone(Box::new(out))).is_err()
+                    {
+                        return;
+                    }
+                }
+            }
             let out = TaskOut {
                 stats,
                 ..Default::default()
@@ -221,6 +252,7 @@ impl<T> Worker<'_, T> {
             ..Default::default()
         };
         self.cache.start_file(&self.opts.residency, &entry.display);
+        self.start_input();
         let source = match &entry.source {
             Ok(Source::Special(why)) => {
                 out.stats.special_skipped = 1;
@@ -262,6 +294,7 @@ impl<T> Worker<'_, T> {
                     read_header: *first && format.has_header(),
                     offset_base: *start,
                     stored: None,
+                    place: Place::default(),
                 };
                 let want = end - start;
                 let res = open_listed(path, *id)
@@ -292,13 +325,18 @@ impl<T> Worker<'_, T> {
                 },
             ) => {
                 let size = regular.then_some(out.stats.bytes);
-                open_listed(path, *id).and_then(|f| self.scan_whole(f, &mut out, size))
+                let place = Place {
+                    disk: regular.then_some((path.as_path(), *id)),
+                    depth: 0,
+                };
+                open_listed(path, *id).and_then(|f| self.scan_whole(f, &mut out, size, place))
             }
-            (_, Source::Stdin) => self.scan_whole(io::stdin(), &mut out, None),
+            (_, Source::Stdin) => self.scan_whole(io::stdin(), &mut out, None, Place::default()),
             (_, Source::Bytes(data)) => {
                 out.stats.bytes = data.len() as u64;
                 let size = Some(out.stats.bytes);
-                self.scan_whole(io::Cursor::new(data.clone()), &mut out, size)
+                let data = io::Cursor::new(data.clone());
+                self.scan_whole(data, &mut out, size, Place::default())
             }
             (_, Source::Special(_)) => unreachable!("returned above"),
         };
@@ -309,15 +347,17 @@ impl<T> Worker<'_, T> {
         out
     }
 
-    /// A whole file or stream: `size` for a regular file, which is read up
-    /// to that size and no further; `None` for a stream (standard input, a
-    /// FIFO), whose size is what it delivers. A compressed input, or a
-    /// stream, is cut into chunks for all workers.
-    pub(super) fn scan_whole<R: Read + Send>(
+    /// A whole file or stream: `size` for a regular file (or an archive
+    /// member), which is read up to that size and no further; `None` for a
+    /// stream (standard input, a FIFO), whose size is what it delivers. A
+    /// compressed input, a stream or a member is cut into chunks for all
+    /// workers.
+    pub(super) fn scan_whole<R: Read>(
         &mut self,
         raw: R,
         out: &mut TaskOut,
         size: Option<u64>,
+        place: Place<'_>,
     ) -> std::result::Result<(), String> {
         let stored = Arc::new(AtomicU64::new(0));
         let limit = size.unwrap_or(u64::MAX);
@@ -330,9 +370,20 @@ impl<T> Worker<'_, T> {
                 header: None,
                 read_header: false,
                 offset_base: 0,
-                stored: Some(stored.clone()),
+                stored: Some(if place.depth == 0 {
+                    stored.clone()
+                } else {
+                    Arc::default()
+                }),
+                // The file on disk is the stream only when nothing was
+                // decompressed.
+                place: Place {
+                    disk: place.disk.filter(|_| comp == Compression::None),
+                    depth: place.depth,
+                },
             };
-            let chunk = self.chunking && (size.is_none() || comp != Compression::None);
+            let chunk =
+                self.chunking && (size.is_none() || comp != Compression::None || place.depth > 0);
             let res = if comp == Compression::None {
                 self.scan_stream(reader, &lines, out, true, chunk)
             } else {
@@ -342,13 +393,18 @@ impl<T> Worker<'_, T> {
             };
             res.map_err(|e| match comp {
                 Compression::None => e,
-                _ if e.contains("decompression bomb") => e,
-                c if e.contains(input::NOT_READ_YET) => {
+                _ if e.contains("decompression bomb") || e.contains(super::archives::LIMIT) => e,
+                c if e.contains(input::NOT_READ_YET) || out.stats.archive.is_some() => {
                     format!("{} stream holding {e}", c.as_str())
                 }
                 c => format!("{} stream is corrupt or truncated: {e}", c.as_str()),
             })
         });
+        // A zip read from its file through the central directory: read up
+        // to the furthest byte its reader reached.
+        if let Some(high) = out.zip_read.take() {
+            stored.fetch_max(high, Ordering::Relaxed);
+        }
         let read = stored.load(Ordering::Relaxed);
         let total = size.unwrap_or(read);
         out.stats.bytes = total;
@@ -360,6 +416,10 @@ impl<T> Worker<'_, T> {
         out.stats.bytes_read = read.min(total);
         out.stats.bytes_skipped = total - read.min(total);
         match res {
+            Ok(()) if read < total && !out.cancelled && place.depth > 0 => Err(format!(
+                "the member ends early (the archive is truncated?): its header says {total} \
+                 bytes, only {read} were there"
+            )),
             Ok(()) if read < total && !out.cancelled => Err(format!(
                 "the file shrank while it was read (truncated?): {total} bytes were listed, \
                  only {read} were there"
@@ -406,6 +466,9 @@ impl<T> Worker<'_, T> {
         // exactly the head the range planner sniffs, so a file is
         // binary, and has a format, whether or not it is split.
         let head = &head[..head.len().min(SNIFF)];
+        if let Some(kind) = ArchiveKind::sniff(head) {
+            return self.scan_archive(kind, lr, lines, out);
+        }
         if let Some(what) = input::unreadable_container(head) {
             return Err(format!(
                 "{what}, which {} (extract it and scan the files)",
