@@ -112,7 +112,8 @@ def test_explain_a_known_fingerprint_exits_0(tmp_path):
 
 
 def _archives(tmp_path):
-    """The same JSON Lines log inside each container borderscan cannot read yet."""
+    """The same JSON Lines log inside each archive and compression
+    borderscan reads."""
     import io
     import lzma
     import tarfile
@@ -120,47 +121,53 @@ def _archives(tmp_path):
 
     log = b'{"operator_email": "li.wei@example.cn"}\n' * 50
     made = {}
-    for name, mode in [("bundle.tar", "w"), ("bundle.tar.gz", "w:gz")]:
+    for name, mode in [("bundle.tar", "w"), ("bundle.tar.gz", "w:gz"), ("bundle.tar.xz", "w:xz")]:
         with tarfile.open(tmp_path / name, mode) as tf:
             info = tarfile.TarInfo("logs/day1.jsonl")
             info.size = len(log)
             tf.addfile(info, io.BytesIO(log))
-        made[name] = "a tar archive"
+        made[name] = f"{name}!logs/day1.jsonl"
     with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as zf:
         zf.writestr("logs/day1.jsonl", log)
-    made["bundle.zip"] = "a zip archive"
+    made["bundle.zip"] = "bundle.zip!logs/day1.jsonl"
     (tmp_path / "day1.jsonl.xz").write_bytes(lzma.compress(log))
-    made["day1.jsonl.xz"] = "xz-compressed data"
+    made["day1.jsonl.xz"] = "day1.jsonl.xz"
     return made
 
 
-def test_an_archive_is_a_failed_input_not_a_binary_skip(tmp_path):
-    """Until archives are scanned, a tar, zip or xz file is an input that
-    was not read: exit 3, named with what it is, in the summary and in
-    SARIF's notifications; never "every input read"."""
+def test_an_archive_is_scanned_member_by_member(tmp_path):
+    """A tar, zip or xz file is read (issue 18): its members' findings are
+    named `archive!member`, exit 0; 7z and rar stay failed inputs named
+    with what they are: exit 3, in the summary and in SARIF's
+    notifications; never "every input read"."""
     made = _archives(tmp_path)
-    for name, what in made.items():
+    for name, where in made.items():
         path = tmp_path / name
         done = run_cli("scan", str(path), "--format", "json", "--out", str(tmp_path / "f.json"))
-        assert done.returncode == 3, (name, done.stderr.decode())
+        assert done.returncode == 0, (name, done.stderr.decode())
         doc = orjson.loads((tmp_path / "f.json").read_bytes())
         acc = doc["accounting"]
-        assert acc["failed_files"] == 1 and acc["binary_skipped"] == 0, (name, acc)
-        error = acc["failures"][0]["error"]
-        assert what in error and "is not read yet" in error, (name, error)
-        assert acc["failures"][0]["path"] == str(path)
-        assert name in done.stdout.decode() + done.stderr.decode()
-        assert "every input read" not in done.stdout.decode() + done.stderr.decode()
+        assert acc["failed_files"] == 0 and acc["binary_skipped"] == 0, (name, acc)
+        assert acc["records"] == 50
+        assert {f["path"] for f in doc["findings"]} == {str(tmp_path / where)}
+    seven = tmp_path / "bundle.7z"
+    seven.write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\x00" * 64)
+    done = run_cli("scan", str(seven), "--format", "json", "--out", str(tmp_path / "f.json"))
+    assert done.returncode == 3, done.stderr.decode()
+    acc = orjson.loads((tmp_path / "f.json").read_bytes())["accounting"]
+    error = acc["failures"][0]["error"]
+    assert "a 7z archive" in error and "is not read yet" in error, error
+    assert "bundle.7z" in done.stdout.decode() + done.stderr.decode()
+    assert "every input read" not in done.stdout.decode() + done.stderr.decode()
     # --keep-going: still counted and named, the exit code no longer fails on it.
-    done = run_cli("scan", str(tmp_path / "bundle.zip"), "--keep-going", "-q")
+    done = run_cli("scan", str(seven), "--keep-going", "-q")
     assert done.returncode == 0, done.stderr.decode()
     sarif = tmp_path / "f.sarif"
-    done = run_cli("scan", str(tmp_path / "bundle.tar.gz"), "--format", "sarif",
-                   "--out", str(sarif), "-q")
+    done = run_cli("scan", str(seven), "--format", "sarif", "--out", str(sarif), "-q")
     assert done.returncode == 3
     notes = orjson.loads(sarif.read_bytes())["runs"][0]["invocations"][0][
         "toolExecutionNotifications"]
-    assert any("bundle.tar.gz" in orjson.dumps(n).decode() and "tar archive" in
+    assert any("bundle.7z" in orjson.dumps(n).decode() and "7z archive" in
                n["message"]["text"] for n in notes), notes
 
 

@@ -148,7 +148,9 @@ def keygen(private_out: str | os.PathLike[str], public_out: str | os.PathLike[st
 def describe_inputs(per_file: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every input the scan read, with its size and SHA-256 as stored (the
     compressed bytes for a compressed file). Standard input cannot be read
-    again: it is listed with its size and no hash."""
+    again: it is listed with its size and no hash. An archive member is
+    listed with its size in the archive and `member_of`; its bytes are
+    hashed with the input file that holds it."""
     files = list(per_file)
     # Files hash in parallel (hashlib releases the GIL).
     from concurrent.futures import ThreadPoolExecutor
@@ -160,7 +162,7 @@ def describe_inputs(per_file: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             return e
 
     hashable = [f.get("path", "") for f in files
-                if f.get("path", "") not in ("-", "<stdin>")]
+                if f.get("path", "") not in ("-", "<stdin>") and not f.get("member_of")]
     with ThreadPoolExecutor(max_workers=min(len(hashable), os.cpu_count() or 1) or 1) as ex:
         digests = dict(zip(hashable, ex.map(digest, hashable), strict=True))
     out = []
@@ -170,7 +172,11 @@ def describe_inputs(per_file: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                                 "format": f.get("format"), "compression": f.get("compression")}
         if f.get("error"):
             item["error"] = f["error"]
-        if path in ("-", "<stdin>"):
+        if f.get("member_of"):
+            item["sha256"] = None
+            item["member_of"] = f["member_of"]
+            item["note"] = "archive member: its bytes are hashed with the input holding it"
+        elif path in ("-", "<stdin>"):
             item["sha256"] = None
             item["note"] = "standard input: not hashed (it cannot be read again)"
         else:

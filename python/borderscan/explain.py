@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -72,11 +73,26 @@ def explain_destination(destination: str, options: dict[str, Any]) -> list[str]:
     return _shown(lines + _resolution_lines(destination, options, "  "))
 
 
+def archive_of(path: str) -> str | None:
+    """The input file holding an archive member written `outer!member`
+    (`bundle.tar.gz!logs/a.jsonl.gz`, nested `a.zip!b.tar!c.log`): the
+    longest prefix before a `!` that is a file. None for any other path."""
+    if "!" not in path or os.path.exists(path):
+        return None
+    cut = path.rfind("!")
+    while cut > 0:
+        if os.path.isfile(path[:cut]):
+            return path[:cut]
+        cut = path.rfind("!", 0, cut)
+    return None
+
+
 def _read_record(path: str, line_no: int) -> tuple[bytes, bytes] | None:
     """(the record's line, the file's first line) of a plain, gzip or bzip2
-    file; None when the file is in another compression or shorter."""
+    file; None when the file is in another compression, an archive member
+    (read by the engine only) or shorter."""
     opener: Any = {".gz": gzip.open, ".bz2": bz2.open}.get(Path(path).suffix, open)
-    if Path(path).suffix in (".zst", ".xz", ".lz4", ".zip", ".tar"):
+    if Path(path).suffix in (".zst", ".xz", ".lz4", ".zip", ".tar") or not os.path.isfile(path):
         return None
     first = b""
     with opener(path, "rb") as f:
@@ -129,11 +145,15 @@ class NotFound(LookupError):
 def explain_findings(kind: str, value: Any, paths: list[str],
                      options: dict[str, Any]) -> list[str]:
     """Scan `paths` and explain every finding on a record (or with a
-    fingerprint)."""
-    result = api.scan(paths, **options)
+    fingerprint). A record in an archive member (`outer!member:LINE`) is
+    found by scanning the archive that holds it."""
+    where = f"{paths[0]}:{value}" if kind == "record" else f"fingerprint {value}"
+    member = paths[0] if kind == "record" and archive_of(paths[0]) else None
+    result = api.scan([archive_of(member) or member] if member else paths, **options)
     f = result.findings
     f = f.filter(f["line"] == value) if kind == "record" else f.filter(f["fingerprint"] == value)
-    where = f"{paths[0]}:{value}" if kind == "record" else f"fingerprint {value}"
+    if member:
+        f = f.filter(f["path"] == member)
     if result.accounting["failed_files"]:
         fail = result.accounting["failures"][0]
         raise ValueError(f"{fail['path']}: {fail['error']}")

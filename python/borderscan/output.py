@@ -241,6 +241,9 @@ def _print_accounting(a: dict[str, Any], console: Console) -> None:
     acc.add_column("what")
     acc.add_column("count", justify="right")
     acc.add_row("files", f"{a['files']:,}")
+    if a.get("archives"):
+        acc.add_row("  archives read member by member (members are files)",
+                    f"{a['archives']:,} ({a.get('archive_members', 0):,} members)")
     acc.add_row("bytes", f"{_human_bytes(a['bytes'])} ({_human_bytes(a['decompressed_bytes'])} "
                 "decompressed)")
     acc.add_row("  read and scanned", _human_bytes(a["bytes_read"]))

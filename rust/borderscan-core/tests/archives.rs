@@ -462,3 +462,25 @@ fn xz_and_lz4_files_and_a_zip_on_stdin_like_bytes() {
     );
     assert!(out.accounting.failures[0].error.contains("7z archive"));
 }
+
+/// Many small members, each its own chunks and member messages: the task
+/// channel fills with more than chunks, and no worker may block on it
+/// while the merger waits for a chunk only a worker would run.
+#[test]
+fn many_small_members_never_deadlock_and_stay_in_order() {
+    let members: Vec<(String, Vec<u8>)> = (0..300)
+        .map(|i| (format!("m/{i:03}.jsonl"), log(20 + i % 7, &format!("m{i}"))))
+        .collect();
+    let refs: Vec<(&str, Vec<u8>)> = members
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.clone()))
+        .collect();
+    let t = gz(&tar(&refs));
+    let base = one("many.tar.gz", &t, threads(1));
+    assert_eq!(base.accounting.archive_members, 300);
+    for n in [2, 3, 4] {
+        let got = one("many.tar.gz", &t, threads(n));
+        assert_eq!(got.findings(), base.findings(), "threads {n}");
+        assert_eq!(got.accounting, base.accounting, "threads {n}");
+    }
+}

@@ -84,15 +84,6 @@ impl<T> Worker<'_, T> {
         self.nest = Nest::default();
     }
 
-    /// Send on the task's channel; false once the merger hung up.
-    fn send(&mut self, m: Msg<T>) -> bool {
-        let sent = self.tx.as_ref().is_some_and(|t| t.send(m));
-        if !sent {
-            self.tx = None;
-        }
-        sent
-    }
-
     /// Read the archive whose head `lr` has sniffed, member by member. The
     /// archive's own entry (`out`) gets no lines: its members have them.
     pub(super) fn scan_archive<R: Read>(
@@ -216,7 +207,7 @@ impl<T> Worker<'_, T> {
             ));
             return ControlFlow::Break(());
         }
-        if self.stopped() || !self.send(Msg::MemberStart) {
+        if self.stopped() || !self.post(Msg::MemberStart) {
             out.cancelled = true;
             return ControlFlow::Break(());
         }
@@ -279,7 +270,7 @@ impl<T> Worker<'_, T> {
         self.send_batch();
         self.send_records();
         let cancelled = mo.cancelled;
-        if !self.send(Msg::MemberDone(Box::new(mo))) || cancelled {
+        if !self.post(Msg::MemberDone(Box::new(mo))) || cancelled {
             out.cancelled = true;
             return ControlFlow::Break(());
         }

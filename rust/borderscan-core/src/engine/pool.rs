@@ -182,6 +182,18 @@ impl<T> Tx<T> {
             Tx::Chunk(t) => t.send(m).is_ok(),
         }
     }
+
+    /// Send without blocking: `Err(Some(m))` when a task's channel is
+    /// full, `Err(None)` when the receiver is gone.
+    pub(super) fn try_send(&self, m: Msg<T>) -> Result<(), Option<Msg<T>>> {
+        match self {
+            Tx::Task(t) => t.try_send(m).map_err(|e| match e {
+                std::sync::mpsc::TrySendError::Full(m) => Some(m),
+                std::sync::mpsc::TrySendError::Disconnected(_) => None,
+            }),
+            Tx::Chunk(t) => t.send(m).map_err(|_| None),
+        }
+    }
 }
 
 /// A piece of a compressed stream (or of standard input), cut at line ends

@@ -185,8 +185,47 @@ impl<T> Worker<'_, T> {
         let out = self.run(task, entry);
         self.send_batch();
         self.send_records();
-        if let Some(tx) = self.tx.take() {
-            tx.send(Msg::Done(Box::new(out)));
+        self.post(Msg::Done(Box::new(out)));
+        self.tx = None;
+    }
+
+    /// Send on the task's channel, never blocking while chunks wait to be
+    /// scanned: when the channel is full, run a queued chunk (perhaps one
+    /// of this task's, which the merger may be waiting for) or wait a
+    /// moment and try again. A blocking send could deadlock once a task
+    /// sends more than its chunks (an archive's member messages): every
+    /// worker blocked on a full channel, the merger waiting for a chunk
+    /// only they would run. False once the merger hung up.
+    pub(super) fn post(&mut self, mut m: Msg<T>) -> bool {
+        loop {
+            let Some(tx) = &self.tx else {
+                return false;
+            };
+            match tx.try_send(m) {
+                Ok(()) => return true,
+                Err(None) => {
+                    self.tx = None;
+                    return false;
+                }
+                Err(Some(back)) => m = back,
+            }
+            let mut st = self.pool.lock();
+            if st.closed {
+                return false;
+            }
+            if let Some(c) = st.queue.pop_front() {
+                drop(st);
+                self.run_chunk(c);
+                continue;
+            }
+            // The merger drains the channel without a signal: look again soon.
+            st = self
+                .pool
+                .ready
+                .wait_timeout(st, std::time::Duration::from_millis(2))
+                .expect("not poisoned")
+                .0;
+            drop(st);
         }
     }
 
@@ -648,12 +687,7 @@ impl<T> Worker<'_, T> {
         }
         let (tx, rx) = channel();
         ahead.fetch_add(1, Ordering::AcqRel);
-        let sent = self
-            .tx
-            .as_ref()
-            .is_some_and(|t| t.send(Msg::Nested(rx, ahead.clone())));
-        if !sent {
-            self.tx = None;
+        if !self.post(Msg::Nested(rx, ahead.clone())) {
             return false;
         }
         self.pool.push(Chunk {
