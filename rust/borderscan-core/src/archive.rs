@@ -289,7 +289,10 @@ mod tests {
         w.finish().unwrap().into_inner()
     }
 
-    fn read_all(visit_tar: bool, data: &[u8]) -> (Vec<(String, u64, Vec<u8>)>, io::Result<()>) {
+    /// Each member's name, size and content.
+    type Read3 = Vec<(String, u64, Vec<u8>)>;
+
+    fn read_all(visit_tar: bool, data: &[u8]) -> (Read3, io::Result<()>) {
         let mut got = Vec::new();
         let mut visit = |m: Member<'_>| {
             let mut body = Vec::new();
@@ -333,7 +336,7 @@ mod tests {
             };
             let (got, res) = read_all(tar, &data);
             res.unwrap();
-            let want: Vec<(String, u64, Vec<u8>)> = members
+            let want: Read3 = members
                 .iter()
                 .map(|(n, d)| (member_name(n.as_bytes()), d.len() as u64, d.to_vec()))
                 .collect();
