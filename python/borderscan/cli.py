@@ -389,6 +389,10 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
          scheduler: str | None, **options: Any) -> None:
     """Scan files, directories (recursively) and - (stdin).
 
+    Archives (tar, zip; also gzip/zstd/bzip2/xz/lz4-compressed) are read
+    member by member, nested up to --max-archive-depth, never extracted to
+    disk; a member is named ARCHIVE!MEMBER in findings and the accounting.
+
     Every finding gets a verdict under the policy (--policy FILE or --preset
     NAME; the built-in `default` otherwise): allowed, violation (with a
     severity), unknown (destination not placed) or exempted.
