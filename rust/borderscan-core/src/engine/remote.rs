@@ -67,6 +67,10 @@ pub(super) enum Step {
     Records(RecordBatch),
     /// A chunk of a compressed stream: its own batches and counters.
     Chunk(Vec<Step>, Option<Box<FileStats>>),
+    /// An archive member begins; the steps up to its `MemberDone` are its.
+    MemberStart,
+    /// The member's counters, after everything it sent.
+    MemberDone(Box<FileStats>),
 }
 
 /// Everything one task sent its merger; `done` is `None` when the worker
@@ -107,6 +111,8 @@ enum StepHeader {
         steps: Vec<StepHeader>,
         done: Option<Box<FileStats>>,
     },
+    MemberStart,
+    MemberDone(Box<FileStats>),
 }
 
 /// The size and modification time of a file, as planned and as checked.
@@ -369,6 +375,11 @@ fn drain(
                 o.settle();
                 done = Some(o.stats);
             }
+            Msg::MemberStart => steps.push(StepHeader::MemberStart),
+            Msg::MemberDone(mut o) => {
+                o.settle();
+                steps.push(StepHeader::MemberDone(Box::new(o.stats)));
+            }
         }
     }
     done
@@ -449,6 +460,8 @@ fn steps(
                 StepHeader::Chunk { steps: s, done } => {
                     Step::Chunk(steps(s, findings, records)?, done)
                 }
+                StepHeader::MemberStart => Step::MemberStart,
+                StepHeader::MemberDone(d) => Step::MemberDone(d),
             })
         })
         .collect()
@@ -640,7 +653,9 @@ impl<T> Worker<'_, T> {
                         let _ = ctx.send(match s {
                             Step::Batch(b) => Msg::Batch((self.map)(b.clone()), raw(b)),
                             Step::Records(b) => Msg::Records(b.clone()),
-                            Step::Chunk(..) => unreachable!("chunks are not cut further"),
+                            Step::Chunk(..) | Step::MemberStart | Step::MemberDone(_) => {
+                                unreachable!("chunks are not cut further")
+                            }
                         });
                     }
                     if let Some(d) = done {
@@ -651,6 +666,14 @@ impl<T> Worker<'_, T> {
                         })));
                     }
                     sent
+                }
+                Step::MemberStart => tx.send(Msg::MemberStart),
+                Step::MemberDone(d) => {
+                    records += d.records;
+                    tx.send(Msg::MemberDone(Box::new(TaskOut {
+                        stats: (**d).clone(),
+                        ..Default::default()
+                    })))
                 }
             };
             if sent.is_err() {
