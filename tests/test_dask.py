@@ -7,8 +7,11 @@ started here; its workers really run the engine."""
 from __future__ import annotations
 
 import gzip
+import io
 import random
 import shutil
+import tarfile
+import zipfile
 from pathlib import Path
 
 import orjson
@@ -52,6 +55,20 @@ def corpus(tmp_path_factory) -> Path:
         for i in range(3000)]
     (root / "table.csv").write_bytes(b"\n".join(rows) + b"\n")
     (root / "more.jsonl.gz").write_bytes(gzip.compress(b"\n".join(lines[:2000]) + b"\n"))
+    # Archives: a plain tar far over the split size (read whole, member by
+    # member, never cut into ranges) holding a zip holding a jsonl.gz.
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a/b.jsonl.gz", gzip.compress(b"\n".join(lines[:1500]) + b"\n"))
+        zf.writestr("c.csv", b"\n".join(rows[:500]) + b"\n")
+    outer = io.BytesIO()
+    with tarfile.open(fileobj=outer, mode="w") as tf:
+        for name, data in (("logs/d.jsonl", b"\n".join(lines[2000:3000]) + b"\n"),
+                           ("logs/inner.zip", inner.getvalue())):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    (root / "bundle.tar").write_bytes(outer.getvalue())
     return root
 
 
@@ -81,6 +98,8 @@ def test_plan_splits_the_corpus_into_many_ranges(corpus):
     assert len(tasks) > 50
     assert sum(t["range"] for t in tasks) > 40
     assert not any(t["path"].endswith("missing.log") for t in tasks)
+    # An archive is one task, read whole on a worker.
+    assert [t["range"] for t in tasks if t["path"].endswith("bundle.tar")] == [False]
     # Groups keep task order and lose nothing.
     groups = bdask.group(tasks, 7)
     assert [t for g in groups for t in g] == tasks and 1 < len(groups) <= 8
@@ -104,6 +123,9 @@ def test_cli_scheduler_writes_what_a_local_scan_writes(cluster, corpus, tmp_path
         assert_balanced(ddoc["accounting"])
         missing = [f for f in ddoc["accounting"]["per_file"] if f["path"].endswith("missing.log")]
         assert missing and missing[0]["failed_files"] == 1
+        member = [f for f in ddoc["accounting"]["per_file"]
+                  if f["path"].endswith("bundle.tar!logs/inner.zip!a/b.jsonl.gz")]
+        assert member and member[0]["records"] == 1500 and member[0]["member_of"]
     else:
         assert _no_timing(orjson.loads(dist.read_bytes())) == _no_timing(
             orjson.loads(local.read_bytes()))
