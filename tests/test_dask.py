@@ -165,9 +165,39 @@ def test_api_result_equals_local_and_order_of_results_does_not_matter(cluster, c
     blobs = [blob for _, blob in client.gather(futures)]
     for seed in range(3):
         random.Random(seed).shuffle(blobs)
-        results = _core.TaskResults(blobs)
-        assert results.tasks == len(tasks)
+        results = _core.TaskResults(orjson.dumps(tasks).decode())
+        assert results.tasks == len(tasks) and results.held == 0
+        for blob in blobs:
+            results.add(blob)
+        assert results.held > 0
         _same(api.scan(_inputs(corpus), results=results, **opts), local)
+        # What the scan merged it let go.
+        assert results.held == 0
+
+
+def test_client_holds_little_ahead_of_its_merger(cluster, corpus, monkeypatch):
+    # With the smallest budget the next group is fetched only once the
+    # merger took everything before it: still the local scan's result.
+    _, client = cluster
+    opts = {"split_size": int(SPLIT)}
+    monkeypatch.setattr(bdask, "HELD_BYTES", 1)
+    _same(bdask.scan(_inputs(corpus), client=client, **opts), api.scan(_inputs(corpus), **opts))
+
+
+def test_a_worker_failing_mid_scan_fails_the_scan_with_its_error(cluster, corpus, tmp_path):
+    _, client = cluster
+    opts = {"split_size": int(SPLIT)}
+    tasks = bdask.plan(_inputs(corpus), **opts)
+    groups = bdask.group(tasks, 6)
+    results = _core.TaskResults(orjson.dumps(tasks).decode())
+    # The last group's worker cannot open a file (as when it does not see
+    # the client's filesystem): the client's scan, waiting for it, stops.
+    bad = [{**t, "path": str(tmp_path / "elsewhere.jsonl")} for t in groups[-1]]
+    g = bdask.Gathering(client, None, [*groups[:-1], bad], {**opts, "threads": 1}, results)
+    with pytest.raises(_core.BorderscanError, match="elsewhere"):
+        api.scan(_inputs(corpus), results=g.results, **opts)
+    with pytest.raises(bdask.WorkerError, match=r"elsewhere\.jsonl"):
+        g.finish()
 
 
 def _same(a, b):

@@ -180,11 +180,46 @@ def test_malformed_lines_are_counted_and_scanned(tmp_path):
 def test_cut_line_is_counted(tmp_path):
     p = tmp_path / "cut.json"
     p.write_bytes(EXPORT.read_bytes())
-    res = borderscan.scan([p], max_line=200)
+    # An OTLP line is cut at the larger of the two limits.
+    assert borderscan.scan([p], max_line=200).accounting["truncated_lines"] == 0
+    res = borderscan.scan([p], max_line=200, max_otlp_line=200)
     f = res.accounting["per_file"][0]
     assert f["format"] == "otlp"
     assert f["truncated_lines"] == 2 and f["unparseable_reasons"]["truncated_json"]["count"] == 2
     assert_balanced(res.accounting)
+
+
+@pytest.mark.parametrize("name", ["batch.json", "batch.json.gz"])
+def test_a_batch_over_a_mebibyte_is_one_line_read_whole(cli, tmp_path, name):
+    # The file exporter writes a whole batch on one line: thousands of log
+    # records, megabytes, well past the 1 MiB limit for other lines.
+    request = orjson.loads(LINES[0])
+    scope = request["resourceLogs"][0]["scopeLogs"][0]
+    scope["logRecords"] = [
+        {**rec, "attributes": [*rec.get("attributes", []),
+                               {"key": "seq", "value": {"intValue": str(i)}}]}
+        for i in range(3000) for rec in scope["logRecords"]]
+    n = len(scope["logRecords"])
+    line = orjson.dumps(request)
+    assert len(line) > 1 << 20
+    data = (line + b"\n") * 2
+    p = tmp_path / name
+    p.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    doc = scan_doc(cli, str(p))
+    f = doc["accounting"]["per_file"][0]
+    assert (f["format"], f["lines"], f["records"], f["truncated_lines"]) == ("otlp", 2, 2 * n, 0)
+    assert f["unparseable"] == 0
+    assert_balanced(doc["accounting"])
+    # Every log record of both lines parsed: the fields of the small
+    # export's first line, found thousands of times on each line.
+    hits = emails(doc)
+    assert {h[1] for h in hits} == {h[1] for h in emails(scan_doc(cli, str(EXPORT)))
+                                    if h[0] == 1}
+    assert len([h for h in hits if h[0] == 1]) == len([h for h in hits if h[0] == 2]) >= 3000
+    # The limit is an option: past it the line is cut and counted.
+    doc = scan_doc(cli, str(p), "--max-otlp-line-bytes", str(1 << 20))
+    f = doc["accounting"]["per_file"][0]
+    assert f["truncated_lines"] == 2 and f["unparseable_reasons"]["truncated_json"]["count"] == 2
 
 
 def test_input_format_choice_comes_from_the_engine(cli, tmp_path):

@@ -109,6 +109,7 @@ class ScanOptions(TypedDict, total=False):
     input_format: str | None
     csv_delimiter: str | None
     max_line: int | None
+    max_otlp_line: int | None
     max_expansion: int | None
     max_archive_depth: int | None
     """Archives (tar, zip) nested deeper are not opened, but named and
@@ -161,10 +162,16 @@ class ScanConfig:
 
 @final
 class TaskResults:
-    """Workers' results of a distributed scan (`scan_tasks`), decoded and
-    checked, in any order."""
+    """Workers' results of a distributed scan, awaited for the tasks of its
+    plan (`plan_distributed`'s JSON) and added as they come, in any order;
+    each is held only until the scan merging them reaches its task."""
 
-    def __new__(cls, results: Sequence[bytes]) -> TaskResults: ...
+    def __new__(cls, tasks: str) -> TaskResults: ...
+    def add(self, results: bytes) -> None: ...
+    def fail(self, message: str) -> None: ...
+    def wait_held_below(self, nbytes: int, timeout: float) -> bool: ...
+    @property
+    def held(self) -> int: ...
     @property
     def files(self) -> int: ...
     @property

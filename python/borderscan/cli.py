@@ -144,6 +144,10 @@ def _scan_options(f: Any) -> Any:
         click.option("--max-line-bytes", "max_line", type=click.IntRange(min=1), default=None,
                      help="Cut longer lines (their start is scanned, the cut is counted). "
                           "Default 1 MiB."),
+        click.option("--max-otlp-line-bytes", "max_otlp_line", type=click.IntRange(min=1),
+                     default=None, metavar="N",
+                     help="Cut longer lines of OpenTelemetry (OTLP/JSON) files, where a "
+                          "line is a collector's whole batch. Default 64 MiB."),
         click.option("--max-archive-depth", "max_archive_depth", type=click.IntRange(0, 32),
                      default=None, metavar="N",
                      help="Open archives (tar, zip; also compressed) nested up to N deep; a "
@@ -425,12 +429,18 @@ def scan(paths: tuple[str, ...], fmt: str, out: str | None, fail_on: str | None,
     key = _validate(run, writer, err)
     options = _configure(options)
     # --scheduler: the workers scan; this scan merges what they found.
-    workers = _distribute(run, scheduler, options, err) if scheduler else None
+    gathering = _distribute(run, scheduler, options, err) if scheduler else None
     # --store: the findings are also kept there, part by part, as they pass.
     keep = store.Writer(store_dir) if store_dir else None
-    result = _scan(run, writer, Scan(run.paths, options, keep), err)
+    try:
+        result = _scan(run, writer, Scan(run.paths, options, keep), err)
+    except BaseException as e:
+        if gathering is None:
+            raise
+        _distribution_failed(gathering, scheduler, e, err)
     result.baseline_file = run.baseline_file
-    result.workers = workers
+    if gathering is not None:
+        result.workers = _gathered(gathering, scheduler, run, err)
     code, reasons = run.exit_code(result)
     _note_journal(run, result, err)
     outcome = _audit(run, writer, result, key, code, reasons, described=keep is not None)
@@ -545,32 +555,53 @@ def _scan(run: _Run, writer: Writer, scan: Scan, err: Console) -> Report:
                 _interrupted(err, counter, run.journal_dir, run.out)
 
 
-def _distribute(run: _Run, scheduler: str, options: dict[str, Any], err: Console
-                ) -> list[dict[str, Any]]:
-    """--scheduler: the Dask cluster's workers scan the inputs' files; their
-    results go into `options` for the scan that merges them. Which worker
-    scanned what, for the audit entry."""
+def _distribute(run: _Run, scheduler: str, options: dict[str, Any], err: Console) -> Any:
+    """--scheduler: the Dask cluster's workers scan the inputs' files while
+    the scan given `options` merges their results as they come."""
     try:
         from borderscan import dask
     except ImportError as e:
         _usage_error(err, output.safe(str(e)))
     try:
         with _on_ctrl_c(lambda: None):
-            d = dask.run(run.paths, scheduler=scheduler, **options)
+            g = dask.start(run.paths, scheduler=scheduler, **options)
     except ImportError as e:
         _usage_error(err, output.safe(str(e)))
     except borderscan.ConfigError as e:
         _config_error(e)
     except KeyboardInterrupt:
-        err.print("borderscan: interrupted while the Dask workers scanned; the scan is "
-                  "incomplete: no verdict, no audit entry", markup=False)
+        err.print("borderscan: interrupted while planning the Dask scan: no verdict, no "
+                  "audit entry", markup=False)
         sys.exit(EXIT_INTERRUPTED)
     except (borderscan.BorderscanError, dask.WorkerError, OSError, ValueError) as e:
         _usage_error(err, output.safe(f"--scheduler {scheduler}: {e}"))
-    options["results"] = d.results
+    options["results"] = g.results
+    return g
+
+
+def _distribution_failed(g: Any, scheduler: str | None, e: BaseException, err: Console) -> NoReturn:
+    """The merging scan stopped: a worker failed (its error, exit 2), or the
+    scan itself did (raised again, after the workers are stopped)."""
+    from borderscan import dask
+    g.cancel()
+    if g.error is None:
+        raise e
+    if isinstance(g.error, (borderscan.BorderscanError, dask.WorkerError, OSError,
+                            ValueError)):
+        _usage_error(err, output.safe(f"--scheduler {scheduler}: {g.error}"))
+    raise g.error from None
+
+
+def _gathered(g: Any, scheduler: str | None, run: _Run, err: Console) -> list[dict[str, Any]]:
+    """Which worker scanned what (for the audit entry), said on stderr."""
+    from borderscan import dask
+    try:
+        workers: list[dict[str, Any]] = g.finish()
+    except (borderscan.BorderscanError, dask.WorkerError, OSError, ValueError) as e:
+        _usage_error(err, output.safe(f"--scheduler {scheduler}: {e}"))
     if not run.quiet:
-        err.print(f"borderscan: {output.safe(dask.describe(d.workers))}", markup=False)
-    return d.workers
+        err.print(f"borderscan: {output.safe(dask.describe(workers))}", markup=False)
+    return workers
 
 
 def _note_journal(run: _Run, result: Report, err: Console) -> None:

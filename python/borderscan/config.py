@@ -95,6 +95,7 @@ KEYS: tuple[Key, ...] = (
     Key("input-format", "input_format", "str", SCANNING, engine=True),
     Key("csv-delimiter", "csv_delimiter", "str", SCANNING, engine=True),
     Key("max-line-bytes", "max_line", "int", SCANNING, minimum=1, engine=True),
+    Key("max-otlp-line-bytes", "max_otlp_line", "int", SCANNING, minimum=1, engine=True),
     Key("dest-field", "dest_fields", "list", SCANNING, default=[], engine=True),
     Key("origin-field", "origin_fields", "list", SCANNING, default=[], engine=True),
     Key("threads", "threads", "int", SCANNING, default=0, minimum=0, engine=True),

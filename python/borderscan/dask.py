@@ -7,11 +7,12 @@ How it works: the client plans the scan as a local scan would
 plain files, `split_size` bytes each); groups of those tasks go to the
 workers, which run them with the engine (`_core.scan_tasks`) and send back
 what each task found (Arrow IPC batches with line numbers counted from the
-task's start, and counters). The client's own scan then merges the results
-in task order, through the same merger, summaries and writers as a local
-scan (`ScanConfig.with_results`), instead of reading those files; what is
-not a regular file (standard input, a named FIFO) is scanned by the client.
-The order the results arrive in changes nothing.
+task's start, and counters). The client's own scan runs meanwhile and
+merges the results in task order as they arrive, through the same merger,
+summaries and writers as a local scan (`ScanConfig.with_results`), instead
+of reading those files; what is not a regular file (standard input, a named
+FIFO) is scanned by the client. The order results arrive in changes
+nothing, and the client holds only what arrived ahead of its merger.
 
 Workers need the same borderscan wheel as the client (a mismatch is refused)
 and must see the inputs, and the policy, rule packs, baseline and GeoIP
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import threading
 import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -56,14 +58,15 @@ class WorkerError(RuntimeError):
     another borderscan. The message names the worker and the file."""
 
 
-@dataclasses.dataclass(frozen=True)
-class Distributed:
-    """What the workers of a distributed scan sent back."""
+HELD_BYTES = 256 << 20
+"""About the most the client holds of results that arrived ahead of its
+merger: the next group's results are fetched only once less than this
+waits. Results not yet fetched stay in the workers' memory (Dask spills
+them to disk)."""
 
-    results: _core.TaskResults
-    workers: list[dict[str, Any]]
-    """Which worker scanned what: one entry per worker address (sorted),
-    with its tasks, bytes and files (each file's ranges as [start, end])."""
+GROUP_BYTES = 128 << 20
+"""The most input bytes in one Dask task: its results are fetched whole,
+so this bounds what one fetch brings (a group's findings and records)."""
 
 
 def _distributed() -> Any:
@@ -116,12 +119,97 @@ def scan_group(tasks: str, options: dict[str, Any]) -> tuple[str, bytes]:
         raise WorkerError(f"worker {address}: {e}") from None
 
 
-def run(paths: Sequence[PathLike] | PathLike, *, client: Any = None,
-        scheduler: str | None = None, **options: Unpack[ScanOptions]) -> Distributed:
-    """Plan the scan of `paths`, have the cluster's workers run its tasks, and
-    gather their results (`Distributed`), in whatever order they finish.
+class Gathering:
+    """A distributed scan under way: the workers run their groups of tasks
+    while a thread fetches the results, in task order, into `results`; the
+    client's scan given `results` merges them as they come (it waits for a
+    task's results when it reaches the task). So the client holds what
+    arrived ahead of its merger (`HELD_BYTES`), never the whole scan.
+
+    After the scan: `finish()` (which worker scanned what, or the error
+    that stopped the workers); if the scan fails or is interrupted:
+    `cancel()`."""
+
+    def __init__(self, client: Any, own: Any, groups: list[list[RemoteTask]],
+                 options: dict[str, Any], results: _core.TaskResults) -> None:
+        self.results = results
+        self.error: BaseException | None = None
+        self._client, self._own = client, own
+        self._groups = groups
+        self._ran: dict[str, list[RemoteTask]] = {}
+        self._stop = threading.Event()
+        scan_id = uuid.uuid4().hex[:12]
+        self._futures: list[Any] = [
+            client.submit(scan_group, orjson.dumps(g).decode(), options,
+                          key=f"borderscan-scan-{scan_id}-{i}", pure=False)
+            for i, g in enumerate(groups)]
+        self._thread = threading.Thread(target=self._gather, name="borderscan-dask-gather",
+                                        daemon=True)
+        self._thread.start()
+
+    def _gather(self) -> None:
+        try:
+            for i, tasks in enumerate(self._groups):
+                # Fetched in task order, the order the merger needs them:
+                # what waits on the client is what the merger has not yet
+                # reached, and the results it waits for are never held back.
+                while not self.results.wait_held_below(HELD_BYTES, 0.5):
+                    if self._stop.is_set():
+                        return
+                if self._stop.is_set():
+                    return
+                address, blob = self._futures[i].result()
+                # Released: the worker forgets the results once fetched.
+                self._futures[i] = None
+                self.results.add(blob)
+                del blob
+                self._ran.setdefault(address, []).extend(tasks)
+        except BaseException as e:  # raised again by finish()
+            if not self._stop.is_set():
+                self.error = e
+            # The client's scan stops waiting and fails with this.
+            self.results.fail(f"worker results: {e}")
+            self._cancel_futures()
+
+    def _cancel_futures(self) -> None:
+        pending = [f for f in self._futures if f is not None]
+        if pending:
+            with contextlib.suppress(Exception):
+                self._client.cancel(pending)
+
+    def _close(self) -> None:
+        if self._own is not None:
+            with contextlib.suppress(Exception):
+                self._own.close()
+            self._own = None
+
+    def finish(self) -> list[dict[str, Any]]:
+        """Once the client's scan is done: which worker scanned what (one
+        entry per worker address); raises what stopped a worker."""
+        self._thread.join()
+        self._close()
+        if self.error is not None:
+            raise self.error
+        return _workers(self._ran)
+
+    def cancel(self) -> None:
+        """The client's scan stopped: stop fetching, cancel what the workers
+        still run. `error` then says whether a worker's failure stopped it."""
+        self._stop.set()
+        self.results.fail("the client's scan stopped")
+        self._cancel_futures()
+        self._thread.join()
+        self._close()
+
+
+def start(paths: Sequence[PathLike] | PathLike, *, client: Any = None,
+          scheduler: str | None = None, **options: Unpack[ScanOptions]) -> Gathering:
+    """Plan the scan of `paths` and have the cluster's workers run its tasks;
+    their results reach the returned `Gathering`'s `results` as they come,
+    for the client's scan (`borderscan.scan(paths, results=...)`).
     `client`: a `distributed.Client`; else one connected to `scheduler` (an
-    address, closed afterwards); else the current default client."""
+    address, closed when the gathering ends); else the current default
+    client."""
     distributed = _distributed()
     own = None
     if client is None:
@@ -136,34 +224,17 @@ def run(paths: Sequence[PathLike] | PathLike, *, client: Any = None,
     try:
         tasks = plan(paths, **options)
         threads = sum(client.nthreads().values()) or 1
-        groups = group(tasks, GROUPS_PER_THREAD * threads)
+        total = sum(t["end"] - t["start"] for t in tasks)
+        groups = group(tasks, max(GROUPS_PER_THREAD * threads, -(-total // GROUP_BYTES)))
         worker_options = {k: v for k, v in options.items()
                           if k not in _CLIENT_ONLY and v is not None}
         worker_options["threads"] = 1
-        scan_id = uuid.uuid4().hex[:12]
-        futures = [client.submit(scan_group, orjson.dumps(g).decode(), worker_options,
-                                 key=f"borderscan-scan-{scan_id}-{i}", pure=False)
-                   for i, g in enumerate(groups)]
-        by_key = {f.key: g for f, g in zip(futures, groups, strict=True)}
-        blobs: list[bytes] = []
-        ran: dict[str, list[RemoteTask]] = {}
-        pending = distributed.as_completed(futures, with_results=True) if futures else []
-        # Only `pending` holds the futures: each result leaves its worker's
-        # memory once it is here.
-        del futures
-        try:
-            for future, (address, blob) in pending:
-                blobs.append(blob)
-                ran.setdefault(address, []).extend(by_key.pop(future.key))
-        except BaseException:
-            with contextlib.suppress(Exception):
-                client.cancel(list(getattr(pending, "futures", ())))
-            raise
-        results = _core.TaskResults(blobs)
-        return Distributed(results, _workers(ran))
-    finally:
+        results = _core.TaskResults(orjson.dumps(tasks).decode())
+        return Gathering(client, own, groups, worker_options, results)
+    except BaseException:
         if own is not None:
             own.close()
+        raise
 
 
 def _workers(ran: dict[str, list[RemoteTask]]) -> list[dict[str, Any]]:
@@ -193,9 +264,15 @@ def scan(paths: Sequence[PathLike] | PathLike, *, client: Any = None,
     else the current default client. Inputs must be at the same paths on
     every worker (`split_size` sets the size of the ranges large plain
     files are cut into)."""
-    d = run(paths, client=client, scheduler=scheduler, **options)
-    result = api.scan(paths, progress=progress, results=d.results, **options)
-    return dataclasses.replace(result, workers=d.workers)
+    g = start(paths, client=client, scheduler=scheduler, **options)
+    try:
+        result = api.scan(paths, progress=progress, results=g.results, **options)
+    except BaseException:
+        g.cancel()
+        if g.error is not None:
+            raise g.error from None
+        raise
+    return dataclasses.replace(result, workers=g.finish())
 
 
 def describe(workers: list[dict[str, Any]]) -> str:
@@ -206,4 +283,4 @@ def describe(workers: list[dict[str, Any]]) -> str:
             + ", ".join(f"{w['worker']} ({w['tasks']})" for w in workers))
 
 
-__all__ = ["Distributed", "WorkerError", "describe", "group", "plan", "run", "scan", "scan_group"]
+__all__ = ["Gathering", "WorkerError", "describe", "group", "plan", "scan", "scan_group", "start"]

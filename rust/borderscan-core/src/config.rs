@@ -30,6 +30,11 @@ use crate::rules::{Confidence, RulePackSpec};
 
 /// Default maximum line length; longer lines are cut and counted.
 pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+/// Default maximum length of an OTLP/JSON line. The collector's file
+/// exporter writes a whole batch (thousands of log records) on one line,
+/// so the limit for ordinary lines would cut real batches; this one bounds
+/// what one thread holds for one line (the line and its parse).
+pub const DEFAULT_MAX_OTLP_LINE: usize = 64 << 20;
 /// Default cap on how many times its stored size a compressed input may
 /// expand to. Logs compress 5-20x, very regular telemetry up to ~100x with
 /// zstd at high levels; a bomb is built to exceed 1000x.
@@ -105,6 +110,9 @@ pub struct ScanConfig {
     pub csv_delimiter: Option<char>,
     /// Lines longer than this are cut (the start is scanned) and counted.
     pub max_line: usize,
+    /// Lines of an OTLP/JSON input longer than this (or than `max_line`,
+    /// whichever is more) are cut and counted.
+    pub max_otlp_line: usize,
     /// A compressed input whose output outgrows it by more than this ratio
     /// (past [`crate::input::EXPANSION_FLOOR`] bytes) is stopped as a
     /// decompression bomb and reported; 0 means no limit.
@@ -176,6 +184,7 @@ impl Default for ScanConfig {
             input_format: None,
             csv_delimiter: None,
             max_line: DEFAULT_MAX_LINE,
+            max_otlp_line: DEFAULT_MAX_OTLP_LINE,
             max_expansion: DEFAULT_MAX_EXPANSION,
             max_archive_depth: DEFAULT_MAX_ARCHIVE_DEPTH,
             max_archive_members: DEFAULT_MAX_ARCHIVE_MEMBERS,
@@ -239,6 +248,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     opt("input_format", Some("--input-format")),
     opt("csv_delimiter", Some("--csv-delimiter")),
     opt("max_line", Some("--max-line-bytes")),
+    opt("max_otlp_line", Some("--max-otlp-line-bytes")),
     opt("max_expansion", Some("--max-expansion")),
     opt("max_archive_depth", Some("--max-archive-depth")),
     opt("max_archive_members", Some("--max-archive-members")),
@@ -293,6 +303,15 @@ pub struct Prepared {
 }
 
 impl ScanConfig {
+    /// The longest line read whole in `format`: an OTLP/JSON line is a
+    /// collector's batch, any other line one record.
+    pub fn line_limit(&self, format: crate::formats::Format) -> usize {
+        match format {
+            crate::formats::Format::Otlp => self.max_line.max(self.max_otlp_line),
+            _ => self.max_line,
+        }
+    }
+
     /// Check every option and every conflict between options, without
     /// reading any file. Errors name the option (its command-line flag).
     pub fn validate(&self) -> Result<()> {
@@ -329,6 +348,9 @@ impl ScanConfig {
         }
         if self.max_line == 0 {
             return Err(Error::config("--max-line-bytes", "must be at least 1"));
+        }
+        if self.max_otlp_line == 0 {
+            return Err(Error::config("--max-otlp-line-bytes", "must be at least 1"));
         }
         if self.max_archive_depth > MAX_ARCHIVE_DEPTH_LIMIT {
             return Err(Error::config(

@@ -305,6 +305,12 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    /// Change the longest line handed out whole, before the first line is
+    /// (the format, which sets it, is known only after sniffing the head).
+    pub fn set_max_line(&mut self, max_line: usize) {
+        self.max_line = max_line.max(1);
+    }
+
     /// Hand out NUL bytes in lines as spaces (counted: [`Self::nul_bytes`]):
     /// text with a stray NUL (a crash's zero-filled block, a hostile byte)
     /// is scanned, its records parse as they would without it, and offsets

@@ -75,14 +75,22 @@ fn distributed(
         .chunks(per)
         .map(|g| run_remote(g, &DET, worker).unwrap())
         .collect();
-    // Results arrive in any order.
+    // Results arrive in any order, while the client's scan runs.
     blobs.reverse();
-    let p = Precomputed::decode(blobs.iter().map(|b| &b[..])).unwrap();
+    let p = Arc::new(Precomputed::expect(&tasks).unwrap());
     let o = ScanOptions {
-        precomputed: Some(Arc::new(p)),
+        precomputed: Some(p.clone()),
         ..client.clone()
     };
-    scan(inputs, &DET, &o).unwrap()
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for b in &blobs {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                p.add(b).unwrap();
+            }
+        });
+        scan(inputs, &DET, &o).unwrap()
+    })
 }
 
 #[test]
@@ -146,7 +154,8 @@ fn a_file_changed_since_planned_is_refused() {
         .collect();
     let blob = run_remote(&ok, &DET, &o).unwrap();
     std::fs::remove_file(dir.path().join("big.jsonl")).unwrap();
-    let p = Precomputed::decode([&blob[..]]).unwrap();
+    let p = Precomputed::expect(&ok).unwrap();
+    p.add(&blob).unwrap();
     let o = ScanOptions {
         precomputed: Some(Arc::new(p)),
         ..o
@@ -159,24 +168,87 @@ fn a_file_changed_since_planned_is_refused() {
 }
 
 #[test]
-fn incomplete_or_foreign_results_are_refused() {
-    assert!(Precomputed::decode([&b"not results"[..]]).is_err());
+fn foreign_results_are_refused_and_results_that_never_come_fail_the_scan() {
     let dir = tempfile::tempdir().unwrap();
     corpus(dir.path());
     let inputs = [Input::Path(dir.path().to_path_buf())];
     let o = opts(1, None);
     let tasks = plan_remote(&inputs, &o).unwrap();
-    let some: Vec<RemoteTask> = tasks.into_iter().filter(|t| t.part != 1).collect();
+    let p = Precomputed::expect(&tasks).unwrap();
+    assert!(p.add(b"not results").is_err());
+    let some: Vec<RemoteTask> = tasks.iter().filter(|t| t.part != 1).cloned().collect();
     let blob = run_remote(&some, &DET, &o).unwrap();
+    p.add(&blob).unwrap();
     // The same task twice.
-    assert!(Precomputed::decode([&blob[..], &blob[..]]).is_err());
-    let p = Precomputed::decode([&blob[..]]).unwrap();
+    let err = p.add(&blob).unwrap_err().to_string();
+    assert!(err.contains("twice"), "{err}");
+    // Results for tasks another plan made.
+    let whole: Vec<RemoteTask> = tasks
+        .iter()
+        .filter(|t| t.parts == 1)
+        .take(1)
+        .cloned()
+        .collect();
+    assert!(
+        Precomputed::expect(&some[..1]).is_err(),
+        "a file's tasks all planned"
+    );
+    let other = Precomputed::expect(&whole).unwrap();
+    let err = other.add(&blob).unwrap_err().to_string();
+    assert!(err.contains("not planned"), "{err}");
+    // Part 1 never comes: the scan waits for it until told it will not,
+    // then fails as a whole with the reason.
+    let p = Arc::new(p);
     let o = ScanOptions {
-        precomputed: Some(Arc::new(p)),
+        precomputed: Some(p.clone()),
         ..o
     };
-    let err = scan(&inputs, &DET, &o).err().unwrap().to_string();
-    assert!(err.contains("no worker's results for task 1"), "{err}");
+    let err = std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            p.fail("worker tcp://10.0.0.7:4000 lost".into());
+        });
+        scan(&inputs, &DET, &o).err().unwrap().to_string()
+    });
+    assert!(err.contains("worker tcp://10.0.0.7:4000 lost"), "{err}");
+}
+
+#[test]
+fn results_held_ahead_of_the_merger_are_bounded_by_the_adder() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let inputs = [Input::Path(dir.path().to_path_buf())];
+    let o = opts(1, None);
+    let tasks = plan_remote(&inputs, &o).unwrap();
+    let blobs: Vec<Vec<u8>> = tasks
+        .chunks(4)
+        .map(|g| run_remote(g, &DET, &o).unwrap())
+        .collect();
+    let p = Arc::new(Precomputed::expect(&tasks).unwrap());
+    // Nothing is held before results come; results added and not yet
+    // merged are.
+    assert_eq!(p.held(), 0);
+    p.add(&blobs[0]).unwrap();
+    assert!(p.held() > 0);
+    assert!(!p.wait_held_below(1, std::time::Duration::from_millis(10)));
+    let client = ScanOptions {
+        precomputed: Some(p.clone()),
+        ..o.clone()
+    };
+    let out = std::thread::scope(|s| {
+        let scan = s.spawn(|| scan(&inputs, &DET, &client).unwrap());
+        for b in &blobs[1..] {
+            // As a driver does: add the next results only once the merger
+            // has taken most of what it holds.
+            // (It returns once the merger has taken them: else this
+            // test hangs.)
+            while !p.wait_held_below(1, std::time::Duration::from_secs(5)) {}
+            p.add(b).unwrap();
+        }
+        scan.join().unwrap()
+    });
+    assert_eq!(p.held(), 0, "everything merged was dropped");
+    assert_eq!(out.findings(), scan(&inputs, &DET, &o).unwrap().findings());
 }
 
 #[test]

@@ -79,6 +79,7 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
             c.csv_delimiter = Some(d);
         }
         "max_line" => c.max_line = count("max_line", v, 1)?,
+        "max_otlp_line" => c.max_otlp_line = count("max_otlp_line", v, 1)?,
         "max_expansion" => c.max_expansion = count("max_expansion", v, 0)?,
         "max_archive_depth" => c.max_archive_depth = count("max_archive_depth", v, 0)?,
         "max_archive_members" => c.max_archive_members = count("max_archive_members", v, 1)?,

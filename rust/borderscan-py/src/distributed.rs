@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use borderscan_core::{self as core, Precomputed, RemoteTask};
 use pyo3::prelude::*;
@@ -14,8 +15,10 @@ use pyo3::types::PyBytes;
 use crate::config::PyScanConfig;
 use crate::errors::{BorderscanError, json, to_py};
 
-/// Workers' results of a distributed scan, decoded and checked; the order
-/// they are given in does not matter.
+/// Workers' results of a distributed scan, awaited for the tasks of its
+/// plan (`plan_distributed`'s JSON) and added as they come, in any order.
+/// The client's scan (`ScanConfig.with_results`) runs meanwhile: each
+/// task's results are held only until the merger reaches the task.
 #[pyclass(frozen, module = "borderscan._core")]
 pub struct TaskResults {
     pub inner: Arc<Precomputed>,
@@ -24,22 +27,46 @@ pub struct TaskResults {
 #[pymethods]
 impl TaskResults {
     #[new]
-    fn new(py: Python<'_>, results: Vec<PyBackedBytes>) -> PyResult<Self> {
-        let inner = py
-            .detach(|| Precomputed::decode(results.iter().map(|b| &b[..])))
-            .map_err(to_py)?;
+    fn new(tasks: &str) -> PyResult<Self> {
+        let tasks: Vec<RemoteTask> = serde_json::from_str(tasks)
+            .map_err(|e| BorderscanError::new_err(format!("tasks: {e}")))?;
         Ok(TaskResults {
-            inner: Arc::new(inner),
+            inner: Arc::new(Precomputed::expect(&tasks).map_err(to_py)?),
         })
     }
 
-    /// Files the results cover.
+    /// Add one worker's results (what `scan_tasks` returned).
+    fn add(&self, py: Python<'_>, results: PyBackedBytes) -> PyResult<()> {
+        py.detach(|| self.inner.add(&results)).map_err(to_py)
+    }
+
+    /// The rest will not come: the scan using these results fails with
+    /// `message`.
+    fn fail(&self, message: String) {
+        self.inner.fail(message);
+    }
+
+    /// Wait up to `timeout` seconds until fewer than `nbytes` of added
+    /// results wait for their turn in the scan (or it failed); whether
+    /// they do.
+    fn wait_held_below(&self, py: Python<'_>, nbytes: usize, timeout: f64) -> bool {
+        let t = Duration::from_secs_f64(timeout.max(0.0));
+        py.detach(|| self.inner.wait_held_below(nbytes, t))
+    }
+
+    /// Bytes of added results waiting for their turn in the scan.
+    #[getter]
+    fn held(&self) -> usize {
+        self.inner.held()
+    }
+
+    /// Files the results are for.
     #[getter]
     fn files(&self) -> usize {
         self.inner.counts().0
     }
 
-    /// Tasks (whole files and ranges) the results cover.
+    /// Tasks (whole files and ranges) the results are for.
     #[getter]
     fn tasks(&self) -> usize {
         self.inner.counts().1

@@ -27,17 +27,13 @@ mod pool;
 mod remote;
 mod worker;
 
-use std::sync::atomic::AtomicUsize;
-
 use arrow_array::RecordBatch;
 
 use crate::accounting::Accounting;
 use crate::batch::shift_lines;
 use crate::detect::Detectors;
 use crate::error::Result;
-use crate::resolve::Extractor;
 use merge::merge;
-use pool::{Crew, Handoff, Pool};
 
 pub use options::{Progress, ScanOptions};
 pub use output::{Finding, ScanOutput};
@@ -90,41 +86,8 @@ pub fn scan_stream_mapped<T: Send>(
     let entries = plan::enumerate(inputs, opts)?;
     let idents = plan::journal_identities(&entries, opts);
     let tasks = plan::plan_tasks(&entries, &idents, opts)?;
-    if let Some(p) = &opts.precomputed {
-        p.absorb_into(opts);
-    }
-    let extract = Extractor::new();
-    let threads = pool::thread_count(opts, &tasks);
-
-    // One small bounded channel per task, made when a worker starts it: the
-    // merger drains them in task order, so output order never depends on
-    // which worker finishes first.
-    let handoff = Handoff::new(tasks.len(), 2 * threads + 2);
-    let next = AtomicUsize::new(0);
-    let pool = Pool::new();
-
-    let crew = Crew {
-        det,
-        opts,
-        extract: &extract,
-        map,
-        tasks: &tasks,
-        entries: &entries,
-        handoff: &handoff,
-        next: &next,
-        pool: &pool,
-        threads,
-    };
-
-    std::thread::scope(|scope| {
-        for i in 0..threads {
-            let crew = &crew;
-            std::thread::Builder::new()
-                .name(format!("borderscan-{i}"))
-                .spawn_scoped(scope, move || crew.work())
-                .expect("can spawn a worker thread");
-        }
-        let result = merge(&entries, &tasks, &handoff, &pool, &idents, opts, &mut sink);
+    let merged = pool::run_crew(det, opts, map, &entries, &tasks, |handoff, pool| {
+        let result = merge(&entries, &tasks, handoff, pool, &idents, opts, &mut sink);
         if result.is_err() {
             // Unblock and stop the workers: their sends now fail and no
             // further task starts.
@@ -132,5 +95,14 @@ pub fn scan_stream_mapped<T: Send>(
             pool.close();
         }
         result
-    })
+    });
+    if let Some(p) = &opts.precomputed {
+        // A distributed scan whose workers' results did not all come
+        // fails as a whole, whatever the merger made of the files.
+        if let Some(why) = p.failure() {
+            return Err(crate::error::Error::Distributed(why));
+        }
+        p.absorb_into(opts);
+    }
+    merged
 }

@@ -11,7 +11,6 @@ use std::sync::Arc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::ScanOptions;
-use super::remote::TaskRecord;
 use crate::archive::ArchiveKind;
 use crate::error::{Error, Result};
 use crate::formats::{self, Format, Header};
@@ -122,7 +121,7 @@ pub(super) enum TaskKind {
     Replay(Box<Replay>),
     /// Run by a worker of a distributed scan: what it would have sent the
     /// merger, sent again as it was.
-    Precomputed(Arc<TaskRecord>),
+    Precomputed(usize),
     Range {
         start: u64,
         end: u64,

@@ -307,6 +307,51 @@ pub(super) fn thread_count(opts: &ScanOptions, tasks: &[Task]) -> usize {
     })
 }
 
+/// Run `tasks` on a crew of worker threads (`borderscan-N`) while `drain`,
+/// on this thread, takes each task's channel from the handoff in task
+/// order. A local scan drains into the merger, a distributed scan's worker
+/// into its recorder; both run their tasks here.
+pub(super) fn run_crew<T: Send, R>(
+    det: &Detectors,
+    opts: &ScanOptions,
+    map: &(dyn Fn(RecordBatch) -> T + Sync),
+    entries: &[Entry],
+    tasks: &[Task],
+    drain: impl FnOnce(&Handoff<T>, &Pool<T>) -> R,
+) -> R {
+    let extract = Extractor::new();
+    let threads = thread_count(opts, tasks);
+    // One small bounded channel per task, made when a worker starts it: the
+    // drain takes them in task order, so output order never depends on
+    // which worker finishes first; workers run ahead of it by a bounded
+    // window only.
+    let handoff = Handoff::new(tasks.len(), 2 * threads + 2);
+    let next = AtomicUsize::new(0);
+    let pool = Pool::new();
+    let crew = Crew {
+        det,
+        opts,
+        extract: &extract,
+        map,
+        tasks,
+        entries,
+        handoff: &handoff,
+        next: &next,
+        pool: &pool,
+        threads,
+    };
+    std::thread::scope(|scope| {
+        for i in 0..threads {
+            let crew = &crew;
+            std::thread::Builder::new()
+                .name(format!("borderscan-{i}"))
+                .spawn_scoped(scope, move || crew.work())
+                .expect("can spawn a worker thread");
+        }
+        drain(&handoff, &pool)
+    })
+}
+
 /// What every worker thread of one scan shares.
 pub(super) struct Crew<'a, T> {
     pub(super) det: &'a Detectors,

@@ -14,10 +14,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Cursor;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, channel};
-use std::time::UNIX_EPOCH;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, UNIX_EPOCH};
 
 use arrow_array::RecordBatch;
 use arrow_ipc::reader::StreamReader;
@@ -26,12 +26,11 @@ use serde::{Deserialize, Serialize};
 
 use super::ScanOptions;
 use super::plan::{self, Entry, Input, Source, Task, TaskKind};
-use super::pool::{self, Crew, Handoff, Msg, Pool, TaskOut};
+use super::pool::{self, Msg, Pool, TaskOut};
 use super::worker::{Reporter, Worker};
 use crate::accounting::FileStats;
 use crate::detect::Detectors;
 use crate::error::{Error, Result};
-use crate::resolve::Extractor;
 
 /// What a worker's results start with (and a format version).
 const MAGIC: &[u8; 8] = b"BSDIST01";
@@ -302,39 +301,13 @@ fn run_local(
     det: &Detectors,
     opts: &ScanOptions,
 ) -> Vec<Recorded> {
-    let extract = Extractor::new();
-    let threads = pool::thread_count(opts, tasks);
-    let handoff = Handoff::new(tasks.len(), 2 * threads + 2);
-    let next = AtomicUsize::new(0);
-    let pool = Pool::new();
     let map = |b: RecordBatch| b;
-    let crew = Crew {
-        det,
-        opts,
-        extract: &extract,
-        map: &map,
-        tasks,
-        entries,
-        handoff: &handoff,
-        next: &next,
-        pool: &pool,
-        threads,
-    };
-    std::thread::scope(|scope| {
-        for i in 0..threads {
-            let crew = &crew;
-            std::thread::Builder::new()
-                .name(format!("borderscan-{i}"))
-                .spawn_scoped(scope, move || crew.work())
-                .expect("can spawn a worker thread");
-        }
-        // Drained in task order, as the merger does: workers run ahead of
-        // it by a bounded window only.
+    pool::run_crew(det, opts, &map, entries, tasks, |handoff, pool| {
         (0..tasks.len())
             .map(|t| {
                 let rx = handoff.take(t);
                 let (mut steps, mut findings, mut records) = (Vec::new(), Vec::new(), Vec::new());
-                let done = drain(rx, &pool, &mut steps, &mut findings, &mut records);
+                let done = drain(rx, pool, &mut steps, &mut findings, &mut records);
                 handoff.merged(t);
                 (steps, done, findings, records)
             })
@@ -467,21 +440,42 @@ fn steps(
         .collect()
 }
 
-/// One file's tasks as workers ran them.
+/// One file's tasks as planned; `parts` are their slots.
 struct RemoteFile {
     size: u64,
     mtime_ns: u64,
-    parts: Vec<Option<Arc<TaskRecord>>>,
+    parts: Vec<usize>,
 }
 
-/// The results of a distributed scan's workers, decoded, keyed by file and
-/// task: the order they arrived in does not matter.
+/// A task's results: awaited, arrived (held, with their size, until the
+/// task's turn comes), or sent on to the merger and dropped.
+enum Slot {
+    Awaited,
+    Arrived(Box<TaskRecord>, usize),
+    Sent,
+}
+
 #[derive(Default)]
-pub struct Precomputed {
-    files: HashMap<String, RemoteFile>,
+struct Arrivals {
+    slots: Vec<Slot>,
+    /// Bytes of arrived results not yet sent on.
+    held: usize,
+    /// Why the rest will not come (a worker failed): the scan fails.
+    failure: Option<String>,
     baseline_seen: BTreeSet<u64>,
     baseline_matched: u64,
     geoip_failed: Vec<(IpAddr, Option<String>)>,
+}
+
+/// The results of a distributed scan's workers, awaited task by task. The
+/// client's scan runs while they arrive, in any order: a task's results
+/// wait in memory only until the merger reaches the task, so the client
+/// holds what arrived ahead of the merger (bounded by whoever adds them,
+/// [`Precomputed::wait_held_below`]), never the whole scan.
+pub struct Precomputed {
+    files: HashMap<String, RemoteFile>,
+    arrivals: Mutex<Arrivals>,
+    changed: Condvar,
 }
 
 impl std::fmt::Debug for Precomputed {
@@ -490,18 +484,67 @@ impl std::fmt::Debug for Precomputed {
     }
 }
 
+/// The size of a task's results in memory.
+fn size_of(steps: &[Step]) -> usize {
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::Batch(b) | Step::Records(b) => b.get_array_memory_size(),
+            Step::Chunk(sub, _) => size_of(sub),
+            Step::MemberStart | Step::MemberDone(_) => 0,
+        })
+        .sum()
+}
+
 impl Precomputed {
-    /// Decode workers' results (what [`run_remote`] returned), in any order.
-    pub fn decode<'a>(blobs: impl IntoIterator<Item = &'a [u8]>) -> Result<Self> {
-        let mut out = Precomputed::default();
-        for blob in blobs {
-            out.add(blob)?;
+    /// Await the results of `tasks`, the plan ([`plan_remote`]) workers run.
+    pub fn expect(tasks: &[RemoteTask]) -> Result<Self> {
+        const NONE: usize = usize::MAX;
+        let mut files: HashMap<String, RemoteFile> = HashMap::new();
+        for (i, t) in tasks.iter().enumerate() {
+            let file = files.entry(t.path.clone()).or_insert_with(|| RemoteFile {
+                size: t.size,
+                mtime_ns: t.mtime_ns,
+                parts: vec![NONE; t.parts as usize],
+            });
+            if (file.size, file.mtime_ns, file.parts.len())
+                != (t.size, t.mtime_ns, t.parts as usize)
+            {
+                return Err(fail(format!(
+                    "{}: two versions of the file planned",
+                    t.path
+                )));
+            }
+            match file.parts.get_mut(t.part as usize) {
+                Some(slot) if *slot == NONE => *slot = i,
+                Some(_) => return Err(fail(format!("{}: task {} planned twice", t.path, t.part))),
+                None => return Err(fail(format!("{}: no task {}", t.path, t.part))),
+            }
         }
-        Ok(out)
+        let mut short: Vec<&str> = (files.iter())
+            .filter(|(_, f)| f.parts.contains(&NONE))
+            .map(|(p, _)| p.as_str())
+            .collect();
+        short.sort_unstable();
+        if let Some(p) = short.first() {
+            return Err(fail(format!("{p}: some of its tasks are not in the plan")));
+        }
+        Ok(Precomputed {
+            files,
+            arrivals: Mutex::new(Arrivals {
+                slots: (0..tasks.len()).map(|_| Slot::Awaited).collect(),
+                ..Default::default()
+            }),
+            changed: Condvar::new(),
+        })
     }
 
-    /// Add one worker's results.
-    pub fn add(&mut self, blob: &[u8]) -> Result<()> {
+    fn lock(&self) -> MutexGuard<'_, Arrivals> {
+        self.arrivals.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Add one worker's results (what [`run_remote`] returned).
+    pub fn add(&self, blob: &[u8]) -> Result<()> {
         let [head, findings, records] = split(blob)?;
         let header: Header = serde_json::from_slice(head)
             .map_err(|e| fail(format!("results with an unreadable header: {e}")))?;
@@ -513,57 +556,121 @@ impl Precomputed {
             )));
         }
         let (mut findings, mut records) = (batches(findings)?, batches(records)?);
-        self.baseline_seen.extend(header.baseline_seen);
-        self.baseline_matched += header.baseline_matched;
-        self.geoip_failed.extend(header.geoip_failed);
+        let mut arrived = Vec::with_capacity(header.tasks.len());
         for th in header.tasks {
             let t = th.task;
-            let record = TaskRecord {
-                steps: steps(th.steps, &mut findings, &mut records)?,
-                done: th.done,
-            };
-            let file = self
-                .files
-                .entry(t.path.clone())
-                .or_insert_with(|| RemoteFile {
-                    size: t.size,
-                    mtime_ns: t.mtime_ns,
-                    parts: (0..t.parts).map(|_| None).collect(),
-                });
-            if (file.size, file.mtime_ns, file.parts.len())
-                != (t.size, t.mtime_ns, t.parts as usize)
-            {
-                return Err(fail(format!(
-                    "{}: results for two versions of the file",
-                    t.path
-                )));
-            }
-            match file.parts.get_mut(t.part as usize) {
-                Some(slot @ None) => *slot = Some(Arc::new(record)),
-                Some(Some(_)) => {
-                    return Err(fail(format!("{}: task {} twice", t.path, t.part)));
-                }
-                None => return Err(fail(format!("{}: no task {}", t.path, t.part))),
-            }
+            let slot = (self.files.get(&t.path))
+                .filter(|f| {
+                    (f.size, f.mtime_ns, f.parts.len()) == (t.size, t.mtime_ns, t.parts as usize)
+                })
+                .and_then(|f| f.parts.get(t.part as usize).copied())
+                .ok_or_else(|| {
+                    fail(format!(
+                        "{}: results for task {} that was not planned",
+                        t.path, t.part
+                    ))
+                })?;
+            let steps = steps(th.steps, &mut findings, &mut records)?;
+            let size = size_of(&steps);
+            arrived.push((
+                slot,
+                t,
+                TaskRecord {
+                    steps,
+                    done: th.done,
+                },
+                size,
+            ));
         }
+        let mut a = self.lock();
+        for (slot, t, record, size) in arrived {
+            if !matches!(a.slots[slot], Slot::Awaited) {
+                return Err(fail(format!("{}: task {} twice", t.path, t.part)));
+            }
+            a.slots[slot] = Slot::Arrived(Box::new(record), size);
+            a.held += size;
+        }
+        a.baseline_seen.extend(header.baseline_seen);
+        a.baseline_matched += header.baseline_matched;
+        a.geoip_failed.extend(header.geoip_failed);
+        drop(a);
+        self.changed.notify_all();
         Ok(())
     }
 
-    /// How many files and tasks the results hold.
+    /// The rest of the results will not come: the scan fails with `message`
+    /// (the first one given).
+    pub fn fail(&self, message: String) {
+        self.lock().failure.get_or_insert(message);
+        self.changed.notify_all();
+    }
+
+    /// Why the results will not all come, if they will not.
+    pub fn failure(&self) -> Option<String> {
+        self.lock().failure.clone()
+    }
+
+    /// Wait up to `timeout` until fewer than `bytes` of arrived results
+    /// wait for their tasks' turn (or the scan failed); whether they do.
+    /// Whoever adds results calls this first, so the client never holds
+    /// much more than `bytes` ahead of its merger.
+    pub fn wait_held_below(&self, bytes: usize, timeout: Duration) -> bool {
+        let a = self.lock();
+        let (a, _) = (self.changed)
+            .wait_timeout_while(a, timeout, |a| a.held >= bytes && a.failure.is_none())
+            .unwrap_or_else(PoisonError::into_inner);
+        a.held < bytes || a.failure.is_some()
+    }
+
+    /// Bytes of arrived results waiting for their tasks' turn.
+    pub fn held(&self) -> usize {
+        self.lock().held
+    }
+
+    /// The results of the task in `slot`, once they arrive; `None` when the
+    /// scan failed or `stop()` (checked while waiting) says to give up.
+    pub(super) fn take(&self, slot: usize, stop: impl Fn() -> bool) -> Option<TaskRecord> {
+        let mut a = self.lock();
+        loop {
+            if a.failure.is_some() || stop() {
+                return None;
+            }
+            if let Slot::Arrived(..) = a.slots[slot] {
+                let Slot::Arrived(record, size) = std::mem::replace(&mut a.slots[slot], Slot::Sent)
+                else {
+                    unreachable!("just matched");
+                };
+                a.held -= size;
+                drop(a);
+                self.changed.notify_all();
+                return Some(*record);
+            }
+            // Woken by arrivals; the timeout is for `stop`, which no
+            // arrival signals.
+            a = (self.changed)
+                .wait_timeout(a, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// How many files and tasks the results are for.
     pub fn counts(&self) -> (usize, usize) {
         let tasks = self.files.values().map(|f| f.parts.len()).sum();
         (self.files.len(), tasks)
     }
 
     /// Give the client's scan the state the workers' scans kept: baseline
-    /// matches, failed GeoIP lookups. Once per scan, before merging.
+    /// matches, failed GeoIP lookups. Once per scan, after merging (when
+    /// every result has arrived).
     pub(super) fn absorb_into(&self, opts: &ScanOptions) {
+        let a = self.lock();
         if let Some(b) = &opts.residency.baseline {
-            let seen: Vec<u64> = self.baseline_seen.iter().copied().collect();
-            b.absorb(&seen, self.baseline_matched);
+            let seen: Vec<u64> = a.baseline_seen.iter().copied().collect();
+            b.absorb(&seen, a.baseline_matched);
         }
         if let Some(g) = &opts.residency.resolver.geoip {
-            g.absorb(&self.geoip_failed);
+            g.absorb(&a.geoip_failed);
         }
     }
 
@@ -575,16 +682,16 @@ impl Precomputed {
     }
 }
 
-/// Planning with precomputed results: each file's tasks taken once, and
-/// every file of the results met.
+/// Planning with a distributed scan's results: each file's tasks taken
+/// once, and every planned file met.
 pub(super) struct Claim<'a> {
     results: &'a Precomputed,
     taken: HashSet<&'a str>,
 }
 
 impl Claim<'_> {
-    /// The tasks of a listed regular file, if workers ran them; an error if
-    /// the file changed since, or some of its tasks are missing.
+    /// The tasks of a listed regular file, if workers run them; an error if
+    /// the file changed since it was planned.
     pub(super) fn take(&mut self, display: &str, source: &Source) -> Result<Option<Vec<TaskKind>>> {
         let Some((name, file)) = self.results.files.get_key_value(display) else {
             return Ok(None);
@@ -600,21 +707,15 @@ impl Claim<'_> {
                  differ from those planned)"
             )));
         }
-        file.parts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| match p {
-                Some(r) => Ok(TaskKind::Precomputed(r.clone())),
-                None => Err(fail(format!(
-                    "{display}: no worker's results for task {i} of {}",
-                    file.parts.len()
-                ))),
-            })
-            .collect::<Result<_>>()
-            .map(Some)
+        Ok(Some(
+            file.parts
+                .iter()
+                .map(|&s| TaskKind::Precomputed(s))
+                .collect(),
+        ))
     }
 
-    /// Every file of the results was listed again.
+    /// Every planned file was listed again.
     pub(super) fn finish(self) -> Result<()> {
         let mut gone: Vec<&str> = (self.results.files.keys())
             .map(String::as_str)

@@ -139,8 +139,22 @@ impl<T> Worker<'_, T> {
 
     /// Run one task, sending its batches and then its counters to `tx`.
     pub(super) fn run_and_send(&mut self, task: &Task, entry: &Entry, tx: SyncSender<Msg<T>>) {
-        if let TaskKind::Precomputed(r) = &task.kind {
-            self.send_precomputed(r, &tx);
+        if let TaskKind::Precomputed(slot) = &task.kind {
+            let results = self
+                .opts
+                .precomputed
+                .as_ref()
+                .expect("planned with results");
+            let cancel = self.opts.cancel.as_ref();
+            // Waits for the workers' results of this task; gives up when
+            // the merger stops or the scan is cancelled (the merger then
+            // names the file as failed, and a failed distributed scan
+            // fails as a whole: `scan_stream_mapped`).
+            let stop =
+                || self.pool.lock().closed || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+            if let Some(r) = results.take(*slot, stop) {
+                self.send_precomputed(&r, &tx);
+            }
             return;
         }
         if let TaskKind::Replay(r) = &task.kind {
@@ -563,6 +577,7 @@ impl<T> Worker<'_, T> {
         chunk: bool,
     ) -> std::result::Result<(), String> {
         out.stats.format = Some(st.format.to_string());
+        lr.set_max_line(self.opts.config.line_limit(st.format));
         if chunk {
             let result = self.produce(&mut lr, st, lines.stored.as_deref(), out);
             out.stats.decompressed_bytes = lr.position();
