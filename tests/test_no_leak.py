@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import gzip
 import html
+import io
 import json
 import logging
 import re
 import shutil
+import tarfile
+import zipfile
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -54,6 +57,9 @@ EMAIL_TEXT = "shift.manager@example.cn"
 EMAIL_GZ = "m.mueller@example.de"
 EMAIL_BROKEN = "broken.record@example.jp"
 EMAIL_MARKUP = "markup.user@example.vn"
+EMAIL_ARCHIVE = "tar.member@werk.example.de"
+EMAIL_OTLP = "otel.user@example.cn"
+PHONE_OTLP = "+86 139 1122 3344"
 PHONE_CN = "+86 138 0013 8000"
 PHONE_CN_KEY = "+8613912345678"
 PHONE_DE = "+49 30 12345678"
@@ -177,6 +183,31 @@ def _write_corpus(root: Path) -> Path:
         + b'{"msg": "esc \\q ' + EMAIL_BROKEN.encode() + b'"}\n')
     (root / "broken.logfmt").write_text(
         f'level=info msg="unterminated {EMAIL_BROKEN} site=CN-SZ-02\n', encoding="utf-8")
+    # Archives: a tar.gz holding a zip holding a jsonl (member paths are in
+    # every output; the values inside them must not be).
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("day1/device.jsonl", json.dumps(
+            {"site": "CN-SZ-02", "mail": EMAIL_ARCHIVE, "key": f"aws {AWS_KEY}",
+             "endpoint": "https://collector.example.de/tar"}) + "\n")
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w:gz") as tf:
+        info = tarfile.TarInfo("logs/bundle.zip")
+        info.size = len(inner.getvalue())
+        tf.addfile(info, io.BytesIO(inner.getvalue()))
+    (root / "bundle.tar.gz").write_bytes(tar.getvalue())
+    # An OpenTelemetry collector export: values in resource and record
+    # attributes and in a structured body.
+    attr = lambda k, v: {"key": k, "value": {"stringValue": v}}  # noqa: E731
+    (root / "otel.json").write_text(json.dumps({"resourceLogs": [{
+        "resource": {"attributes": [attr("service.name", "gateway"),
+                                    attr("cloud.region", "cn-north-1")]},
+        "scopeLogs": [{"logRecords": [{
+            "severityText": "INFO",
+            "body": {"kvlistValue": {"values": [attr("user.email", EMAIL_OTLP)]}},
+            "attributes": [attr("user.phone", PHONE_OTLP),
+                           attr("url.full", "https://collector.example.de/otel")]}]}]}]})
+        + "\n", encoding="utf-8")
     return root
 
 

@@ -10,12 +10,14 @@ BORDERSCAN_REQUIRE_NETWORK_TESTS=1 (.ci/run) so a skip fails there."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,19 @@ def logs(tmp_path_factory) -> Path:
     (d / "t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
     (d / "free.log").write_text(
         "upload by ops@example.de to https://files.example.vn/drop via 203.0.113.9\n")
+    # An archive and an OpenTelemetry export name destinations too.
+    member = json.dumps({"site": "CN-SZ-02", "email": "z@example.cn",
+                         "endpoint": "https://archive.example.kr/in"}).encode() + b"\n"
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        info = tarfile.TarInfo("inner/t.jsonl")
+        info.size = len(member)
+        tf.addfile(info, io.BytesIO(member))
+    (d / "bundle.tar.gz").write_bytes(buf.getvalue())
+    attr = lambda k, v: {"key": k, "value": {"stringValue": v}}  # noqa: E731
+    (d / "otel.json").write_text(json.dumps({"resourceLogs": [{"scopeLogs": [{"logRecords": [
+        {"attributes": [attr("user.email", "o@example.de"),
+                        attr("server.address", "otel.example.br")]}]}]}]}) + "\n")
     return d
 
 
@@ -84,6 +99,8 @@ def _check_scan(out: Path) -> None:
     assert by_dest["2001:218::1"] == ("JP", "geoip"), by_dest
     assert by_dest["s3.eu-central-1.amazonaws.com"] == ("DE", "cloud"), by_dest
     assert by_dest["collector.example.de"] == ("DE", "tld"), by_dest
+    assert by_dest["archive.example.kr"] == ("KR", "tld"), by_dest
+    assert by_dest["otel.example.br"] == ("BR", "tld"), by_dest
 
 
 def test_scan_in_a_process_without_network(logs: Path, tmp_path: Path) -> None:
