@@ -85,7 +85,7 @@ fn json_lines_keep_keys_types_and_untouched_bytes() {
     assert_eq!(first["ok"], true);
     assert!(lines[1].ends_with("\r\n"), "the terminator is kept");
     assert!(lines[1].starts_with(r#"{"site":"CN-SZ-02","msg":"call "#));
-    assert!(lines[1].ends_with(r#" now","x":[1,2]}"#.to_owned() + "\r\n"));
+    assert!(lines[1].ends_with(" now\",\"x\":[1,2]}\r\n"));
     assert_eq!(lines[2], data.split_inclusive('\n').nth(2).unwrap());
     assert_eq!(violations("a.jsonl", &out), 0);
 }

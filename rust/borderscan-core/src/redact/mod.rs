@@ -378,7 +378,7 @@ impl<'a> Rewriter<'a> {
             if r.read_until(b'\n', &mut buf)? == 0 {
                 return Ok(());
             }
-            if self.report.lines_in % 4096 == 0
+            if self.report.lines_in.is_multiple_of(4096)
                 && self.sh.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
             {
                 return Err(io::Error::other("cancelled"));
@@ -572,10 +572,8 @@ impl<'a> Rewriter<'a> {
     /// The line with `self.edits` applied; None when a value cannot be
     /// found in the line (the record is then dropped, never sent as is).
     fn rewrite(&mut self, line: &[u8], json: bool) -> Option<Vec<u8>> {
-        if json {
-            if let Some(out) = self.rewrite_json(line) {
-                return Some(out);
-            }
+        if json && let Some(out) = self.rewrite_json(line) {
+            return Some(out);
         }
         self.rewrite_spans(line)
     }
