@@ -293,6 +293,11 @@ def test_cli_manifest_verifies(tmp_path):
     s = cli("scan", str(SAMPLE), "--audit-log", str(log), "-q")
     assert s.returncode in (0, 1)
     assert cli("audit", "verify", str(log)).returncode == 0
+    # The export lists the redaction apart from the scans.
+    rep = cli("audit", "export", str(log), "--format", "report")
+    assert rep.returncode == 0 and "Redacted copies (not scans, not counted): 1" in rep.stdout
+    csv_out = cli("audit", "export", str(log), "--format", "csv")
+    assert csv_out.returncode == 0 and len(csv_out.stdout.splitlines()) == 2
 
 
 def test_cli_exit_codes(tmp_path):

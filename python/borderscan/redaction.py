@@ -35,7 +35,7 @@ KEY_ENV = "BORDERSCAN_REDACT_KEY"
 """The environment variable `redact` reads the pseudonymization key from
 when no key file is given (its UTF-8 bytes)."""
 
-MANIFEST_KIND = "redact"
+MANIFEST_KIND = audit.REDACT_KIND
 
 
 class RedactError(ValueError):
@@ -174,6 +174,7 @@ def redact(
     `audit_log`, the manifest is appended there. Raises RedactError,
     ConfigError (an invalid option, action or policy), FileNotFoundError."""
     _verdict.at_or_above(severity)
+    started = audit.now()
     path_list = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     if key is None:
         key = load_key(key_file)
@@ -200,13 +201,14 @@ def redact(
         result.remaining = {s: n for s, n in by.items() if s in above and n}
         result.verified = True
     if audit_log is not None:
-        result.manifest = audit.append(audit_log, manifest(result, path_list, dict(options),
-                                                           command))
+        result.manifest = audit.append(audit_log, manifest(
+            result, path_list, dict(options), command, started=started))
     return result
 
 
 def manifest(result: RedactResult, paths: Sequence[str | os.PathLike[str]],
-             options: dict[str, Any], command: list[str] | None) -> dict[str, Any]:
+             options: dict[str, Any], command: list[str] | None, *,
+             started: str) -> dict[str, Any]:
     """The audit entry of a redaction: each input and its copy with their
     SHA-256, the policy and its hash, the key id (never the key), the
     actions in force and the counts, the proof's outcome."""
@@ -217,7 +219,8 @@ def manifest(result: RedactResult, paths: Sequence[str | os.PathLike[str]],
         "format": audit.FORMAT,
         "kind": MANIFEST_KIND,
         "tool": {"name": "borderscan", "version": __version__},
-        "started": audit.now(),
+        "started": started,
+        "ended": audit.now(),
         "command": command or ["borderscan.redact", *map(os.fsdecode, paths),
                                *(f"{k}={v}" for k, v in options.items() if v is not None)],
         "policy": audit.describe_policy(None if policy is None else os.fsdecode(policy),
