@@ -224,6 +224,12 @@ def test_generated_corpus_bars(generated, tmp_path):
         if f.format == "jsonl":
             for line in dst.splitlines():
                 json.loads(line)
+        if f.format in ("csv", "tsv"):
+            delim = "," if f.format == "csv" else "\t"
+            rows_in = list(csv.reader(io.StringIO(src.decode()), delimiter=delim))
+            rows_out = list(csv.reader(io.StringIO(dst.decode()), delimiter=delim))
+            assert len(rows_out) == len(rows_in) - f.records_dropped
+            assert {len(x) for x in rows_out} <= {len(x) for x in rows_in}
     # Most records go out: dropping is the exception, not the method.
     records = sum(f.records for f in r.files)
     dropped = sum(f.records_dropped for f in r.files)
