@@ -320,6 +320,18 @@ def test_cli_exit_codes(tmp_path):
     assert "b.tar: not redacted: Tar archive" in res.stderr
     assert (tmp_path / "out" / "a.jsonl").exists()
     assert cli("redact", "-", "--out", str(tmp_path / "o")).returncode == 2
+    # The proof fails (a CSV header is copied as it is): exit 1, said.
+    pol = tmp_path / "deny.toml"
+    pol.write_text(DENY_ALL)
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "c.csv").write_text("ts,li.wei@example.cn\n2026-11-02,yes\n")
+    res = cli("redact", str(tmp_path / "h"), "--out", str(tmp_path / "ho"), "--policy",
+              str(pol), "--destination", "DE", "--no-audit-log")
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "NOT verified" in res.stdout
+    res = cli("redact", str(tmp_path / "h"), "--out", str(tmp_path / "ho2"), "--policy",
+              str(pol), "--destination", "DE", "--no-audit-log", "--no-verify")
+    assert res.returncode == 0
 
 
 def test_no_leak_in_redacted_copies(tmp_path):
