@@ -9,6 +9,8 @@
 >>> result.failing("high")  # polars DataFrame: the violations at or above high
 >>> result.failing_count("high")
 >>> borderscan.scan(["logs/"], preset="eu-gdpr", geoip="GeoLite2-Country.mmdb")
+>>> borderscan.redact(["logs/"], "outbox/", preset="cn-industrial-export",
+...                   destination="DE")  # a copy that may go (docs/redact.md)
 
 What `borderscan scan` writes, from a result (exit code and verdict decided
 as `--fail-on` decides them, `ScanResult.exit_code`):
@@ -31,10 +33,12 @@ from borderscan._core import __version__ as __version__
 from borderscan.api import ScanResult, ScanStream, check_rules, rules, scan, scan_iter
 from borderscan.policy import describe as describe_policy
 from borderscan.policy import groups, load_policy, presets
+from borderscan.redaction import RedactResult, redact
 
 __all__ = [
     "BorderscanError",
     "ConfigError",
+    "RedactResult",
     "ScanCancelled",
     "ScanResult",
     "ScanStream",
@@ -45,6 +49,7 @@ __all__ = [
     "groups",
     "load_policy",
     "presets",
+    "redact",
     "rules",
     "scan",
     "scan_iter",

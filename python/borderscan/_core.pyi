@@ -10,6 +10,7 @@ _StrPath = str | os.PathLike[str]
 __all__ = [
     "CONFIDENCES",
     "INPUT_FORMATS",
+    "REDACT_ACTIONS",
     "SEVERITIES",
     "VERDICTS",
     "ArrowTable",
@@ -33,7 +34,9 @@ __all__ = [
     "plan_distributed",
     "policy_json",
     "presets",
+    "redact",
     "redact_destination",
+    "redact_key_id",
     "rules_json",
     "scan",
     "scan_stream",
@@ -47,6 +50,9 @@ CONFIDENCES: tuple[str, ...]
 INPUT_FORMATS: tuple[str, ...]
 """Record formats `input_format` takes: ("jsonl", "csv", "tsv", "logfmt",
 "syslog", "otlp", "text")."""
+REDACT_ACTIONS: tuple[str, ...]
+"""What `redact` does to a value: ("mask", "pseudonymize", "remove",
+"drop-record")."""
 SEVERITIES: tuple[str, ...]
 """Severities from lowest to highest: ("low", "medium", "high", "critical")."""
 VERDICTS: tuple[str, ...]
@@ -191,6 +197,19 @@ class RemoteTask(TypedDict):
 
 def plan_distributed(paths: Sequence[_StrPath], config: ScanConfig) -> str:
     """JSON list of `RemoteTask`, in task order."""
+
+def redact(
+    config: ScanConfig,
+    jobs: Sequence[tuple[_StrPath, _StrPath]],
+    actions: Sequence[str],
+    key: bytes | None = None,
+) -> tuple[str, str]:
+    """Redact each (input, copy) pair; `actions` are TARGET=ACTION. (The
+    per-file reports as a JSON list in job order, the actions in force as
+    JSON.)"""
+
+def redact_key_id(key: bytes) -> str:
+    """The first 16 hex digits of the SHA-256 of a pseudonymization key."""
 
 def scan_tasks(tasks: str, config: ScanConfig) -> bytes:
     """Run some tasks of `plan_distributed` (JSON) here; their results."""

@@ -382,6 +382,10 @@ def _locked(p: Path) -> Iterator[IO[bytes]]:
 
 
 REPAIR_EVENT = "repair-tail"
+REDACT_KIND = "redact"
+"""`kind` of the entries `borderscan redact` appends (its manifest: inputs
+and copies with their SHA-256, the policy, the key id, counts per action);
+chained and verified like a scan's entry, but no scan."""
 
 
 @dataclass

@@ -1020,6 +1020,106 @@ def explain(target: str, paths: tuple[str, ...], show_values: bool, **kw: Any) -
         click.echo(output.safe(line))
 
 
+@main.command("redact")
+@_color_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False),
+              metavar="DIR",
+              help="Write the copies here: a file's as DIR/NAME, a directory's files below "
+                   "DIR as they are below it. Inputs are never overwritten.")
+@click.option("--action", "actions", multiple=True, metavar="TARGET=ACTION",
+              help="What to do to a value of TARGET (a category, a detector id, or "
+                   "`default`) that may not go where its record goes: mask, pseudonymize, "
+                   "remove or drop-record (repeatable; over the policy's [redact] table; "
+                   "default: mask).")
+@click.option("--key-file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="The pseudonymization key (default: $BORDERSCAN_REDACT_KEY). Only its "
+                   "id (the first 16 hex digits of its SHA-256) is ever written.")
+@click.option("--severity", type=click.Choice(_core.SEVERITIES), default="high",
+              show_default=True,
+              help="The proof: exit 1 when a scan of the copies still finds violations of "
+                   "this severity or higher.")
+@click.option("--no-verify", is_flag=True, help="Do not scan the copies afterwards.")
+@click.option("--audit-log", "audit_log", type=click.Path(dir_okay=False), metavar="FILE",
+              callback=_output_parent,
+              help="Append the redaction's manifest here (default: the scan's audit log).")
+@click.option("--no-audit-log", is_flag=True, help="Do not append to any audit log.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@_scan_options
+def redact_cmd(paths: tuple[str, ...], out_dir: str, actions: tuple[str, ...],
+               key_file: str | None, severity: str, no_verify: bool, audit_log: str | None,
+               no_audit_log: bool, quiet: bool, **kw: Any) -> None:
+    """Write a copy of PATHS that may go where it is sent.
+
+    Every value the policy does not allow to go where its record goes
+    (--destination CC for all records) is masked, pseudonymized, removed,
+    or its record dropped; every other byte is copied as it is. JSON stays
+    valid JSON, CSV keeps its columns, lines keep their order; compressed
+    inputs (gzip, zstd, bzip2) are written compressed alike. Archives,
+    OpenTelemetry exports and stdin are refused for now.
+
+    \b
+    Exit codes:
+      0  every copy written, and a scan of the copies finds no violation
+         at or above --severity (or --no-verify)
+      1  the scan of the copies still finds such violations
+      2  usage or configuration error
+      3  an input could not be redacted (no copy of it); takes precedence
+
+    The manifest (inputs and copies with SHA-256, policy, key id, counts per
+    action, the proof) is appended to the audit log as an entry of its own.
+    """
+    from borderscan import redaction as redact_mod
+
+    err = _err_console()
+    if no_audit_log and audit_log:
+        _usage_error(err, "--no-audit-log cannot be combined with --audit-log")
+    options = _options(**kw)
+    if options.get("include") or options.get("exclude"):
+        _usage_error(err, "redact does not take --include/--exclude yet: name the files")
+    options = _configure(options)
+    log = None if no_audit_log else (audit_log or str(audit.default_path()))
+    try:
+        key = redact_mod.load_key(key_file)
+        with _on_ctrl_c(lambda: None):
+            r = redact_mod.redact(list(paths), out_dir, actions=actions, key=key,
+                                  verify=not no_verify, severity=severity, audit_log=log,
+                                  command=["borderscan", *sys.argv[1:]], **options)
+    except borderscan.ConfigError as e:
+        _config_error(e)
+    except (redact_mod.RedactError, FileNotFoundError) as e:
+        _usage_error(err, output.safe(str(e)))
+    except (OSError, audit.AuditError) as e:
+        _usage_error(err, output.safe(f"cannot redact: {e}"))
+    except (borderscan.ScanCancelled, KeyboardInterrupt):
+        err.print("borderscan: interrupted: the copies are incomplete")
+        sys.exit(EXIT_INTERRUPTED)
+    for f in r.failed:
+        err.print(output.safe(f"borderscan: {f.input}: not redacted: {f.error}"), markup=False)
+    if not quiet:
+        records = sum(f.records for f in r.files)
+        changed = sum(f.records_changed for f in r.files)
+        dropped = sum(f.records_dropped for f in r.files)
+        done = len(r.files) - len(r.failed)
+        counts = ", ".join(f"{k} {v:,}" for k, v in sorted(r.counts.items())) or "none"
+        click.echo(output.safe(f"redacted {done} file(s) into {out_dir}: {records:,} records, "
+                               f"{changed:,} changed, {dropped:,} dropped; replaced: "
+                               f"{counts}"))
+        if r.key_id:
+            click.echo(f"pseudonym key id {r.key_id}")
+        if r.verified and not r.remaining:
+            click.echo(f"verified: a scan of the copies under the same options finds no "
+                       f"violation at or above {severity}")
+        elif r.remaining:
+            left = ", ".join(f"{k} {v:,}" for k, v in r.remaining.items())
+            click.echo(f"NOT verified: a scan of the copies still finds violations: {left}")
+        if r.manifest is not None:
+            click.echo(output.safe(f"manifest: entry {r.manifest['seq']} of {log}"))
+    if r.failed:
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_FINDINGS if r.remaining else EXIT_OK)
+
+
 @main.group("audit")
 def audit_group() -> None:
     """Check and manage the audit log every scan appends to."""

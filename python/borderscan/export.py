@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from borderscan.audit import describe_event, is_event
+from borderscan.audit import REDACT_KIND, describe_event, is_event
 from borderscan.output import safe
 
 LOCALES = ("en", "zh", "de", "ja", "vi")
@@ -178,7 +178,10 @@ def export(entries: list[dict[str, Any]], fmt: str, ex: Exporter, *,
         return "".join(json.dumps(e, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
                        + "\n" for e in entries)
     events = [e for e in entries if is_event(e)]
-    entries = [e for e in entries if not is_event(e)]
+    # `borderscan redact` manifests are chained like scans but are no scan:
+    # listed apart in the report, left out of the CSV (a row per scan).
+    redactions = [e for e in entries if e.get("kind") == REDACT_KIND]
+    entries = [e for e in entries if not is_event(e) and e.get("kind") != REDACT_KIND]
     if fmt == "csv":
         buf = io.StringIO()
         rows = [{csv_cell(k): csv_cell(v) for k, v in ex.row(e).items()} for e in entries]
@@ -215,6 +218,16 @@ def export(entries: list[dict[str, Any]], fmt: str, ex: Exporter, *,
         total["bytes"] += acc.get("bytes", 0)
         total["records"] += acc.get("records", 0)
         total["violations"] += e.get("verdict", {}).get("violations", 0)
+    if redactions:
+        lines.append(f"{_('Redacted copies')} ({_('not scans, not counted')}): "
+                     f"{ex.num(len(redactions))}")
+        for e in redactions:
+            check = e.get("verification") or {}
+            lines.append(f"  {_('Entry')} {e.get('seq', '')}: {e.get('started', '')}, "
+                         f"{ex.num(len(e.get('files', [])))} {_('file(s)')}, key id "
+                         f"{e.get('redact_key_id') or '-'}, verified "
+                         f"{check.get('verified')}, remaining {check.get('remaining')}")
+        lines.append("")
     if events:
         lines.append(f"{_('Log events')} ({_('not scans, not counted')}): "
                      f"{ex.num(len(events))}")

@@ -58,7 +58,7 @@
 //! (decompression and the line reader, usable on their own),
 //! [`archive`] (tar and zip members as streams, also usable on their own),
 //! [`policy`] (residency policy as code), [`records`] (the records table,
-//! one row per record), [`residency`] (baselines and
+//! one row per record), [`redact`] (transfer-ready copies of inputs), [`residency`] (baselines and
 //! fingerprints), [`resolve`] (destination resolution and `explain`),
 //! [`rules`] (the rule-pack format, and rule examples run against the
 //! detectors) and [`summary`] (summaries and the JSON row writer).
@@ -87,6 +87,7 @@ pub mod input;
 pub mod output_file;
 pub mod policy;
 pub mod records;
+pub mod redact;
 pub mod residency;
 pub mod resolve;
 pub mod rules;

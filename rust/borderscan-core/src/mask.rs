@@ -17,6 +17,28 @@ pub fn mask(style: MaskStyle, value: &[u8]) -> String {
     }
 }
 
+/// Whether a value is what masking left of one: a run of three stars
+/// (`j***@e***.com`, `AKIA****…`) or stars for at least half of it (`3****`,
+/// `4*`). A field holding it holds no data any more: key rules do not fire
+/// on it, so that a scan of a `redact` copy (or of a log that masked its
+/// own passwords) does not report what was taken out.
+pub(crate) fn looks_masked(v: &[u8]) -> bool {
+    // Asked each time a key rule fires: most values have no star at all.
+    if memchr::memchr(b'*', v).is_none() {
+        return false;
+    }
+    let stars = v.iter().filter(|&&b| b == b'*').count();
+    stars > 0 && (stars * 2 >= v.len() || memchr::memmem::find(v, b"***").is_some())
+}
+
+/// The category of a `redact` pseudonym (`personal_3fa9c0d2e1b4a5f6`:
+/// the category, `_`, 16 lowercase hex digits), if `v` has that shape.
+pub(crate) fn pseudonym_category(v: &[u8]) -> Option<&[u8]> {
+    let (head, tail) = v.split_at(v.len().checked_sub(17)?);
+    let hex = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+    (!head.is_empty() && tail[0] == b'_' && tail[1..].iter().all(hex)).then_some(head)
+}
+
 /// The value as found, only shortened; for `--show-values`.
 pub fn raw(value: &[u8]) -> String {
     shorten(&String::from_utf8_lossy(value))
@@ -80,6 +102,28 @@ fn mask_email(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_and_pseudonyms_are_recognised() {
+        for m in ["j***@e***.com", "3****", "4*", "*", "AKIA************ABCD"] {
+            assert!(looks_masked(m.as_bytes()), "{m}");
+        }
+        for v in ["38.87", "a*b", "warning", "", "2*3*4*5*6*7"] {
+            assert!(!looks_masked(v.as_bytes()), "{v}");
+        }
+        assert_eq!(
+            pseudonym_category(b"personal_3fa9c0d2e1b4a5f6"),
+            Some(&b"personal"[..])
+        );
+        for v in [
+            "_3fa9c0d2e1b4a5f6",
+            "personal_3fa9c0d2e1b4a5fX",
+            "x_3FA9C0D2E1B4A5F6",
+            "short",
+        ] {
+            assert_eq!(pseudonym_category(v.as_bytes()), None, "{v}");
+        }
+    }
 
     #[test]
     fn styles() {

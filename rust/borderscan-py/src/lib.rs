@@ -1,7 +1,8 @@
 //! Thin PyO3 bindings over borderscan-core, one file per concern: error
 //! mapping (`errors`), the Arrow hand-over (`arrow`), the scan
 //! configuration (`config`), scans (`scan`), scans spread over machines
-//! (`distributed`) and information calls (`info`). No scanning logic lives here.
+//! (`distributed`), redacted copies (`redact`) and information calls
+//! (`info`). No scanning logic lives here.
 
 // glibc's per-thread arenas give memory back and fault it in again, batch
 // after batch (4.5x the page faults with two workers than with one, a
@@ -34,6 +35,7 @@ mod config;
 mod distributed;
 mod errors;
 mod info;
+mod redact;
 mod scan;
 
 use pyo3::prelude::*;
@@ -44,6 +46,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", borderscan_core::VERSION)?;
     errors::register(m)?;
     info::register(m)?;
+    redact::register(m)?;
     m.add_class::<arrow::ArrowTable>()?;
     m.add_class::<config::PyScanConfig>()?;
     m.add_class::<scan::ProgressCounter>()?;

@@ -24,7 +24,7 @@ use crate::errors::{BorderscanError, json, to_py};
 /// Run `f` with the interpreter released, on a helper thread, while this
 /// thread watches for signals: Ctrl-C sets `cancel` (the engine stops at its
 /// next check) and the KeyboardInterrupt is raised once it has.
-fn detached<T: Send>(
+pub(crate) fn detached<T: Send>(
     py: Python<'_>,
     cancel: &AtomicBool,
     f: impl FnOnce() -> T + Send,

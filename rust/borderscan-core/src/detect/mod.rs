@@ -349,6 +349,10 @@ pub struct Scratch {
     path_free: Vec<u32>,
     /// Paths not cached since the last sweep.
     path_misses: usize,
+    /// Report every field a key rule or keyword rule fires on, not only
+    /// the first of the record: `redact` must replace them all (a scan
+    /// needs one finding per rule and record).
+    pub(crate) every_field: bool,
 }
 
 impl Scratch {
@@ -430,6 +434,17 @@ impl Detectors {
     /// The combined pattern set runs once over all the record's values
     /// (joined by newlines, `^`/`$` matching at each), not once per field;
     /// fields then only meet the patterns that can match somewhere.
+    /// Whether a value is what `redact` (or masking) left in its field: a
+    /// mask or a pseudonym of a category of these rules. Checked only when
+    /// a key or record-type rule would fire: a field's name alone fires a
+    /// key rule, and a mask keeps a first letter (`w***` reads as `w`,
+    /// a warning).
+    fn masked_already(&self, value: &[u8]) -> bool {
+        crate::mask::looks_masked(value)
+            || crate::mask::pseudonym_category(value)
+                .is_some_and(|c| self.rules.iter().any(|r| r.category.as_bytes() == c))
+    }
+
     pub(crate) fn scan(
         &self,
         rec: &RecordBuf,
@@ -486,8 +501,10 @@ impl Detectors {
                     infos,
                     fired,
                     touched,
+                    every_field,
                     ..
                 } = &mut *scratch;
+                let every_field = *every_field;
                 let info = &infos[idx];
                 // A pair read out of prose (`server: x` in an nginx error
                 // line) is no configured field; the vocabulary still reads it.
@@ -501,7 +518,11 @@ impl Detectors {
                     // A key rule's validator checks the field's value: a
                     // password field holding `[*****]` is masked already.
                     let valid = || self.key_validators[r as usize].is_none_or(|v| v(value));
-                    if !fired[r as usize] && confidence >= self.min_confidence && valid() {
+                    if (every_field || !fired[r as usize])
+                        && confidence >= self.min_confidence
+                        && valid()
+                        && !self.masked_already(value)
+                    {
                         fired[r as usize] = true;
                         touched.push(r);
                         let evidence = if show_values || self.rule(r).mask != MaskStyle::None {
@@ -527,6 +548,7 @@ impl Detectors {
                         if !fired[r as usize]
                             && confidence >= self.min_confidence
                             && self.type_rules[self.type_index(r)].matches(value)
+                            && !self.masked_already(value)
                         {
                             fired[r as usize] = true;
                             touched.push(r);
@@ -581,7 +603,9 @@ impl Detectors {
                     }
                     let r = self.keyword_rule[k];
                     let (confidence, reason) = self.base[r as usize];
-                    if scratch.fired[r as usize] || confidence < self.min_confidence {
+                    if (scratch.fired[r as usize] && !scratch.every_field)
+                        || confidence < self.min_confidence
+                    {
                         continue;
                     }
                     let info = self.keyword_info[k];

@@ -562,7 +562,9 @@ impl Ctx<'_> {
         let root_span = root.span();
         let root = root.into_inner();
         let mut top_fields: Vec<&str> = fields_of::<PolicyHead>().to_vec();
-        top_fields.extend(["rule", "exception"]);
+        // `[redact]` is read by `redact::Actions::from_policy`: a scan
+        // accepts it and leaves it alone.
+        top_fields.extend(["rule", "exception", "redact"]);
         // Unknown keys are reported and left out, so that the rest is
         // still read and checked.
         self.keys(&root, &top_fields, REQUIRED_TOP, "", 0..0);
@@ -574,6 +576,7 @@ impl Ctx<'_> {
             match k.get_ref().as_ref() {
                 "rule" => rule_values = Some(v),
                 "exception" => exception_values = Some(v),
+                "redact" => {}
                 key if top_fields.contains(&key) => {
                     let nested = match key {
                         "origins" => Some(fields_of::<OriginsSpec>()),
