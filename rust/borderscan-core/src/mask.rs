@@ -17,18 +17,38 @@ pub fn mask(style: MaskStyle, value: &[u8]) -> String {
     }
 }
 
-/// Whether a value is what masking left of one: a run of three stars
-/// (`j***@e***.com`, `AKIA****…`) or stars for at least half of it (`3****`,
-/// `4*`). A field holding it holds no data any more: key rules do not fire
-/// on it, so that a scan of a `redact` copy (or of a log that masked its
-/// own passwords) does not report what was taken out.
+/// Whether a value is what masking left of one: an e-mail mask
+/// (`j***@e***.com`), or stars for at least half of it (`3****`, `4*`), or
+/// a run of three stars making up a third of it (`AKIA************ABCD`,
+/// `eyJh********[120]xY9z`). A field holding it holds no data any more:
+/// key rules do not fire on it, so that a scan of a `redact` copy (or of a
+/// log that masked its own passwords) does not report what was taken out.
+/// Stars added to a real value do not hide it (`Hunter2***` is reported):
+/// the stars must outweigh what is left.
 pub(crate) fn looks_masked(v: &[u8]) -> bool {
     // Asked each time a key rule fires: most values have no star at all.
     if memchr::memchr(b'*', v).is_none() {
         return false;
     }
     let stars = v.iter().filter(|&&b| b == b'*').count();
-    stars > 0 && (stars * 2 >= v.len() || memchr::memmem::find(v, b"***").is_some())
+    stars * 2 >= v.len()
+        || (stars * 3 >= v.len() && memchr::memmem::find(v, b"***").is_some())
+        || email_mask(v)
+}
+
+/// `X***@Y***.tld`, as [`mask_email`] writes it.
+fn email_mask(v: &[u8]) -> bool {
+    let Some(at) = memchr::memchr(b'@', v) else {
+        return false;
+    };
+    let (local, domain) = (&v[..at], &v[at + 1..]);
+    let starred = |part: &[u8]| part.len() <= 7 && part.ends_with(b"***");
+    match memchr::memrchr(b'.', domain) {
+        Some(dot) => {
+            starred(local) && starred(&domain[..dot]) && !domain[dot + 1..].contains(&b'*')
+        }
+        None => false,
+    }
 }
 
 /// The category of a `redact` pseudonym (`personal_3fa9c0d2e1b4a5f6`:
@@ -108,7 +128,23 @@ mod tests {
         for m in ["j***@e***.com", "3****", "4*", "*", "AKIA************ABCD"] {
             assert!(looks_masked(m.as_bytes()), "{m}");
         }
-        for v in ["38.87", "a*b", "warning", "", "2*3*4*5*6*7"] {
+        assert!(looks_masked(
+            mask(MaskStyle::Email, b"li.wei@example.technology").as_bytes()
+        ));
+        let long = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcC03In0.c2lnbmF0dXJlLXZhbHVlLWhlcmU";
+        assert!(looks_masked(
+            mask(MaskStyle::Edges, long.as_bytes()).as_bytes()
+        ));
+        // Stars written beside a real value do not hide it.
+        for v in [
+            "38.87",
+            "a*b",
+            "warning",
+            "",
+            "2*3*4*5*6*7",
+            "Hunter2***",
+            "pw***secret-key",
+        ] {
             assert!(!looks_masked(v.as_bytes()), "{v}");
         }
         assert_eq!(
