@@ -3,7 +3,7 @@
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import ClassVar, Literal, TypedDict, Unpack, final
+from typing import ClassVar, Literal, NotRequired, TypedDict, Unpack, final
 
 _StrPath = str | os.PathLike[str]
 
@@ -132,6 +132,9 @@ class ScanOptions(TypedDict, total=False):
     summaries always count every finding."""
     records: _StrPath | None
     """Write the records table (one row per record) to this Parquet file."""
+    endpoint_url: str | None
+    """The endpoint of an S3-compatible store for `s3://` inputs (MinIO,
+    Ceph, OSS, COS); default `AWS_ENDPOINT_URL`, the profile's, or AWS."""
 
 @final
 class ScanConfig:
@@ -268,6 +271,8 @@ class FileStats(TypedDict):
     encoding: str | None
     """The text encoding decoded to UTF-8 (`utf-16le`, ...); None: read as bytes."""
     nul_bytes: int
+    etag: NotRequired[str]
+    """An object storage input's ETag as listed (absent for files)."""
     bytes: int
     bytes_read: int
     bytes_skipped: int

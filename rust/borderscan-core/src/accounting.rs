@@ -108,6 +108,10 @@ pub struct FileStats {
     /// line numbers are the file's).
     #[serde(default)]
     pub nul_bytes: u64,
+    /// An object storage input's ETag as listed (the audit log records it
+    /// in place of a content hash: the object is not read twice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
     pub unparseable_reasons: BTreeMap<String, ReasonStats>,
     /// Every record once, by origin and destination country, whether or
     /// not anything was found in it: telemetry with nothing sensitive in it
@@ -249,6 +253,9 @@ impl FileStats {
         self.nul_bytes += other.nul_bytes;
         if self.encoding.is_none() {
             self.encoding.clone_from(&other.encoding);
+        }
+        if self.etag.is_none() {
+            self.etag.clone_from(&other.etag);
         }
         for (k, v) in &other.unparseable_reasons {
             self.unparseable_reasons
