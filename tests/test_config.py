@@ -26,6 +26,7 @@ SAMPLES: dict[str, object] = {
     "policy": "POLICY", "preset": "eu-gdpr", "geoip": "GEOIP", "destination": "DE",
     "origin": "CN", "baseline": ["0123456789abcdef"], "today": "2026-12-01",
     "journal": "JOURNAL", "findings": "review", "records": "RECORDS",
+    "endpoint_url": "http://127.0.0.1:9000",
 }
 
 

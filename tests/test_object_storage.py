@@ -19,7 +19,7 @@ from conftest import SAMPLE, assert_balanced, run_cli
 
 pytest.importorskip("moto.server", reason="moto[server] is in the [test] extra")
 
-from s3server import SECRET_KEY, FaultyProxy, aws_env, client, moto_server, upload_tree  # noqa: E402
+from s3server import SECRET_KEY, FaultyProxy, aws_env, client, moto_server, upload_tree
 
 BUCKET = "telemetry"
 PREFIX = "logs/"

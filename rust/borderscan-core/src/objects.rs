@@ -201,7 +201,12 @@ impl Stores {
             && let Some(p) = &prefix
         {
             match client.rt.block_on(store.head(p)) {
-                Ok(meta) => return Ok(vec![(parsed.object_url(&meta.location), object(&client, meta))]),
+                Ok(meta) => {
+                    return Ok(vec![(
+                        parsed.object_url(&meta.location),
+                        object(&client, meta),
+                    )]);
+                }
                 Err(object_store::Error::NotFound { .. }) => {}
                 // A local directory: listed below.
                 Err(_) if parsed.scheme == "file" => {}
@@ -301,7 +306,10 @@ fn env_true(name: &str) -> bool {
     env(name).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
 }
 
-fn build_store(url: &ObjectUrl, endpoint_url: Option<&str>) -> Result<Arc<dyn ObjectStore>, String> {
+fn build_store(
+    url: &ObjectUrl,
+    endpoint_url: Option<&str>,
+) -> Result<Arc<dyn ObjectStore>, String> {
     // reqwest is built without a TLS provider of its own (the default one
     // is aws-lc-rs, a cmake build): use ring's, once per process. rustls
     // marks it deprecated only because ring has no post-quantum key
@@ -310,7 +318,11 @@ fn build_store(url: &ObjectUrl, endpoint_url: Option<&str>) -> Result<Arc<dyn Ob
     let _ = rustls::crypto::ring::default_provider().install_default();
     let err = |e: object_store::Error| format!("cannot configure {}://: {e}", url.scheme);
     Ok(match url.scheme.as_str() {
-        "s3" => Arc::new(s3_builder(&url.bucket, endpoint_url)?.build().map_err(err)?),
+        "s3" => Arc::new(
+            s3_builder(&url.bucket, endpoint_url)?
+                .build()
+                .map_err(err)?,
+        ),
         "gs" => {
             let mut b = GoogleCloudStorageBuilder::from_env()
                 .with_bucket_name(&url.bucket)
@@ -339,10 +351,14 @@ fn build_store(url: &ObjectUrl, endpoint_url: Option<&str>) -> Result<Arc<dyn Ob
 /// Credentials of Google Cloud given in the environment or gcloud's
 /// application-default file (else requests go unsigned: a public bucket).
 fn gcp_credentials() -> bool {
-    ["GOOGLE_SERVICE_ACCOUNT", "GOOGLE_SERVICE_ACCOUNT_PATH", "GOOGLE_SERVICE_ACCOUNT_KEY",
-     "GOOGLE_APPLICATION_CREDENTIALS"]
-        .iter()
-        .any(|k| env(k).is_some())
+    [
+        "GOOGLE_SERVICE_ACCOUNT",
+        "GOOGLE_SERVICE_ACCOUNT_PATH",
+        "GOOGLE_SERVICE_ACCOUNT_KEY",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+    ]
+    .iter()
+    .any(|k| env(k).is_some())
         || home().is_some_and(|h| {
             h.join(".config/gcloud/application_default_credentials.json")
                 .is_file()
@@ -350,10 +366,16 @@ fn gcp_credentials() -> bool {
 }
 
 fn azure_credentials() -> bool {
-    ["AZURE_STORAGE_ACCOUNT_KEY", "AZURE_STORAGE_ACCESS_KEY", "AZURE_STORAGE_SAS_KEY",
-     "AZURE_STORAGE_TOKEN", "AZURE_CLIENT_SECRET", "AZURE_STORAGE_CLIENT_SECRET"]
-        .iter()
-        .any(|k| env(k).is_some())
+    [
+        "AZURE_STORAGE_ACCOUNT_KEY",
+        "AZURE_STORAGE_ACCESS_KEY",
+        "AZURE_STORAGE_SAS_KEY",
+        "AZURE_STORAGE_TOKEN",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_STORAGE_CLIENT_SECRET",
+    ]
+    .iter()
+    .any(|k| env(k).is_some())
         || env_true("AZURE_STORAGE_USE_EMULATOR")
         || env_true("AZURE_USE_AZURE_CLI")
 }
@@ -371,9 +393,7 @@ fn s3_builder(bucket: &str, endpoint_url: Option<&str>) -> Result<AmazonS3Builde
     let profile = env("AWS_PROFILE").unwrap_or_else(|| "default".into());
     let files = AwsProfile::load(&profile);
     let mut has_key = env("AWS_ACCESS_KEY_ID").is_some();
-    if !has_key
-        && let (Some(id), Some(secret)) = (&files.access_key_id, &files.secret_access_key)
-    {
+    if !has_key && let (Some(id), Some(secret)) = (&files.access_key_id, &files.secret_access_key) {
         b = b.with_access_key_id(id).with_secret_access_key(secret);
         if let Some(t) = &files.session_token {
             b = b.with_token(t);
@@ -561,7 +581,10 @@ impl Seek for ObjectReader {
             SeekFrom::Current(d) => self.pos as i128 + d as i128,
         };
         if target < 0 {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "seek before start"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before start",
+            ));
         }
         let target = target as u64;
         if target != self.pos {
@@ -591,7 +614,10 @@ mod tests {
         assert!(!is_object_url("logs/s3:/x"));
         assert!(!is_object_url("http://example.com/x"));
         let u = ObjectUrl::parse("s3://bucket/logs/2026/").unwrap();
-        assert_eq!((u.bucket.as_str(), u.key.as_str()), ("bucket", "logs/2026/"));
+        assert_eq!(
+            (u.bucket.as_str(), u.key.as_str()),
+            ("bucket", "logs/2026/")
+        );
         assert_eq!(ObjectUrl::parse("s3://bucket").unwrap().key, "");
         assert!(ObjectUrl::parse("s3:///key").is_err());
         let f = ObjectUrl::parse("file:///var/log/x.log").unwrap();
@@ -601,7 +627,10 @@ mod tests {
             u.object_url(&ObjPath::from("logs/2026/a.log")),
             "s3://bucket/logs/2026/a.log"
         );
-        assert_eq!(f.object_url(&ObjPath::from("var/log/x.log")), "file:///var/log/x.log");
+        assert_eq!(
+            f.object_url(&ObjPath::from("var/log/x.log")),
+            "file:///var/log/x.log"
+        );
     }
 
     #[test]
@@ -629,7 +658,10 @@ mod tests {
         assert_eq!(o.session_token.as_deref(), Some("T2"));
         assert_eq!(o.region.as_deref(), Some("ap-northeast-1"));
         assert_eq!(o.endpoint_url.as_deref(), Some("http://127.0.0.1:9000"));
-        assert_eq!(AwsProfile::from_files("none", creds, config), AwsProfile::default());
+        assert_eq!(
+            AwsProfile::from_files("none", creds, config),
+            AwsProfile::default()
+        );
     }
 
     /// Ranged reads with read-ahead and seeks give the object's bytes.
