@@ -221,7 +221,11 @@ impl Stores {
             return Err("no such object, and no object under it as a prefix".into());
         }
         let mut listed = listed;
-        listed.sort_by(|a, b| a.location.as_ref().cmp(b.location.as_ref()));
+        // Segment by segment, as a directory walk sorts names level by
+        // level: `logs/x` before `logs.old/y`, though '.' < '/'.
+        listed.sort_by(|a, b| {
+            (a.location.as_ref().split('/')).cmp(b.location.as_ref().split('/'))
+        });
         let base = prefix.as_ref().map_or(0, |p| p.as_ref().len() + 1);
         Ok(listed
             .into_iter()
@@ -696,7 +700,7 @@ mod tests {
     #[test]
     fn listing_is_sorted_filtered_and_errors_are_named() {
         let dir = tempfile::tempdir().unwrap();
-        for f in ["b/2.log", "a/1.log", "a/z.txt", "c.log"] {
+        for f in ["b/2.log", "a/1.log", "a/z.txt", "c.log", "a.old/0.log"] {
             let p = dir.path().join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x\n").unwrap();
@@ -709,15 +713,77 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let all = stores.list(&format!("{base}/"), None, None).unwrap();
-        assert_eq!(names(all), ["/a/1.log", "/a/z.txt", "/b/2.log", "/c.log"]);
+        assert_eq!(
+            names(all),
+            ["/a/1.log", "/a/z.txt", "/a.old/0.log", "/b/2.log", "/c.log"]
+        );
         let dir_no_slash = stores.list(&format!("{base}/a"), None, None).unwrap();
         assert_eq!(names(dir_no_slash), ["/a/1.log", "/a/z.txt"]);
         let mut g = globset::GlobSetBuilder::new();
         g.add(globset::Glob::new("*.txt").unwrap());
         let ex = g.build().unwrap();
         let some = stores.list(&format!("{base}/"), None, Some(&ex)).unwrap();
-        assert_eq!(names(some), ["/a/1.log", "/b/2.log", "/c.log"]);
+        assert_eq!(names(some), ["/a/1.log", "/a.old/0.log", "/b/2.log", "/c.log"]);
         let missing = stores.list(&format!("{base}/nope.log"), None, None);
         assert!(missing.is_err(), "{missing:?}");
+    }
+
+    /// A tree read as `file://` objects scans as the same tree read as
+    /// files: findings, ranges of a large plain file, compressed files and
+    /// the accounting, whatever the thread count.
+    #[test]
+    fn objects_scan_like_files() {
+        use crate::{Detectors, Input, ScanOptions, scan};
+        use std::fmt::Write as _;
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let mut big = String::new();
+        for i in 0..20_000 {
+            writeln!(
+                big,
+                "{{\"site\":\"CN-SZ-02\",\"email\":\"li.wei{i}@example.cn\",\"dest\":\"https://c.example.de/u\"}}"
+            )
+            .unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::fs::write(dir.path().join("a/b/big.jsonl"), &big).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(big[..50_000].as_bytes()).unwrap();
+        std::fs::write(dir.path().join("a/small.jsonl.gz"), gz.finish().unwrap()).unwrap();
+        std::fs::write(dir.path().join("c.log"), "").unwrap();
+        let det = Detectors::builtin().unwrap();
+        let run = |input: Input, threads: usize| {
+            let opts = ScanOptions::from(ScanConfig {
+                threads,
+                split_size: 256 * 1024,
+                ..Default::default()
+            });
+            let out = scan(&[input], &det, &opts).unwrap();
+            assert!(out.accounting.imbalances().is_empty());
+            out
+        };
+        let root = dir.path().display().to_string();
+        let files = run(Input::Path(dir.path().to_path_buf()), 2);
+        for threads in [1, 3] {
+            let objects = run(Input::Object(format!("file://{root}/")), threads);
+            let strip = |o: &crate::ScanOutput, prefix: &str| {
+                let mut f = o.findings();
+                for x in &mut f {
+                    x.path = x.path.replacen(prefix, "", 1);
+                    x.fingerprint.clear();
+                }
+                let mut per = o.accounting.per_file.clone();
+                for p in &mut per {
+                    p.path = p.path.replacen(prefix, "", 1);
+                    p.etag = None;
+                }
+                (f, per)
+            };
+            let (fo, po) = strip(&objects, &format!("file://{root}"));
+            let (ff, pf) = strip(&files, &root);
+            assert!(po.iter().any(|p| p.ranges > 1), "{po:?}");
+            assert_eq!(po, pf);
+            assert_eq!(fo, ff);
+        }
     }
 }
