@@ -223,9 +223,7 @@ impl Stores {
         let mut listed = listed;
         // Segment by segment, as a directory walk sorts names level by
         // level: `logs/x` before `logs.old/y`, though '.' < '/'.
-        listed.sort_by(|a, b| {
-            (a.location.as_ref().split('/')).cmp(b.location.as_ref().split('/'))
-        });
+        listed.sort_by(|a, b| (a.location.as_ref().split('/')).cmp(b.location.as_ref().split('/')));
         let base = prefix.as_ref().map_or(0, |p| p.as_ref().len() + 1);
         Ok(listed
             .into_iter()
@@ -723,7 +721,10 @@ mod tests {
         g.add(globset::Glob::new("*.txt").unwrap());
         let ex = g.build().unwrap();
         let some = stores.list(&format!("{base}/"), None, Some(&ex)).unwrap();
-        assert_eq!(names(some), ["/a/1.log", "/a.old/0.log", "/b/2.log", "/c.log"]);
+        assert_eq!(
+            names(some),
+            ["/a/1.log", "/a.old/0.log", "/b/2.log", "/c.log"]
+        );
         let missing = stores.list(&format!("{base}/nope.log"), None, None);
         assert!(missing.is_err(), "{missing:?}");
     }
