@@ -749,7 +749,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
         std::fs::write(dir.path().join("a/b/big.jsonl"), &big).unwrap();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(big[..50_000].as_bytes()).unwrap();
+        gz.write_all(&big.as_bytes()[..50_000]).unwrap();
         std::fs::write(dir.path().join("a/small.jsonl.gz"), gz.finish().unwrap()).unwrap();
         std::fs::write(dir.path().join("c.log"), "").unwrap();
         let det = Detectors::builtin().unwrap();
