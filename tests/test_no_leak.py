@@ -427,3 +427,33 @@ def test_a_value_in_a_file_name_is_masked(tmp_path: Path, cli) -> None:
     r = cli("scan", str(tmp_path), "--format", "json", "--no-audit-log")
     assert r.returncode == 0
     assert leaks(r.stdout, [secret]) == []
+
+
+def test_no_raw_value_from_an_s3_input(corpus: Path, tmp_path: Path) -> None:
+    """The same corpus read from a bucket (a local S3 server): no planted
+    value, and not the store's credentials, in any output, on stderr or
+    in the audit log."""
+    pytest.importorskip("moto.server", reason="moto[server] is in the [test] extra")
+    from conftest import run_cli
+    from s3server import SECRET_KEY, aws_env, client, moto_server, upload_tree
+
+    audit_log = tmp_path / "audit.jsonl"
+    seen: dict[str, bytes | str] = {}
+    with aws_env(), moto_server() as endpoint:
+        upload_tree(client(endpoint), "leak", corpus, "c/")
+        for fmt in ("table", "json", "jsonl", "sarif", "html", "parquet"):
+            out = tmp_path / f"f.{fmt}"
+            args = ["scan", "s3://leak/c/", "--endpoint-url", endpoint, "--format", fmt,
+                    "--audit-log", str(audit_log)]
+            if fmt in ("html", "parquet"):
+                args += ["--out", str(out)]
+            r = run_cli(*args)
+            assert r.returncode in (0, 1, 3), (fmt, r.stderr.decode())
+            seen[f"{fmt}: stdout"], seen[f"{fmt}: stderr"] = r.stdout, r.stderr
+            if out.exists():
+                seen[f"{fmt}: file"] = (_parquet_text(out) if fmt == "parquet"
+                                        else out.read_bytes())
+    seen["audit log"] = audit_log.read_bytes()
+    assert b"personal" in seen["json: stdout"]
+    problems = {name: leaks(blob, [*SECRETS, SECRET_KEY]) for name, blob in seen.items()}
+    assert {k: v for k, v in problems.items() if v} == {}

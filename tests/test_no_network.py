@@ -169,3 +169,29 @@ def test_scan_under_strace_connects_nowhere(logs: Path, tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr.decode()
     _check_scan(out)
     assert outside_calls(log.read_text()) == []
+
+
+def test_s3_scan_under_strace_connects_only_to_its_endpoint(logs: Path, tmp_path: Path) -> None:
+    """An `s3://` input is read from the configured endpoint (a local S3
+    server on loopback) and from nowhere else: no instance-metadata
+    service, no DNS, no AWS host."""
+    if STRACE is None or not _usable([STRACE, "-qq", "-e", "trace=network"]):
+        _unavailable("strace")
+    pytest.importorskip("moto.server", reason="moto[server] is in the [test] extra")
+    from s3server import aws_env, client, moto_server, upload_tree
+
+    with aws_env(), moto_server() as endpoint:
+        upload_tree(client(endpoint), "net", logs, "in/")
+        log, out = tmp_path / "s3.trace", tmp_path / "f.json"
+        cmd = _scan_cmd(logs, out)
+        cmd[cmd.index(str(logs))] = "s3://net/in/"
+        r = _strace([*cmd, "--endpoint-url", endpoint], log)
+    assert r.returncode == 0, r.stderr.decode()
+    _check_scan(out)
+    trace = log.read_text()
+    assert outside_calls(trace) == []
+    # It did connect, and only to the endpoint's port on loopback.
+    port = endpoint.rsplit(":", 1)[1]
+    connects = [ln for ln in trace.splitlines() if "connect(" in ln and "AF_INET" in ln]
+    assert connects, trace[-2000:]
+    assert all(f"htons({port})" in ln for ln in connects), connects

@@ -3,7 +3,7 @@
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import ClassVar, Literal, TypedDict, Unpack, final
+from typing import ClassVar, Literal, NotRequired, TypedDict, Unpack, final
 
 _StrPath = str | os.PathLike[str]
 
@@ -149,6 +149,9 @@ class ScanOptions(TypedDict, total=False):
     summaries always count every finding."""
     records: _StrPath | None
     """Write the records table (one row per record) to this Parquet file."""
+    endpoint_url: str | None
+    """The endpoint of an S3-compatible store for `s3://` inputs (MinIO,
+    Ceph, OSS, COS); default `AWS_ENDPOINT_URL`, the profile's, or AWS."""
 
 @final
 class ScanConfig:
@@ -310,6 +313,8 @@ class FileStats(TypedDict):
     """Members of this archive listed as entries."""
     member_of: str | None
     """For an archive member (path `archive!member`): the archive's path."""
+    etag: NotRequired[str]
+    """An object storage input's ETag as listed (absent for files)."""
     bytes: int
     bytes_read: int
     bytes_skipped: int

@@ -145,6 +145,11 @@ def keygen(private_out: str | os.PathLike[str], public_out: str | os.PathLike[st
 # ------------------------------------------------------------------ manifest
 
 
+def _is_object(f: dict[str, Any]) -> bool:
+    """An object storage input (`s3://bucket/key`...), named by its URL."""
+    return str(f.get("path", "")).lower().startswith(("s3://", "gs://", "az://", "file://"))
+
+
 def describe_inputs(per_file: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every input the scan read, with its size and SHA-256 as stored (the
     compressed bytes for a compressed file). Standard input cannot be read
@@ -162,7 +167,8 @@ def describe_inputs(per_file: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             return e
 
     hashable = [f.get("path", "") for f in files
-                if f.get("path", "") not in ("-", "<stdin>") and not f.get("member_of")]
+                if f.get("path", "") not in ("-", "<stdin>") and not f.get("member_of")
+                and not _is_object(f)]
     with ThreadPoolExecutor(max_workers=min(len(hashable), os.cpu_count() or 1) or 1) as ex:
         digests = dict(zip(hashable, ex.map(digest, hashable), strict=True))
     out = []
@@ -179,6 +185,13 @@ def describe_inputs(per_file: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         elif path in ("-", "<stdin>"):
             item["sha256"] = None
             item["note"] = "standard input: not hashed (it cannot be read again)"
+        elif _is_object(f):
+            # Reading an object a second time (a bucket, a remote store) to
+            # hash it would double the transfer and could read another
+            # version: the store's ETag as listed identifies what was read.
+            item["sha256"] = None
+            item["etag"] = f.get("etag")
+            item["note"] = "object storage: identified by its ETag and size as listed"
         else:
             d = digests[path]
             if isinstance(d, OSError):

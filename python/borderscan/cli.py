@@ -193,6 +193,10 @@ def _scan_options(f: Any) -> Any:
                           "audit-before-transfer case."),
         click.option("--origin", metavar="CC",
                      help="Origin country of records the policy maps no site or path for."),
+        click.option("--endpoint-url", "endpoint_url", metavar="URL", default=None,
+                     help="Endpoint of an S3-compatible store (MinIO, Ceph, OSS, COS) for "
+                          "s3:// inputs, e.g. http://localhost:9000. Default: "
+                          "AWS_ENDPOINT_URL, the AWS profile's, or AWS itself."),
         click.option("--today", metavar="YYYY-MM-DD", callback=_check_date,
                      help="Decide which policy exceptions have expired as of this date "
                           "(default: today, UTC)."),

@@ -90,6 +90,8 @@ KEYS: tuple[Key, ...] = (
     Key("destination", "destination", "str", SCANNING, engine=True),
     Key("origin", "origin", "str", SCANNING, engine=True),
     Key("geoip", "geoip", "path", SCANNING, engine=True),
+    # A team's S3-compatible store (MinIO, Ceph...): a setting, not a secret.
+    Key("endpoint-url", "endpoint_url", "str", SCANNING, engine=True),
     Key("rules", "rules", "paths", SCANNING, default=[], engine=True),
     Key("min-confidence", "min_confidence", "str", SCANNING, engine=True),
     Key("input-format", "input_format", "str", SCANNING, engine=True),

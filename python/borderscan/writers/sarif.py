@@ -724,6 +724,12 @@ class _Locator:
         return loc
 
     def _locate(self, path: str) -> dict[str, str]:
+        scheme = path.split("://", 1)[0].lower() if "://" in path else ""
+        if scheme in _OBJECT_SCHEMES:
+            # An object storage input is named by its own URL (already a
+            # URI: its key is not a path under the base directory).
+            return {"uri": scheme + "://" + quote(path.split("://", 1)[1], safe="/",
+                                                   errors="surrogateescape")}
         if self.base is not None:
             try:
                 rel = os.path.relpath(os.path.abspath(path), self.base)
@@ -739,6 +745,9 @@ class _Locator:
         if os.path.isabs(path):
             return {"uri": Path(path).as_uri()}
         return {"uri": _relative_uri(path)}
+
+
+_OBJECT_SCHEMES = ("s3", "gs", "az", "file")
 
 
 def _relative_uri(path: str) -> str:

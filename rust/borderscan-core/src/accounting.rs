@@ -126,6 +126,10 @@ pub struct FileStats {
     /// member); `None` for an input.
     #[serde(default)]
     pub member_of: Option<String>,
+    /// An object storage input's ETag as listed (the audit log records it
+    /// in place of a content hash: the object is not read twice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
     pub unparseable_reasons: BTreeMap<String, ReasonStats>,
     /// Every record once, by origin and destination country, whether or
     /// not anything was found in it: telemetry with nothing sensitive in it
@@ -274,6 +278,9 @@ impl FileStats {
         }
         if self.encoding.is_none() {
             self.encoding.clone_from(&other.encoding);
+        }
+        if self.etag.is_none() {
+            self.etag.clone_from(&other.etag);
         }
         for (k, v) in &other.unparseable_reasons {
             self.unparseable_reasons

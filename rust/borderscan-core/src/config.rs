@@ -172,6 +172,9 @@ pub struct ScanConfig {
     /// Write the records table (one row per record) to this Parquet file.
     #[serde(serialize_with = "path_opt")]
     pub records: Option<PathBuf>,
+    /// The endpoint of an S3-compatible store (MinIO, Ceph, OSS, COS) for
+    /// `s3://` inputs; else `AWS_ENDPOINT_URL`, the profile's, or AWS.
+    pub endpoint_url: Option<String>,
 }
 
 impl Default for ScanConfig {
@@ -207,6 +210,7 @@ impl Default for ScanConfig {
             journal: None,
             findings: Selection::All,
             records: None,
+            endpoint_url: None,
         }
     }
 }
@@ -273,6 +277,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     opt("journal", Some("--journal")),
     opt("findings", Some("--findings")),
     opt("records", Some("--records")),
+    opt("endpoint_url", Some("--endpoint-url")),
 ];
 
 fn display_opt<S: Serializer>(v: &Option<Format>, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -336,6 +341,14 @@ impl ScanConfig {
                 "--records",
                 "cannot be combined with --journal yet (a resumed scan replays the findings \
                  of finished files, not their records)",
+            ));
+        }
+        if let Some(e) = &self.endpoint_url
+            && !(e.starts_with("http://") || e.starts_with("https://"))
+        {
+            return Err(Error::config(
+                "--endpoint-url",
+                format!("{e:?} is not an http:// or https:// URL"),
             ));
         }
         if let Some(d) = self.csv_delimiter
@@ -482,6 +495,7 @@ impl ScanConfig {
                     .to_string_lossy()
                     .into_owned(),
                 Input::Stdin => "-".into(),
+                Input::Object(url) => url.clone(),
                 Input::Bytes { name, data } => {
                     format!("{name}:{}", hex(&Sha256::digest(&data[..])))
                 }
@@ -551,10 +565,14 @@ pub fn load_policy(
     }
 }
 
-/// An input named on the command line or in the API: `-` is stdin.
+/// An input named on the command line or in the API: `-` is stdin, a URL
+/// of a supported scheme (`s3://`, `gs://`, `az://`, `file://`) object
+/// storage.
 pub fn input_of(path: &Path) -> Input {
     if path.as_os_str() == "-" {
         Input::Stdin
+    } else if let Some(url) = path.to_str().filter(|p| crate::objects::is_object_url(p)) {
+        Input::Object(url.to_string())
     } else {
         // The path as given: a file name that is not UTF-8 arrives from
         // Python with surrogate escapes and must reach the OS unchanged.

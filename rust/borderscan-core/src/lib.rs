@@ -74,6 +74,7 @@ mod engine;
 mod error;
 mod journal;
 mod mask;
+mod objects;
 mod validate;
 
 pub mod accounting;

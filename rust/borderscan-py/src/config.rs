@@ -113,6 +113,7 @@ fn set(c: &mut core::ScanConfig, name: &str, v: &Bound<'_, PyAny>) -> PyResult<(
         "today" => c.today = Some(arg(name, v)?),
         "journal" => c.journal = Some(arg(name, v)?),
         "records" => c.records = Some(arg::<PathBuf>(name, v)?),
+        "endpoint_url" => c.endpoint_url = Some(arg(name, v)?),
         "findings" => {
             let f: String = arg(name, v)?;
             c.findings = f.parse().map_err(|e| option_error("findings", e))?;

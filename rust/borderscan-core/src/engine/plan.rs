@@ -29,6 +29,9 @@ pub enum Input {
     Stdin,
     /// In-memory bytes with a display name (tests, rule examples, API use).
     Bytes { name: String, data: Arc<[u8]> },
+    /// An object storage URL (`s3://bucket/prefix/`, `gs://`, `az://`,
+    /// `file://`): one object, or every object under a prefix.
+    Object(String),
 }
 
 pub(super) enum Source {
@@ -46,6 +49,8 @@ pub(super) enum Source {
     },
     Stdin,
     Bytes(Arc<[u8]>),
+    /// An object of object storage, read by ranged requests.
+    Object(Arc<crate::objects::Object>),
     /// Found under a directory and not read: a FIFO (reading could block
     /// forever), socket or device, or a symbolic link loop. Named and
     /// counted with the reason.
@@ -159,8 +164,25 @@ pub(super) fn enumerate(inputs: &[Input], opts: &ScanOptions) -> Result<Vec<Entr
     let include = globset(&opts.config.include, "include")?;
     let exclude = globset(&opts.config.exclude, "exclude")?;
     let mut out = Vec::new();
+    let mut stores = None;
     for input in inputs {
         match input {
+            // Listed now (sorted by key), so planning can split large
+            // plain objects; a URL that cannot be listed is one failure.
+            Input::Object(url) => {
+                let stores =
+                    stores.get_or_insert_with(|| crate::objects::Stores::new(&opts.config));
+                match stores.list(url, include.as_ref(), exclude.as_ref()) {
+                    Ok(objects) => out.extend(objects.into_iter().map(|(display, o)| Entry {
+                        display,
+                        source: Ok(Source::Object(o)),
+                    })),
+                    Err(e) => out.push(Entry {
+                        display: url.clone(),
+                        source: Err(e),
+                    }),
+                }
+            }
             Input::Stdin => out.push(Entry {
                 display: "<stdin>".into(),
                 source: Ok(Source::Stdin),
@@ -266,7 +288,16 @@ pub(super) fn plan_ranges(
     size: u64,
     opts: &ScanOptions,
 ) -> io::Result<Option<Vec<TaskKind>>> {
-    let mut f = File::open(path)?;
+    plan_ranges_of(File::open(path)?, &path.to_string_lossy(), size, opts)
+}
+
+/// [`plan_ranges`] of any seekable reader (a file, an object).
+pub(super) fn plan_ranges_of<F: Read + Seek>(
+    mut f: F,
+    name: &str,
+    size: u64,
+    opts: &ScanOptions,
+) -> io::Result<Option<Vec<TaskKind>>> {
     // The head the whole-file reader sniffs: after a UTF-8 byte order
     // mark (which it skips), so a file is judged alike split or not.
     let bom = input::UTF8_BOM.len();
@@ -283,18 +314,17 @@ pub(super) fn plan_ranges(
     // member by member, or reported as not read), a binary file (skipped)
     // and UTF-16/UTF-32 text (decoded as one stream: a range could start
     // inside a code unit) are whole-file tasks.
-    let name = path.to_string_lossy();
     if Compression::sniff(&head) != Compression::None
         || ArchiveKind::sniff(&head).is_some()
         || input::unreadable_container(&head).is_some()
-        || input::sniff_text(&head, &name) != TextKind::Text
+        || input::sniff_text(&head, name) != TextKind::Text
     {
         return Ok(None);
     }
     let format = opts
         .config
         .input_format
-        .unwrap_or_else(|| formats::detect(&name, &input::nuls_as_spaces(&head)));
+        .unwrap_or_else(|| formats::detect(name, &input::nuls_as_spaces(&head)));
     let header = if format.has_header() {
         // The first line as the first range's reader will see it (cut at
         // max_line, even past the sniffed head), so every range parses
@@ -337,7 +367,7 @@ pub(super) fn plan_ranges(
 }
 
 /// The first line start at or after `pos` (`size` if none).
-pub(super) fn next_line_start(f: &mut File, pos: u64, size: u64) -> io::Result<u64> {
+pub(super) fn next_line_start<F: Read + Seek>(f: &mut F, pos: u64, size: u64) -> io::Result<u64> {
     let mut at = pos - 1;
     f.seek(SeekFrom::Start(at))?;
     let mut buf = vec![0u8; 64 * 1024];
@@ -411,6 +441,12 @@ pub(super) fn plan_tasks(
         }) = &e.source
             && *size > opts.config.split_size
             && let Ok(Some(ranges)) = plan_ranges(path, *size, opts)
+        {
+            kinds = ranges;
+        }
+        if let Ok(Source::Object(o)) = &e.source
+            && o.size > opts.config.split_size
+            && let Ok(Some(ranges)) = plan_ranges_of(o.reader(0), &e.display, o.size, opts)
         {
             kinds = ranges;
         }

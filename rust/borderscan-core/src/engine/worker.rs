@@ -320,13 +320,21 @@ impl<T> Worker<'_, T> {
                 return out;
             }
         };
-        if let Source::File { size, .. } = source
+        let listed = match source {
+            Source::File { size, .. } => Some(*size),
+            Source::Object(o) => Some(o.size),
+            _ => None,
+        };
+        if let Some(size) = listed
             && matches!(
                 task.kind,
                 TaskKind::Whole | TaskKind::Range { first: true, .. }
             )
         {
-            out.stats.bytes = *size;
+            out.stats.bytes = size;
+            if let Source::Object(o) = source {
+                out.stats.etag.clone_from(&o.etag);
+            }
         }
         let result = match (&task.kind, source) {
             (
@@ -383,6 +391,44 @@ impl<T> Worker<'_, T> {
                     depth: 0,
                 };
                 open_listed(path, *id).and_then(|f| self.scan_whole(f, &mut out, size, place))
+            }
+            (
+                TaskKind::Range {
+                    start,
+                    end,
+                    format,
+                    header,
+                    first,
+                },
+                Source::Object(o),
+            ) => {
+                out.stats.format = Some(format.to_string());
+                out.stats.compression = Some("none".into());
+                let lines = Lines {
+                    format: *format,
+                    header: Some(header),
+                    read_header: *first && format.has_header(),
+                    offset_base: *start,
+                    stored: None,
+                    place: Place::default(),
+                };
+                let want = end - start;
+                let res =
+                    self.scan_stream(o.reader(*start).take(want), &lines, &mut out, false, false);
+                let read = out.stats.decompressed_bytes.min(want);
+                out.stats.bytes_read = read;
+                out.stats.bytes_skipped = want - read;
+                match res {
+                    Ok(()) if read < want && !out.cancelled => Err(format!(
+                        "the object ended early: bytes {start}..{end} were listed, only {read} \
+                         of them were read"
+                    )),
+                    r => r,
+                }
+            }
+            (_, Source::Object(o)) => {
+                let size = Some(o.size);
+                self.scan_whole(o.reader(0), &mut out, size, Place::default())
             }
             (_, Source::Stdin) => self.scan_whole(io::stdin(), &mut out, None, Place::default()),
             (_, Source::Bytes(data)) => {
