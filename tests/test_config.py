@@ -19,7 +19,7 @@ STUB = Path(_core.__file__).with_name("_core.pyi")
 # A value other than the default for every option (paths exist where read).
 SAMPLES: dict[str, object] = {
     "threads": 3, "include": ["*.jsonl"], "exclude": ["old/*"], "input_format": "csv",
-    "csv_delimiter": ";", "max_line": 4096, "max_expansion": 9,
+    "csv_delimiter": ";", "max_line": 4096, "max_otlp_line": 8192, "max_expansion": 9,
     "max_archive_depth": 2, "max_archive_members": 10, "max_archive_bytes": 1 << 20,
     "max_archive_buffer": 1 << 20, "split_size": 1 << 16,
     "dest_fields": ["ziel"],

@@ -345,7 +345,7 @@ impl<T> Worker<'_, T> {
                     header,
                     first,
                 },
-                Source::File { path, id, .. },
+                Source::File { .. } | Source::Object(_),
             ) => {
                 out.stats.format = Some(format.to_string());
                 out.stats.compression = Some("none".into());
@@ -358,23 +358,32 @@ impl<T> Worker<'_, T> {
                     place: Place::default(),
                 };
                 let want = end - start;
-                let res = open_listed(path, *id)
-                    .and_then(|mut f| {
-                        f.seek(SeekFrom::Start(*start))
-                            .map_err(|e| describe_open_error(path, &e))?;
-                        Ok(f)
-                    })
-                    .and_then(|f| self.scan_stream(f.take(want), &lines, &mut out, false, false));
+                let (reader, short): (std::result::Result<Box<dyn Read>, String>, _) = match source
+                {
+                    Source::File { path, id, .. } => (
+                        open_listed(path, *id).and_then(|mut f| {
+                            f.seek(SeekFrom::Start(*start))
+                                .map_err(|e| describe_open_error(path, &e))?;
+                            Ok(Box::new(f) as Box<dyn Read>)
+                        }),
+                        "the file shrank while it was read (truncated?)",
+                    ),
+                    Source::Object(o) => (
+                        Ok(Box::new(o.reader(*start)) as Box<dyn Read>),
+                        "the object ended early",
+                    ),
+                    _ => unreachable!("matched above"),
+                };
+                let res = reader
+                    .and_then(|r| self.scan_stream(r.take(want), &lines, &mut out, false, false));
                 // Lines are read whole, so a range read to its end has read
-                // exactly its bytes; fewer means the file shrank under us.
+                // exactly its bytes; fewer means the source shrank under us.
                 let read = out.stats.decompressed_bytes.min(want);
                 out.stats.bytes_read = read;
                 out.stats.bytes_skipped = want - read;
                 match res {
                     Ok(()) if read < want && !out.cancelled => Err(format!(
-                        "the file shrank while it was read (truncated?): bytes {}..{} \
-                         were listed, only {read} of them were there",
-                        start, end
+                        "{short}: bytes {start}..{end} were listed, only {read} of them were there"
                     )),
                     r => r,
                 }
@@ -391,40 +400,6 @@ impl<T> Worker<'_, T> {
                     depth: 0,
                 };
                 open_listed(path, *id).and_then(|f| self.scan_whole(f, &mut out, size, place))
-            }
-            (
-                TaskKind::Range {
-                    start,
-                    end,
-                    format,
-                    header,
-                    first,
-                },
-                Source::Object(o),
-            ) => {
-                out.stats.format = Some(format.to_string());
-                out.stats.compression = Some("none".into());
-                let lines = Lines {
-                    format: *format,
-                    header: Some(header),
-                    read_header: *first && format.has_header(),
-                    offset_base: *start,
-                    stored: None,
-                    place: Place::default(),
-                };
-                let want = end - start;
-                let res =
-                    self.scan_stream(o.reader(*start).take(want), &lines, &mut out, false, false);
-                let read = out.stats.decompressed_bytes.min(want);
-                out.stats.bytes_read = read;
-                out.stats.bytes_skipped = want - read;
-                match res {
-                    Ok(()) if read < want && !out.cancelled => Err(format!(
-                        "the object ended early: bytes {start}..{end} were listed, only {read} \
-                         of them were read"
-                    )),
-                    r => r,
-                }
             }
             (_, Source::Object(o)) => {
                 let size = Some(o.size);
