@@ -140,3 +140,190 @@ fn gzip_in_gzip_out_and_deterministic() {
         plain.starts_with("{\"site\": \"CN-SZ-02\", \"email\": \"") && !plain.contains("li.wei")
     );
 }
+
+/// An OTLP export line: a resource at a Chinese site, three log records
+/// (an e-mail in an attribute, a clean one, a phone number in the body).
+fn otlp_line(n: usize) -> String {
+    let attr = |k: &str, v: &str| format!(r#"{{"key":"{k}","value":{{"stringValue":"{v}"}}}}"#);
+    let records = [
+        format!(
+            r#"{{"timeUnixNano":"1700000000000000000","severityText":"INFO","body":{{"stringValue":"login ok"}},"attributes":[{},{}]}}"#,
+            attr("user.email", &format!("li.wei{n}@example.cn")),
+            attr("count", "3")
+        ),
+        r#"{"timeUnixNano":"1700000000000000001","body":{"stringValue":"all quiet"},"attributes":[{"key":"n","value":{"intValue":"7"}}]}"#.to_string(),
+        r#"{"timeUnixNano":"1700000000000000002","body":{"stringValue":"call +86 138 0013 8000 now"}}"#.to_string(),
+    ];
+    format!(
+        r#"{{"resourceLogs":[{{"resource":{{"attributes":[{},{}]}},"scopeLogs":[{{"scope":{{"name":"app"}},"logRecords":[{}]}}]}}]}}"#,
+        attr("service.name", "press"),
+        attr("site", "CN-SZ-02"),
+        records.join(",")
+    )
+}
+
+#[test]
+fn otlp_records_are_rewritten_in_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = format!("{}\n{}\n", otlp_line(1), otlp_line(2));
+    assert!(violations("a.otlp.json", data.as_bytes()) >= 4);
+    let out = redact_one(dir.path(), "a.otlp.json", data.as_bytes(), &[]);
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert_eq!(text.lines().count(), 2);
+    assert!(!text.contains("li.wei1@") && !text.contains("0013 8000"));
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let recs = &v["resourceLogs"][0]["scopeLogs"][0]["logRecords"];
+        assert_eq!(recs.as_array().unwrap().len(), 3);
+        // The clean record is as it was, byte for byte.
+        assert!(line.contains(r#"{"timeUnixNano":"1700000000000000001","body":{"stringValue":"all quiet"},"attributes":[{"key":"n","value":{"intValue":"7"}}]}"#));
+        assert_eq!(recs[0]["attributes"][1]["value"]["stringValue"], "3");
+    }
+    assert_eq!(violations("a.otlp.json", &out), 0);
+
+    // drop-record cuts the record out of its list, and only it.
+    let out = redact_one(
+        dir.path(),
+        "b.otlp.json",
+        data.as_bytes(),
+        &["personal=drop-record"],
+    );
+    let text = String::from_utf8(out.clone()).unwrap();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let recs = v["resourceLogs"][0]["scopeLogs"][0]["logRecords"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(recs.len(), 1, "{line}");
+        assert_eq!(recs[0]["body"]["stringValue"], "all quiet");
+    }
+    assert_eq!(violations("b.otlp.json", &out), 0);
+}
+
+mod filter {
+    use super::*;
+    use borderscan_core::redact::{Filter, Filtered, OnViolation};
+
+    fn run(data: &[u8], on: OnViolation, actions: &[&str]) -> (Vec<u8>, Vec<u8>, Filter) {
+        let mut f = Filter::new(&config(), &redaction(actions), on).unwrap();
+        let (mut out, mut findings) = (Vec::new(), Vec::new());
+        f.run(data, &mut out, Some(&mut findings), None).unwrap();
+        (out, findings, f)
+    }
+
+    fn mixed() -> Vec<u8> {
+        let mut data = Vec::new();
+        for i in 0..50 {
+            data.extend_from_slice(
+                format!(
+                    "{{\"site\": \"CN-SZ-02\", \"i\": {i}, \"email\": \"li.wei{i}@example.cn\"}}\n{{\"site\": \"DE-MUC-01\", \"i\": {i}, \"note\": \"all quiet\"}}\n"
+                )
+                .as_bytes(),
+            );
+        }
+        data
+    }
+
+    #[test]
+    fn a_filtered_stream_is_the_redacted_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, data) in [
+            ("s.jsonl", mixed()),
+            (
+                "s.otlp.json",
+                format!("{}\n{}\n", otlp_line(1), otlp_line(2)).into_bytes(),
+            ),
+        ] {
+            for actions in [
+                &[][..],
+                &["personal=pseudonymize"],
+                &["personal=drop-record"],
+            ] {
+                let want = redact_one(dir.path(), name, &data, actions);
+                let (got, findings, f) = run(&data, OnViolation::Redact, actions);
+                assert_eq!(got, want, "{name} {actions:?}");
+                assert_eq!(
+                    f.report().format,
+                    if name.ends_with("jsonl") {
+                        "jsonl"
+                    } else {
+                        "otlp"
+                    }
+                );
+                let found: Vec<serde_json::Value> = findings
+                    .split(|&b| b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .map(|l| serde_json::from_slice(l).unwrap())
+                    .collect();
+                assert_eq!(
+                    found.len() as u64,
+                    f.report().violations.values().sum::<u64>()
+                );
+                assert!(found.len() >= 2);
+                // Evidence is masked: no planted address in the findings.
+                assert!(!String::from_utf8_lossy(&findings).contains("@example.cn"));
+                assert!(found.iter().all(|v| v["dest_country"] == "DE"));
+            }
+        }
+    }
+
+    #[test]
+    fn pass_writes_everything_and_drop_only_clean_records() {
+        let data = mixed();
+        let (out, findings, f) = run(&data, OnViolation::Pass, &[]);
+        assert_eq!(out, data);
+        assert_eq!(findings.iter().filter(|&&b| b == b'\n').count(), 50);
+        assert_eq!(f.report().records_dropped, 0);
+        let (out, _, f) = run(&data, OnViolation::Drop, &[]);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 50);
+        assert!(text.lines().all(|l| l.contains("DE-MUC-01")));
+        assert_eq!(f.report().records_dropped, 50);
+    }
+
+    #[test]
+    fn record_at_a_time() {
+        let mut f = Filter::new(&config(), &redaction(&[]), OnViolation::Redact).unwrap();
+        let clean = br#"{"site": "DE-MUC-01", "note": "all quiet"}"#;
+        assert_eq!(f.record(clean), Filtered::Same);
+        assert!(f.violations().is_empty());
+        let Filtered::Rewritten(out) =
+            f.record(br#"{"site": "CN-SZ-02", "email": "li.wei@example.cn"}"#)
+        else {
+            panic!("rewritten")
+        };
+        assert!(!String::from_utf8_lossy(&out).contains("li.wei"));
+        assert_eq!(f.violations().len(), 1);
+        assert_eq!(f.violations()[0].category, "personal");
+        assert_eq!(f.violations()[0].line, 2);
+        // A record longer than the limit cannot be shown clean.
+        let mut small = config();
+        small.max_line = 100;
+        let mut f = Filter::new(&small, &redaction(&[]), OnViolation::Redact).unwrap();
+        let long = format!(r#"{{"site": "DE-MUC-01", "note": "{}"}}"#, "x".repeat(200));
+        assert_eq!(f.record(long.as_bytes()), Filtered::Dropped);
+        assert_eq!(f.report().overlong_lines, 1);
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_never_held_whole() {
+        let mut small = config();
+        small.max_line = 1000;
+        small.max_otlp_line = 1000;
+        let long = format!(
+            "{{\"site\": \"DE-MUC-01\", \"n\": \"{}\"}}\n",
+            "y".repeat(5_000_000)
+        );
+        let data = format!("{long}{{\"site\": \"DE-MUC-01\", \"note\": \"after\"}}\n");
+        for (on, want) in [(OnViolation::Redact, 1), (OnViolation::Pass, 2)] {
+            let mut f = Filter::new(&small, &redaction(&[]), on).unwrap();
+            let mut out = Vec::new();
+            f.run(data.as_bytes(), &mut out, None, None).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert_eq!(text.lines().count(), want, "{on:?}");
+            assert!(text.ends_with("\"after\"}\n"));
+            assert_eq!(f.report().overlong_lines, 1);
+        }
+    }
+}

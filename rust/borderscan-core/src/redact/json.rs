@@ -29,6 +29,14 @@ pub(crate) fn leaves(line: &[u8], out: &mut Vec<Leaf>) -> Option<()> {
     (p.i == line.len()).then_some(())
 }
 
+/// Where the JSON value that starts at `start` ends (after its last byte).
+pub(crate) fn value_end(line: &[u8], start: usize) -> Option<usize> {
+    let mut p = Parser { s: line, i: start };
+    let mut leaves = Vec::new();
+    p.value(None, &mut leaves, 0)?;
+    Some(p.i)
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
