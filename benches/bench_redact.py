@@ -10,8 +10,11 @@ format: JSON Lines, CSV, TSV, logfmt, two syslogs, text), each file about
 of issue 19. Each tool runs --runs times (the median wall time is kept);
 redact's run includes its proof (the scan of the copies) and is also timed
 with `--no-verify`. Checks the bars on the result: the proof holds (exit 0),
-every JSON line parses, line counts match but for dropped records. With
---append, a row goes to benches/RESULTS.md.
+every JSON line parses, line counts match but for dropped records. Then
+`borderscan filter` (stdin to stdout) on the JSON Lines file and on an OTLP
+export of the same size, against `scan` and `redact` of that file at one
+thread each, its output checked to equal redact's. With --append, a row
+goes to benches/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -44,6 +47,71 @@ def timed(cmd: list[str]) -> tuple[float, int, str]:
     t = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True)
     return time.perf_counter() - t, r.returncode, r.stdout + r.stderr
+
+
+EXPORT = HERE.parent / "tests" / "data" / "otlp" / "collector-export.json"
+
+
+def otlp_file(path: Path, size: int) -> None:
+    """About `size` bytes of OpenTelemetry export lines: the collector
+    export of tests/data/otlp, its addresses numbered line by line."""
+    lines = EXPORT.read_bytes().replace(b"eu-central-1", b"cn-north-1").splitlines()
+    with open(path, "wb") as fh:
+        i = written = 0
+        while written < size:
+            for line in lines:
+                out = (line.replace(b"li.wei@", b"li.wei%d@" % i)
+                       .replace(b"anna.schmidt@", b"anna%d@" % i) + b"\n")
+                fh.write(out)
+                written += len(out)
+            i += 1
+
+
+def filter_runs(a: argparse.Namespace, work: Path, corpus: Path, bs: list[str]) -> list[str]:
+    """scan, redact and filter of the corpus's JSON Lines file and of an
+    OTLP export of the same size, one thread each; the table's rows."""
+    (jsonl,) = corpus.glob("*.jsonl")
+    otlp = work / "export.otlp.json"
+    if not otlp.exists():
+        otlp_file(otlp, jsonl.stat().st_size)
+    table = ["| Input | Run | Wall s | MB/s | vs scan |", "|---|---|---:|---:|---:|"]
+    one = ["--threads", "1"]
+    for src in (jsonl, otlp):
+        size = src.stat().st_size
+        out = work / "stream-out"
+        got = work / "filtered"
+        runs = [
+            ("scan", [*bs, "scan", str(src), *POLICY, *one, "--format", "json", "--out",
+                      os.devnull, "-q", "--no-audit-log"], None),
+            ("redact --no-verify", [*bs, "redact", str(src), "--out", str(out), *POLICY, *one,
+                                    "--no-audit-log", "--no-verify", "-q"], None),
+            ("filter", [*bs, "filter", *POLICY, "-q"], src),
+        ]
+        walls: dict[str, float] = {}
+        for name, cmd, stdin in runs:
+            times = []
+            for _ in range(a.runs):
+                if name.startswith("redact"):
+                    shutil.rmtree(out, ignore_errors=True)
+                t = time.perf_counter()
+                if stdin is None:
+                    r = subprocess.run(cmd, capture_output=True)
+                else:
+                    with open(stdin, "rb") as fin, open(got, "wb") as fout:
+                        r = subprocess.run(cmd, stdin=fin, stdout=fout, stderr=subprocess.PIPE)
+                times.append(time.perf_counter() - t)
+                if r.returncode not in (0, 1):
+                    raise SystemExit(f"{name} of {src.name}: exit {r.returncode}: "
+                                     f"{r.stderr.decode(errors='replace')}")
+            walls[name] = statistics.median(times)
+            print(f"{src.name} {name}: {walls[name]:.2f} s, {size / walls[name] / 1e6:.1f} MB/s",
+                  flush=True)
+        if got.read_bytes() != (out / src.name).read_bytes():
+            raise SystemExit(f"filter's output of {src.name} differs from redact's copy")
+        for name, wall in walls.items():
+            table.append(f"| {src.name} ({size / (1 << 20):.0f} MiB) | {name} | {wall:.2f} | "
+                         f"{size / wall / 1e6:.1f} | {walls['scan'] / wall:.2f}x |")
+    return table
 
 
 def main() -> int:
@@ -101,6 +169,7 @@ def main() -> int:
                 json.loads(line)
         print(f"  {src.name}: {n_in:,} lines in, {len(lines):,} out")
     scan_wall = rows[0][1]
+    streams = filter_runs(a, work, corpus, bs)
     machine = (f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
                f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
     table = ["| Run | Wall s | MB/s | vs scan | Command |", "|---|---:|---:|---:|---|"]
@@ -116,6 +185,12 @@ def main() -> int:
         f"Machine: {machine}; median of {a.runs} run(s); page cache warm.",
         "",
         *table,
+        "",
+        "`filter` (one thread: a stream is one pipeline stage) against `scan` and "
+        "`redact --no-verify` at `--threads 1` on the same file; the filter's output is "
+        "checked to equal redact's copy byte for byte.",
+        "",
+        *streams,
         "",
     ])
     print(report)

@@ -24,7 +24,7 @@ COMMANDS = [
     ["policy", "schema"], ["baseline", "create", "x", "--out", "b.json"],
     ["explain", "x:1"], ["audit", "verify"], ["audit", "export"],
     ["audit", "keygen", "--out", "k"], ["audit", "path"], ["audit", "head"], ["report"],
-    ["diff", "a", "b"],
+    ["diff", "a", "b"], ["filter"],
 ]
 
 
@@ -90,6 +90,8 @@ def _missing(work: Path) -> list[tuple[list[str], int, str]]:
         (["report", nope + ".json"], USAGE, "nope.json"),
         (["report", "--history", nope], USAGE, "nope"),
         (["diff", nope, nope + "2"], USAGE, "nope"),
+        (["filter", "--policy", nope + ".toml"], USAGE, "nope.toml"),
+        (["filter", "--rules", nope + ".toml"], USAGE, "nope.toml"),
     ]
 
 

@@ -11,6 +11,8 @@
 >>> borderscan.scan(["logs/"], preset="eu-gdpr", geoip="GeoLite2-Country.mmdb")
 >>> borderscan.redact(["logs/"], "outbox/", preset="cn-industrial-export",
 ...                   destination="DE")  # a copy that may go (docs/redact.md)
+>>> f = borderscan.Filter(preset="cn-industrial-export", destination="DE")
+>>> f.record({"site": "CN-SZ-02", "email": "li.wei@example.cn"})  # docs/filter.md
 
 What `borderscan scan` writes, from a result (exit code and verdict decided
 as `--fail-on` decides them, `ScanResult.exit_code`):
@@ -31,6 +33,7 @@ from borderscan import audit as audit
 from borderscan._core import BorderscanError, ConfigError, ScanCancelled
 from borderscan._core import __version__ as __version__
 from borderscan.api import ScanResult, ScanStream, check_rules, rules, scan, scan_iter
+from borderscan.filtering import Filter
 from borderscan.policy import describe as describe_policy
 from borderscan.policy import groups, load_policy, presets
 from borderscan.redaction import RedactResult, redact
@@ -38,6 +41,7 @@ from borderscan.redaction import RedactResult, redact
 __all__ = [
     "BorderscanError",
     "ConfigError",
+    "Filter",
     "RedactResult",
     "ScanCancelled",
     "ScanResult",

@@ -16,6 +16,7 @@ __all__ = [
     "ArrowTable",
     "BorderscanError",
     "ConfigError",
+    "Filter",
     "ProgressCounter",
     "ScanCancelled",
     "ScanConfig",
@@ -210,6 +211,22 @@ def redact(
     """Redact each (input, copy) pair; `actions` are TARGET=ACTION. (The
     per-file reports as a JSON list in job order, the actions in force as
     JSON.)"""
+
+@final
+class Filter:
+    """A record-at-a-time gate (`borderscan.Filter` wraps it)."""
+
+    def __new__(
+        cls, config: ScanConfig, on_violation: str, actions: Sequence[str], key: bytes | None = None
+    ) -> Filter: ...
+    def record(
+        self, line: bytes
+    ) -> tuple[Literal["same", "rewritten", "dropped"], bytes | None]: ...
+    def violations(self) -> str: ...
+    def report(self) -> str: ...
+    def run_stdio(
+        self, findings: str | None = None, findings_to_stderr: bool = False
+    ) -> None: ...
 
 def redact_key_id(key: bytes) -> str:
     """The first 16 hex digits of the SHA-256 of a pseudonymization key."""

@@ -1059,8 +1059,9 @@ def redact_cmd(paths: tuple[str, ...], out_dir: str, actions: tuple[str, ...],
     (--destination CC for all records) is masked, pseudonymized, removed,
     or its record dropped; every other byte is copied as it is. JSON stays
     valid JSON, CSV keeps its columns, lines keep their order; compressed
-    inputs (gzip, zstd, bzip2) are written compressed alike. Archives,
-    OpenTelemetry exports and stdin are refused for now.
+    inputs (gzip, zstd, bzip2) are written compressed alike; OpenTelemetry
+    exports are rewritten record by record. Archives and stdin are refused
+    for now (`borderscan filter` reads a stream).
 
     \b
     Exit codes:
@@ -1122,6 +1123,95 @@ def redact_cmd(paths: tuple[str, ...], out_dir: str, actions: tuple[str, ...],
     if r.failed:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if r.remaining else EXIT_OK)
+
+
+@main.command("filter")
+@_color_option
+@click.option("--on-violation", type=click.Choice(["pass", "redact", "drop"]),
+              default="redact", show_default=True,
+              help="A record in which something may not go where it goes: written as it "
+                   "came (report only), redacted as `borderscan redact` would, or not "
+                   "written.")
+@click.option("--findings", "findings", type=click.Path(dir_okay=False), metavar="FILE",
+              callback=_output_parent,
+              help="Write each violation as a JSON line here (default: standard error).")
+@click.option("--action", "actions", multiple=True, metavar="TARGET=ACTION",
+              help="As for `redact`: mask, pseudonymize, remove or drop-record per "
+                   "category or detector (repeatable; default: mask).")
+@click.option("--key-file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="The pseudonymization key (default: $BORDERSCAN_REDACT_KEY).")
+@click.option("--fail-on", type=click.Choice(_core.SEVERITIES), default=None,
+              help="Exit 1 at the end when the input held violations of this severity or "
+                   "higher.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No summary at the end, and no findings on standard error.")
+@_scan_options
+def filter_cmd(on_violation: str, findings: str | None, actions: tuple[str, ...],
+               key_file: str | None, fail_on: str | None, quiet: bool, **kw: Any) -> None:
+    """Gate a stream of records: standard input to standard output.
+
+    JSON Lines, OpenTelemetry (OTLP/JSON) exports and the other line formats
+    a scan reads, one record in and that record (rewritten, or none) out, in
+    order; each is written as soon as it is decided. Memory is bounded by
+    the line limit (--max-line-bytes, --max-otlp-line-bytes): a longer line
+    is dropped (passed, with --on-violation pass) and counted.
+
+    \b
+      tail -F app.jsonl | borderscan filter --preset cn-industrial-export \\
+          --destination DE --findings violations.jsonl | shipper
+
+    \b
+    Exit codes:
+      0  the input ended, and held no violation at or above --fail-on
+      1  it held violations at or above --fail-on
+      2  usage or configuration error
+      3  the input could not be read or the output not written
+    130  interrupted (Ctrl-C)
+    141  the reader of the output went away (SIGPIPE), as for any command
+    """
+    from borderscan import filtering, redaction
+
+    err = _err_console()
+    options = _options(**kw)
+    if options.get("include") or options.get("exclude"):
+        _usage_error(err, "filter reads standard input: --include/--exclude do not apply")
+    options = _configure(options)
+    try:
+        key = redaction.load_key(key_file)
+        f = filtering.Filter(on_violation=on_violation, actions=actions, key=key, **options)
+    except borderscan.ConfigError as e:
+        _config_error(e)
+    except (ValueError, OSError) as e:
+        _usage_error(err, output.safe(str(e)))
+    sys.stdout.flush()
+    # Ctrl-C ends a filter at once, as it ends `grep`: what was decided has
+    # been written (output is flushed whenever input is awaited).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    code = EXIT_OK
+    try:
+        f.run_stdio(findings, findings_to_stderr=findings is None and not quiet)
+    except BrokenPipeError:
+        # The reader went away (`| head`): quietly, as every command does.
+        output.broken_pipe()
+    except OSError as e:
+        err.print(output.safe(f"borderscan: filter: {e} (exit 3)"), markup=False)
+        code = EXIT_INPUT
+    r = f.report
+    above = _verdict.at_or_above(fail_on) if fail_on else ()
+    failing = sum(n for s, n in r["violations"].items() if s in above)
+    if not quiet:
+        counts = ", ".join(f"{k} {v:,}" for k, v in sorted(r["actions"].items())) or "none"
+        found = ", ".join(f"{k} {v:,}" for k, v in sorted(r["violations"].items())) or "none"
+        err.print(output.safe(
+            f"borderscan: filtered {r['lines_in']:,} line(s) ({r['format'] or 'no records'}): "
+            f"{r['records']:,} record(s), {r['records_changed']:,} changed, "
+            f"{r['records_dropped']:,} dropped ({r['dropped_unrewritable']:,} not rewritable, "
+            f"{r['overlong_lines']:,} overlong line(s)); violations: {found}; "
+            f"replaced: {counts}"), markup=False)
+    if code == EXIT_OK and failing:
+        err.print(f"borderscan: {failing:,} violation(s) at or above {fail_on} (exit 1)")
+        code = EXIT_FINDINGS
+    sys.exit(code)
 
 
 @main.group("audit")

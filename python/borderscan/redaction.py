@@ -58,8 +58,11 @@ class RedactedFile:
     records_changed: int
     records_dropped: int
     dropped_unrewritable: int
+    overlong_lines: int
     actions: dict[str, int]
     categories: dict[str, dict[str, int]]
+    violations: dict[str, int]
+    """Violations found in the input (before redaction), per severity."""
     error: str | None
     input_sha256: str | None = None
     output_sha256: str | None = None
@@ -235,6 +238,7 @@ def manifest(result: RedactResult, paths: Sequence[str | os.PathLike[str]],
             "format": f.format, "compression": f.compression,
             "lines_in": f.lines_in, "lines_out": f.lines_out, "records": f.records,
             "records_changed": f.records_changed, "records_dropped": f.records_dropped,
+            "overlong_lines": f.overlong_lines, "violations_found": f.violations,
             "actions": f.actions, "error": f.error,
         } for f in result.files],
         "counts": result.counts,

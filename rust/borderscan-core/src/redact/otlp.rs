@@ -94,6 +94,8 @@ impl Rewriter {
             // The root (a line with no record but its resource's fields) is
             // the whole line.
             if cut.contains(&0) {
+                // Counted once, by the caller, as any dropped line.
+                self.report.records_dropped -= 1;
                 return Outcome::Dropped {
                     unrewritable: false,
                 };
