@@ -2,7 +2,7 @@
 """`borderscan redact` against `borderscan scan` on the same generated corpus.
 
     python benches/bench_redact.py [--size 200MB] [--runs 1] [--workdir DIR] [--keep]
-                                   [--threads 0] [--append]
+                                   [--threads 0] [--stream-size 200MB] [--append]
 
 The corpus is `benches/generate.py --format all --seed 42` (one file per
 format: JSON Lines, CSV, TSV, logfmt, two syslogs, text), each file about
@@ -11,8 +11,8 @@ of issue 19. Each tool runs --runs times (the median wall time is kept);
 redact's run includes its proof (the scan of the copies) and is also timed
 with `--no-verify`. Checks the bars on the result: the proof holds (exit 0),
 every JSON line parses, line counts match but for dropped records. Then
-`borderscan filter` (stdin to stdout) on the JSON Lines file and on an OTLP
-export of the same size, against `scan` and `redact` of that file at one
+`borderscan filter` (stdin to stdout) on a generated JSON Lines file and on
+an OTLP export, each --stream-size (200 MB), against `scan` and `redact` of that file at one
 thread each, its output checked to equal redact's. With --append, a row
 goes to benches/RESULTS.md.
 """
@@ -67,13 +67,21 @@ def otlp_file(path: Path, size: int) -> None:
             i += 1
 
 
-def filter_runs(a: argparse.Namespace, work: Path, corpus: Path, bs: list[str]) -> list[str]:
-    """scan, redact and filter of the corpus's JSON Lines file and of an
-    OTLP export of the same size, one thread each; the table's rows."""
-    (jsonl,) = corpus.glob("*.jsonl")
-    otlp = work / "export.otlp.json"
+def filter_runs(a: argparse.Namespace, work: Path, bs: list[str]) -> list[str]:
+    """scan, redact and filter of a generated JSON Lines file and of an
+    OTLP export, each --stream-size, one thread each; the table's rows."""
+    size = parse_size(a.stream_size)
+    jsonl = work / f"stream-{a.stream_size}.jsonl"
+    if not jsonl.exists():
+        gen = work / "stream-gen"
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--out", str(gen),
+                        "--size", f"{size // 1024}KB", "--seed", "43", "--format", "jsonl"],
+                       check=True)
+        (made,) = gen.glob("*.jsonl")
+        made.rename(jsonl)
+    otlp = work / f"stream-{a.stream_size}.otlp.json"
     if not otlp.exists():
-        otlp_file(otlp, jsonl.stat().st_size)
+        otlp_file(otlp, size)
     table = ["| Input | Run | Wall s | MB/s | vs scan |", "|---|---|---:|---:|---:|"]
     one = ["--threads", "1"]
     for src in (jsonl, otlp):
@@ -121,6 +129,9 @@ def main() -> int:
     ap.add_argument("--workdir")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--stream-size", default="200MB",
+                    help="size of the JSON Lines file and of the OTLP export piped through "
+                         "`filter`")
     ap.add_argument("--append", action="store_true", help="append a row to RESULTS.md")
     a = ap.parse_args()
     total = parse_size(a.size)
@@ -169,7 +180,7 @@ def main() -> int:
                 json.loads(line)
         print(f"  {src.name}: {n_in:,} lines in, {len(lines):,} out")
     scan_wall = rows[0][1]
-    streams = filter_runs(a, work, corpus, bs)
+    streams = filter_runs(a, work, bs)
     machine = (f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
                f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
     table = ["| Run | Wall s | MB/s | vs scan | Command |", "|---|---:|---:|---:|---|"]
