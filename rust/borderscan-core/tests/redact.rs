@@ -269,6 +269,22 @@ mod filter {
     }
 
     #[test]
+    fn violations_are_counted_alike_with_or_without_findings() {
+        let mut data = mixed();
+        // Key rules fire on every `calib.*` field; counted once per record.
+        data.extend_from_slice(
+            b"{\"site\": \"CN-SZ-02\", \"calib\": {\"fx\": 1420.5, \"fy\": 1419.7, \"cx\": 960.1}}\n",
+        );
+        let (_, findings, with) = run(&data, OnViolation::Redact, &[]);
+        let mut without = Filter::new(&config(), &redaction(&[]), OnViolation::Redact).unwrap();
+        let mut out = Vec::new();
+        without.run(&data[..], &mut out, None, None).unwrap();
+        assert_eq!(with.report().violations, without.report().violations);
+        let n: u64 = with.report().violations.values().sum();
+        assert_eq!(n as usize, findings.iter().filter(|&&b| b == b'\n').count());
+    }
+
+    #[test]
     fn pass_writes_everything_and_drop_only_clean_records() {
         let data = mixed();
         let (out, findings, f) = run(&data, OnViolation::Pass, &[]);

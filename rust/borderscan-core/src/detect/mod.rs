@@ -353,6 +353,11 @@ pub struct Scratch {
     /// the first of the record: `redact` must replace them all (a scan
     /// needs one finding per rule and record).
     pub(crate) every_field: bool,
+    /// Key-rule hits carry no evidence and shown values are not masked
+    /// against the record's other hits: `redact` replaces values and shows
+    /// none, and building the masks of a record of many hits (an automaton
+    /// per hit) would cost it more than the rest of the record.
+    pub(crate) no_evidence: bool,
 }
 
 impl Scratch {
@@ -502,9 +507,11 @@ impl Detectors {
                     fired,
                     touched,
                     every_field,
+                    no_evidence,
                     ..
                 } = &mut *scratch;
                 let every_field = *every_field;
+                let no_evidence = *no_evidence;
                 let info = &infos[idx];
                 // A pair read out of prose (`server: x` in an nginx error
                 // line) is no configured field; the vocabulary still reads it.
@@ -525,7 +532,9 @@ impl Detectors {
                     {
                         fired[r as usize] = true;
                         touched.push(r);
-                        let evidence = if show_values || self.rule(r).mask != MaskStyle::None {
+                        let evidence = if no_evidence {
+                            String::new()
+                        } else if show_values || self.rule(r).mask != MaskStyle::None {
                             self.evidence(r, value, show_values)
                         } else {
                             self.redacted(rec, value, &out[record_first_hit..])
@@ -653,7 +662,7 @@ impl Detectors {
         if self.any_yields {
             self.drop_yielding(rec, out, record_first_hit);
         }
-        if !show_values {
+        if !show_values && !scratch.no_evidence {
             self.mask_shown_overlaps(rec, &mut out[record_first_hit..]);
         }
         for r in scratch.touched.drain(..) {

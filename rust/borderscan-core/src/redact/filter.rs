@@ -118,6 +118,8 @@ impl Filter {
         cancel: Option<&AtomicBool>,
     ) -> std::io::Result<()> {
         let mut r = BufReader::with_capacity(input::READ_CHUNK, input);
+        // Findings (and their evidence) only when someone reads them.
+        self.w.findings = findings.is_some().then(Vec::new);
         self.w
             .stream(&mut self.lines, &mut r, out, findings, true, cancel)
     }

@@ -45,7 +45,7 @@ use crate::formats::{self, Format, Header, OtlpRecords, RecordBuf};
 use crate::policy::Verdict;
 use crate::residency::{self, Residency};
 use crate::resolve::{Extractor, Found, Placement};
-use crate::rules::MaskStyle;
+use crate::rules::{MaskStyle, RuleKind};
 
 /// Rounds of rewrite-and-rescan a record gets before it is dropped.
 pub const MAX_ROUNDS: usize = 6;
@@ -194,6 +194,17 @@ struct Span {
     end: usize,
     action: Action,
     rule: u16,
+}
+
+/// What a scan of a record in [`Rewriter::decide`] is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// The findings of the record as it came in, as a scan reports them.
+    Findings,
+    /// The edits, and the violations counted as a scan would count them.
+    CountedEdits,
+    /// The edits only (a record being rewritten).
+    Edits,
 }
 
 /// What became of one record.
@@ -591,9 +602,30 @@ impl Rewriter {
     /// restrictive one).
     fn violations(&mut self, format: Format, first: bool) {
         self.edits.clear();
+        // Findings as a scan reports them (a key rule once per record, with
+        // evidence) come from a pass of their own; the edits from a pass that
+        // reports every field a key rule fires on and shows nothing: the
+        // evidence of a record of many hits costs more than the record.
+        if first && self.findings.is_some() {
+            self.decide(format, Pass::Findings);
+            if self.hits.is_empty() {
+                return;
+            }
+            self.decide(format, Pass::Edits);
+        } else if first {
+            self.decide(format, Pass::CountedEdits);
+        } else {
+            self.decide(format, Pass::Edits);
+        }
+    }
+
+    /// One scan of the record and the verdict of each hit, as `pass` says.
+    fn decide(&mut self, format: Format, pass: Pass) {
         self.hits.clear();
         let sh = &*self.sh;
         let show = sh.config.show_values;
+        self.scratch.every_field = pass != Pass::Findings;
+        self.scratch.no_evidence = pass != Pass::Findings;
         sh.det
             .scan(&self.rec, &mut self.scratch, show, &mut self.hits);
         if self.hits.is_empty() {
@@ -616,6 +648,9 @@ impl Rewriter {
             let dest = has_dest.then_some(self.place.dest.as_str());
             entries.push((self.cache.destination(&sh.res, dest), dest));
         }
+        // Key and keyword rules counted once per record, as a scan reports
+        // them, though every field they fire on is an edit.
+        let mut counted: Vec<u16> = Vec::new();
         for h in &self.hits {
             // A CSV key is a header cell, not part of the row: rows are
             // rewritten, the header is copied (see docs/redact.md).
@@ -633,48 +668,62 @@ impl Rewriter {
                 continue;
             };
             let action = sh.actions.of(&spec.id, &spec.category);
-            if first {
+            let once = matches!(spec.kind, RuleKind::Key | RuleKind::Keyword);
+            let count = match pass {
+                Pass::Findings => true,
+                Pass::CountedEdits if once => {
+                    let new = !counted.contains(&h.rule);
+                    counted.push(h.rule);
+                    new
+                }
+                Pass::CountedEdits => true,
+                Pass::Edits => false,
+            };
+            if count {
                 let severity = decision.severity.map_or("none", |s| s.as_str());
                 *self
                     .report
                     .violations
                     .entry(severity.to_string())
                     .or_default() += 1;
-                if let Some(v) = self.findings.as_mut() {
-                    let f = &self.rec.fields[h.field as usize];
-                    let field = (!f.text).then(|| match self.scratch.masked_path(h.field) {
-                        Some(masked) if !show => masked.to_string(),
-                        _ => String::from_utf8_lossy(self.rec.path(f)).into_owned(),
-                    });
-                    let destination = dest.map(|d| match crate::resolve::redact_destination(d) {
-                        Some(clean) if !show => clean,
-                        _ => d.to_string(),
-                    });
-                    let country = self.cache.resolution(entry).country;
-                    v.push(Violation {
-                        line: self.report.lines_in,
-                        record: self.record_no,
-                        detector: spec.id.clone(),
-                        category: spec.category.clone(),
-                        field,
-                        evidence: h.evidence.clone(),
-                        destination,
-                        dest_country: crate::country::countries().code(country).to_string(),
-                        severity: decision.severity.map(|s| s.as_str().to_string()),
-                        rule: decision.rule.map(|r| sh.res.rule_ids[r as usize].clone()),
-                        action: match self.on {
-                            OnViolation::Pass => "pass".to_string(),
-                            OnViolation::Drop => "drop-record".to_string(),
-                            OnViolation::Redact => action.to_string(),
-                        },
-                    });
-                }
+            }
+            if pass == Pass::Findings
+                && let Some(v) = self.findings.as_mut()
+            {
+                let f = &self.rec.fields[h.field as usize];
+                let field = (!f.text).then(|| match self.scratch.masked_path(h.field) {
+                    Some(masked) if !show => masked.to_string(),
+                    _ => String::from_utf8_lossy(self.rec.path(f)).into_owned(),
+                });
+                let destination = dest.map(|d| match crate::resolve::redact_destination(d) {
+                    Some(clean) if !show => clean,
+                    _ => d.to_string(),
+                });
+                let country = self.cache.resolution(entry).country;
+                v.push(Violation {
+                    line: self.report.lines_in,
+                    record: self.record_no,
+                    detector: spec.id.clone(),
+                    category: spec.category.clone(),
+                    field,
+                    evidence: h.evidence.clone(),
+                    destination,
+                    dest_country: crate::country::countries().code(country).to_string(),
+                    severity: decision.severity.map(|s| s.as_str().to_string()),
+                    rule: decision.rule.map(|r| sh.res.rule_ids[r as usize].clone()),
+                    action: match self.on {
+                        OnViolation::Pass => "pass".to_string(),
+                        OnViolation::Drop => "drop-record".to_string(),
+                        OnViolation::Redact => action.to_string(),
+                    },
+                });
+                continue;
             }
             // Nothing is left to replace in an empty value (`remove` left
             // it). A mask or a pseudonym key and record-type rules do not
             // fire on (`Detectors::masked_already`); one a value rule still
             // finds is replaced again, as the proof scan would find it too.
-            if h.start != h.end {
+            if h.start != h.end && pass != Pass::Findings {
                 self.edits.push(Edit {
                     field: h.field,
                     start: h.start,
