@@ -155,6 +155,20 @@ def test_findings_modes_and_exit_codes(tmp_path):
     assert res.returncode == 2 and b"key" in res.stderr
 
 
+def test_a_stream_that_is_not_text_is_refused():
+    """Compressed, UTF-16 and binary streams would pass with their values
+    unread: refused, exit 3, nothing written."""
+    import gzip
+
+    for data, said in [(gzip.compress(b'{"email": "li.wei@example.cn"}\n'), b"gzip-compressed"),
+                       ('{"a": 1}\n'.encode("utf-16"), b"utf-16le text"),
+                       (bytes(range(32)) * 4, b"binary input")]:
+        res = filter_cli(*CN_DE_ARGS, stdin=data)
+        assert res.returncode == 3, res.stderr
+        assert said in res.stderr and b"(exit 3)" in res.stderr
+        assert res.stdout == b""
+
+
 def test_bad_input_is_counted_not_fatal():
     data = (b'{"site": "CN-SZ-02", "email": "li.wei@example.cn"\n'  # cut JSON
             b"\xff\xfe site=CN-SZ-02 not utf-8 li.wei@example.cn\n"

@@ -323,6 +323,34 @@ mod filter {
     }
 
     #[test]
+    fn compressed_encoded_and_binary_streams_are_refused() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"{\"email\": \"li.wei@example.cn\"}\n")
+            .unwrap();
+        let gz = gz.finish().unwrap();
+        let utf16: Vec<u8> = b"\xff\xfe"
+            .iter()
+            .copied()
+            .chain("{\"a\": 1}\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let binary = b"\x00\x01\x02\x03\x00\x00\xff\x10\x00\x00binary".to_vec();
+        for (data, said) in [
+            (gz, "gzip-compressed"),
+            (utf16, "utf-16le text"),
+            (binary, "binary"),
+        ] {
+            let mut f = Filter::new(&config(), &redaction(&[]), OnViolation::Redact).unwrap();
+            let mut out = Vec::new();
+            let e = f.run(&data[..], &mut out, None, None).unwrap_err();
+            assert!(e.to_string().contains(said), "{e}");
+            assert!(out.is_empty(), "nothing passed through");
+        }
+        // An empty stream is fine.
+        let mut f = Filter::new(&config(), &redaction(&[]), OnViolation::Redact).unwrap();
+        f.run(&b""[..], &mut Vec::new(), None, None).unwrap();
+    }
+
+    #[test]
     fn a_line_past_the_limit_is_never_held_whole() {
         let mut small = config();
         small.max_line = 1000;

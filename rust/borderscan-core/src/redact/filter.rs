@@ -9,7 +9,7 @@
 //! bounded: output is flushed whenever no more input is waiting, so a
 //! record is never held back until the next arrives.
 
-use std::io::{BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -73,6 +73,31 @@ pub struct Violation {
     pub action: String,
 }
 
+/// A stream that is not text is refused, not passed through: its values
+/// would go out unread. Judged on the first read (it may be short: a pipe
+/// gives what has arrived, and a gate must not wait for more).
+fn refuse(head: &[u8]) -> std::io::Result<()> {
+    let why = match (
+        input::Compression::sniff(head),
+        input::sniff_text(head, "-"),
+    ) {
+        (input::Compression::None, input::TextKind::Text) => return Ok(()),
+        (input::Compression::None, input::TextKind::Encoded(e)) => format!(
+            "{} text: filter reads UTF-8 (convert it first: iconv -f {} -t UTF-8)",
+            e.as_str(),
+            e.as_str()
+        ),
+        (input::Compression::None, input::TextKind::Binary) => {
+            "binary input: filter reads text records (JSON Lines, OTLP/JSON, logfmt...)".into()
+        }
+        (c, _) => format!(
+            "{}-compressed input: filter reads text (decompress it first: zcat, zstdcat... | borderscan filter)",
+            c.as_str()
+        ),
+    };
+    Err(std::io::Error::new(std::io::ErrorKind::InvalidData, why))
+}
+
 /// What became of one record given to [`Filter::record`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filtered {
@@ -118,6 +143,7 @@ impl Filter {
         cancel: Option<&AtomicBool>,
     ) -> std::io::Result<()> {
         let mut r = BufReader::with_capacity(input::READ_CHUNK, input);
+        refuse(r.fill_buf()?)?;
         // Findings (and their evidence) only when someone reads them.
         self.w.findings = findings.is_some().then(Vec::new);
         self.w
