@@ -329,6 +329,21 @@ struct Rewriter {
     report: FileReport,
 }
 
+/// Every place `raw` occurs in `hay`, as a span to replace under `action`.
+fn occurrences<'a>(
+    hay: &'a [u8],
+    raw: &'a [u8],
+    action: Action,
+    rule: u16,
+) -> impl Iterator<Item = Span> + 'a {
+    memchr::memmem::find_iter(hay, raw).map(move |at| Span {
+        start: at,
+        end: at + raw.len(),
+        action,
+        rule,
+    })
+}
+
 /// What replaces `raw`, found by `rule`, under `action`.
 fn replacement(sh: &Redactor, rule: u16, action: Action, raw: &[u8]) -> String {
     let spec = sh.det.rule(rule);
@@ -814,19 +829,8 @@ impl Rewriter {
     fn derived_spans(&self, raw: &[u8], action: Action, rule: u16) -> Vec<(usize, Span)> {
         let mut found = Vec::new();
         for (i, g) in self.rec.fields.iter().enumerate() {
-            if g.derived {
-                continue;
-            }
-            for at in memchr::memmem::find_iter(self.rec.value(g), raw) {
-                found.push((
-                    i,
-                    Span {
-                        start: at,
-                        end: at + raw.len(),
-                        action,
-                        rule,
-                    },
-                ));
+            if !g.derived {
+                found.extend(occurrences(self.rec.value(g), raw, action, rule).map(|s| (i, s)));
             }
         }
         found

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{Action, Edit, MAX_ROUNDS, OnViolation, Outcome, Rewriter, Span, json};
+use super::{Action, Edit, MAX_ROUNDS, OnViolation, Outcome, Rewriter, Span, json, occurrences};
 use crate::formats::Format;
 
 /// The text a leaf reads as: a string's decoded value, another token as
@@ -156,17 +156,7 @@ impl Rewriter {
                 let Some(v) = leaf_value(line, leaf) else {
                     continue;
                 };
-                for at in memchr::memmem::find_iter(v.as_ref(), raw) {
-                    found.push((
-                        k,
-                        Span {
-                            start: at,
-                            end: at + raw.len(),
-                            action,
-                            rule,
-                        },
-                    ));
-                }
+                found.extend(occurrences(v.as_ref(), raw, action, rule).map(|s| (k, s)));
             }
             if found.len() == before {
                 return false;
