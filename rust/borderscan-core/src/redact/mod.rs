@@ -418,6 +418,9 @@ impl Rewriter {
             let limit = self.line_limit(st) + 8;
             let read = read_line(r, &mut buf, limit)?;
             if read == Got::Eof {
+                if let Some(f) = findings.as_deref_mut() {
+                    f.flush()?;
+                }
                 return out.flush();
             }
             let long = read == Got::Long;
