@@ -66,27 +66,26 @@ class Filter:
         """One record as a line (no terminator): the line to send, which
         is `line` itself when nothing in it had to change, or None when
         the record is dropped. Its violations are then in `violations`."""
-        raw = line.encode() if isinstance(line, str) else line
-        status, out = self._core.record(raw)
-        self._violations = orjson.loads(self._core.violations())
-        if status == "same":
-            return line
-        if out is None:
-            return None
+        same, out = self._decide(line.encode() if isinstance(line, str) else line)
+        if same or out is None:
+            return line if same else None
         return out.decode() if isinstance(line, str) else out
 
     def record(self, record: dict[str, Any]) -> dict[str, Any] | None:
         """One JSON record: the record to send (`record` itself when
         nothing changed), or None when it is dropped."""
-        raw = orjson.dumps(record)
-        status, out = self._core.record(raw)
-        self._violations = orjson.loads(self._core.violations())
-        if status == "same":
-            return record
-        if out is None:
-            return None
+        same, out = self._decide(orjson.dumps(record))
+        if same or out is None:
+            return record if same else None
         value: dict[str, Any] = orjson.loads(out)
         return value
+
+    def _decide(self, raw: bytes) -> tuple[bool, bytes | None]:
+        """(unchanged, the rewritten bytes or None when dropped); keeps the
+        record's violations."""
+        status, out = self._core.record(raw)
+        self._violations = orjson.loads(self._core.violations())
+        return status == "same", out
 
     @property
     def violations(self) -> list[dict[str, Any]]:
