@@ -15,6 +15,7 @@ use crate::validate::Validator;
 
 mod build;
 mod keywords;
+mod memo;
 mod overlaps;
 #[cfg(test)]
 mod overlaps_tests;
@@ -327,7 +328,15 @@ pub struct Scratch {
     roles: Vec<u8>,
     fired: Vec<bool>,
     touched: Vec<u16>,
+    /// Value rules the set matches in the values of the record that the
+    /// memo does not hold (`pending`).
     candidates: Vec<usize>,
+    /// The record's values the memo does not hold, each followed by a
+    /// newline (as `RecordBuf::joined_values`).
+    pending: Vec<u8>,
+    /// Per field of the record: its memo entry, or `memo::NONE`.
+    field_memo: Vec<u32>,
+    memo: memo::ValueMemo,
     /// Keyword-automaton matches in the current field: `(pattern, start, end)`.
     kw_matches: Vec<(u32, u32, u32)>,
     /// A value with concept words replaced by sentinels, and where: `(start
@@ -433,12 +442,6 @@ impl Detectors {
         &self.rules[i as usize]
     }
 
-    /// Run every detector over one record, appending hits to `out` in a
-    /// deterministic order (field order, then rule order within a field).
-    ///
-    /// The combined pattern set runs once over all the record's values
-    /// (joined by newlines, `^`/`$` matching at each), not once per field;
-    /// fields then only meet the patterns that can match somewhere.
     /// Whether a value is what `redact` (or masking) left in its field: a
     /// mask or a pseudonym of a category of these rules. Checked only when
     /// a key or record-type rule would fire: a field's name alone fires a
@@ -450,6 +453,14 @@ impl Detectors {
                 .is_some_and(|c| self.rules.iter().any(|r| r.category.as_bytes() == c))
     }
 
+    /// Run every detector over one record, appending hits to `out` in a
+    /// deterministic order (field order, then rule order within a field).
+    ///
+    /// The combined pattern set runs once over the record's values (joined
+    /// by newlines, `^`/`$` matching at each), not once per field; fields
+    /// then only meet the patterns that can match somewhere. Values met
+    /// before take their candidate rules, keyword matches and record-type
+    /// matches from the memo instead (`memo.rs`).
     pub(crate) fn scan(
         &self,
         rec: &RecordBuf,
@@ -466,26 +477,61 @@ impl Detectors {
         // Hits of this record (`out` may hold earlier records' hits).
         let record_first_hit = out.len();
         scratch.masked_paths.clear();
-        let joined = rec.joined_values();
-        if joined.len() > self.min_value_len {
-            scratch.candidates.extend(self.set.matches(joined).iter());
+        // Values the memo holds take their candidates and keyword matches
+        // from it; the others go through the set together (`memo.rs`).
+        scratch.memo.begin_record();
+        scratch.pending.clear();
+        scratch.field_memo.clear();
+        for f in &rec.fields {
+            // A derived field's bytes were scanned in the value it was
+            // found in (`formats/pairs.rs`): only key and type rules see it.
+            if f.derived {
+                scratch.field_memo.push(memo::NONE);
+                continue;
+            }
+            let value = rec.value(f);
+            let m = scratch.memo.lookup(value, |v| self.memo_entry(v));
+            if m == memo::NONE {
+                scratch.pending.extend_from_slice(value);
+                scratch.pending.push(b'\n');
+            }
+            scratch.field_memo.push(m);
+        }
+        if scratch.pending.len() > self.min_value_len {
+            scratch
+                .candidates
+                .extend(self.set.matches(&scratch.pending).iter());
         }
         for (fi, f) in rec.fields.iter().enumerate() {
             let fi = fi as u32;
             let value = rec.value(f);
-            // A derived field's bytes were scanned in the value it was
-            // found in (`formats/pairs.rs`): only key and type rules see it.
+            let m = scratch.field_memo[fi as usize];
             scratch.kw_matches.clear();
             if let Some(kw) = &self.keywords
                 && value.len() >= self.min_keyword_len
                 && !f.derived
             {
-                kw.find_overlapping(value, &mut scratch.kw_matches);
+                if m == memo::NONE {
+                    kw.find_overlapping(value, &mut scratch.kw_matches);
+                } else {
+                    let found = &scratch.memo.entry(m).keywords;
+                    scratch.kw_matches.extend_from_slice(found);
+                }
             }
             if value.len() >= self.min_value_len && !f.derived {
-                for k in 0..scratch.candidates.len() {
-                    let vr = &self.value_rules[scratch.candidates[k]];
-                    if value.len() >= vr.min_len && !(vr.lexicon && self.triggered(scratch, k)) {
+                let n = if m == memo::NONE {
+                    scratch.candidates.len()
+                } else {
+                    scratch.memo.entry(m).candidates.len()
+                };
+                for k in 0..n {
+                    let vi = if m == memo::NONE {
+                        scratch.candidates[k]
+                    } else {
+                        scratch.memo.entry(m).candidates[k] as usize
+                    };
+                    let vr = &self.value_rules[vi];
+                    if value.len() >= vr.min_len && !(vr.lexicon && self.triggered(scratch, vi)) {
                         self.value_hits(vr, rec.path(f), value, fi, scratch, show_values, out);
                     }
                 }
@@ -508,6 +554,7 @@ impl Detectors {
                     touched,
                     every_field,
                     no_evidence,
+                    memo,
                     ..
                 } = &mut *scratch;
                 let every_field = *every_field;
@@ -556,7 +603,7 @@ impl Detectors {
                         let (confidence, reason) = self.base[r as usize];
                         if !fired[r as usize]
                             && confidence >= self.min_confidence
-                            && self.type_rules[self.type_index(r)].matches(value)
+                            && self.type_matches(r, value, (m != memo::NONE).then(|| memo.entry(m)))
                             && !self.masked_already(value)
                         {
                             fired[r as usize] = true;
@@ -940,10 +987,41 @@ impl Detectors {
         (found, Some(out.into()))
     }
 
-    /// Whether the set's `k`-th candidate is a lexicon rule with a word of
-    /// one of its concepts in the current field (then it runs on the copy).
-    fn triggered(&self, scratch: &Scratch, k: usize) -> bool {
-        let vr = scratch.candidates[k] as u32;
+    /// Whether record-type rule `rule` matches `value`, as remembered in
+    /// the value's memo entry when it has one.
+    fn type_matches(&self, rule: u16, value: &[u8], entry: Option<&memo::Entry>) -> bool {
+        let t = self.type_index(rule);
+        match entry {
+            Some(e) if t < 64 => e.types >> t & 1 == 1,
+            _ => self.type_rules[t].matches(value),
+        }
+    }
+
+    /// What the value pass finds in `value` alone (see `memo.rs`).
+    fn memo_entry(&self, value: &[u8]) -> memo::Entry {
+        let mut keywords = Vec::new();
+        if let Some(kw) = &self.keywords
+            && value.len() >= self.min_keyword_len
+        {
+            kw.find_overlapping(value, &mut keywords);
+        }
+        memo::Entry {
+            candidates: self.set.matches(value).iter().map(|i| i as u32).collect(),
+            keywords: keywords.into(),
+            types: self
+                .type_rules
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, t)| t.matches(value))
+                .fold(0, |bits, (i, _)| bits | 1 << i),
+        }
+    }
+
+    /// Whether value rule `vr` is a lexicon rule with a word of one of its
+    /// concepts in the current field (then it runs on the copy).
+    fn triggered(&self, scratch: &Scratch, vr: usize) -> bool {
+        let vr = vr as u32;
         scratch.kw_matches.iter().any(|m| {
             self.keyword_info[m.0 as usize]
                 .trigger

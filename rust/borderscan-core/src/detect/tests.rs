@@ -1,5 +1,5 @@
 use super::*;
-use crate::formats::{self, Header};
+use crate::formats::{self, Format, Header};
 
 /// The value hits of one record found by running every value rule over
 /// every field on its own: what the combined prefilter must reproduce.
@@ -312,4 +312,111 @@ fn the_path_cache_keeps_what_it_holds_past_its_bound() {
     assert!(!scratch.paths.contains_key(&b"c0"[..]));
     assert!(scratch.paths.keys().any(|k| k.starts_with(b"d")));
     assert!(scratch.paths.len() <= PATH_CACHE_MAX && scratch.infos.len() <= PATH_CACHE_MAX + 1);
+}
+
+/// Records of every file of the classification fixtures and the sample
+/// data, each line parsed as the engine parses it, and every rule's
+/// examples as lines; then the same values recombined into JSON records
+/// (deterministically), so that values repeat across fields and records.
+fn corpus() -> Vec<RecordBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files: Vec<std::path::PathBuf> = ["tests/data/classification", "sample_data"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            !(n.ends_with(".md") || n.ends_with(".gz") || n.ends_with(".zst"))
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() > 40, "{}", files.len());
+    let mut out = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    let push = |format: Format, line: &[u8], header: &Header, out: &mut Vec<RecordBuf>| {
+        let mut rec = RecordBuf::default();
+        if formats::parse(format, line, header, &mut rec).is_err() {
+            rec.set_text(line);
+        }
+        out.push(rec);
+    };
+    for f in &files {
+        let data = std::fs::read(f).unwrap();
+        let format = formats::detect(&f.to_string_lossy(), &data);
+        let mut lines = data.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+        let header = if format.has_header() {
+            formats::parse_header(format, lines.next().unwrap())
+        } else {
+            Header::default()
+        };
+        for line in lines {
+            push(format, line, &header, &mut out);
+        }
+    }
+    let det = Detectors::builtin().unwrap();
+    for r in &det.rules {
+        for e in r.examples.positive.iter().chain(&r.examples.negative) {
+            let format = formats::detect("example", e.as_bytes());
+            push(format, e.as_bytes(), &Header::default(), &mut out);
+            values.push(e.clone());
+        }
+    }
+    for rec in &out {
+        for f in &rec.fields {
+            values.push(String::from_utf8_lossy(rec.value(f)).into_owned());
+        }
+    }
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let keys = [
+        "type", "msg", "user", "host", "level", "serial", "value", "note",
+    ];
+    for _ in 0..4000 {
+        let mut obj = serde_json::Map::new();
+        for k in keys.iter().take(1 + next(keys.len())) {
+            obj.insert(k.to_string(), values[next(values.len())].clone().into());
+        }
+        let line = serde_json::to_vec(&serde_json::Value::Object(obj)).unwrap();
+        push(Format::Jsonl, &line, &Header::default(), &mut out);
+    }
+    out
+}
+
+/// Values the memo holds (`memo.rs`) get exactly the hits the record-wide
+/// pass gives them: every record is scanned with a memo that is off, then
+/// three times with one that fills up as values repeat.
+#[test]
+fn remembered_values_give_the_same_hits() {
+    let det = Detectors::builtin().unwrap();
+    let records = corpus();
+    let mut plain = Scratch::default();
+    plain.memo.off = true;
+    let want: Vec<Vec<Hit>> = records
+        .iter()
+        .map(|rec| {
+            let mut hits = Vec::new();
+            det.scan(rec, &mut plain, false, &mut hits);
+            hits
+        })
+        .collect();
+    assert!(want.iter().map(Vec::len).sum::<usize>() > 3000);
+    let mut memo = Scratch::default();
+    for pass in 0..3 {
+        for (rec, want) in records.iter().zip(&want) {
+            let mut hits = Vec::new();
+            det.scan(rec, &mut memo, false, &mut hits);
+            assert_eq!(
+                &hits,
+                want,
+                "pass {pass}: {:?}",
+                String::from_utf8_lossy(rec.joined_values())
+            );
+        }
+    }
+    assert!(memo.memo.used > 50_000, "{}", memo.memo.used);
 }
