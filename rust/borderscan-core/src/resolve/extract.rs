@@ -46,6 +46,50 @@ pub struct Placement {
     pub candidates: Vec<(String, Found)>,
     pub origin: String,
     pub origin_found: Option<Found>,
+    /// Per worker: where a destination-vocabulary field's value names its
+    /// endpoint, by value (telemetry writes the same few endpoints in
+    /// every record, and finding one costs a parse of the URL).
+    named: NamedMemo,
+}
+
+/// `Vocabulary::find_named` by value: `(start, end)` of the endpoint in the
+/// value, or None. Bounded; a clone starts empty (it is a cache).
+#[derive(Debug, Default)]
+struct NamedMemo(rustc_hash::FxHashMap<Box<[u8]>, Option<(u32, u32)>>);
+
+impl Clone for NamedMemo {
+    fn clone(&self) -> Self {
+        NamedMemo::default()
+    }
+}
+
+/// Values longer than this are looked up uncached.
+const NAMED_MEMO_VALUE: usize = 256;
+/// Values remembered; past it, the memo starts afresh.
+const NAMED_MEMO_ENTRIES: usize = 4096;
+
+impl NamedMemo {
+    fn find(&mut self, vocab: &Vocabulary, v: &[u8]) -> Option<(usize, usize)> {
+        let find = |v: &[u8]| {
+            let s = std::str::from_utf8(v).ok()?;
+            let ep = vocab.find_named(s)?;
+            let start = ep.as_ptr() as usize - s.as_ptr() as usize;
+            Some((start, start + ep.len()))
+        };
+        if v.len() > NAMED_MEMO_VALUE {
+            return find(v);
+        }
+        if let Some(&found) = self.0.get(v) {
+            return found.map(|(s, e)| (s as usize, e as usize));
+        }
+        if self.0.len() >= NAMED_MEMO_ENTRIES {
+            self.0.clear();
+        }
+        let found = find(v);
+        self.0
+            .insert(v.into(), found.map(|(s, e)| (s as u32, e as u32)));
+        found
+    }
 }
 
 impl Placement {
@@ -115,11 +159,9 @@ impl Extractor {
             }
             if vocab_dest.is_none()
                 && role & ROLE_DEST_VOCAB != 0
-                && let Ok(s) = std::str::from_utf8(v)
-                && let Some(ep) = self.vocab.find_named(s)
+                && let Some((start, end)) = out.named.find(self.vocab, v)
             {
-                let start = ep.as_ptr() as usize - s.as_ptr() as usize;
-                vocab_dest = Some((i, start, start + ep.len()));
+                vocab_dest = Some((i, start, end));
             }
             // The first vocabulary field with a site code in it, else the
             // first with a value that could name a site.
@@ -450,5 +492,56 @@ impl Extractor {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The memo gives what `find_named` gives, the first time and after,
+    /// for endpoints, lists, connection strings, non-endpoints, invalid
+    /// UTF-8 and values too long to remember; and a full memo starts afresh.
+    #[test]
+    fn named_memo_is_find_named() {
+        let vocab = Vocabulary::builtin();
+        let long = format!("https://{}.example.de/x", "a".repeat(300));
+        let values: Vec<Vec<u8>> = [
+            "https://oss-eu-central-1.aliyuncs.com/eu-mirror/",
+            " s3.eu-west-1.amazonaws.com ",
+            "tcp://10.0.0.1:1883, mqtt.example.cn:8883",
+            "Server=tcp:db.example.de;Database=x;User Id=u",
+            "not an endpoint",
+            "",
+            long.as_str(),
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .chain([b"\xff\xfehost.example.de".to_vec()])
+        .collect();
+        let direct = |v: &[u8]| {
+            let s = std::str::from_utf8(v).ok()?;
+            let ep = vocab.find_named(s)?;
+            let start = ep.as_ptr() as usize - s.as_ptr() as usize;
+            Some((start, start + ep.len()))
+        };
+        let found: Vec<_> = values.iter().map(|v| direct(v)).collect();
+        assert!(found.iter().filter(|f| f.is_some()).count() >= 2, "{found:?}");
+        let mut memo = NamedMemo::default();
+        for _ in 0..3 {
+            for v in &values {
+                assert_eq!(
+                    memo.find(vocab, v),
+                    direct(v),
+                    "{:?}",
+                    String::from_utf8_lossy(v)
+                );
+            }
+        }
+        for i in 0..NAMED_MEMO_ENTRIES + 10 {
+            let v = format!("h{i}.example.de");
+            assert_eq!(memo.find(vocab, v.as_bytes()), direct(v.as_bytes()));
+        }
+        assert!(memo.0.len() <= NAMED_MEMO_ENTRIES);
     }
 }
