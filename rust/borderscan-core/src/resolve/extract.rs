@@ -526,7 +526,10 @@ mod tests {
             Some((start, start + ep.len()))
         };
         let found: Vec<_> = values.iter().map(|v| direct(v)).collect();
-        assert!(found.iter().filter(|f| f.is_some()).count() >= 2, "{found:?}");
+        assert!(
+            found.iter().filter(|f| f.is_some()).count() >= 2,
+            "{found:?}"
+        );
         let mut memo = NamedMemo::default();
         for _ in 0..3 {
             for v in &values {
