@@ -366,20 +366,17 @@ fn corpus() -> Vec<RecordBuf> {
             values.push(String::from_utf8_lossy(rec.value(f)).into_owned());
         }
     }
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut next = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut rng = super::overlaps_tests::Rng(0x2545_f491_4f6c_dd1d);
     let keys = [
         "type", "msg", "user", "host", "level", "serial", "value", "note",
     ];
     for _ in 0..4000 {
         let mut obj = serde_json::Map::new();
-        for k in keys.iter().take(1 + next(keys.len())) {
-            obj.insert(k.to_string(), values[next(values.len())].clone().into());
+        for k in keys.iter().take(1 + rng.below(keys.len())) {
+            obj.insert(
+                k.to_string(),
+                values[rng.below(values.len())].clone().into(),
+            );
         }
         let line = serde_json::to_vec(&serde_json::Value::Object(obj)).unwrap();
         push(Format::Jsonl, &line, &Header::default(), &mut out);
