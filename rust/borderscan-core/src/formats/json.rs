@@ -6,10 +6,34 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::{NAMED_NAME, NAMED_VALUE, ParseError, RecordBuf};
 
-/// Walks a JSON document with serde_json's streaming deserializer, emitting
-/// leaves with their dotted paths, without building a `Value` tree.
-/// serde_json's recursion limit (128) turns hostile nesting into an error.
+/// Walks a JSON document, emitting leaves with their dotted paths, without
+/// building a `Value` tree: the common case by [`super::json_fast`], any
+/// other line (and every error) by serde_json's streaming deserializer,
+/// whose recursion limit (128) turns hostile nesting into an error.
 pub fn parse_json(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
+    let mark = (
+        rec.paths.len(),
+        rec.values.len(),
+        rec.fields.len(),
+        rec.stack.len(),
+        rec.key_end,
+        rec.named_keys,
+    );
+    if super::json_fast::walk(line, rec).is_some() {
+        return Ok(());
+    }
+    rec.paths.truncate(mark.0);
+    rec.values.truncate(mark.1);
+    rec.fields.truncate(mark.2);
+    rec.stack.truncate(mark.3);
+    rec.key_end = mark.4;
+    rec.named_keys = mark.5;
+    parse_json_serde(line, rec)
+}
+
+/// [`parse_json`] by serde_json alone: the reference the fast walker is
+/// held equal to.
+pub(super) fn parse_json_serde(line: &[u8], rec: &mut RecordBuf) -> Result<(), ParseError> {
     let mut de = serde_json::Deserializer::from_slice(line);
     Walker {
         rec,
@@ -167,7 +191,7 @@ impl<'de> Visitor<'de> for Walker<'_> {
 /// The `NAMED_*` bit of a key that names (`name`, `key`) or holds
 /// (`value`) a named value; 0 for any other key. A record whose keys have
 /// both bits may hold `{"name": ..., "value": ...}` objects.
-fn named_key(k: &[u8]) -> u8 {
+pub(super) fn named_key(k: &[u8]) -> u8 {
     match k.len() {
         3 if k.eq_ignore_ascii_case(b"key") => NAMED_NAME,
         4 if k.eq_ignore_ascii_case(b"name") => NAMED_NAME,

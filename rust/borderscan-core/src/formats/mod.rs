@@ -5,6 +5,7 @@
 
 mod csv;
 mod json;
+mod json_fast;
 mod logfmt;
 mod named;
 mod otlp;

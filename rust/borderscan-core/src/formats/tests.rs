@@ -1,4 +1,5 @@
 use super::*;
+use super::{json, json_fast};
 
 fn fields(format: Format, line: &str, header: &Header) -> Vec<(String, String)> {
     let mut rec = RecordBuf::default();
@@ -479,5 +480,227 @@ fn otlp_through_parse_is_the_first_record_and_detected() {
     assert_eq!("otlp".parse::<Format>(), Ok(Format::Otlp));
     for f in Format::ALL {
         assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+    }
+}
+
+// ------------------------------------------------- the fast JSON walker
+
+/// What a parse left in a record, for comparing two walkers.
+type Dump = (Vec<(Vec<u8>, Vec<u8>, u32, bool, bool)>, u8, u32);
+
+fn dump(rec: &RecordBuf) -> Dump {
+    let fields = rec
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                rec.path(f).to_vec(),
+                rec.value(f).to_vec(),
+                f.line_from,
+                f.text,
+                f.derived,
+            )
+        })
+        .collect();
+    (fields, rec.named_keys, rec.key_end)
+}
+
+/// Holds `json_fast` to serde_json's walker on one line: where the fast
+/// walker answers, serde_json accepts the line and emits the same fields;
+/// `parse_json` always gives serde_json's answer, error message and all.
+/// True when the fast walker took the line.
+fn fast_matches_serde(line: &[u8]) -> bool {
+    let show = || String::from_utf8_lossy(line).into_owned();
+    let mut reference = RecordBuf::default();
+    let want = json::parse_json_serde(line, &mut reference);
+    let mut fast = RecordBuf::default();
+    let took = json_fast::walk(line, &mut fast).is_some();
+    if took {
+        assert!(
+            want.is_ok(),
+            "fast walker took a line serde_json refuses: {}",
+            show()
+        );
+        assert_eq!(dump(&fast), dump(&reference), "{}", show());
+    }
+    // A record that already holds fields (as `parse_json` may be handed)
+    // is left as serde_json would leave it, whichever walker answers.
+    let mut public = RecordBuf::default();
+    public.push(b"before", b"x", false);
+    let got = parse_json(line, &mut public);
+    let mut expected = RecordBuf::default();
+    expected.push(b"before", b"x", false);
+    let want_again = json::parse_json_serde(line, &mut expected);
+    assert_eq!(got, want_again, "{}", show());
+    assert_eq!(got, want, "{}", show());
+    if got.is_ok() {
+        assert_eq!(dump(&public), dump(&expected), "{}", show());
+    }
+    took
+}
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every JSON Lines line of sample_data/, tests/data/ and the quality
+/// harness's labelled sets (written in many teams' shapes).
+fn json_corpus() -> Vec<Vec<u8>> {
+    let mut files = Vec::new();
+    let mut dirs: Vec<_> = ["sample_data", "tests/data", "benches/quality"]
+        .iter()
+        .map(|d| root().join(d))
+        .collect();
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "jsonl") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let data = std::fs::read(&f).unwrap();
+        out.extend(
+            data.split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(<[u8]>::to_vec),
+        );
+    }
+    assert!(out.len() > 800, "{}", out.len());
+    out
+}
+
+#[test]
+fn fast_json_walker_takes_every_valid_corpus_line() {
+    let mut valid = 0;
+    for line in json_corpus() {
+        let ok = json::parse_json_serde(&line, &mut RecordBuf::default()).is_ok();
+        let took = fast_matches_serde(&line);
+        // Nothing in the corpus nests past the fast walker's depth, so a
+        // valid line it hands back would be a slow path taken for nothing.
+        assert_eq!(took, ok, "{}", String::from_utf8_lossy(&line));
+        valid += usize::from(ok);
+    }
+    assert!(valid > 800, "{valid}");
+}
+
+#[test]
+fn fast_json_walker_edge_cases() {
+    let deep = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let nested = |n: usize| format!("{}1{}", r#"{"a":"#.repeat(n), "}".repeat(n));
+    let mut cases: Vec<Vec<u8>> = [
+        r#"{"a":"b"}"#,
+        r#"  {"a" : "b" , "c" :[ 1 , 2 ] }  "#,
+        "{\"a\":\"b\"}\r\n\t",
+        r#"{"k\"ey":"v","x":"a\\b\/c\n\u00e9\ud83d\ude00"}"#,
+        r#"{"na\u006de":"v","value":1}"#,
+        r#"{"Name":"n","VALUE":"v","key":1}"#,
+        r#"{"a":"\ud800"}"#,
+        r#"{"a":"\udc00x"}"#,
+        r#"{"a":"\u12"}"#,
+        r#"{"a":"\x"}"#,
+        "{\"a\":\"tab\there\"}",
+        "{\"a\":\"nul\u{0}\"}",
+        "{\"a\":\"é ü 漢字\"}",
+        r#"{"a":0,"b":-0,"c":01,"d":-01,"e":1.0,"f":-1.5e-3,"g":1E5,"h":1e+5}"#,
+        r#"{"a":123456789012345678,"b":-123456789012345678}"#,
+        r#"{"a":1234567890123456789,"b":-1234567890123456789}"#,
+        r#"{"a":18446744073709551615,"b":18446744073709551616,"c":-9223372036854775809}"#,
+        r#"{"a":1e400,"b":-1e-400,"c":0.1e1,"d":2.5E-0}"#,
+        r#"{"a":1.,"b":2}"#,
+        r#"{"a":.5}"#,
+        r#"{"a":+1}"#,
+        r#"{"a":1-2}"#,
+        r#"{"a":-}"#,
+        r#"{"a":1e}"#,
+        r#"{"a":true,"b":false,"c":null,"d":[true,null,false]}"#,
+        r#"{"a":tru}"#,
+        r#"{"a":nul}"#,
+        r#"{"a":True}"#,
+        r#"{"a":{},"b":[],"c":[{}],"d":{"e":[]}}"#,
+        r#"{"a":[1,[2,[3,{"b":[4]}]]]}"#,
+        r#"{"a":1,}"#,
+        r#"{"a":[1,]}"#,
+        r#"{,"a":1}"#,
+        r#"{"a":1"b":2}"#,
+        r#"{"a" 1}"#,
+        r#"{"a":1}x"#,
+        r#"{"a":1}{"b":2}"#,
+        r#"{"a":1"#,
+        r#"{"a":"b"#,
+        r#"{"a":"b\"#,
+        r#"{"a"#,
+        r#"{a:1}"#,
+        r#"{'a':1}"#,
+        r#"{"a":1,"a":2}"#,
+        "\u{feff}{\"a\":1}",
+        "",
+        "   ",
+        "\"top\"",
+        "42",
+        "-7.25",
+        "null",
+        "[1,\"x\",{\"y\":2}]",
+        "{\"\":\"empty key\",\"x\":{\"\":1}}",
+        "{\"a\":1}\u{0}",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    cases.push(b"{\"a\":\"\xff\"}".to_vec());
+    cases.push(b"{\"\xc3\xa9\":\"\xe2\x82\"}".to_vec());
+    cases.push(b"{\"a\":\"\xed\xa0\x80\"}".to_vec());
+    for n in [10, 63, 64, 65, 100, 127, 128, 129, 300] {
+        cases.push(deep(n).into_bytes());
+        cases.push(nested(n).into_bytes());
+    }
+    let mut took = 0;
+    for c in &cases {
+        took += usize::from(fast_matches_serde(c));
+    }
+    // Most valid cases are the fast walker's own.
+    assert!(took >= 25, "{took}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: 3000,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x6a73_6f6e),
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// Corpus lines with bytes replaced, inserted or removed, from an
+    /// alphabet of the bytes JSON cares about: the two walkers agree.
+    #[test]
+    fn fast_json_walker_agrees_on_mutated_lines(
+        pick in 0usize..1_000_000,
+        edits in proptest::collection::vec(
+            (0usize..1_000_000, 0u8..3, proptest::sample::select(
+                b"\"\\{}[],:-+.eE0159 \tux\xc3\xa9\xff\x00\x1ftrfln/".to_vec())),
+            1..4,
+        ),
+    ) {
+        thread_local! {
+            static CORPUS: Vec<Vec<u8>> = json_corpus();
+        }
+        let mut line = CORPUS.with(|c| c[pick % c.len()].clone());
+        for (at, op, b) in edits {
+            let at = at % (line.len() + 1);
+            match op {
+                0 if at < line.len() => line[at] = b,
+                1 => line.insert(at, b),
+                _ if at < line.len() => {
+                    line.remove(at);
+                }
+                _ => line.push(b),
+            }
+        }
+        fast_matches_serde(&line);
     }
 }
