@@ -217,15 +217,15 @@ impl Detectors {
                 }
             }
         }
-        let set = regex::bytes::RegexSetBuilder::new(&patterns)
-            .size_limit(REGEX_SIZE_LIMIT * 4)
-            .dfa_size_limit(DFA_CACHE)
-            // The set runs over values joined by newlines: `^` and `$` must
-            // match at each value's edges (a superset of per-value matches;
-            // each rule's own regex then confirms per value).
-            .multi_line(true)
-            .build()
-            .map_err(|e| Error::config("value rules", format!("cannot combine patterns: {e}")))?;
+        let set = super::sets::PatternSets::new(&patterns, super::sets::PER_SET, |b| {
+            b.size_limit(REGEX_SIZE_LIMIT * 4)
+                .dfa_size_limit(DFA_CACHE)
+                // The set runs over values joined by newlines: `^` and `$`
+                // match at each value's edges (a superset of per-value
+                // matches; each rule's own regex then confirms per value).
+                .multi_line(true)
+        })
+        .map_err(|e| Error::config("value rules", format!("cannot combine patterns: {e}")))?;
         let min_keyword_len = kw.iter().map(String::len).min().unwrap_or(usize::MAX);
         let keywords = if kw.is_empty() {
             None

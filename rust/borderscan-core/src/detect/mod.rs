@@ -1,4 +1,5 @@
-//! Compiled detectors: every value rule in one `RegexSet` pass per value,
+//! Compiled detectors: every value rule in a few `RegexSet` passes per record
+//! (`sets.rs`),
 //! key rules as one `GlobSet` (cached per distinct path), keywords as
 //! Aho-Corasick automata (`keywords.rs`).
 
@@ -6,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use aho_corasick::AhoCorasick;
 use globset::GlobSet;
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 
 use crate::formats::RecordBuf;
 use crate::mask;
@@ -21,6 +22,7 @@ mod overlaps;
 mod overlaps_tests;
 #[cfg(test)]
 mod reference;
+mod sets;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -131,7 +133,7 @@ pub struct Detectors {
     base: Vec<(Confidence, u8)>,
     /// `name@version` of each pack loaded, for manifests.
     pub packs: Vec<String>,
-    set: RegexSet,
+    set: sets::PatternSets,
     value_rules: Vec<ValueRule>,
     min_value_len: usize,
     keys: GlobSet,
@@ -500,7 +502,7 @@ impl Detectors {
         if scratch.pending.len() > self.min_value_len {
             scratch
                 .candidates
-                .extend(self.set.matches(&scratch.pending).iter());
+                .extend(self.set.matches(&scratch.pending));
         }
         for (fi, f) in rec.fields.iter().enumerate() {
             let fi = fi as u32;
@@ -938,7 +940,7 @@ impl Detectors {
             if h.len() < self.min_value_len {
                 continue;
             }
-            for i in self.set.matches(h).iter() {
+            for i in self.set.matches(h) {
                 let vr = &self.value_rules[i];
                 for caps in vr.re.captures_iter(h) {
                     let Some(m) = vr.value(&caps) else {
@@ -1006,7 +1008,7 @@ impl Detectors {
             kw.find_overlapping(value, &mut keywords);
         }
         memo::Entry {
-            candidates: self.set.matches(value).iter().map(|i| i as u32).collect(),
+            candidates: self.set.matches(value).map(|i| i as u32).collect(),
             keywords: keywords.into(),
             types: self
                 .type_rules

@@ -417,3 +417,32 @@ fn remembered_values_give_the_same_hits() {
     }
     assert!(memo.memo.used > 50_000, "{}", memo.memo.used);
 }
+
+/// The value patterns split over several sets (`sets.rs`) match exactly
+/// where all of them in one set do: on every record's joined values, every
+/// value alone, every field path and every rule example.
+#[test]
+fn split_sets_match_as_one_set() {
+    let det = Detectors::builtin().unwrap();
+    let sets = &det.set;
+    let check = |hay: &[u8]| {
+        let split: Vec<usize> = sets.matches(hay).collect();
+        let whole: Vec<usize> = sets.whole.matches(hay).iter().collect();
+        assert_eq!(split, whole, "{:?}", String::from_utf8_lossy(hay));
+        !whole.is_empty()
+    };
+    let mut matched = 0;
+    for rec in corpus() {
+        matched += usize::from(check(rec.joined_values()));
+        for f in &rec.fields {
+            matched += usize::from(check(rec.value(f)));
+            check(rec.path(f));
+        }
+    }
+    for r in &det.rules {
+        for e in r.examples.positive.iter().chain(&r.examples.negative) {
+            matched += usize::from(check(e.as_bytes()));
+        }
+    }
+    assert!(matched > 5000, "{matched}");
+}
