@@ -181,9 +181,10 @@ impl<T> Worker<'_, T> {
             }
             if has_dest
                 && !self.opts.config.show_values
-                && let Some(clean) = crate::resolve::redact_destination(&self.dest)
+                && let Some(clean) = self.shown.redact(&self.dest)
             {
-                self.dest = clean;
+                self.dest.clear();
+                self.dest.push_str(clean);
             }
             let entry = self
                 .cache

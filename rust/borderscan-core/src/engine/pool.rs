@@ -396,6 +396,7 @@ impl<T> Crew<'_, T> {
             record_rules: Vec::new(),
             place: Placement::default(),
             dest: String::new(),
+            shown: Default::default(),
             field: String::new(),
             cache: residency::Cache::default(),
             tx: None,

@@ -24,7 +24,7 @@ use crate::input::{self, Compression, LineReader, TextKind};
 use crate::journal;
 use crate::records::RecordsBuilder;
 use crate::residency;
-use crate::resolve::{Extractor, Placement};
+use crate::resolve::{Extractor, Placement, RedactCache};
 
 /// Input bytes read so far as stored: the raw reader's count for a
 /// compressed stream, else the bytes of the lines read.
@@ -74,6 +74,8 @@ pub(super) struct Worker<'a, T> {
     pub(super) place: Placement,
     /// Destination string of the record after redaction.
     pub(super) dest: String,
+    /// Destinations as findings show them, per raw destination.
+    pub(super) shown: RedactCache,
     pub(super) field: String,
     pub(super) cache: residency::Cache,
     /// Where the current task's batches go; `None` once the merger hung up.

@@ -9,7 +9,7 @@
 //! `NAMED_*` bits.
 //!
 //! It never decides a hard case. It hands a string with escapes and any
-//! number other than a short plain integer to serde_json itself, and gives
+//! number other than a short plain integer or decimal to serde_json itself, and gives
 //! up (None) on anything it does not accept, after which the caller clears
 //! the record and lets serde_json parse the whole line, so every error and
 //! its message still come from serde_json. `fast_matches_serde` in the
@@ -27,6 +27,47 @@ const MAX_DEPTH: u32 = 64;
 /// A plain integer of at most this many digits fits in an i64, so the text
 /// serde_json would print back (itoa of the parsed number) is its own.
 const MAX_PLAIN_DIGITS: usize = 18;
+
+/// A decimal of at most this many digits, without an exponent, is read
+/// here: its digits form an integer below 2^53 and its scale a power of ten
+/// of at most 10^15, both exact in an f64, so one division gives the
+/// correctly rounded value, which is what serde_json computes for it
+/// (`f64_from_parts`: the significand divided by `POW10[scale]`).
+const MAX_DECIMAL_DIGITS: usize = 15;
+
+/// Powers of ten exact in an f64, up to 10^[`MAX_DECIMAL_DIGITS`].
+const POW10: [f64; MAX_DECIMAL_DIGITS + 1] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The value of a short plain decimal (`-12.50`, `0.0316`): an optional
+/// minus, `0` or digits not starting with `0`, a point, digits; at most
+/// [`MAX_DECIMAL_DIGITS`] digits in all. None for anything else (serde_json
+/// then reads it).
+fn short_decimal(num: &[u8]) -> Option<f64> {
+    let (negative, digits) = match num.strip_prefix(b"-") {
+        Some(rest) => (true, rest),
+        None => (false, num),
+    };
+    let point = digits.iter().position(|&b| b == b'.')?;
+    let (int, frac) = (&digits[..point], &digits[point + 1..]);
+    if int.is_empty()
+        || frac.is_empty()
+        || int.len() + frac.len() > MAX_DECIMAL_DIGITS
+        || (int[0] == b'0' && int.len() > 1)
+    {
+        return None;
+    }
+    let mut significand = 0u64;
+    for &b in int.iter().chain(frac) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        significand = significand * 10 + u64::from(b - b'0');
+    }
+    let v = significand as f64 / POW10[frac.len()];
+    Some(if negative { -v } else { v })
+}
 
 /// Walk `line` into `rec` (cleared by the caller). None where the line
 /// needs serde_json: `rec` then holds a partial record.
@@ -229,6 +270,12 @@ impl Fast<'_> {
             && (digits[0] != b'0' || num == b"0");
         if plain {
             self.rec.push_stack_value(num);
+            return Some(());
+        }
+        if let Some(v) = short_decimal(num) {
+            // What `Walker::visit_f64` prints for the same number.
+            let mut buf = zmij::Buffer::new();
+            self.rec.push_stack_value(buf.format(v).as_bytes());
             return Some(());
         }
         // Floats, long integers and whatever else: serde_json reads the

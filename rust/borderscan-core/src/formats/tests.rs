@@ -667,6 +667,87 @@ fn fast_json_walker_edge_cases() {
     assert!(took >= 25, "{took}");
 }
 
+/// Decimals the walker reads itself (`short_decimal`: up to 15 digits, no
+/// exponent) and their neighbours past its limits: every one printed as
+/// serde_json's walker prints it. Digits, point positions and signs from a
+/// fixed generator, plus the edges: zeros, 2^53, scales of 10^-15, digits
+/// that print in exponent form.
+#[test]
+fn fast_json_walker_reads_short_decimals_as_serde_json() {
+    let mut cases: Vec<String> = [
+        "0.0",
+        "-0.0",
+        "0.1",
+        "0.5",
+        "1.0",
+        "70.0",
+        "30.50",
+        "-298.10",
+        "0.0316",
+        "9.999999999999999",
+        "0.000000000000001",
+        "0.00000001",
+        "1234567890.12345",
+        "123456789012345.0",
+        "900719925474.0992",
+        "9007199254740.993",
+        "99999999999999.9",
+        "0.100000000000000",
+        "1.7976931348623157",
+        "5.0e-324",
+        "1.5E3",
+        "0.",
+        "-.5",
+        "00.5",
+        "-01.5",
+        "1.2.3",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut x: u64 = 0x5eed_dec1;
+    for _ in 0..20_000 {
+        // xorshift64: a fixed, dependency-free sequence.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let digits = 1 + (x % 17) as usize;
+        let point = 1 + ((x >> 8) % digits as u64) as usize;
+        let mut num = String::new();
+        if x >> 20 & 1 == 1 {
+            num.push('-');
+        }
+        let mut d = x >> 24;
+        for i in 0..digits {
+            // No leading zero before the point unless it stands alone.
+            let mut c = (d % 10) as u8;
+            d = d / 10 ^ x.rotate_left(i as u32 * 7);
+            if i == 0 && point > 1 && c == 0 {
+                c = 1;
+            }
+            if i == point {
+                num.push('.');
+            }
+            num.push((b'0' + c) as char);
+        }
+        if point == digits {
+            num.push_str(".0");
+        }
+        cases.push(num);
+    }
+    for n in &cases {
+        let line = format!("{{\"v\":{n},\"w\":[{n}]}}");
+        fast_matches_serde(line.as_bytes());
+        let valid = serde_json::from_str::<serde_json::Value>(n).is_ok();
+        if valid {
+            assert!(
+                json_fast::walk(line.as_bytes(), &mut RecordBuf::default()).is_some(),
+                "{line}"
+            );
+        }
+    }
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::test_runner::Config {
         cases: 3000,

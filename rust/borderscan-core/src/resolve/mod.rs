@@ -29,6 +29,7 @@ pub use extract::Candidate;
 pub(crate) use extract::{Extractor, Placement};
 pub use hosts::{HostMatcher, HostPatternError, HostPlaces};
 pub use place::{Found, PLACEMENT, SiteCase, Vocabulary, site_code_in};
+pub(crate) use target::RedactCache;
 pub use target::{Target, authority, parse_target, redact_destination};
 
 /// Which step decided a destination (or an origin).

@@ -87,6 +87,31 @@ pub fn parse_target(raw: &str) -> Option<Target> {
     })
 }
 
+/// [`redact_destination`] remembered per raw destination: a feed names a
+/// few endpoints again and again, and the walk over each url's path and
+/// query cost about a thousand instructions a record. Bounded: past
+/// [`RedactCache::MAX`] entries it starts afresh.
+#[derive(Debug, Default)]
+pub(crate) struct RedactCache {
+    pub(super) shown: rustc_hash::FxHashMap<Box<str>, Option<Box<str>>>,
+}
+
+impl RedactCache {
+    pub(super) const MAX: usize = 4096;
+
+    /// `redact_destination(raw)`, from the cache when `raw` was met before.
+    pub(crate) fn redact(&mut self, raw: &str) -> Option<&str> {
+        if !self.shown.contains_key(raw) {
+            if self.shown.len() >= Self::MAX {
+                self.shown.clear();
+            }
+            let clean = redact_destination(raw).map(String::into_boxed_str);
+            self.shown.insert(raw.into(), clean);
+        }
+        self.shown.get(raw).and_then(|c| c.as_deref())
+    }
+}
+
 /// A destination as findings show it: credentials in a url's user info, the
 /// value-like segments of its path and every query value masked
 /// (`https://***@host/users/***/p?token=***`), and the fragment dropped,

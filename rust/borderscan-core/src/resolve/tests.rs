@@ -42,6 +42,32 @@ fn targets() {
     assert_eq!(parse_target("<>"), None);
 }
 
+/// The per-worker cache answers what `redact_destination` answers, for a
+/// destination met again, after others, and after the cache started afresh.
+#[test]
+fn redact_cache_answers_as_redact_destination() {
+    let raws: Vec<String> = [
+        "https://u:gho_SECRET@github.com/o/r?token=abc&x=1#f",
+        "https://api.example.de/v1/up",
+        "broker.example:8883?key=k",
+        "https://h.example/devices/+8613800138000/up",
+        "10.1.2.3",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain((0..5000).map(|i| format!("https://h{}.example/u/{i:08x}deadbeef?t={i}", i % 7)))
+    .collect();
+    let mut cache = RedactCache::default();
+    for round in 0..2 {
+        for raw in &raws {
+            let want = redact_destination(raw);
+            assert_eq!(cache.redact(raw), want.as_deref(), "{raw} (round {round})");
+        }
+    }
+    assert!(cache.shown.len() <= RedactCache::MAX);
+}
+
 #[test]
 fn destinations_are_redacted() {
     assert_eq!(
