@@ -2,8 +2,11 @@
 //! `cargo run --release --example scan -- FILE... [--threads N]`.
 //! Prints findings, records, bytes and seconds. With `--json`, also
 //! summarises and writes the findings as JSON Lines to nowhere, as the CLI
-//! does, to profile the whole path. With `--keep`, keeps every batch in
-//! memory, as `borderscan.scan()` does, and reports their size.
+//! does, to profile the whole path; with `--counted` too, counts findings on
+//! the workers as the CLI's writers do (`scan_stream_counted`). With
+//! `--summary`, only counts them, as `--format table` does. With `--keep`,
+//! keeps every batch in memory, as `borderscan.scan()` does, and reports
+//! their size.
 
 use std::time::Instant;
 
@@ -15,19 +18,27 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use borderscan_core::Selection;
 use borderscan_core::summary::{Rendered, Summary, Want};
-use borderscan_core::{Detectors, Input, ScanOptions, scan_stream_mapped, shift_lines};
+use borderscan_core::{
+    Detectors, Input, ScanOptions, scan_stream_counted, scan_stream_mapped, shift_lines,
+};
 
 fn main() {
     let mut opts = ScanOptions::default();
     let mut inputs = Vec::new();
     let mut json = false;
     let mut keep = false;
+    let mut counted = false;
+    let mut summary_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--json" {
             json = true;
         } else if a == "--keep" {
             keep = true;
+        } else if a == "--counted" {
+            counted = true;
+        } else if a == "--summary" {
+            summary_only = true;
         } else if a == "--threads" {
             opts.config.threads = args
                 .next()
@@ -63,7 +74,13 @@ fn main() {
         }
     };
     let mut kept = Vec::new();
-    let (_, acc) = scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
+    let (want, selection) = if summary_only {
+        (Want::Summary, None)
+    } else {
+        (Want::Json(b"\n", b""), Some(Selection::All))
+    };
+    let count = |b, s| Out::Json(Rendered::counted(b, s, want));
+    let sink = |r, base| {
         match r {
             Out::Json(r) => {
                 rows += r.rows;
@@ -80,7 +97,12 @@ fn main() {
             Out::Rows(n) => rows += n,
         }
         Ok(())
-    })
+    };
+    let (_, acc) = if counted || summary_only {
+        scan_stream_counted(&inputs, &det, &opts, selection, &count, sink)
+    } else {
+        scan_stream_mapped(&inputs, &det, &opts, &map, sink)
+    }
     .expect("scan");
     let secs = start.elapsed().as_secs_f64();
     if keep {
@@ -104,4 +126,13 @@ fn main() {
         acc.bytes,
         acc.bytes as f64 / secs / 1e6
     );
+    if json || summary_only {
+        let cats = summary.categories();
+        println!(
+            "summary: {} findings in {} categories, {} profile rows",
+            cats.iter().map(|c| c.hits).sum::<u64>(),
+            cats.len(),
+            summary.profile().len()
+        );
+    }
 }

@@ -374,12 +374,6 @@ impl BatchBuilder {
         self.origin_found.append_n(v.origin_found as usize, n);
     }
 
-    /// Rows pushed since the last [`BatchBuilder::end_record`]: the current
-    /// record's findings so far.
-    pub fn pending(&self) -> usize {
-        self.open
-    }
-
     pub fn len(&self) -> usize {
         self.rows
     }

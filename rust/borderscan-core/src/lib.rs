@@ -31,7 +31,9 @@
 //! At the crate root, the everyday API:
 //! - running a scan: [`scan`] (findings in memory), [`scan_stream`]
 //!   (batches handed to a sink in input order), [`scan_stream_mapped`] (the
-//!   same with a step run on the workers, as the bindings use it);
+//!   same with a step run on the workers), [`scan_stream_counted`] (the
+//!   summary counted on the workers and only the selected rows built, as
+//!   the bindings' writers use it);
 //! - what a scan is told: [`ScanConfig`] (every option, its default — the
 //!   `DEFAULT_*` constants —, its checks, and [`OPTIONS`] naming each with
 //!   its command-line flag), prepared into [`ScanOptions`]; [`Input`],
@@ -108,7 +110,7 @@ pub use config::{
 pub use detect::Detectors;
 pub use engine::{
     Finding, Input, Precomputed, Progress, RemoteTask, ScanOptions, ScanOutput, plan_remote,
-    run_remote, scan, scan_stream, scan_stream_mapped,
+    run_remote, scan, scan_stream, scan_stream_counted, scan_stream_mapped,
 };
 pub use error::{Error, Result};
 pub use formats::Format;

@@ -103,18 +103,19 @@ pub fn scan(
     } = prepare(paths, config, progress)?;
     let selection = opts.config.findings;
     let (batches, accounting, summary) = detached(py, &cancel, || {
-        // Each worker counts its own batches and selects their rows; this
-        // thread only merges.
-        let map = |b: RecordBatch| Rendered::of(b, Want::Batch, selection);
+        // Each worker counts its findings and builds rows for those the
+        // selection keeps; this thread only merges.
+        let map = |b, s| Rendered::counted(b, s, Want::Batch);
         let mut batches = Vec::new();
         let mut summary = Summary::default();
-        let (_, accounting) = core::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
-            summary.merge(r.summary);
-            if let Some(b) = r.batch.filter(|b| b.num_rows() > 0) {
-                batches.push(core::shift_lines(b, base));
-            }
-            Ok(())
-        })?;
+        let (_, accounting) =
+            core::scan_stream_counted(&inputs, &det, &opts, Some(selection), &map, |r, base| {
+                summary.merge(r.summary);
+                if let Some(b) = r.batch.filter(|b| b.num_rows() > 0) {
+                    batches.push(core::shift_lines(b, base));
+                }
+                Ok(())
+            })?;
         Ok::<_, core::Error>((batches, accounting, summary))
     })?
     .map_err(to_py)?;
@@ -150,18 +151,25 @@ pub fn scan_stream(
         .name("borderscan-scan".into())
         .spawn(move || {
             let selection = opts.config.findings;
-            let map = |b: RecordBatch| Rendered::of(b, Want::Batch, selection);
+            let map = |b, s| Rendered::counted(b, s, Want::Batch);
             let mut summary = Summary::default();
-            let res = core::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
-                summary.merge(r.summary);
-                match r.batch.filter(|b| b.num_rows() > 0) {
-                    // The Python side went away: stop scanning.
-                    Some(b) => tx
-                        .send(StreamMsg::Batch(core::shift_lines(b, base)))
-                        .map_err(|_| core::Error::Cancelled),
-                    None => Ok(()),
-                }
-            });
+            let res = core::scan_stream_counted(
+                &inputs,
+                &det,
+                &opts,
+                Some(selection),
+                &map,
+                |r, base| {
+                    summary.merge(r.summary);
+                    match r.batch.filter(|b| b.num_rows() > 0) {
+                        // The Python side went away: stop scanning.
+                        Some(b) => tx
+                            .send(StreamMsg::Batch(core::shift_lines(b, base)))
+                            .map_err(|_| core::Error::Cancelled),
+                        None => Ok(()),
+                    }
+                },
+            );
             let end = res.map(|(_, acc)| {
                 let s = summary_json(&summary, &opts.residency, &acc);
                 (acc, s)
@@ -228,13 +236,17 @@ pub fn scan_write(
             };
             let w = BufWriter::with_capacity(1 << 20, sink);
             let mut doc = DocumentWriter::start(w, format, &tool_json).map_err(io_err)?;
-            // Workers count and render their batches in parallel; this
-            // thread only merges counts and copies bytes, in input order.
-            let (want, selection) = (format.want(), opts.config.findings);
-            let map = |b| Rendered::of(b, want, selection);
-            let (_, acc) = core::scan_stream_mapped(&inputs, &det, &opts, &map, |r, base| {
-                doc.add(r, base).map_err(io_err)
-            })?;
+            // Workers count every finding and build and render rows only
+            // for those the document holds (none for a summary), in
+            // parallel; this thread only merges counts and copies bytes, in
+            // input order.
+            let want = format.want();
+            let selection = (!matches!(want, Want::Summary)).then_some(opts.config.findings);
+            let map = |b, s| Rendered::counted(b, s, want);
+            let (_, acc) =
+                core::scan_stream_counted(&inputs, &det, &opts, selection, &map, |r, base| {
+                    doc.add(r, base).map_err(io_err)
+                })?;
             let summary = doc.finish(&acc, &opts.residency).map_err(io_err)?;
             if let Some(pending) = pending {
                 pending.commit().map_err(io_err)?;

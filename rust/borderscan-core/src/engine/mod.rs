@@ -30,9 +30,10 @@ mod worker;
 use arrow_array::RecordBatch;
 
 use crate::accounting::Accounting;
-use crate::batch::shift_lines;
+use crate::batch::{Selection, shift_lines};
 use crate::detect::Detectors;
 use crate::error::Result;
+use crate::summary::Summary;
 use merge::merge;
 
 pub use options::{Progress, ScanOptions};
@@ -81,6 +82,75 @@ pub fn scan_stream_mapped<T: Send>(
     det: &Detectors,
     opts: &ScanOptions,
     map: &(dyn Fn(RecordBatch) -> T + Sync),
+    sink: impl FnMut(T, u64) -> Result<()>,
+) -> Result<(Vec<String>, Accounting)> {
+    scan_with(inputs, det, opts, Mapper::Rows(map), sink)
+}
+
+/// [`scan_stream_mapped`] for a caller that wants the summary of every
+/// finding and the rows of only those `selection` keeps (none with `None`:
+/// a summary-only output): each worker counts its findings itself
+/// ([`crate::summary::Tally`]) and builds rows only for the kept ones, and
+/// `map` gets each batch of kept rows (possibly empty) with the summary of
+/// every finding since the worker's previous call. Summaries and kept rows
+/// are those [`Summary::add`] and [`Selection::apply`] make of the whole
+/// batches. A journaled scan, which keeps every row, counts from its
+/// batches.
+pub fn scan_stream_counted<T: Send>(
+    inputs: &[Input],
+    det: &Detectors,
+    opts: &ScanOptions,
+    selection: Option<Selection>,
+    map: &(dyn Fn(RecordBatch, Summary) -> T + Sync),
+    sink: impl FnMut(T, u64) -> Result<()>,
+) -> Result<(Vec<String>, Accounting)> {
+    scan_with(inputs, det, opts, Mapper::Counted(selection, map), sink)
+}
+
+/// How workers hand their findings to the caller's step, on the worker.
+pub(crate) enum Mapper<'a, T> {
+    /// Every finding's row, batch by batch.
+    Rows(&'a (dyn Fn(RecordBatch) -> T + Sync)),
+    /// The rows a selection keeps (none without one), with the summary of
+    /// every finding.
+    Counted(
+        Option<Selection>,
+        &'a (dyn Fn(RecordBatch, Summary) -> T + Sync),
+    ),
+}
+
+impl<T> Clone for Mapper<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Mapper<'_, T> {}
+
+impl<T> Mapper<'_, T> {
+    /// A whole batch of findings rows (a journal's, another machine's, or
+    /// a worker's that counts from its batches) mapped.
+    pub(crate) fn whole(self, b: RecordBatch) -> T {
+        match self {
+            Mapper::Rows(f) => f(b),
+            Mapper::Counted(selection, f) => {
+                let mut summary = Summary::default();
+                summary.add(&b);
+                let kept = match selection {
+                    Some(s) => s.apply(b),
+                    None => b.slice(0, 0),
+                };
+                f(kept, summary)
+            }
+        }
+    }
+}
+
+fn scan_with<T: Send>(
+    inputs: &[Input],
+    det: &Detectors,
+    opts: &ScanOptions,
+    map: Mapper<'_, T>,
     mut sink: impl FnMut(T, u64) -> Result<()>,
 ) -> Result<(Vec<String>, Accounting)> {
     let entries = plan::enumerate(inputs, opts)?;

@@ -19,6 +19,7 @@
 
 use std::sync::Arc;
 
+use super::Mapper;
 use super::pool::TaskOut;
 use super::worker::Worker;
 use crate::accounting::Location;
@@ -35,6 +36,10 @@ type SmallList<'a> = Vec<&'a str>;
 
 /// Rows short of [`BATCH_ROWS`] at which a batch is sent (see its use).
 pub(super) const BATCH_MARGIN: usize = 256;
+
+/// Distinct (path, field) pairs at which a worker's tally is sent, so its
+/// memory stays bounded when no rows are built.
+const TALLY_PAIRS: usize = 4096;
 
 /// What the per-line step needs to know and keeps between lines.
 pub(super) struct LineState {
@@ -195,6 +200,9 @@ impl<T> Worker<'_, T> {
             let mut worst = None;
             self.record_rules.clear();
             let mut columns = Columns::new();
+            // Findings of the record (after the baseline), whether their
+            // rows are built or only counted.
+            let mut found = 0usize;
             for h in self.hits.drain(..) {
                 let f = &self.rec.fields[h.field as usize];
                 self.field.clear();
@@ -210,22 +218,39 @@ impl<T> Worker<'_, T> {
                 } else {
                     &self.rec.value(f)[h.start as usize..h.end as usize]
                 };
+                // Decided first (a cached lookup): whether a row is built
+                // depends on the verdict.
+                let d = self
+                    .cache
+                    .decide(res, h.rule, &spec.id, &spec.category, origin_id, entry);
                 let host = self.cache.resolution(entry).host.as_deref();
                 // The fingerprint takes the path as found (it must not change
                 // with --show-values); the table shows keys holding values
-                // masked.
-                let fp = residency::fingerprint(&out.stats.path, &spec.id, field, raw, host);
+                // masked. It is needed for the baseline and for a row; a
+                // finding only counted has none.
+                let fp = || residency::fingerprint(&out.stats.path, &spec.id, field, raw, host);
+                let baselined = res.baseline.as_ref().map(|_| fp());
+                if baselined.is_some_and(|fp| res.baselined(fp)) {
+                    continue;
+                }
+                // Counted on this worker (a tally), a finding gets a row
+                // only when the caller's selection keeps it.
+                let (tally, row_wanted) = match (&mut self.tally, self.map) {
+                    (Some(t), Mapper::Counted(sel, _)) => {
+                        (Some(t), sel.is_some_and(|s| s.keeps(d.verdict)))
+                    }
+                    _ => (None, true),
+                };
+                let fp = match baselined {
+                    Some(fp) => fp,
+                    None if row_wanted => fp(),
+                    None => 0,
+                };
                 let field = match self.scratch.masked_path(h.field) {
                     Some(masked) if !self.opts.config.show_values && !f.text => Some(masked),
                     _ => field,
                 };
-                if res.baselined(fp) {
-                    continue;
-                }
-                let d = self
-                    .cache
-                    .decide(res, h.rule, &spec.id, &spec.category, origin_id, entry);
-                self.batch.push(&Row {
+                let row = Row {
                     path: &out.stats.path,
                     line: line_no,
                     // A CSV row's keys are in its header, not in its line.
@@ -248,7 +273,14 @@ impl<T> Worker<'_, T> {
                     policy_rule: d.rule,
                     exception: d.exception,
                     fingerprint: fp,
-                });
+                };
+                found += 1;
+                if let Some(t) = tally {
+                    t.push(&row);
+                }
+                if row_wanted {
+                    self.batch.push(&row);
+                }
                 if self.records.is_some() {
                     self.record_rules.push(h.rule);
                     worst = worst.max(Some((d.verdict, d.severity)));
@@ -298,11 +330,11 @@ impl<T> Worker<'_, T> {
             let r = self.cache.resolution(entry);
             let flow = out.flows.entry((origin_id, r.country)).or_default();
             flow.0 += 1;
-            flow.1 += u64::from(self.batch.pending() > 0);
-            if self.batch.pending() == 0 {
+            flow.1 += u64::from(found > 0);
+            if found == 0 {
                 return;
             }
-            self.batch.end_record(&RecordValues {
+            let values = RecordValues {
                 destination: has_dest.then_some(self.dest.as_str()),
                 dest_host: r.host.as_deref(),
                 dest_country: r.country,
@@ -313,13 +345,24 @@ impl<T> Worker<'_, T> {
                 dest_found,
                 origin_found,
                 candidates: self.place.candidates.len().max(usize::from(has_dest)) as u8,
-            });
+            };
+            if let Some(tally) = &mut self.tally {
+                tally.end_record(&values);
+            }
+            self.batch.end_record(&values);
             // Flush only between records, so a record's findings are
             // never split across batches (per-batch counts stay exact),
             // and a little before BATCH_ROWS: column buffers grow by
             // doubling, and a batch a few rows over would hold twice
             // the memory it needs.
-            if self.batch.len() >= BATCH_ROWS - BATCH_MARGIN {
+            // A tally is sent as often, and when its pairs of path and
+            // field (a feed with a field per device) grow many.
+            if self.batch.len() >= BATCH_ROWS - BATCH_MARGIN
+                || self
+                    .tally
+                    .as_ref()
+                    .is_some_and(|t| t.pairs() >= TALLY_PAIRS)
+            {
                 self.send_batch();
             }
         }

@@ -10,9 +10,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use arrow_array::RecordBatch;
 use rustc_hash::FxHashMap;
 
-use super::ScanOptions;
 use super::plan::{Entry, Task, TaskKind};
 use super::worker::Worker;
+use super::{Mapper, ScanOptions};
 use crate::accounting::{FileStats, add_flow};
 use crate::batch::BatchBuilder;
 use crate::country::{CountryId, countries};
@@ -20,6 +20,7 @@ use crate::detect::{Detectors, Scratch};
 use crate::formats::{Format, Header, OtlpRecords, RecordBuf};
 use crate::residency;
 use crate::resolve::{Extractor, Found, Placement};
+use crate::summary::Tally;
 
 /// Batches a task may have waiting for the merger: about one range's worth.
 pub(super) const TASK_CHANNEL: usize = 4;
@@ -314,7 +315,7 @@ pub(super) fn thread_count(opts: &ScanOptions, tasks: &[Task]) -> usize {
 pub(super) fn run_crew<T: Send, R>(
     det: &Detectors,
     opts: &ScanOptions,
-    map: &(dyn Fn(RecordBatch) -> T + Sync),
+    map: Mapper<'_, T>,
     entries: &[Entry],
     tasks: &[Task],
     drain: impl FnOnce(&Handoff<T>, &Pool<T>) -> R,
@@ -357,7 +358,7 @@ pub(super) struct Crew<'a, T> {
     pub(super) det: &'a Detectors,
     pub(super) opts: &'a ScanOptions,
     pub(super) extract: &'a Extractor,
-    pub(super) map: &'a (dyn Fn(RecordBatch) -> T + Sync),
+    pub(super) map: Mapper<'a, T>,
     pub(super) tasks: &'a [Task],
     pub(super) entries: &'a [Entry],
     pub(super) handoff: &'a Handoff<T>,
@@ -392,6 +393,11 @@ impl<T> Crew<'_, T> {
             otlp: OtlpRecords::default(),
             hits: Vec::new(),
             batch: BatchBuilder::new(det, &opts.residency),
+            // Counted on the worker unless a journal keeps every row.
+            tally: match map {
+                Mapper::Counted(..) if opts.journal.is_none() => Some(Box::new(Tally::new(det))),
+                _ => None,
+            },
             records: opts.config.records.is_some().then(Box::default),
             record_rules: Vec::new(),
             place: Placement::default(),

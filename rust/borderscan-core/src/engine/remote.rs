@@ -24,10 +24,10 @@ use arrow_ipc::reader::StreamReader;
 use arrow_ipc::writer::StreamWriter;
 use serde::{Deserialize, Serialize};
 
-use super::ScanOptions;
 use super::plan::{self, Entry, Input, Source, Task, TaskKind};
 use super::pool::{self, Msg, Pool, TaskOut};
 use super::worker::{Reporter, Worker};
+use super::{Mapper, ScanOptions};
 use crate::accounting::FileStats;
 use crate::detect::Detectors;
 use crate::error::{Error, Result};
@@ -302,17 +302,25 @@ fn run_local(
     opts: &ScanOptions,
 ) -> Vec<Recorded> {
     let map = |b: RecordBatch| b;
-    pool::run_crew(det, opts, &map, entries, tasks, |handoff, pool| {
-        (0..tasks.len())
-            .map(|t| {
-                let rx = handoff.take(t);
-                let (mut steps, mut findings, mut records) = (Vec::new(), Vec::new(), Vec::new());
-                let done = drain(rx, pool, &mut steps, &mut findings, &mut records);
-                handoff.merged(t);
-                (steps, done, findings, records)
-            })
-            .collect()
-    })
+    pool::run_crew(
+        det,
+        opts,
+        Mapper::Rows(&map),
+        entries,
+        tasks,
+        |handoff, pool| {
+            (0..tasks.len())
+                .map(|t| {
+                    let rx = handoff.take(t);
+                    let (mut steps, mut findings, mut records) =
+                        (Vec::new(), Vec::new(), Vec::new());
+                    let done = drain(rx, pool, &mut steps, &mut findings, &mut records);
+                    handoff.merged(t);
+                    (steps, done, findings, records)
+                })
+                .collect()
+        },
+    )
 }
 
 fn drain(
@@ -743,7 +751,7 @@ impl<T> Worker<'_, T> {
         let mut records = r.done.as_ref().map_or(0, |d| d.records);
         for step in &r.steps {
             let sent = match step {
-                Step::Batch(b) => tx.send(Msg::Batch((self.map)(b.clone()), raw(b))),
+                Step::Batch(b) => tx.send(Msg::Batch(self.map.whole(b.clone()), raw(b))),
                 Step::Records(b) => tx.send(Msg::Records(b.clone())),
                 Step::Chunk(steps, done) => {
                     // Unbounded, as a chunk's channel is: filled whole
@@ -752,7 +760,7 @@ impl<T> Worker<'_, T> {
                     let sent = tx.send(Msg::Nested(crx, Arc::new(AtomicUsize::new(1))));
                     for s in steps {
                         let _ = ctx.send(match s {
-                            Step::Batch(b) => Msg::Batch((self.map)(b.clone()), raw(b)),
+                            Step::Batch(b) => Msg::Batch(self.map.whole(b.clone()), raw(b)),
                             Step::Records(b) => Msg::Records(b.clone()),
                             Step::Chunk(..) | Step::MemberStart | Step::MemberDone(_) => {
                                 unreachable!("chunks are not cut further")

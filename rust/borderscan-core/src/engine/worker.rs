@@ -9,15 +9,15 @@ use std::sync::mpsc::{SyncSender, channel};
 
 use arrow_array::RecordBatch;
 
-use super::ScanOptions;
 use super::archives::Nest;
 use super::options::Progress;
 use super::pipeline::LineState;
 use super::plan::{Entry, SNIFF, Source, Task, TaskKind, describe_open_error, open_listed};
 use super::pool::{CHUNK_BYTES, CHUNKS_AHEAD, Chunk, ChunkLine, Msg, Pool, TaskOut, Tx};
+use super::{Mapper, ScanOptions};
 use crate::accounting::FileStats;
 use crate::archive::ArchiveKind;
-use crate::batch::BatchBuilder;
+use crate::batch::{BatchBuilder, findings_schema};
 use crate::detect::{Detectors, Hit, Scratch};
 use crate::formats::{self, Format, Header, OtlpRecords, RecordBuf};
 use crate::input::{self, Compression, LineReader, TextKind};
@@ -25,6 +25,7 @@ use crate::journal;
 use crate::records::RecordsBuilder;
 use crate::residency;
 use crate::resolve::{Extractor, Placement, RedactCache};
+use crate::summary::Tally;
 
 /// Input bytes read so far as stored: the raw reader's count for a
 /// compressed stream, else the bytes of the lines read.
@@ -67,6 +68,9 @@ pub(super) struct Worker<'a, T> {
     pub(super) otlp: OtlpRecords,
     pub(super) hits: Vec<Hit>,
     pub(super) batch: BatchBuilder,
+    /// Findings counted here when the caller wants a summary and only the
+    /// rows its selection keeps (`Mapper::Counted`, no journal).
+    pub(super) tally: Option<Box<Tally>>,
     /// The records table's rows, when `--records` asks for it.
     pub(super) records: Option<Box<RecordsBuilder>>,
     /// Rules of the current record's findings (for its records row).
@@ -87,7 +91,7 @@ pub(super) struct Worker<'a, T> {
     pub(super) chunking: bool,
     /// What the worker makes of each batch before sending it (rendering and
     /// counting run here, in parallel, rather than in the one merger).
-    pub(super) map: &'a (dyn Fn(RecordBatch) -> T + Sync),
+    pub(super) map: Mapper<'a, T>,
     /// What the archive limits have counted of the current input.
     pub(super) nest: Nest,
 }
@@ -128,12 +132,25 @@ impl<T> Worker<'_, T> {
     }
 
     pub(super) fn send_batch(&mut self) {
-        if let Some(b) = self.batch.finish()
-            && let Some(tx) = &self.tx
-            && !tx.send({
+        let b = self.batch.finish();
+        let msg = match (&mut self.tally, self.map) {
+            (Some(tally), Mapper::Counted(_, f)) => {
+                if b.is_none() && tally.is_empty() {
+                    return;
+                }
+                let summary = tally.take(self.det, &self.opts.residency);
+                let b = b.unwrap_or_else(|| RecordBatch::new_empty(findings_schema()));
+                // No journal: a tally is made only without one.
+                Msg::Batch(f(b, summary), None)
+            }
+            _ => {
+                let Some(b) = b else { return };
                 let raw = self.opts.journal.is_some().then(|| b.clone());
-                Msg::Batch((self.map)(b), raw)
-            })
+                Msg::Batch(self.map.whole(b), raw)
+            }
+        };
+        if let Some(tx) = &self.tx
+            && !tx.send(msg)
         {
             self.tx = None;
         }
@@ -164,7 +181,7 @@ impl<T> Worker<'_, T> {
             match journal::read_findings(r) {
                 Ok(batches) => {
                     for b in batches {
-                        if tx.send(Msg::Batch((self.map)(b), None)).is_err() {
+                        if tx.send(Msg::Batch(self.map.whole(b), None)).is_err() {
                             return;
                         }
                     }

@@ -705,23 +705,24 @@ fn fast_json_walker_reads_short_decimals_as_serde_json() {
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // xorshift64: a fixed, dependency-free sequence.
     let mut x: u64 = 0x5eed_dec1;
-    for _ in 0..20_000 {
-        // xorshift64: a fixed, dependency-free sequence.
+    let mut next = move || {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        let digits = 1 + (x % 17) as usize;
-        let point = 1 + ((x >> 8) % digits as u64) as usize;
+        x
+    };
+    for _ in 0..20_000 {
+        let digits = 1 + (next() % 17) as usize;
+        let point = 1 + (next() % digits as u64) as usize;
         let mut num = String::new();
-        if x >> 20 & 1 == 1 {
+        if next() % 2 == 1 {
             num.push('-');
         }
-        let mut d = x >> 24;
         for i in 0..digits {
             // No leading zero before the point unless it stands alone.
-            let mut c = (d % 10) as u8;
-            d = d / 10 ^ x.rotate_left(i as u32 * 7);
+            let mut c = (next() % 10) as u8;
             if i == 0 && point > 1 && c == 0 {
                 c = 1;
             }

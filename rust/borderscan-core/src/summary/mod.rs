@@ -17,11 +17,13 @@ use crate::batch::{
 
 mod profile;
 mod render;
+mod tally;
 #[cfg(test)]
 mod tests;
 
 pub use profile::{MAX_ENTRIES, OTHER_FIELDS, ProfileRow, TEXT_FIELD, file_pattern};
 pub use render::{JsonRows, Rendered, Want, write_json_rows};
+pub use tally::Tally;
 
 /// Hits and distinct records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

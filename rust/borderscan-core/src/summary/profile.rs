@@ -85,7 +85,7 @@ pub struct Profile {
 impl Profile {
     /// The row of a pair: a new one while under the cap, else the
     /// pattern's row of other fields.
-    fn row(&mut self, pattern: &str, field: &str, example: &str) -> &mut ProfileRow {
+    pub(super) fn row(&mut self, pattern: &str, field: &str, example: &str) -> &mut ProfileRow {
         let key = (pattern.to_string(), field.to_string());
         let i = match self.index.get(&key) {
             Some(&i) => i,

@@ -185,7 +185,12 @@ impl Rendered {
     pub fn of(batch: RecordBatch, want: Want, selection: Selection) -> Self {
         let mut summary = Summary::default();
         summary.add(&batch);
-        let batch = selection.apply(batch);
+        Self::counted(selection.apply(batch), summary, want)
+    }
+
+    /// The rows a selection kept (`batch`) and the summary of every
+    /// finding, counted on the worker ([`crate::scan_stream_counted`]).
+    pub fn counted(batch: RecordBatch, summary: Summary, want: Want) -> Self {
         let rows = batch.num_rows();
         let (json, batch) = match want {
             Want::Json(sep, lead) => (Some(JsonRows::render(&batch, sep, lead)), None),

@@ -241,3 +241,143 @@ fn the_profile_counts_a_record_of_many_findings_once_per_field() {
         assert_eq!((of("c.d").records, of("c.d").hits), (1, 2), "{n}");
     }
 }
+
+/// Counting on the workers (`scan_stream_counted`, a [`Tally`] per worker)
+/// gives the summaries and the kept rows that counting whole batches gives
+/// (`Summary::add`, `Selection::apply`): on every sample and
+/// classification fixture, OTLP exports, and a generated file with several
+/// verdicts, exemptions (a live and an expired exception), records of many
+/// findings and a field per device; for no rows and each selection, on one
+/// and two threads, with files cut into small ranges.
+#[test]
+fn counted_on_workers_equals_counted_from_batches() {
+    use crate::batch::shift_lines;
+    use crate::engine::{scan_stream_counted, scan_stream_mapped};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        r#"
+name = "t"
+version = "1"
+description = "test"
+sources = ["test"]
+
+[[rule]]
+id = "personal-home"
+description = "personal data stays in the EEA"
+categories = ["personal"]
+allow = ["@EEA"]
+severity = "high"
+
+[[rule]]
+id = "devices"
+description = "device ids stay in their origin"
+categories = ["device_id"]
+allow = ["@origin"]
+severity = "low"
+
+[[exception]]
+rule = "personal-home"
+owner = "dpo@example.com"
+reason = "SCCs with vendor"
+expires = 2999-12-31
+destinations = ["US"]
+
+[[exception]]
+rule = "personal-home"
+owner = "old@example.com"
+reason = "old contract"
+expires = 2001-01-01
+destinations = ["CN"]
+"#,
+    )
+    .unwrap();
+    let mut mixed = String::new();
+    for i in 0..400 {
+        let host = [
+            "x.example.cn",
+            "10.0.0.1",
+            "api.example.com",
+            "h.example.de",
+        ][i % 4];
+        mixed.push_str(&format!(
+            "{{\"site\":\"DE-MUC-01\",\"email\":\"op{i}@example.de\",\"device_{d}\":{{\"imei\":\"490154203237518\"}},\"endpoint\":\"https://{host}/u/{i}\"}}\n",
+            d = i % 9,
+        ));
+        if i % 50 == 0 {
+            let many: Vec<String> = (0..40).map(|j| format!("u{j}@example.com")).collect();
+            mixed.push_str(&format!(
+                "{{\"a\":\"{}\",\"b\":\"x@example.com\",\"endpoint\":\"https://{host}/\"}}\n",
+                many.join(" ")
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("mixed.jsonl"), &mixed).unwrap();
+    let paths = vec![
+        root.join("sample_data"),
+        root.join("tests/data/classification"),
+        root.join("tests/data/otlp"),
+        dir.path().join("mixed.jsonl"),
+    ];
+    let digest = |s: &Summary| {
+        serde_json::to_string(&(s.categories(), s.detectors(), s.residency(), s.profile())).unwrap()
+    };
+    let rows = |batches: &[RecordBatch]| {
+        let mut out = Vec::new();
+        let mut first = true;
+        for b in batches {
+            write_json_rows(b, &mut out, b"\n", b"", &mut first).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    };
+    let mut verdicts_seen = std::collections::BTreeSet::new();
+    for threads in [1, 2] {
+        let config = ScanConfig {
+            threads,
+            split_size: 16 << 10,
+            policy: Some(policy.clone()),
+            ..ScanConfig::default()
+        };
+        let p = config.prepare(&paths).unwrap();
+        let (det, opts) = (&p.detectors, &p.options);
+        let mut whole = Summary::default();
+        let mut batches = Vec::new();
+        scan_stream_mapped(&p.inputs, det, opts, &|b| b, |b, base| {
+            whole.add(&b);
+            batches.push(shift_lines(b, base));
+            Ok(())
+        })
+        .unwrap();
+        let s = whole.residency();
+        verdicts_seen.extend(s.verdicts.keys().cloned());
+        assert!(!s.exceptions.is_empty(), "the fixture meets the exceptions");
+        for selection in [
+            None,
+            Some(Selection::All),
+            Some(Selection::Review),
+            Some(Selection::Violations),
+        ] {
+            let mut counted = Summary::default();
+            let mut kept = Vec::new();
+            let map = |b: RecordBatch, s: Summary| (b, s);
+            scan_stream_counted(&p.inputs, det, opts, selection, &map, |(b, s), base| {
+                counted.merge(s);
+                kept.push(shift_lines(b, base));
+                Ok(())
+            })
+            .unwrap();
+            let what = format!("{selection:?}, {threads} threads");
+            assert_eq!(digest(&counted), digest(&whole), "{what}");
+            let wanted: Vec<RecordBatch> = match selection {
+                Some(sel) => batches.iter().map(|b| sel.apply(b.clone())).collect(),
+                None => Vec::new(),
+            };
+            assert_eq!(rows(&kept), rows(&wanted), "{what}");
+        }
+    }
+    for v in ["allowed", "exempted", "violation"] {
+        assert!(verdicts_seen.contains(v), "{v} in {verdicts_seen:?}");
+    }
+}
