@@ -60,6 +60,8 @@ pub struct Tally {
     /// Per rule: the first rule with its id, and its category's index.
     det_of: Vec<u16>,
     cat_of: Vec<u16>,
+    /// The distinct categories, by index.
+    cat_names: Vec<String>,
     /// Per rule index (first of its id): counts.
     dets: Vec<Counts>,
     cats: Vec<Counts>,
@@ -100,14 +102,14 @@ impl Tally {
     pub fn new(det: &Detectors) -> Self {
         let mut det_of = Vec::with_capacity(det.rules.len());
         let mut cat_of = Vec::with_capacity(det.rules.len());
-        let mut cat_names: Vec<&str> = Vec::new();
+        let mut cat_names: Vec<String> = Vec::new();
         for (i, r) in det.rules.iter().enumerate() {
             let first = det.rules.iter().position(|o| o.id == r.id).unwrap_or(i);
             det_of.push(first as u16);
             let c = match cat_names.iter().position(|c| *c == r.category) {
                 Some(c) => c,
                 None => {
-                    cat_names.push(&r.category);
+                    cat_names.push(r.category.clone());
                     cat_names.len() - 1
                 }
             };
@@ -118,6 +120,7 @@ impl Tally {
             cats: vec![Counts::default(); cat_names.len()],
             det_of,
             cat_of,
+            cat_names,
             det_order: Vec::new(),
             cat_order: Vec::new(),
             flows: FxHashMap::default(),
@@ -278,14 +281,9 @@ impl Tally {
         }
         for &c in &self.cat_order {
             let n = std::mem::take(&mut self.cats[c as usize]);
-            let name =
-                &rule(self.cat_of.iter().position(|&x| x == c).expect("a rule") as u16).category;
-            s.categories.insert(name.clone(), n);
+            s.categories.insert(self.cat_names[c as usize].clone(), n);
         }
-        let cat_name = |c: u16| {
-            let r = self.cat_of.iter().position(|&x| x == c).expect("a rule");
-            det.rules[r].category.as_str()
-        };
+        let cat_name = |c: u16| self.cat_names[c as usize].as_str();
         let add = |c: Counts| {
             move |n: &mut Counts| {
                 n.hits += c.hits;
