@@ -1,5 +1,6 @@
-//! libphonenumber's metadata (from the `phonenumber` crate), compiled once
-//! per region into our own regexes, with the crate's parsing, validation,
+//! libphonenumber's metadata (the `phonenumber` crate's release, read by
+//! the crate's loader from a copy in `data/libphonenumber/`), compiled
+//! once per region into our own regexes, with the crate's parsing, validation,
 //! typing and national formatting re-implemented on top of them, step for
 //! step.
 //!
@@ -13,14 +14,22 @@
 //! once, its type patterns into one `RegexSet` (one pass gives every
 //! matching type), and nothing is locked.
 //!
+//! Why not the crate's database either: touching it parses every pattern of
+//! every region into that cache, about 0.87 G instructions and 60 MB of
+//! fresh memory at the start of every scan that meets a phone candidate
+//! (callgrind of `examples/scan` on 60 MB, issue 20); reading the XML with
+//! the crate's loader takes a few milliseconds, and only the regions a scan
+//! uses are compiled.
+//!
 //! The behaviour is the crate's, quirks included (they are marked where
 //! they matter): the test `same_as_the_crate` compares both on every region
-//! and thousands of numbers, so a crate upgrade that changes either side
-//! fails there first.
+//! and thousands of numbers, and `vendored_metadata_is_the_crates` the
+//! copied metadata with the crate's, so a crate upgrade that changes either
+//! side fails there first.
 
 use std::sync::OnceLock;
 
-use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
+use phonenumber::metadata::loader::{self, Descriptor, Metadata};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use rustc_hash::FxHashMap;
 
@@ -84,9 +93,9 @@ fn anchored(src: &str) -> String {
 impl Desc {
     fn of(d: &Descriptor) -> Self {
         Desc {
-            re: pattern(&anchored(d.national_number().as_str())),
-            lengths: d.possible_length().to_vec(),
-            local: d.possible_local_length().to_vec(),
+            re: pattern(&anchored(national_number(d))),
+            lengths: d.possible_length.clone(),
+            local: d.possible_local_length.clone(),
         }
     }
 
@@ -95,17 +104,55 @@ impl Desc {
     }
 }
 
+/// A descriptor's pattern: the crate refuses metadata without one.
+fn national_number(d: &Descriptor) -> &str {
+    d.national_number
+        .as_deref()
+        .expect("libphonenumber descriptor without a national number pattern")
+}
+
 fn length_ok(lengths: &[u16], v: &str) -> bool {
     lengths.is_empty() || lengths.contains(&(v.len() as u16))
 }
 
+/// A national format, its patterns compiled when first tried: a region
+/// has up to dozens, and a scan formats numbers of few regions (compiling
+/// all of the tried regions' formats up front was 159 M instructions, more
+/// than reading the whole XML).
 struct Format {
-    pattern: Regex,
-    format: String,
+    src: &'static loader::Format,
+    pattern: OnceLock<Regex>,
     /// The last leading-digits pattern: the only one the crate looks at.
-    leading: Option<Regex>,
-    national_prefix_rule: Option<String>,
-    carrier_rule: Option<String>,
+    leading: OnceLock<Option<Regex>>,
+}
+
+impl Format {
+    fn new(src: &'static loader::Format) -> Self {
+        assert!(
+            src.pattern.is_some() && src.format.is_some(),
+            "libphonenumber format without a pattern or a format"
+        );
+        Format {
+            src,
+            pattern: OnceLock::new(),
+            leading: OnceLock::new(),
+        }
+    }
+
+    fn pattern(&self) -> &Regex {
+        self.pattern
+            .get_or_init(|| pattern(self.src.pattern.as_deref().unwrap_or_default()))
+    }
+
+    fn leading(&self) -> Option<&Regex> {
+        self.leading
+            .get_or_init(|| self.src.leading_digits.last().map(|r| pattern(r)))
+            .as_ref()
+    }
+
+    fn format(&self) -> &str {
+        self.src.format.as_deref().unwrap_or_default()
+    }
 }
 
 /// One region's metadata, compiled.
@@ -128,60 +175,57 @@ pub struct Meta {
 }
 
 impl Meta {
-    fn compile(m: &Metadata) -> Self {
-        let d = m.descriptors();
+    fn compile(m: &'static Metadata) -> Self {
         let all = [
-            d.premium_rate(),
-            d.toll_free(),
-            d.shared_cost(),
-            d.voip(),
-            d.personal_number(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-            d.fixed_line(),
-            d.mobile(),
-        ];
+            &m.premium_rate,
+            &m.toll_free,
+            &m.shared_cost,
+            &m.voip,
+            &m.personal_number,
+            &m.pager,
+            &m.uan,
+            &m.voicemail,
+            &m.fixed_line,
+            &m.mobile,
+        ]
+        .map(Option::as_ref);
+        let id = m.id.clone().expect("libphonenumber region without an id");
         let mut srcs = Vec::new();
         let mut type_index = vec![usize::MAX; all.len()];
-        let lengths = all.map(|x| x.map(|x| x.possible_length().to_vec()));
+        let lengths = all.map(|x| x.map(|x| x.possible_length.clone()));
         for (i, x) in all.iter().enumerate() {
             if let Some(x) = x {
                 type_index[i] = srcs.len();
-                srcs.push(anchored(x.national_number().as_str()));
+                srcs.push(anchored(national_number(x)));
             }
         }
         let types = RegexSetBuilder::new(&srcs)
             .ignore_whitespace(true)
             .unicode(false) // as in `pattern`
             .build()
-            .unwrap_or_else(|e| panic!("libphonenumber patterns of {}: {e}", m.id()));
-        let fixed_is_mobile = d.fixed_line().map(|x| x.national_number().as_str())
-            == d.mobile().map(|x| x.national_number().as_str());
+            .unwrap_or_else(|e| panic!("libphonenumber patterns of {id}: {e}"));
+        let fixed_is_mobile =
+            m.fixed_line.as_ref().map(national_number) == m.mobile.as_ref().map(national_number);
         Meta {
-            id: m.id().to_owned(),
-            code: m.country_code(),
-            general: Desc::of(d.general()),
+            code: m
+                .country_code
+                .expect("libphonenumber region without a code"),
+            general: Desc::of(
+                m.general
+                    .as_ref()
+                    .expect("libphonenumber region without generalDesc"),
+            ),
+            id,
             types,
             type_index,
             lengths,
             fixed_is_mobile,
-            national_prefix: m.national_prefix().map(str::to_owned),
-            npp: m.national_prefix_for_parsing().map(|r| pattern(r.as_str())),
-            transform: m.national_prefix_transform_rule().map(str::to_owned),
-            idd: m.international_prefix().map(|r| pattern(r.as_str())),
-            leading: m.leading_digits().map(|r| pattern(r.as_str())),
-            formats: m
-                .formats()
-                .iter()
-                .map(|f| Format {
-                    pattern: pattern(f.pattern().as_str()),
-                    format: f.format().to_owned(),
-                    leading: f.leading_digits().last().map(|r| pattern(r.as_str())),
-                    national_prefix_rule: f.national_prefix().map(str::to_owned),
-                    carrier_rule: f.domestic_carrier().map(str::to_owned),
-                })
-                .collect(),
+            national_prefix: m.national_prefix.clone(),
+            npp: m.national_prefix_for_parsing.as_deref().map(pattern),
+            transform: m.national_prefix_transform_rule.clone(),
+            idd: m.international_prefix.as_deref().map(pattern),
+            leading: m.leading_digits.as_deref().map(pattern),
+            formats: m.formats.iter().map(Format::new).collect(),
         }
     }
 
@@ -298,11 +342,11 @@ impl Meta {
     fn format_national(&self, national: &str, carrier: Option<&str>) -> String {
         // The crate's precedence: a format without leading digits is taken
         // without testing its pattern.
-        let chosen = self.formats.iter().find(|f| match &f.leading {
+        let chosen = self.formats.iter().find(|f| match f.leading() {
             None => true,
             Some(l) => {
                 l.find(national).is_some_and(|m| m.start() == 0)
-                    && f.pattern
+                    && f.pattern()
                         .find(national)
                         .is_some_and(|m| m.start() == 0 && m.end() == national.len())
             }
@@ -310,13 +354,15 @@ impl Meta {
         let Some(f) = chosen else {
             return national.to_owned();
         };
-        let carrier = carrier.and_then(|c| f.carrier_rule.as_deref().map(|r| (c, r)));
-        let template = match (carrier, f.national_prefix_rule.as_deref()) {
+        let carrier = carrier.and_then(|c| f.src.domestic_carrier.as_deref().map(|r| (c, r)));
+        let template = match (carrier, f.src.national_prefix_formatting_rule.as_deref()) {
             (Some((c, rule)), _) => self.rule_template(f, rule, Some(c)),
             (None, Some(rule)) => self.rule_template(f, rule, None),
-            (None, None) => f.format.clone(),
+            (None, None) => f.format().to_owned(),
         };
-        f.pattern.replace(national, template.as_str()).into_owned()
+        f.pattern()
+            .replace(national, template.as_str())
+            .into_owned()
     }
 
     /// `formatter::replace`'s template: the format with its first group
@@ -325,21 +371,25 @@ impl Meta {
     fn rule_template(&self, f: &Format, rule: &str, carrier: Option<&str>) -> String {
         static FIRST_GROUP: OnceLock<Regex> = OnceLock::new();
         let first_group = FIRST_GROUP.get_or_init(|| Regex::new(r"(\$\d)").expect("valid"));
-        let Some(first) = first_group.captures(&f.format).and_then(|c| c.get(1)) else {
-            return f.format.clone();
+        let Some(first) = first_group.captures(f.format()).and_then(|c| c.get(1)) else {
+            return f.format().to_owned();
         };
         let r = rule.replace("$NP", self.national_prefix.as_deref().unwrap_or(""));
         let r = r.replace("$FG", &format!("${}", first.as_str()));
         let r = r.replace("$CC", carrier.unwrap_or(""));
-        first_group.replace(&f.format, r.as_str()).into_owned()
+        first_group.replace(f.format(), r.as_str()).into_owned()
     }
 }
 
+/// libphonenumber's metadata, as the `phonenumber` crate release in
+/// Cargo.lock ships it (see `data/libphonenumber/README.md`).
+static METADATA_XML: &[u8] = include_bytes!("../../data/libphonenumber/PhoneNumberMetadata.xml");
+
 /// Every region's metadata, each compiled on first use.
 struct Db {
-    metas: Vec<&'static Metadata>,
+    metas: Vec<Metadata>,
     compiled: Vec<OnceLock<Meta>>,
-    by_id: FxHashMap<&'static str, usize>,
+    by_id: FxHashMap<String, usize>,
     /// Per country code: regions in `Database::region` order (what
     /// `source_for` walks) and the first of `Database::by_code` (what the
     /// formatter and non-geographic codes use).
@@ -347,60 +397,65 @@ struct Db {
     first_of_code: FxHashMap<u16, usize>,
 }
 
-fn db() -> &'static Db {
-    static DB: OnceLock<Db> = OnceLock::new();
-    DB.get_or_init(|| {
-        // `Database::iter` goes over regions by id, where every
-        // non-geographic entity is "001": walk the country codes instead.
-        let mut metas: Vec<&'static Metadata> = Vec::new();
-        let mut regions = FxHashMap::default();
-        let mut first_of_code = FxHashMap::default();
-        let mut by_id: FxHashMap<&'static str, usize> = FxHashMap::default();
-        let index_of = |m: &'static Metadata, metas: &mut Vec<&'static Metadata>| {
-            metas
-                .iter()
-                .position(|x| std::ptr::eq(*x, m))
-                .unwrap_or_else(|| {
-                    metas.push(m);
-                    metas.len() - 1
-                })
-        };
-        for code in 1..1000u16 {
-            let Some(all) = DATABASE.by_code(&code) else {
-                continue;
-            };
-            let all: Vec<usize> = all.into_iter().map(|m| index_of(m, &mut metas)).collect();
-            for &i in &all {
-                if metas[i].id() != "001" {
-                    by_id.insert(metas[i].id(), i);
-                }
+impl Db {
+    /// Index the regions as `Database::from` does.
+    fn new(metas: Vec<Metadata>) -> Self {
+        // Per code, the region that is `mainCountryForCode` first and the
+        // others in the file's order; by id, the last region of an id
+        // (every non-geographic entity is "001").
+        let mut by_code: FxHashMap<u16, Vec<usize>> = FxHashMap::default();
+        let mut last_of_id: FxHashMap<String, usize> = FxHashMap::default();
+        for (i, m) in metas.iter().enumerate() {
+            let code = m
+                .country_code
+                .expect("libphonenumber region without a code");
+            let all = by_code.entry(code).or_default();
+            if m.main_country_for_code {
+                all.insert(0, i);
+            } else {
+                all.push(i);
             }
-            let names = DATABASE.region(&code).unwrap_or_default();
-            let ids: Vec<usize> = names
-                .iter()
-                .filter_map(|n| match *n {
-                    "001" => all.first().copied(),
-                    n => DATABASE.by_id(n).map(|m| index_of(m, &mut metas)),
-                })
-                .collect();
-            regions.insert(code, ids);
-            if let Some(&first) = all.first() {
-                first_of_code.insert(code, first);
-            }
+            let id = m.id.clone().expect("libphonenumber region without an id");
+            last_of_id.insert(id, i);
         }
+        // `Database::region` names a code's regions in `by_code`'s order;
+        // "001" among them stands for the code's first entity.
+        let regions = by_code
+            .iter()
+            .map(|(&code, all)| {
+                let ids = all
+                    .iter()
+                    .filter_map(|&i| match metas[i].id.as_deref() {
+                        Some("001") => all.first().copied(),
+                        Some(n) => last_of_id.get(n).copied(),
+                        None => None,
+                    })
+                    .collect();
+                (code, ids)
+            })
+            .collect();
+        let first_of_code = by_code.iter().map(|(&c, all)| (c, all[0])).collect();
+        last_of_id.remove("001");
         Db {
             compiled: metas.iter().map(|_| OnceLock::new()).collect(),
             metas,
-            by_id,
+            by_id: last_of_id,
             regions,
             first_of_code,
         }
+    }
+}
+
+fn db() -> &'static Db {
+    static DB: OnceLock<Db> = OnceLock::new();
+    DB.get_or_init(|| {
+        Db::new(loader::load(METADATA_XML).expect("the libphonenumber metadata built in"))
     })
 }
 
 fn meta(i: usize) -> &'static Meta {
     let d = db();
-    d.compiled[i].get_or_init(|| Meta::compile(d.metas[i]))
+    d.compiled[i].get_or_init(|| Meta::compile(&d.metas[i]))
 }
 
 /// The compiled metadata of a region by id (`"DE"`).
@@ -613,6 +668,7 @@ impl Number {
 mod tests {
     use super::*;
     use phonenumber::Mode;
+    use phonenumber::metadata::DATABASE;
 
     fn crate_view(
         region: Option<&str>,
@@ -657,6 +713,158 @@ mod tests {
             format!("{:?}", n.number_type()),
             n.national_format().unwrap_or_default(),
         ))
+    }
+
+    /// What this module reads of a region, from the crate's database.
+    fn crate_region(m: &phonenumber::Metadata) -> String {
+        let d = m.descriptors();
+        let desc = |x: Option<&phonenumber::metadata::Descriptor>| {
+            x.map(|x| {
+                (
+                    x.national_number().as_str().to_owned(),
+                    x.possible_length().to_vec(),
+                    x.possible_local_length().to_vec(),
+                )
+            })
+        };
+        let formats: Vec<_> = m
+            .formats()
+            .iter()
+            .map(|f| {
+                (
+                    f.pattern().as_str(),
+                    f.format(),
+                    f.leading_digits()
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>(),
+                    f.national_prefix(),
+                    f.domestic_carrier(),
+                )
+            })
+            .collect();
+        format!(
+            "{} {} {:?} {:?} {:?} {:?} {:?} {:?} {formats:?}",
+            m.id(),
+            m.country_code(),
+            m.national_prefix(),
+            m.national_prefix_for_parsing().map(|r| r.as_str()),
+            m.national_prefix_transform_rule(),
+            m.international_prefix().map(|r| r.as_str()),
+            m.leading_digits().map(|r| r.as_str()),
+            [
+                Some(d.general()),
+                d.premium_rate(),
+                d.toll_free(),
+                d.shared_cost(),
+                d.voip(),
+                d.personal_number(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+                d.fixed_line(),
+                d.mobile(),
+            ]
+            .map(desc),
+        )
+    }
+
+    /// The same, from the copy this module reads.
+    fn own_region(m: &Metadata) -> String {
+        let desc = |x: &Option<Descriptor>| {
+            x.as_ref().map(|x| {
+                (
+                    national_number(x).to_owned(),
+                    x.possible_length.clone(),
+                    x.possible_local_length.clone(),
+                )
+            })
+        };
+        let formats: Vec<_> = m
+            .formats
+            .iter()
+            .map(|f| {
+                (
+                    f.pattern.as_deref().expect("pattern"),
+                    f.format.as_deref().expect("format"),
+                    f.leading_digits
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>(),
+                    f.national_prefix_formatting_rule.as_deref(),
+                    f.domestic_carrier.as_deref(),
+                )
+            })
+            .collect();
+        format!(
+            "{} {} {:?} {:?} {:?} {:?} {:?} {:?} {formats:?}",
+            m.id.as_deref().expect("id"),
+            m.country_code.expect("code"),
+            m.national_prefix.as_deref(),
+            m.national_prefix_for_parsing.as_deref(),
+            m.national_prefix_transform_rule.as_deref(),
+            m.international_prefix.as_deref(),
+            m.leading_digits.as_deref(),
+            [
+                &m.general,
+                &m.premium_rate,
+                &m.toll_free,
+                &m.shared_cost,
+                &m.voip,
+                &m.personal_number,
+                &m.pager,
+                &m.uan,
+                &m.voicemail,
+                &m.fixed_line,
+                &m.mobile,
+            ]
+            .map(desc),
+        )
+    }
+
+    /// The copied XML holds the crate's metadata, region for region, and is
+    /// indexed as the crate indexes it: a crate upgrade without a new copy
+    /// fails here.
+    #[test]
+    fn vendored_metadata_is_the_crates() {
+        let d = db();
+        let mut codes = 0;
+        for code in 1..1000u16 {
+            let Some(all) = DATABASE.by_code(&code) else {
+                assert!(!d.regions.contains_key(&code), "{code}");
+                continue;
+            };
+            codes += 1;
+            // Every entity of the code, in the crate's order.
+            let mut own: Vec<String> = d
+                .metas
+                .iter()
+                .filter(|m| m.country_code == Some(code))
+                .map(own_region)
+                .collect();
+            let mut theirs: Vec<String> = all.iter().map(|m| crate_region(m)).collect();
+            assert_eq!(own.len(), theirs.len(), "{code}");
+            own.sort();
+            theirs.sort();
+            assert_eq!(own, theirs, "{code}");
+            // The first of the code, and the regions `source_for` walks.
+            assert_eq!(
+                own_region(&d.metas[d.first_of_code[&code]]),
+                crate_region(all[0]),
+                "{code}"
+            );
+            let names: Vec<&str> = d.regions[&code]
+                .iter()
+                .map(|&i| d.metas[i].id.as_deref().expect("id"))
+                .collect();
+            assert_eq!(names, DATABASE.region(&code).expect("regions"), "{code}");
+        }
+        assert_eq!(d.regions.len(), codes);
+        for m in DATABASE.iter().filter(|m| m.id() != "001") {
+            let own = &d.metas[d.by_id[m.id()]];
+            assert_eq!(own_region(own), crate_region(m));
+        }
+        assert!(d.by_id.len() > 240, "{}", d.by_id.len());
     }
 
     /// A fixed pseudo-random sequence (no dependency for a test).
