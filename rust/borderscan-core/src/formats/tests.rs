@@ -667,7 +667,7 @@ fn fast_json_walker_edge_cases() {
     assert!(took >= 25, "{took}");
 }
 
-/// Decimals the walker reads itself (`short_decimal`: up to 15 digits, no
+/// Decimals the walker reads itself (`decimal_text`: up to 15 digits, no
 /// exponent) and their neighbours past its limits: every one printed as
 /// serde_json's walker prints it. Digits, point positions and signs from a
 /// fixed generator, plus the edges: zeros, 2^53, scales of 10^-15, digits
@@ -687,6 +687,17 @@ fn fast_json_walker_reads_short_decimals_as_serde_json() {
         "9.999999999999999",
         "0.000000000000001",
         "0.00000001",
+        "0.0001",
+        "0.00001",
+        "-0.00001",
+        "0.000012",
+        "0.000001",
+        "-0.0000012",
+        "0.000",
+        "-0.000",
+        "100.000",
+        "1.10",
+        "12345678901234.5",
         "1234567890.12345",
         "123456789012345.0",
         "900719925474.0992",
@@ -733,6 +744,16 @@ fn fast_json_walker_reads_short_decimals_as_serde_json() {
         }
         if point == digits {
             num.push_str(".0");
+        }
+        cases.push(num);
+    }
+    // Below 1, where zmij turns to exponents: 0.00000n is `ne-6`.
+    for _ in 0..2_000 {
+        let zeros = (next() % 9) as usize;
+        let digits = 1 + (next() % 6) as usize;
+        let mut num = format!("0.{}", "0".repeat(zeros));
+        for _ in 0..digits {
+            num.push((b'0' + (next() % 10) as u8) as char);
         }
         cases.push(num);
     }
