@@ -8,7 +8,7 @@ use crate::rules::MaskStyle;
 pub const MAX_EVIDENCE: usize = 120;
 
 pub fn mask(style: MaskStyle, value: &[u8]) -> String {
-    let text = String::from_utf8_lossy(value);
+    let text = crate::lossy(value);
     match style {
         MaskStyle::None => shorten(&text),
         MaskStyle::Full => star_after(&text, 1, 0),
@@ -61,7 +61,7 @@ pub(crate) fn pseudonym_category(v: &[u8]) -> Option<&[u8]> {
 
 /// The value as found, only shortened; for `--show-values`.
 pub fn raw(value: &[u8]) -> String {
-    shorten(&String::from_utf8_lossy(value))
+    shorten(&crate::lossy(value))
 }
 
 fn shorten(s: &str) -> String {

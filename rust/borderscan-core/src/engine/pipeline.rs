@@ -207,8 +207,7 @@ impl<T> Worker<'_, T> {
                 let f = &self.rec.fields[h.field as usize];
                 self.field.clear();
                 if !f.text {
-                    self.field
-                        .push_str(&String::from_utf8_lossy(self.rec.path(f)));
+                    self.field.push_str(&crate::lossy(self.rec.path(f)));
                 }
                 let field = (!f.text).then_some(self.field.as_str());
                 let spec = self.det.rule(h.rule);
@@ -254,7 +253,11 @@ impl<T> Worker<'_, T> {
                     path: &out.stats.path,
                     line: line_no,
                     // A CSV row's keys are in its header, not in its line.
-                    column: if h.in_key && format.has_header() {
+                    // The tally reads no column: a finding only counted
+                    // is not searched for in its line.
+                    column: if !row_wanted {
+                        0
+                    } else if h.in_key && format.has_header() {
                         1
                     } else if h.in_key {
                         columns.key(bytes, raw, f.line_from as usize)
@@ -506,7 +509,7 @@ pub(super) fn column_of(line: &[u8], value: &[u8], from: usize) -> u64 {
     let Some(at) = after.or_else(|| find_in_line(line, value)) else {
         return 1;
     };
-    1 + String::from_utf8_lossy(&line[..at]).chars().count() as u64
+    1 + crate::lossy(&line[..at]).chars().count() as u64
 }
 
 /// The first occurrence of a non-empty `needle` in `line`. A value usually

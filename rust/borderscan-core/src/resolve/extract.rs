@@ -174,10 +174,10 @@ impl Extractor {
             }
         }
         if let Some(i) = dest_field {
-            out.dest.push_str(&String::from_utf8_lossy(value(i)));
+            out.dest.push_str(&crate::lossy(value(i)));
             out.dest_found = Some(Found::Field);
         } else if let Some((i, s, e)) = vocab_dest {
-            out.dest.push_str(&String::from_utf8_lossy(&value(i)[s..e]));
+            out.dest.push_str(&crate::lossy(&value(i)[s..e]));
             out.dest_found = Some(Found::Vocabulary);
         }
         // A vocabulary origin field without a site code in it (`"werk":
@@ -201,13 +201,13 @@ impl Extractor {
                 .and_then(|s| site_code_in(s, SiteCase::Any));
             match inside {
                 Some((code, _)) => out.origin.push_str(code),
-                None => out.origin.push_str(&String::from_utf8_lossy(v)),
+                None => out.origin.push_str(&crate::lossy(v)),
             }
             out.origin_found = Some(Found::Field);
         } else if let Some((i, span)) = vocab_origin {
             let v = value(i);
             let v = span.map_or(v, |(s, e)| &v[s..e]);
-            out.origin.push_str(&String::from_utf8_lossy(v));
+            out.origin.push_str(&crate::lossy(v));
             out.origin_found = Some(Found::Vocabulary);
         }
         if out.dest_found.is_none() {
@@ -219,7 +219,7 @@ impl Extractor {
         if out.origin_found.is_none()
             && let Some(i) = weak_origin
         {
-            out.origin.push_str(&String::from_utf8_lossy(value(i)));
+            out.origin.push_str(&crate::lossy(value(i)));
             out.origin_found = Some(Found::Vocabulary);
         }
     }
@@ -389,7 +389,7 @@ impl Extractor {
             };
             out.push(Candidate {
                 what,
-                field: (!f.text).then(|| String::from_utf8_lossy(rec.path(f)).into_owned()),
+                field: (!f.text).then(|| crate::lossy(rec.path(f)).into_owned()),
                 value: value.to_string(),
                 found,
                 taken,
@@ -398,7 +398,7 @@ impl Extractor {
             });
         };
         for (i, (f, &role)) in rec.fields.iter().zip(roles).enumerate() {
-            let v = String::from_utf8_lossy(rec.value(f).trim_ascii()).into_owned();
+            let v = crate::lossy(rec.value(f).trim_ascii()).into_owned();
             if v.is_empty() {
                 continue;
             }
