@@ -7,7 +7,7 @@ use aho_corasick::AhoCorasick;
 use globset::{GlobBuilder, GlobSetBuilder};
 
 use super::keywords::Keywords;
-use super::{Detectors, KeywordInfo, Negations, TypeRule, ValueRule};
+use super::{Detectors, KeywordInfo, Negations, RuleRegex, TypeRule, ValueRule};
 use crate::error::{Error, Result};
 use crate::rules::lexicon::{self, Lexicon};
 use crate::rules::{Confidence, RuleKind, RulePackSpec, RuleSpec, reason};
@@ -16,7 +16,7 @@ use crate::validate;
 /// Regexes from rule packs are user input: cap their compiled size so a
 /// pathological pattern fails to load instead of eating memory. The regex
 /// crate never backtracks, so run time stays linear whatever the pattern.
-const REGEX_SIZE_LIMIT: usize = 32 << 20;
+pub(super) const REGEX_SIZE_LIMIT: usize = 32 << 20;
 
 /// The lazy DFAs build states as they meet new input; a cache too small for
 /// the combined pattern set is flushed and rebuilt over and over (we saw a
@@ -32,10 +32,12 @@ impl Detectors {
         let mut rules: Vec<RuleSpec> = Vec::new();
         // The file each rule came from, to name it in errors.
         let mut origins: Vec<&str> = Vec::new();
+        let mut shipped: Vec<bool> = Vec::new();
         let mut ids = std::collections::HashSet::new();
         for p in packs {
             for r in &p.rules {
                 origins.push(&p.origin);
+                shipped.push(p.builtin);
                 if !ids.insert(r.id.clone()) {
                     return Err(Error::config(
                         format!("rule pack {}", p.name),
@@ -89,12 +91,24 @@ impl Detectors {
             match r.kind {
                 RuleKind::Value => {
                     let pat = r.pattern.as_deref().unwrap_or_default();
-                    let re = regex::bytes::RegexBuilder::new(pat)
-                        .size_limit(REGEX_SIZE_LIMIT)
-                        .dfa_size_limit(DFA_CACHE / 8)
-                        .build()
-                        .map_err(|e| Error::config(place(), format!("invalid pattern: {e}")))?;
-                    if r.group >= re.captures_len() {
+                    // The built-in pack's regexes compile when a candidate
+                    // first needs them (a scan meets few of its rules, and
+                    // compiling them all was 0.26 G instructions at every
+                    // start); its tests compile each one. A user's pack is
+                    // compiled here, so that a bad pattern fails to load.
+                    let lazy = shipped[i as usize];
+                    let compile = |p: &str, dfa: Option<usize>, what: &str| {
+                        let re = if lazy {
+                            RuleRegex::lazy(p, dfa)
+                        } else {
+                            RuleRegex::ready(p, dfa).map_err(|e| {
+                                Error::config(place(), format!("invalid {what}: {e}"))
+                            })?
+                        };
+                        Ok::<_, Error>(re)
+                    };
+                    let re = compile(pat, Some(DFA_CACHE / 8), "pattern")?;
+                    if !lazy && r.group >= re.captures_len() {
                         return Err(Error::config(
                             place(),
                             format!("group {} does not exist", r.group),
@@ -107,16 +121,7 @@ impl Detectors {
                         None => None,
                     };
                     let optional = |p: &Option<String>, what: &str| {
-                        p.as_deref()
-                            .map(|p| {
-                                regex::bytes::RegexBuilder::new(p)
-                                    .size_limit(REGEX_SIZE_LIMIT)
-                                    .build()
-                                    .map_err(|e| {
-                                        Error::config(place(), format!("invalid {what}: {e}"))
-                                    })
-                            })
-                            .transpose()
+                        p.as_deref().map(|p| compile(p, None, what)).transpose()
                     };
                     let context = optional(&r.context, "context")?;
                     let context_free = optional(&r.context_free, "context_free")?;

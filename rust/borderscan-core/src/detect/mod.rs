@@ -29,13 +29,63 @@ mod types;
 
 pub(crate) use types::TypeRule;
 
+/// A rule's regex: compiled when the rules are loaded (a user's pack: a bad
+/// pattern must fail to load), or when first used (the built-in pack,
+/// whose every pattern `tests.rs` compiles): a scan meets few of the
+/// built-in rules, and compiling all of them and their contexts was 0.26 G
+/// instructions at every start (issue 20).
+struct RuleRegex {
+    src: Box<str>,
+    dfa_size_limit: Option<usize>,
+    re: std::sync::OnceLock<Regex>,
+}
+
+impl RuleRegex {
+    fn compile(src: &str, dfa_size_limit: Option<usize>) -> Result<Regex, regex::Error> {
+        let mut b = regex::bytes::RegexBuilder::new(src);
+        b.size_limit(build::REGEX_SIZE_LIMIT);
+        if let Some(n) = dfa_size_limit {
+            b.dfa_size_limit(n);
+        }
+        b.build()
+    }
+
+    fn ready(src: &str, dfa_size_limit: Option<usize>) -> Result<Self, regex::Error> {
+        let re = Self::compile(src, dfa_size_limit)?;
+        Ok(RuleRegex {
+            src: src.into(),
+            dfa_size_limit,
+            re: re.into(),
+        })
+    }
+
+    fn lazy(src: &str, dfa_size_limit: Option<usize>) -> Self {
+        RuleRegex {
+            src: src.into(),
+            dfa_size_limit,
+            re: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for RuleRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.re.get_or_init(|| {
+            Self::compile(&self.src, self.dfa_size_limit)
+                .unwrap_or_else(|e| panic!("built-in rule pattern {:?}: {e}", self.src))
+        })
+    }
+}
+
 struct ValueRule {
     rule: u16,
     /// Its pattern names lexicon concepts: `re` holds a sentinel byte for
     /// each (see `build.rs`), and runs on a copy of the value with the
     /// concepts' words replaced by their sentinels.
     lexicon: bool,
-    re: Regex,
+    re: RuleRegex,
     group: usize,
     validator: Option<Validator>,
     /// Confidence and reasons of a match that needs no context.
@@ -43,13 +93,13 @@ struct ValueRule {
     bits: u8,
     min_len: usize,
     /// Must match near the value or in the field path (see `RuleSpec::context`).
-    context: Option<Regex>,
+    context: Option<RuleRegex>,
     /// Values it matches need no context.
-    context_free: Option<Regex>,
+    context_free: Option<RuleRegex>,
     /// Rejects a value when it matches the text just before it.
-    not_after: Option<Regex>,
+    not_after: Option<RuleRegex>,
     /// Rejects a value when it matches the text just after it.
-    not_before: Option<Regex>,
+    not_before: Option<RuleRegex>,
     context_window: usize,
 }
 

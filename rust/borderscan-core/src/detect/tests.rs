@@ -446,3 +446,65 @@ fn split_sets_match_as_one_set() {
     }
     assert!(matched > 5000, "{matched}");
 }
+
+/// The built-in pack's regexes compile when first used (`RuleRegex`): none
+/// is compiled by loading the pack, each one compiles, and each value
+/// group exists, which `Detectors::new` checks at load for a user's pack.
+#[test]
+fn builtin_rule_regexes_compile_when_used_and_have_their_groups() {
+    let det = Detectors::builtin().unwrap();
+    assert!(det.value_rules.len() > 50, "{}", det.value_rules.len());
+    let optional = |vr: &ValueRule| {
+        [&vr.context, &vr.context_free, &vr.not_after, &vr.not_before]
+            .into_iter()
+            .flatten()
+            .map(|r| r.re.get().is_some())
+            .collect::<Vec<_>>()
+    };
+    for vr in &det.value_rules {
+        assert!(vr.re.re.get().is_none(), "{}", vr.re.src);
+        assert!(optional(vr).iter().all(|c| !c), "{}", vr.re.src);
+        // Deref compiles (and panics on a pattern that does not).
+        assert!(vr.group < vr.re.captures_len(), "{}", vr.re.src);
+        for r in [&vr.context, &vr.context_free, &vr.not_after, &vr.not_before]
+            .into_iter()
+            .flatten()
+        {
+            assert!(r.captures_len() >= 1, "{}", r.src);
+        }
+        assert!(optional(vr).iter().all(|&c| c), "{}", vr.re.src);
+    }
+}
+
+/// A user's pack is compiled when loaded: a pattern that does not compile
+/// or a group it does not have fails there, naming the rule.
+#[test]
+fn a_users_rule_regexes_are_checked_when_loaded() {
+    let pack = |pattern: &str, group: usize| {
+        let text = format!(
+            "name = 'local'\nversion = '1'\n[[rule]]\nid = 'local.x'\ncategory = 'personal'\n\
+             description = 'x'\nkind = 'value'\npattern = '{pattern}'\ngroup = {group}\n"
+        );
+        crate::rules::RulePackSpec::parse(&text, "local.toml").unwrap()
+    };
+    let ok = Detectors::new(&[pack("(a+)b", 1)]).unwrap();
+    assert!(ok.value_rules[0].re.re.get().is_some());
+    let e = Detectors::new(&[pack("(a+)b", 2)])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("local.x") && e.contains("group 2 does not exist"),
+        "{e}"
+    );
+    let e = Detectors::new(&[pack("(a+b", 1)])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("local.x") && e.contains("invalid pattern"),
+        "{e}"
+    );
+    let big = Detectors::new(&[pack("(?:\\w{100}){100}(x)", 1)]);
+    assert!(big.is_err(), "a pattern past the size limit loads");
+}

@@ -249,6 +249,10 @@ pub struct RulePackSpec {
     /// Where the pack came from (its file), to name it in errors.
     #[serde(skip)]
     pub origin: String,
+    /// The pack built into the binary: its patterns are compiled when first
+    /// needed (`Detectors::new`), as its tests compile every one of them.
+    #[serde(skip)]
+    pub(crate) builtin: bool,
     pub name: String,
     pub version: String,
     #[serde(rename = "rule", default)]
@@ -272,7 +276,11 @@ impl RulePackSpec {
     pub fn builtin() -> Self {
         // The built-in pack is tested by `cargo test`; a failure here is a bug
         // in the shipped data, not a user error.
-        Self::parse(DEFAULT_PACK, "builtin:default.toml").expect("built-in rule pack is valid")
+        RulePackSpec {
+            builtin: true,
+            ..Self::parse(DEFAULT_PACK, "builtin:default.toml")
+                .expect("built-in rule pack is valid")
+        }
     }
 
     /// Structural checks serde cannot express: unique ids, the fields each
