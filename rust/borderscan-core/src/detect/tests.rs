@@ -489,22 +489,13 @@ fn a_users_rule_regexes_are_checked_when_loaded() {
     };
     let ok = Detectors::new(&[pack("(a+)b", 1)]).unwrap();
     assert!(ok.value_rules[0].re.re.get().is_some());
-    let e = Detectors::new(&[pack("(a+)b", 2)])
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(
-        e.contains("local.x") && e.contains("group 2 does not exist"),
-        "{e}"
-    );
-    let e = Detectors::new(&[pack("(a+b", 1)])
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(
-        e.contains("local.x") && e.contains("invalid pattern"),
-        "{e}"
-    );
+    for (bad, said) in [
+        (pack("(a+)b", 2), "group 2 does not exist"),
+        (pack("(a+b", 1), "invalid pattern"),
+    ] {
+        let e = Detectors::new(&[bad]).err().unwrap().to_string();
+        assert!(e.contains("local.x") && e.contains(said), "{e}");
+    }
     let big = Detectors::new(&[pack("(?:\\w{100}){100}(x)", 1)]);
     assert!(big.is_err(), "a pattern past the size limit loads");
 }

@@ -155,6 +155,24 @@ impl Format {
     }
 }
 
+/// A region's descriptors of [`SPECIAL`], fixed line and mobile, in that
+/// order (`Meta::types`).
+fn type_descriptors(m: &Metadata) -> [Option<&Descriptor>; 10] {
+    [
+        &m.premium_rate,
+        &m.toll_free,
+        &m.shared_cost,
+        &m.voip,
+        &m.personal_number,
+        &m.pager,
+        &m.uan,
+        &m.voicemail,
+        &m.fixed_line,
+        &m.mobile,
+    ]
+    .map(Option::as_ref)
+}
+
 /// One region's metadata, compiled.
 pub struct Meta {
     id: String,
@@ -176,19 +194,7 @@ pub struct Meta {
 
 impl Meta {
     fn compile(m: &'static Metadata) -> Self {
-        let all = [
-            &m.premium_rate,
-            &m.toll_free,
-            &m.shared_cost,
-            &m.voip,
-            &m.personal_number,
-            &m.pager,
-            &m.uan,
-            &m.voicemail,
-            &m.fixed_line,
-            &m.mobile,
-        ]
-        .map(Option::as_ref);
+        let all = type_descriptors(m);
         let id = m.id.clone().expect("libphonenumber region without an id");
         let mut srcs = Vec::new();
         let mut type_index = vec![usize::MAX; all.len()];
@@ -771,8 +777,8 @@ mod tests {
 
     /// The same, from the copy this module reads.
     fn own_region(m: &Metadata) -> String {
-        let desc = |x: &Option<Descriptor>| {
-            x.as_ref().map(|x| {
+        let desc = |x: Option<&Descriptor>| {
+            x.map(|x| {
                 (
                     national_number(x).to_owned(),
                     x.possible_length.clone(),
@@ -805,20 +811,10 @@ mod tests {
             m.national_prefix_transform_rule.as_deref(),
             m.international_prefix.as_deref(),
             m.leading_digits.as_deref(),
-            [
-                &m.general,
-                &m.premium_rate,
-                &m.toll_free,
-                &m.shared_cost,
-                &m.voip,
-                &m.personal_number,
-                &m.pager,
-                &m.uan,
-                &m.voicemail,
-                &m.fixed_line,
-                &m.mobile,
-            ]
-            .map(desc),
+            std::iter::once(m.general.as_ref())
+                .chain(type_descriptors(m))
+                .map(desc)
+                .collect::<Vec<_>>(),
         )
     }
 
