@@ -71,7 +71,7 @@ def run(args: list[str], out: Path, env: dict[str, str], cwd: Path | None = None
         f"{p.returncode}\n{p.stderr.decode('utf-8', 'replace')}")
 
 
-def capture(dest: Path, corpora: list[str], threads: list[str] = ["--threads", "2"],
+def capture(dest: Path, corpora: list[str], threads: tuple[str, ...] = ("--threads", "2"),
             cwd: Path | None = None, quiet: bool = False) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, COLUMNS="100", NO_COLOR="1")
@@ -151,8 +151,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_SEED, GOLDEN_SIZE = "11", "96KB"
 # Two threads, and files cut into ranges this small: every file of the
 # corpus is scanned in several pieces, whose results must join as one.
-GOLDEN_THREADS = {"1": ["--threads", "1"],
-                  "2": ["--threads", "2", "--split-size", "16384"]}
+GOLDEN_THREADS = {"1": ("--threads", "1"),
+                  "2": ("--threads", "2", "--split-size", "16384")}
 
 
 TOKEN_RE = re.compile(r"[^\s\u2500-\u259f|+\-=]+")
