@@ -193,7 +193,7 @@ impl ConstColumn {
     }
 
     fn finish(&mut self) -> StringViewArray {
-        let views = ScalarBuffer::from(std::mem::take(&mut self.views));
+        let views = ScalarBuffer::from(take_sized(&mut self.views));
         // SAFETY: every view is a null's zero view or was made by
         // `make_view` from a whole `&str` of `blob` at its offset, with
         // `blob` as buffer 0.
@@ -205,6 +205,16 @@ impl ConstColumn {
             )
         }
     }
+}
+
+/// The vector's rows, leaving it empty with room for as many: the next
+/// batch is about as long. Grown from nothing, each batch's columns were
+/// copied at every doubling into pages fresh from the kernel (the
+/// extension returns freed memory at once), a quarter of a full findings
+/// scan's page faults (benches/RESULTS.md, issue 20 step 11).
+fn take_sized<T>(v: &mut Vec<T>) -> Vec<T> {
+    let n = v.len();
+    std::mem::replace(v, Vec::with_capacity(n))
 }
 
 /// Fingerprints as their 16 hex digits, written straight into the array's
@@ -225,8 +235,8 @@ impl HexColumn {
     }
 
     fn finish(&mut self) -> StringViewArray {
-        let views = ScalarBuffer::from(std::mem::take(&mut self.views));
-        let data = Buffer::from_vec(std::mem::take(&mut self.data));
+        let views = ScalarBuffer::from(take_sized(&mut self.views));
+        let data = Buffer::from_vec(take_sized(&mut self.data));
         // SAFETY: each view covers the 16 ASCII digits written for it in
         // `data`, buffer 0.
         unsafe { StringViewArray::new_unchecked(views, Arc::from([data]), None) }
@@ -393,11 +403,16 @@ impl BatchBuilder {
         self.rows = 0;
         // The builder starts empty again: its blocks are gone.
         self.path_block = None;
+        // The number columns, too, start the next batch with room for this one's.
+        let numbers = |b: &mut UInt64Builder| {
+            let n = b.values_slice().len();
+            std::mem::replace(b, UInt64Builder::with_capacity(n)).finish()
+        };
         let cols: Vec<ArrayRef> = vec![
             Arc::new(self.path.finish()),
-            Arc::new(self.line.finish()),
-            Arc::new(self.column.finish()),
-            Arc::new(self.offset.finish()),
+            Arc::new(numbers(&mut self.line)),
+            Arc::new(numbers(&mut self.column)),
+            Arc::new(numbers(&mut self.offset)),
             Arc::new(self.detector.finish()),
             Arc::new(self.category.finish()),
             Arc::new(self.field.finish()),

@@ -299,6 +299,8 @@ impl<W: Write + Send> DocumentWriter<W> {
 
     /// Close the document with the summaries and the accounting.
     pub fn finish(self, acc: &Accounting, res: &Residency) -> io::Result<Summary> {
+        // Every batch is written: the buffers kept for the next are not needed.
+        crate::summary::spare_rows::clear();
         match self.sink {
             Sink::Bytes(mut out, format) => {
                 if format == DocFormat::Json {

@@ -22,6 +22,7 @@ mod tally;
 mod tests;
 
 pub use profile::{MAX_ENTRIES, OTHER_FIELDS, ProfileRow, TEXT_FIELD, file_pattern};
+pub(crate) use render::spare as spare_rows;
 pub use render::{JsonRows, Rendered, Want, write_json_rows};
 pub use tally::Tally;
 

@@ -83,8 +83,9 @@ impl JsonRows {
                 })
         };
         let mut last: [(usize, usize); 2] = [(0, 0); 2];
-        let mut buf = Vec::with_capacity(batch.num_rows() * 384);
-        let mut lines = Vec::with_capacity(batch.num_rows());
+        let (mut buf, mut lines) = spare::take();
+        buf.reserve(batch.num_rows() * 384);
+        lines.reserve(batch.num_rows());
         let mut digits = itoa::Buffer::new();
         for row in 0..batch.num_rows() {
             buf.extend_from_slice(lead);
@@ -155,6 +156,71 @@ impl JsonRows {
             pos = end;
         }
         out.write_all(&self.buf[pos..])
+    }
+}
+
+impl Drop for JsonRows {
+    fn drop(&mut self) {
+        spare::give(
+            std::mem::take(&mut self.buf),
+            std::mem::take(&mut self.lines),
+        );
+    }
+}
+
+/// Buffers of rows already written, kept for the next batch to render into.
+///
+/// A batch's rows are a few MB of JSON. Rendered into fresh memory, every
+/// page of them is faulted in and zeroed by the kernel, then handed back
+/// when the batch is written: the extension tells mimalloc to return freed
+/// memory at once (`purge_delay` 0, for peak RSS), so nothing is reused.
+/// On a full findings scan that was a fifth of the CPU time (system time
+/// 1.5 s of 6.8 s on 200 MB) and most of the writing thread's (see
+/// benches/RESULTS.md, issue 20 step 11). A few buffers cover the batches
+/// in flight; more are dropped, and a document's end empties the shelf so
+/// an idle process holds none.
+pub(crate) mod spare {
+    use std::sync::Mutex;
+
+    type Bufs = (Vec<u8>, Vec<(usize, usize)>);
+
+    static SHELF: Mutex<Vec<Bufs>> = Mutex::new(Vec::new());
+    /// Kept buffers add to the batches in flight at the peak, so few: a
+    /// worker takes one as the writer gives one back. On 200 MB, two
+    /// threads, 2 left a third more page faults than 4, and 4 added 20 MB
+    /// of peak RSS on one thread.
+    const KEEP: usize = 3;
+    /// A buffer grown past this by one huge batch is not kept.
+    const MAX_BYTES: usize = 32 << 20;
+
+    pub(crate) fn take() -> Bufs {
+        let got = SHELF.lock().ok().and_then(|mut s| s.pop());
+        got.unwrap_or_default()
+    }
+
+    pub(super) fn give(mut buf: Vec<u8>, mut lines: Vec<(usize, usize)>) {
+        if buf.capacity() == 0 || buf.capacity() > MAX_BYTES {
+            return;
+        }
+        buf.clear();
+        lines.clear();
+        if let Ok(mut s) = SHELF.lock()
+            && s.len() < KEEP
+        {
+            s.push((buf, lines));
+        }
+    }
+
+    /// Drop every kept buffer (at the end of a document).
+    pub(crate) fn clear() {
+        if let Ok(mut s) = SHELF.lock() {
+            *s = Vec::new();
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn kept() -> usize {
+        SHELF.lock().map(|s| s.len()).unwrap_or(0)
     }
 }
 

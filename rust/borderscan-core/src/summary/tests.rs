@@ -146,6 +146,43 @@ fn rendered_rows_shift_lines_and_merged_summaries_add_up() {
 }
 
 #[test]
+fn reused_row_buffers_render_each_batch_afresh() {
+    // Rows rendered into a buffer another batch used (the shelf in
+    // `render::spare`) must be that batch's rows alone, with their own
+    // line positions, in any order of batches.
+    let det = Detectors::builtin().unwrap();
+    let mut data = Vec::new();
+    for i in 0..9000 {
+        data.extend_from_slice(
+            format!("{{\"email\":\"op{i}@example.cn\",\"imei\":\"490154203237518\"}}\n").as_bytes(),
+        );
+    }
+    data.extend_from_slice(b"{\"note\":\"the last line, long enough to differ\"}\n");
+    let input = Input::Bytes {
+        name: "x".into(),
+        data: std::sync::Arc::from(&data[..]),
+    };
+    let opts = ScanOptions::from(ScanConfig::default());
+    let out = scan(std::slice::from_ref(&input), &det, &opts).unwrap();
+    assert!(out.batches.len() >= 2, "{} batches", out.batches.len());
+    let text = |b: &RecordBatch, base: u64| {
+        let mut v = Vec::new();
+        let mut first = true;
+        JsonRows::render(b, b"\n", b",")
+            .write(&mut v, base, &mut first)
+            .unwrap();
+        v
+    };
+    let (big, small) = (&out.batches[0], out.batches.last().unwrap());
+    let once = (text(big, 7), text(small, 7));
+    for _ in 0..4 {
+        assert_eq!(text(small, 7), once.1);
+        assert_eq!(text(big, 7), once.0);
+    }
+    assert!(super::render::spare::kept() <= 3);
+}
+
+#[test]
 fn a_selection_drops_rows_but_counts_every_finding() {
     use crate::policy::Verdict;
     let mut data = Vec::new();
