@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{NullBufferBuilder, StringViewBuilder, UInt64Builder, make_view};
+use arrow_array::builder::{
+    ArrayBuilder, NullBufferBuilder, StringViewBuilder, UInt64Builder, make_view,
+};
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt64Type;
 use arrow_array::{Array, ArrayRef, RecordBatch, StringViewArray, UInt64Array};
@@ -132,6 +134,24 @@ pub struct RecordValues<'a> {
     /// Destination candidates the record offered (more than one only when
     /// discovery found several).
     pub candidates: u8,
+}
+
+/// A string column's builder: fixed data blocks (see [`BatchBuilder::new`]),
+/// room for `rows` views, values deduplicated or not.
+fn string_views(rows: usize, dedup: bool) -> StringViewBuilder {
+    let b = StringViewBuilder::with_capacity(rows).with_fixed_block_size(BLOCK);
+    if dedup {
+        b.with_deduplicate_strings()
+    } else {
+        b
+    }
+}
+
+/// The builder's column, the builder left as it was made but with room
+/// for as many rows (see [`take_sized`]).
+fn finish_sized(b: &mut StringViewBuilder, dedup: bool) -> StringViewArray {
+    let rows = b.len();
+    std::mem::replace(b, string_views(rows, dedup)).finish()
 }
 
 fn append_n(b: &mut StringViewBuilder, v: Option<&str>, n: usize) {
@@ -289,8 +309,8 @@ impl BatchBuilder {
         // and filled a few percent of it (12 MB of arrays per batch, 3 GB held
         // by `borderscan.scan()` on 200 MB of telemetry). A longer value gets
         // a block of its own.
-        let plain = || StringViewBuilder::new().with_fixed_block_size(BLOCK);
-        let dedup = || plain().with_deduplicate_strings();
+        let plain = || string_views(0, false);
+        let dedup = || string_views(0, true);
         let c = countries();
         let codes = || ConstColumn::new((0..c.len()).map(|i| c.code(i as CountryId)));
         let sources = || ConstColumn::new(Source::ALL.iter().map(|s| s.as_str()));
@@ -409,21 +429,21 @@ impl BatchBuilder {
             std::mem::replace(b, UInt64Builder::with_capacity(n)).finish()
         };
         let cols: Vec<ArrayRef> = vec![
-            Arc::new(self.path.finish()),
+            Arc::new(finish_sized(&mut self.path, false)),
             Arc::new(numbers(&mut self.line)),
             Arc::new(numbers(&mut self.column)),
             Arc::new(numbers(&mut self.offset)),
             Arc::new(self.detector.finish()),
             Arc::new(self.category.finish()),
-            Arc::new(self.field.finish()),
-            Arc::new(self.evidence.finish()),
+            Arc::new(finish_sized(&mut self.field, true)),
+            Arc::new(finish_sized(&mut self.evidence, false)),
             Arc::new(self.confidence.finish()),
             Arc::new(self.reason.finish()),
-            Arc::new(self.destination.finish()),
-            Arc::new(self.dest_host.finish()),
+            Arc::new(finish_sized(&mut self.destination, true)),
+            Arc::new(finish_sized(&mut self.dest_host, true)),
             Arc::new(self.dest_country.finish()),
             Arc::new(self.dest_source.finish()),
-            Arc::new(self.origin.finish()),
+            Arc::new(finish_sized(&mut self.origin, true)),
             Arc::new(self.origin_country.finish()),
             Arc::new(self.origin_source.finish()),
             Arc::new(self.dest_found.finish()),

@@ -84,7 +84,7 @@ impl JsonRows {
         };
         let mut last: [(usize, usize); 2] = [(0, 0); 2];
         let (mut buf, mut lines) = spare::take();
-        buf.reserve(batch.num_rows() * 384);
+        buf.reserve(batch.num_rows() * spare::row_bytes());
         lines.reserve(batch.num_rows());
         let mut digits = itoa::Buffer::new();
         for row in 0..batch.num_rows() {
@@ -123,6 +123,7 @@ impl JsonRows {
             buf.push(b'}');
             buf.extend_from_slice(sep);
         }
+        spare::saw_rows(buf.len(), batch.num_rows());
         JsonRows {
             buf,
             lines,
@@ -181,6 +182,7 @@ impl Drop for JsonRows {
 /// an idle process holds none.
 pub(crate) mod spare {
     use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     type Bufs = (Vec<u8>, Vec<(usize, usize)>);
 
@@ -192,6 +194,25 @@ pub(crate) mod spare {
     const KEEP: usize = 3;
     /// A buffer grown past this by one huge batch is not kept.
     const MAX_BYTES: usize = 32 << 20;
+
+    /// The most bytes a rendered row has taken on average in one batch:
+    /// a fresh buffer reserves that much per row, so it is not copied to
+    /// one twice its size halfway (the telemetry corpus's rows are about
+    /// 660 bytes). Bounded, so that one batch of huge rows does not make
+    /// every later buffer reserve for them.
+    static ROW_BYTES: AtomicUsize = AtomicUsize::new(384);
+    const ROW_BYTES_MAX: usize = 2048;
+
+    pub(super) fn row_bytes() -> usize {
+        ROW_BYTES.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn saw_rows(bytes: usize, rows: usize) {
+        if rows > 0 {
+            let per = bytes.div_ceil(rows).min(ROW_BYTES_MAX);
+            ROW_BYTES.fetch_max(per, Ordering::Relaxed);
+        }
+    }
 
     pub(crate) fn take() -> Bufs {
         let got = SHELF.lock().ok().and_then(|mut s| s.pop());
