@@ -383,7 +383,7 @@ def _writable(path: Path) -> None:
 @click.option("--split-size", "split_size", type=click.IntRange(min=0), default=None,
               metavar="BYTES",
               help="Cut plain files larger than this into newline-aligned ranges scanned in "
-                   "parallel (at least 4096 bytes each). Default 8 MiB. Outputs do not "
+                   "parallel (at least 4096 bytes each). Default 2 MiB. Outputs do not "
                    "depend on it.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Spread the scan over the workers of this Dask scheduler "

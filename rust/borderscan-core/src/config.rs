@@ -55,8 +55,13 @@ pub const DEFAULT_MAX_ARCHIVE_BUFFER: u64 = 256 << 20;
 /// Default size of the ranges a large plain file is split into. Small
 /// enough that the ranges balance across cores and that a range's findings
 /// fit in its channel (so a worker ahead of the merger rarely waits), large
-/// enough that per-range costs vanish.
-pub const DEFAULT_SPLIT_SIZE: u64 = 8 << 20;
+/// enough that per-range costs vanish. 8 MiB ranges of dense telemetry
+/// held about ten batches of findings against the channel's four: the
+/// worker ahead stopped at four and waited for the other's range, and two
+/// threads gave 1.59x one on 1 GiB with every finding written; 2 MiB gave
+/// 1.70x, a lower peak RSS (222 MB against 251), and one thread no slower
+/// (benches/RESULTS.md, issue 20 step 13).
+pub const DEFAULT_SPLIT_SIZE: u64 = 2 << 20;
 
 /// Field names (leaf names, case-insensitive) that say where a record goes.
 pub const DEFAULT_DEST_FIELDS: &[&str] = &[
